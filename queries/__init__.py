@@ -1,0 +1,141 @@
+"""Named SQL queries: one `.sql` file per question, run with bound parameters.
+
+Each file opens with a header of comment lines:
+
+    -- name: sales_by_month                 (must equal the file name)
+    -- Sales per calendar month, returns     (free text: the business definition)
+    -- included. SPEC §4.1.
+    -- params: start_date, end_date          (every $name the SQL uses; optional)
+    -- choice: group_by = region | salesperson   (allowed values of a parameter; optional)
+    -- columns: month, sales_cny             (the result's columns, in order)
+
+`run(name, params)` is the only way pages reach the store: values are bound by DuckDB
+(never pasted into SQL text), a parameter declared as a choice only accepts its listed
+values (the SQL branches on them with CASE, so no identifier is ever interpolated), and
+the result must have exactly the declared columns.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from store.db import shared_connection
+
+QUERY_DIR = Path(__file__).resolve().parent
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class QueryError(ValueError):
+    """A query was asked for wrongly (unknown name, bad parameters) or broke its header."""
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    description: str
+    params: tuple[str, ...]
+    choices: Mapping[str, tuple[str, ...]]
+    columns: tuple[str, ...]
+    sql: str
+
+
+def _split_list(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+
+
+def parse(name: str, text: str) -> Query:
+    """Read a query file's header; raise QueryError when it is incomplete or untrue."""
+    description, params, choices, columns = [], (), {}, None
+    for line in text.splitlines():
+        if not line.startswith("--"):
+            break
+        body = line[2:].strip()
+        key, _, value = body.partition(":")
+        key = key.strip()
+        if key == "name":
+            if value.strip() != name:
+                raise QueryError(f"queries/{name}.sql: header names '{value.strip()}'")
+        elif key == "params":
+            params = _split_list(value)
+        elif key == "choice":
+            param, _, allowed = value.partition("=")
+            choices[param.strip()] = tuple(v.strip() for v in allowed.split("|") if v.strip())
+        elif key == "columns":
+            columns = _split_list(value)
+        else:
+            description.append(body)
+    if columns is None:
+        raise QueryError(f"queries/{name}.sql: the header has no '-- columns:' line")
+    used = set(_PARAM_USE.findall(_strip_comments(text)))
+    if used != set(params):
+        raise QueryError(
+            f"queries/{name}.sql: declares params {sorted(params)} but uses {sorted(used)}"
+        )
+    unknown = set(choices) - set(params)
+    if unknown:
+        raise QueryError(f"queries/{name}.sql: choice for undeclared params {sorted(unknown)}")
+    return Query(name, " ".join(description).strip(), params, choices, columns, text)
+
+
+@functools.cache
+def load(name: str) -> Query:
+    """The query called `name` (a file queries/<name>.sql)."""
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise QueryError(f"not a query name: {name!r}")
+    path = QUERY_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise QueryError(f"unknown query '{name}' (no file queries/{name}.sql)")
+    return parse(name, path.read_text(encoding="utf-8"))
+
+
+def names() -> list[str]:
+    """Every query the project has."""
+    return sorted(p.stem for p in QUERY_DIR.glob("*.sql"))
+
+
+def run(
+    name: str,
+    params: Mapping[str, object] | None = None,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> pd.DataFrame:
+    """Run a named query with bound parameters on a fresh cursor; return a DataFrame."""
+    query = load(name)
+    given = dict(params or {})
+    missing = [p for p in query.params if p not in given]
+    extra = sorted(set(given) - set(query.params))
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing {missing}")
+        if extra:
+            parts.append(f"unexpected {extra}")
+        raise QueryError(f"query '{name}': parameters " + ", ".join(parts))
+    for param, allowed in query.choices.items():
+        if given[param] not in allowed:
+            raise QueryError(
+                f"query '{name}': {param} must be one of {list(allowed)}, not {given[param]!r}"
+            )
+    cursor = (con or shared_connection()).cursor()
+    try:
+        frame = cursor.execute(query.sql, given).df()
+    finally:
+        cursor.close()
+    if tuple(frame.columns) != query.columns:
+        raise QueryError(
+            f"query '{name}' returned columns {list(frame.columns)}, "
+            f"its header declares {list(query.columns)}"
+        )
+    return frame

@@ -1,0 +1,103 @@
+"""The store's one connection seam: where the file is, how it is opened, who holds it.
+
+Every connection in the process is opened with the same configuration (DuckDB refuses
+two configurations for one file in one process), and that configuration disables
+external file access, so no query can read or write host files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PATH = ROOT / "data" / "cockpit.duckdb"
+SCHEMA_PATH = Path(__file__).with_name("schema.sql")
+SCHEMA_VERSION = 1
+CONFIG = {"enable_external_access": False}
+
+TABLES = (
+    "store_meta", "regions", "salespeople", "customers", "products", "sales", "targets",
+    "invoices", "payments", "visit_plans", "visits", "surveys", "complaints",
+    "competitor_notes", "expenses", "expense_budgets", "registrations", "deals",
+    "activities", "commission_rules", "activity_quotas", "scorecard_weights", "import_log",
+)
+
+_LOCK_PID = re.compile(r"\(PID (\d+)\)")
+
+
+class StoreError(RuntimeError):
+    """A problem with the store that the user can act on; the message says what to do."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the store for writing."""
+
+
+def store_path(path: str | os.PathLike | None = None) -> Path:
+    """The store file: the given path, else $COCKPIT_DB, else data/cockpit.duckdb."""
+    if path:
+        return Path(path)
+    env = os.environ.get("COCKPIT_DB")
+    return Path(env) if env else DEFAULT_PATH
+
+
+def connect(path: str | os.PathLike | None = None, *, create: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store. Fails at once, with a clear message, when another process holds it."""
+    target = store_path(path)
+    if not create and not target.exists():
+        raise StoreError(
+            f"No store at {target}. Build the demo store with `python -m store demo`"
+            " or point COCKPIT_DB at an existing store."
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(target), config=CONFIG)
+    except duckdb.IOException as exc:
+        match = _LOCK_PID.search(str(exc))
+        if match is None:
+            raise StoreError(f"Cannot open the store {target}: {exc}") from exc
+        raise StoreBusy(
+            f"The store {target} is held by process {match.group(1)}; "
+            "import from the Data page or stop the dashboard."
+        ) from exc
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table of the store in an empty database."""
+    con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+_shared: duckdb.DuckDBPyConnection | None = None
+_shared_path: Path | None = None
+_shared_lock = threading.Lock()
+write_lock = threading.Lock()  # serialises writes (imports) within the owning process
+
+
+def shared_connection() -> duckdb.DuckDBPyConnection:
+    """The process's one connection to the store; queries run on cursors of it.
+
+    Reopened when COCKPIT_DB now names another file (tests point it at their own store).
+    """
+    global _shared, _shared_path
+    target = store_path().resolve()
+    with _shared_lock:
+        if _shared is None or _shared_path != target:
+            if _shared is not None:
+                _shared.close()
+            _shared = connect(target)
+            _shared_path = target
+        return _shared
+
+
+def close_shared() -> None:
+    """Close the process's connection (before the file is replaced, and in tests)."""
+    global _shared, _shared_path
+    with _shared_lock:
+        if _shared is not None:
+            _shared.close()
+        _shared, _shared_path = None, None

@@ -1,0 +1,308 @@
+-- Key-Account Cockpit store, schema version 1.
+-- Money is DECIMAL(18,2) yuan so sums are exact to the fen. Closed vocabularies
+-- (roles, tiers, categories, topics …) are English codes checked here and translated
+-- by the UI; open vocabularies (industry, product line, competitor) are data text.
+-- References between tables are checked by the importer and the store's tests rather
+-- than by FOREIGN KEY clauses, so that a table can be replaced in one transaction.
+
+-- One row: the store itself (schema version, the as-of date that stands for "today",
+-- and a version number that changes with every import so caches never go stale).
+CREATE TABLE store_meta (
+    id             INTEGER PRIMARY KEY CHECK (id = 1),
+    schema_version INTEGER NOT NULL CHECK (schema_version >= 1),
+    as_of_date     DATE NOT NULL,
+    store_version  BIGINT NOT NULL CHECK (store_version >= 1),
+    built_at       TIMESTAMP NOT NULL,
+    demo_seed      INTEGER,
+    demo_scale     VARCHAR
+);
+
+-- One row: a sales region (a town of the department's territory).
+CREATE TABLE regions (
+    region_id VARCHAR PRIMARY KEY,
+    name_zh   VARCHAR NOT NULL UNIQUE,
+    name_en   VARCHAR NOT NULL UNIQUE
+);
+
+-- One row: a member of the department, with role and the dates they joined and left.
+CREATE TABLE salespeople (
+    salesperson_id VARCHAR PRIMARY KEY,
+    name           VARCHAR NOT NULL,
+    role           VARCHAR NOT NULL
+        CHECK (role IN ('head', 'key_account_manager', 'salesperson', 'assistant')),
+    region_id      VARCHAR,
+    phone          VARCHAR,
+    hired_on       DATE NOT NULL,
+    left_on        DATE,
+    CHECK (left_on IS NULL OR left_on >= hired_on)
+);
+
+-- One row: a customer's archive record. The fields the archive needs (tier, industry,
+-- region, owner, phone, address) may be missing: archive completeness measures that.
+CREATE TABLE customers (
+    customer_id    VARCHAR PRIMARY KEY,
+    name           VARCHAR NOT NULL,
+    tier           VARCHAR CHECK (tier IN ('A', 'B', 'C')),
+    industry       VARCHAR,
+    region_id      VARCHAR,
+    owner_id       VARCHAR,
+    phone          VARCHAR,
+    address        VARCHAR,
+    credit_limit   DECIMAL(18, 2) NOT NULL DEFAULT 0 CHECK (credit_limit >= 0),
+    registered_on  DATE NOT NULL
+);
+
+-- One row: a product the department sells, in a product line.
+CREATE TABLE products (
+    product_id   VARCHAR PRIMARY KEY,
+    name         VARCHAR NOT NULL,
+    product_line VARCHAR NOT NULL,
+    list_price   DECIMAL(18, 2) NOT NULL CHECK (list_price > 0)
+);
+
+-- One row: an order line. A return is a line with negative quantity, amount and cost.
+-- Salesperson and region are those at the time of the sale (history stays put).
+CREATE TABLE sales (
+    line_id        BIGINT PRIMARY KEY,
+    order_id       BIGINT NOT NULL,
+    order_date     DATE NOT NULL,
+    customer_id    VARCHAR NOT NULL,
+    product_id     VARCHAR NOT NULL,
+    quantity       INTEGER NOT NULL CHECK (quantity <> 0),
+    amount         DECIMAL(18, 2) NOT NULL,
+    cost           DECIMAL(18, 2) NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR NOT NULL,
+    CHECK ((quantity > 0 AND amount >= 0 AND cost >= 0)
+        OR (quantity < 0 AND amount <= 0 AND cost <= 0))
+);
+
+-- One row: a salesperson's plan and stretch target for one metric in one month.
+CREATE TABLE targets (
+    salesperson_id VARCHAR NOT NULL,
+    month          DATE NOT NULL CHECK (day(month) = 1),
+    metric         VARCHAR NOT NULL
+        CHECK (metric IN ('sales', 'gross_profit', 'collections', 'new_customers')),
+    plan_value     DECIMAL(18, 2) NOT NULL CHECK (plan_value >= 0),
+    stretch_value  DECIMAL(18, 2) NOT NULL,
+    PRIMARY KEY (salesperson_id, month, metric),
+    CHECK (stretch_value >= plan_value)
+);
+
+-- One row: an invoice issued to a customer, with its due date.
+CREATE TABLE invoices (
+    invoice_id     VARCHAR PRIMARY KEY,
+    customer_id    VARCHAR NOT NULL,
+    order_id       BIGINT,
+    issue_date     DATE NOT NULL,
+    due_date       DATE NOT NULL,
+    amount         DECIMAL(18, 2) NOT NULL CHECK (amount > 0),
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR NOT NULL,
+    CHECK (due_date >= issue_date)
+);
+
+-- One row: a payment received against one invoice.
+CREATE TABLE payments (
+    payment_id     VARCHAR PRIMARY KEY,
+    invoice_id     VARCHAR NOT NULL,
+    customer_id    VARCHAR NOT NULL,
+    paid_on        DATE NOT NULL,
+    amount         DECIMAL(18, 2) NOT NULL CHECK (amount > 0),
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR NOT NULL
+);
+
+-- One row: a planned revisit of a customer in a month (the yearly revisit plan).
+CREATE TABLE visit_plans (
+    plan_id        VARCHAR PRIMARY KEY,
+    customer_id    VARCHAR NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    planned_month  DATE NOT NULL CHECK (day(planned_month) = 1)
+);
+
+-- One row: a visit to a customer and when its visit record was filed (NULL: not yet).
+CREATE TABLE visits (
+    visit_id        VARCHAR PRIMARY KEY,
+    customer_id     VARCHAR NOT NULL,
+    salesperson_id  VARCHAR NOT NULL,
+    region_id       VARCHAR NOT NULL,
+    visit_date      DATE NOT NULL,
+    purpose         VARCHAR NOT NULL
+        CHECK (purpose IN ('revisit', 'first_visit', 'sales', 'service')),
+    outcome         VARCHAR NOT NULL
+        CHECK (outcome IN ('order_intent', 'follow_up', 'issue_raised', 'no_interest')),
+    plan_id         VARCHAR,
+    record_filed_on DATE,
+    CHECK (record_filed_on IS NULL OR record_filed_on >= visit_date)
+);
+
+-- One row: a satisfaction survey response, each score on the 1–5 scale.
+CREATE TABLE surveys (
+    survey_id      VARCHAR PRIMARY KEY,
+    customer_id    VARCHAR NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR NOT NULL,
+    survey_date    DATE NOT NULL,
+    overall_score  SMALLINT NOT NULL CHECK (overall_score BETWEEN 1 AND 5),
+    quality_score  SMALLINT CHECK (quality_score BETWEEN 1 AND 5),
+    service_score  SMALLINT CHECK (service_score BETWEEN 1 AND 5),
+    delivery_score SMALLINT CHECK (delivery_score BETWEEN 1 AND 5),
+    price_score    SMALLINT CHECK (price_score BETWEEN 1 AND 5),
+    comment        VARCHAR
+);
+
+-- One row: a customer complaint with the timestamps of its two 24-hour SLA clocks
+-- (received → forwarded to QA; corrective action issued → delivered to the customer).
+CREATE TABLE complaints (
+    complaint_id        VARCHAR PRIMARY KEY,
+    customer_id         VARCHAR NOT NULL,
+    salesperson_id      VARCHAR NOT NULL,
+    region_id           VARCHAR NOT NULL,
+    category            VARCHAR NOT NULL
+        CHECK (category IN ('quality', 'delivery', 'service', 'price', 'billing', 'other')),
+    received_at         TIMESTAMP NOT NULL,
+    forwarded_to_qa_at  TIMESTAMP CHECK (forwarded_to_qa_at >= received_at),
+    action_issued_at    TIMESTAMP CHECK (action_issued_at >= received_at),
+    action_delivered_at TIMESTAMP CHECK (action_delivered_at >= action_issued_at),
+    closed_at           TIMESTAMP CHECK (closed_at >= received_at),
+    description         VARCHAR
+);
+
+-- One row: a note a salesperson filed about a competitor after a customer contact.
+CREATE TABLE competitor_notes (
+    note_id        VARCHAR PRIMARY KEY,
+    note_date      DATE NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    customer_id    VARCHAR,
+    region_id      VARCHAR NOT NULL,
+    competitor     VARCHAR NOT NULL,
+    topic          VARCHAR NOT NULL
+        CHECK (topic IN ('price', 'product', 'promotion', 'service', 'personnel', 'bid')),
+    product_line   VARCHAR,
+    their_price    DECIMAL(18, 2) CHECK (their_price > 0),
+    our_price      DECIMAL(18, 2) CHECK (our_price > 0),
+    bid_outcome    VARCHAR CHECK (bid_outcome IN ('won', 'lost')),
+    note_text      VARCHAR NOT NULL,
+    CHECK (bid_outcome IS NULL OR topic = 'bid')
+);
+
+-- One row: an expense claimed by a salesperson.
+CREATE TABLE expenses (
+    expense_id     VARCHAR PRIMARY KEY,
+    expense_date   DATE NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR NOT NULL,
+    customer_id    VARCHAR,
+    category       VARCHAR NOT NULL
+        CHECK (category IN ('travel', 'entertainment', 'samples', 'marketing',
+                            'communication', 'other')),
+    amount         DECIMAL(18, 2) NOT NULL CHECK (amount >= 0),
+    description    VARCHAR
+);
+
+-- One row: a salesperson's expense budget for one category in one month.
+CREATE TABLE expense_budgets (
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR NOT NULL,
+    month          DATE NOT NULL CHECK (day(month) = 1),
+    category       VARCHAR NOT NULL
+        CHECK (category IN ('travel', 'entertainment', 'samples', 'marketing',
+                            'communication', 'other')),
+    budget_amount  DECIMAL(18, 2) NOT NULL CHECK (budget_amount >= 0),
+    PRIMARY KEY (salesperson_id, month, category)
+);
+
+-- One row: a customer registration record (客户登记备案): who registered a prospect
+-- (company and phone), when, through which channel, and whether it was a first visit.
+-- These records decide whether a referral or lead attribution is valid.
+CREATE TABLE registrations (
+    registration_id VARCHAR PRIMARY KEY,
+    customer_id     VARCHAR,
+    company_name    VARCHAR NOT NULL,
+    phone           VARCHAR,
+    registered_by   VARCHAR NOT NULL,
+    registered_at   TIMESTAMP NOT NULL,
+    channel         VARCHAR NOT NULL
+        CHECK (channel IN ('referral', 'lead', 'walk_in', 'salesperson')),
+    first_visit     BOOLEAN NOT NULL
+);
+
+-- One row: a closed deal (units of a product line sold to a customer) with its closer,
+-- status and the attribution it claims (none, a manager's referral, or a lead).
+CREATE TABLE deals (
+    deal_id            VARCHAR PRIMARY KEY,
+    customer_id        VARCHAR NOT NULL,
+    product_line       VARCHAR NOT NULL,
+    units              INTEGER NOT NULL CHECK (units > 0),
+    amount             DECIMAL(18, 2) NOT NULL CHECK (amount >= 0),
+    close_date         DATE NOT NULL,
+    closer_id          VARCHAR NOT NULL,
+    status             VARCHAR NOT NULL CHECK (status IN ('closed', 'cancelled')),
+    attribution_source VARCHAR NOT NULL CHECK (attribution_source IN ('none', 'referral', 'lead'))
+);
+
+-- One row: a key-account manager's counts for one day (organisations developed,
+-- batches of serious customers brought on site, serious-customer phone numbers submitted).
+CREATE TABLE activities (
+    salesperson_id  VARCHAR NOT NULL,
+    activity_date   DATE NOT NULL,
+    orgs_developed  INTEGER NOT NULL CHECK (orgs_developed >= 0),
+    batches_on_site INTEGER NOT NULL CHECK (batches_on_site >= 0),
+    leads_submitted INTEGER NOT NULL CHECK (leads_submitted >= 0),
+    PRIMARY KEY (salesperson_id, activity_date)
+);
+
+-- One row: a commission rule in force over [effective_from, effective_to):
+-- a base rate for a product line, the referral share, or the lead bonus per unit.
+CREATE TABLE commission_rules (
+    rule_id        VARCHAR PRIMARY KEY,
+    kind           VARCHAR NOT NULL
+        CHECK (kind IN ('base_rate', 'referral_share', 'lead_bonus_per_unit')),
+    product_line   VARCHAR,
+    value          DECIMAL(18, 4) NOT NULL CHECK (value >= 0),
+    effective_from DATE NOT NULL,
+    effective_to   DATE,
+    CHECK (effective_to IS NULL OR effective_to > effective_from),
+    CHECK ((kind = 'base_rate') = (product_line IS NOT NULL)),
+    CHECK (kind <> 'referral_share' OR value <= 1)
+);
+
+-- One row: a weekly activity quota for one measure and its fine per missing unit,
+-- in force over [effective_from, effective_to).
+CREATE TABLE activity_quotas (
+    rule_id          VARCHAR PRIMARY KEY,
+    measure          VARCHAR NOT NULL
+        CHECK (measure IN ('orgs_developed', 'batches_on_site', 'leads_submitted')),
+    weekly_quota     INTEGER NOT NULL CHECK (weekly_quota > 0),
+    fine_per_missing DECIMAL(18, 2) NOT NULL CHECK (fine_per_missing >= 0),
+    effective_from   DATE NOT NULL,
+    effective_to     DATE,
+    CHECK (effective_to IS NULL OR effective_to > effective_from)
+);
+
+-- One row: the weight of one scorecard component, in force over [effective_from, effective_to).
+CREATE TABLE scorecard_weights (
+    component      VARCHAR NOT NULL
+        CHECK (component IN ('sales_attainment', 'collections_attainment', 'expense_control',
+                             'revisit_completion', 'complaint_timeliness', 'new_customers')),
+    weight         DECIMAL(9, 4) NOT NULL CHECK (weight > 0),
+    effective_from DATE NOT NULL,
+    effective_to   DATE,
+    PRIMARY KEY (component, effective_from),
+    CHECK (effective_to IS NULL OR effective_to > effective_from)
+);
+
+-- One row: one load of one table (from a file, the command line or the demo build).
+CREATE TABLE import_log (
+    import_id     INTEGER PRIMARY KEY,
+    table_name    VARCHAR NOT NULL,
+    imported_at   TIMESTAMP NOT NULL,
+    imported_by   VARCHAR NOT NULL,
+    file_name     VARCHAR,
+    file_sha256   VARCHAR,
+    rows_loaded   BIGINT NOT NULL CHECK (rows_loaded >= 0),
+    mode          VARCHAR NOT NULL CHECK (mode IN ('append', 'replace', 'demo')),
+    outcome       VARCHAR NOT NULL CHECK (outcome IN ('ok', 'rejected')),
+    message       VARCHAR
+);

@@ -1,0 +1,101 @@
+"""The query runner: named files, bound parameters, allow-listed choices, honest headers."""
+
+from __future__ import annotations
+
+import pytest
+
+import queries
+
+# Parameters to run each query with on the demo store; a new query must add its entry.
+SAMPLE_PARAMS = {
+    "salesperson_options": {"region_id": "R02"},
+    "store_meta": {},
+    "table_row_counts": {},
+}
+
+
+def test_every_query_has_sample_parameters():
+    assert sorted(SAMPLE_PARAMS) == queries.names()
+
+
+@pytest.mark.parametrize("name", queries.names())
+def test_every_query_runs_and_returns_its_documented_columns(store_con, name):
+    query = queries.load(name)
+    assert query.description, f"{name}.sql has no description in its header"
+    frame = queries.run(name, SAMPLE_PARAMS[name])
+    assert tuple(frame.columns) == query.columns
+    assert len(frame) > 0
+
+
+def test_store_meta_reports_the_as_of_date_and_version(store_con):
+    meta = queries.run("store_meta").iloc[0]
+    assert str(meta.as_of_date.date()) == "2026-11-23"
+    assert meta.schema_version == 1 and meta.store_version == 1
+
+
+def test_region_parameter_narrows_the_salesperson_list(store_con):
+    everyone = queries.run("salesperson_options", {"region_id": None})
+    pingzhou = queries.run("salesperson_options", {"region_id": "R02"})
+    assert 0 < len(pingzhou) < len(everyone)
+    assert set(pingzhou.region_id) == {"R02"}
+    assert set(everyone.role) == {"salesperson", "key_account_manager"}
+
+
+def test_an_injection_string_is_an_inert_value(store_con):
+    before = store_con.execute("SELECT count(*) FROM sales").fetchone()[0]
+    frame = queries.run("salesperson_options", {"region_id": "'; DROP TABLE sales; --"})
+    assert frame.empty
+    assert store_con.execute("SELECT count(*) FROM sales").fetchone()[0] == before > 0
+
+
+@pytest.mark.parametrize("name", ["no_such_query", "../store/schema", "Store_Meta", "", None])
+def test_unknown_or_malformed_names_are_refused(name):
+    with pytest.raises(queries.QueryError):
+        queries.load(name)
+
+
+def test_missing_and_unexpected_parameters_are_refused(store_con):
+    with pytest.raises(queries.QueryError, match="missing \\['region_id'\\]"):
+        queries.run("salesperson_options", {})
+    with pytest.raises(queries.QueryError, match="unexpected \\['limit'\\]"):
+        queries.run("salesperson_options", {"region_id": None, "limit": 5})
+
+
+@pytest.fixture
+def scratch_queries(tmp_path, monkeypatch):
+    """Point the runner at a folder of test-only query files."""
+    monkeypatch.setattr(queries, "QUERY_DIR", tmp_path)
+    queries.load.cache_clear()
+    yield tmp_path
+    queries.load.cache_clear()
+
+
+def test_a_choice_parameter_accepts_only_its_listed_values(store_con, scratch_queries):
+    (scratch_queries / "rows_by.sql").write_text(
+        "-- name: rows_by\n-- Row count grouped by a chosen column.\n-- params: group_by\n"
+        "-- choice: group_by = region | salesperson\n-- columns: key, rows_count\n"
+        "SELECT CASE $group_by WHEN 'region' THEN region_id ELSE salesperson_id END AS key,\n"
+        "       count(*) AS rows_count FROM sales GROUP BY ALL ORDER BY key\n",
+        encoding="utf-8")
+    by_region = queries.run("rows_by", {"group_by": "region"})
+    assert len(by_region) == 10
+    with pytest.raises(queries.QueryError, match="group_by must be one of"):
+        queries.run("rows_by", {"group_by": "region_id; DROP TABLE sales"})
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("-- name: bad\n-- x\n-- columns: a\nSELECT $a AS a\n", "uses \\['a'\\]"),
+    ("-- name: bad\n-- x\n-- params: a\nSELECT $a AS a\n", "no '-- columns:'"),
+    ("-- name: other\n-- x\n-- columns: a\nSELECT 1 AS a\n", "header names 'other'"),
+])
+def test_a_header_that_does_not_match_its_sql_is_refused(text, problem):
+    with pytest.raises(queries.QueryError, match=problem):
+        queries.parse("bad", text)
+
+
+def test_a_result_that_differs_from_its_header_is_refused(store_con, scratch_queries):
+    (scratch_queries / "drifted.sql").write_text(
+        "-- name: drifted\n-- Columns drifted from the header.\n-- columns: a, b\nSELECT 1 AS a\n",
+        encoding="utf-8")
+    with pytest.raises(queries.QueryError, match="returned columns"):
+        queries.run("drifted")

@@ -1,0 +1,87 @@
+"""Operations and safety of the store: one owner process, no host file access, no UI imports."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from store import db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_query_cannot_read_host_files(store_con):
+    cursor = store_con.cursor()
+    with pytest.raises(duckdb.PermissionException):
+        cursor.execute("SELECT * FROM read_csv('/etc/passwd')")
+    with pytest.raises(duckdb.PermissionException):
+        cursor.execute("COPY sales TO '/tmp/cockpit_leak.csv'")
+    with pytest.raises(duckdb.Error):
+        cursor.execute("SET enable_external_access = true")
+
+
+def test_a_second_writer_fails_at_once_with_a_clear_message(store_con, demo_store):
+    path, _ = demo_store
+    result = subprocess.run(
+        [sys.executable, "-m", "store", "demo", "--db", str(path), "--force"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2
+    assert f"is held by process {os.getpid()}" in result.stderr
+    assert "import from the Data page or stop the dashboard" in result.stderr
+    assert store_con.execute("SELECT count(*) FROM sales").fetchone()[0] > 0  # untouched
+
+
+def test_opening_a_missing_store_says_how_to_build_one(tmp_path):
+    with pytest.raises(db.StoreError, match="python -m store demo"):
+        db.connect(tmp_path / "none.duckdb")
+
+
+def test_store_path_comes_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("COCKPIT_DB", str(tmp_path / "x.duckdb"))
+    assert db.store_path() == tmp_path / "x.duckdb"
+    monkeypatch.delenv("COCKPIT_DB")
+    assert db.store_path() == ROOT / "data" / "cockpit.duckdb"
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize("package", ["store", "queries"])
+def test_the_data_layer_never_imports_streamlit(package):
+    files = sorted((ROOT / package).rglob("*.py"))
+    assert files
+    for path in files:
+        assert "streamlit" not in _imported_modules(path), f"{path} imports streamlit"
+    probe = subprocess.run(
+        [sys.executable, "-c", "import sys, store.demo, store.__main__, queries;"
+         "sys.exit('streamlit' in sys.modules)"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert probe.returncode == 0, probe.stderr
+
+
+def test_no_sql_is_built_with_f_strings():
+    offenders = []
+    for path in ROOT.rglob("*.py"):
+        if ".venv" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in {"execute", "executemany", "sql", "query"}
+                    and node.args and isinstance(node.args[0], ast.JoinedStr)):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
