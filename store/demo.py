@@ -384,6 +384,9 @@ class Generator:
         m_index = (line_month - months[0]).astype(int)
         first_order = np.full(self.scale.customers, np.iinfo(np.int64).max)
         np.minimum.at(first_order, b["cust"], b["day"])
+        # new customers: each customer's first order, credited to that order's salesperson
+        firsts = first_order[first_order < self.n_days]
+        owners_first = self.owner_on(np.flatnonzero(first_order < self.n_days), self.start + firsts)
         rows = []
         for s in self.sellers:
             active_from = max(self.hired[s], self.start)
@@ -394,9 +397,6 @@ class Generator:
             mask = b["seller"] == s
             sales_m = np.bincount(m_index[mask], b["amount"][mask], len(months))
             gp_m = np.bincount(m_index[mask], b["amount"][mask] - b["cost"][mask], len(months))
-            firsts = first_order[(first_order < self.n_days)]
-            owners_first = self.owner_on(np.flatnonzero(first_order < self.n_days),
-                                         self.start + firsts)
             nc_days = firsts[owners_first == s]
             nc_m = np.bincount(((self.start + nc_days).astype("datetime64[M]") - months[0]).astype(int),
                                minlength=len(months))
@@ -447,11 +447,12 @@ class Generator:
         seller = o["seller"][inv]
         # payment behaviour per customer: prompt, slow, or bad
         profile = rng.choice(3, len(cust["tier"]), p=[0.8, 0.17, 0.03])[c]
-        # lateness stays under 80 days past due: only the sliding customers go past 90
+        # first parts come at most 45 days late and second parts 10-40 days after them,
+        # so only the sliding customers go past 90 days
         late = np.select([profile == 1, profile == 2],
                          [rng.exponential(12, len(inv)), rng.exponential(35, len(inv))], 0)
         delay = np.where(profile == 0, np.round(terms * rng.uniform(0.4, 1.0, len(inv))),
-                         terms + np.minimum(late, 80)).astype(np.int64)
+                         terms + np.minimum(late, 45)).astype(np.int64)
         # story 5: sliding customers stop paying about seven months before the as-of date
         slide_from = self.n_days - 1 - 210
         candidates = np.flatnonzero((cust["tier"] != "A") & (cust["churn"] > self.as_of))
@@ -618,7 +619,7 @@ class Generator:
         # two customers with three complaints in the last 30 days (the alert's rule)
         repeat = rng.choice(np.setdiff1d(np.arange(len(cust["tier"])), self.sliders), 2, replace=False)
         rc = np.repeat(repeat, 3)
-        rday = self.as_of - rng.integers(2, 28, len(rc))
+        rday = self.as_of - np.tile([20, 9, 1], 2)  # the latest came in yesterday: still open
         cc = np.concatenate([cc, sc2, rc])
         cday = np.concatenate([cday, sday, rday])
         category = np.concatenate([category, np.full(spike, "quality"),
@@ -626,6 +627,7 @@ class Generator:
         m = len(cc)
         received = cday.astype("datetime64[s]") + rng.integers(8 * 3600, 18 * 3600, m)
         hours = np.where(rng.random(m) < 0.86, rng.uniform(0.5, 22, m), rng.uniform(25, 72, m))
+        hours[m - 1] = 60  # yesterday's last complaint: not forwarded to QA, its clock has run out
         forwarded = received + (hours * 3600).astype(np.int64)
         issued = forwarded + rng.integers(1 * 86400, 7 * 86400, m)
         hours2 = np.where(rng.random(m) < 0.88, rng.uniform(0.5, 22, m), rng.uniform(25, 80, m))

@@ -1,0 +1,327 @@
+"""The demo store: deterministic, complete, consistent, and carrying its planted stories.
+
+The story checks compute their figures here, in plain SQL written for the check, so they
+do not depend on the KPI library they will later be compared with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+
+from store import db, demo
+from tests.conftest import AS_OF, SEED
+
+ROOT = demo.Path(__file__).resolve().parent.parent
+
+
+def scalar(con, sql, params=None):
+    return con.execute(sql, params or {}).fetchone()[0]
+
+
+def rows(con, sql, params=None):
+    return con.execute(sql, params or {}).fetchall()
+
+
+# --- determinism and shape ---------------------------------------------------------------
+
+def test_same_seed_and_date_give_the_same_store_and_another_seed_does_not():
+    first = demo.Generator(SEED, AS_OF, demo.SCALES["small"], lambda _: None).generate()
+    second = demo.Generator(SEED, AS_OF, demo.SCALES["small"], lambda _: None).generate()
+    other = demo.Generator(SEED + 1, AS_OF, demo.SCALES["small"], lambda _: None).generate()
+    assert first.keys() == second.keys()
+    for name in first:
+        assert first[name].equals(second[name]), name
+    assert not first["sales"].equals(other["sales"])
+
+
+def test_small_scale_has_the_documented_size(store_con):
+    assert 280_000 <= scalar(store_con, "SELECT count(*) FROM sales") <= 340_000
+    assert scalar(store_con, "SELECT count(*) FROM customers") == 3_000
+    assert scalar(store_con, "SELECT count(*) FROM regions") == 10
+    roles = dict(rows(store_con, "SELECT role, count(*) FROM salespeople GROUP BY role"))
+    assert roles == {"head": 1, "assistant": 1, "key_account_manager": 10, "salesperson": 48}
+
+
+def test_window_is_three_full_years_and_the_current_year_to_date(store_con):
+    first, last = rows(store_con, "SELECT min(order_date), max(order_date) FROM sales")[0]
+    assert first == dt.date(2023, 1, 1) or first <= dt.date(2023, 1, 3)  # 1 Jan may be a holiday
+    assert last == AS_OF
+    years = [r[0] for r in rows(store_con, "SELECT DISTINCT year(order_date) FROM sales ORDER BY 1")]
+    assert years == [2023, 2024, 2025, 2026]
+    for table, column in [("payments", "paid_on"), ("visits", "visit_date"),
+                          ("surveys", "survey_date"), ("expenses", "expense_date"),
+                          ("competitor_notes", "note_date"), ("activities", "activity_date")]:
+        assert scalar(store_con, "SELECT max(" + column + ") FROM " + table) <= AS_OF, table
+    assert scalar(store_con, "SELECT max(received_at) FROM complaints") < dt.datetime(2026, 11, 24)
+
+
+def test_store_meta_and_import_log_describe_the_build(store_con, demo_store):
+    _, built = demo_store
+    assert rows(store_con, "SELECT schema_version, as_of_date, store_version, demo_seed, demo_scale"
+                           " FROM store_meta") == [(db.SCHEMA_VERSION, AS_OF, 1, SEED, "small")]
+    logged = dict(rows(store_con, "SELECT table_name, rows_loaded FROM import_log"
+                                  " WHERE mode = 'demo' AND outcome = 'ok'"))
+    assert logged == {name: table.num_rows for name, table in built.tables.items()}
+    for name, count in logged.items():
+        assert scalar(store_con, "SELECT count(*) FROM " + name) == count, name
+
+
+def test_every_reference_points_at_an_existing_row(store_con):
+    checks = {
+        "sales→customers": "SELECT count(*) FROM sales s ANTI JOIN customers c USING (customer_id)",
+        "sales→products": "SELECT count(*) FROM sales s ANTI JOIN products p USING (product_id)",
+        "sales→salespeople": "SELECT count(*) FROM sales s ANTI JOIN salespeople p USING (salesperson_id)",
+        "sales→regions": "SELECT count(*) FROM sales s ANTI JOIN regions r USING (region_id)",
+        "payments→invoices": "SELECT count(*) FROM payments p ANTI JOIN invoices i USING (invoice_id)",
+        "invoices→customers": "SELECT count(*) FROM invoices i ANTI JOIN customers c USING (customer_id)",
+        "targets→salespeople": "SELECT count(*) FROM targets t ANTI JOIN salespeople p USING (salesperson_id)",
+        "visits→plans": "SELECT count(*) FROM visits v ANTI JOIN visit_plans p USING (plan_id)"
+                        " WHERE v.plan_id IS NOT NULL",
+        "deals→customers": "SELECT count(*) FROM deals d ANTI JOIN customers c USING (customer_id)",
+        "registrations→people": "SELECT count(*) FROM registrations r ANTI JOIN salespeople p"
+                                " ON r.registered_by = p.salesperson_id",
+        "customers→owners": "SELECT count(*) FROM customers c ANTI JOIN salespeople p"
+                            " ON c.owner_id = p.salesperson_id WHERE c.owner_id IS NOT NULL",
+    }
+    broken = {name: scalar(store_con, sql) for name, sql in checks.items()}
+    assert broken == {name: 0 for name in checks}
+
+
+def test_a_payment_matches_its_invoice_customer_and_comes_after_issue(store_con):
+    assert scalar(store_con, """
+        SELECT count(*) FROM payments p JOIN invoices i USING (invoice_id)
+        WHERE p.customer_id <> i.customer_id OR p.paid_on < i.issue_date""") == 0
+
+
+def test_the_data_has_the_cases_the_pages_must_handle(store_con):
+    assert scalar(store_con, "SELECT count(*) FROM sales WHERE quantity < 0") > 1_000  # returns
+    assert scalar(store_con, "SELECT count(*) FROM (SELECT invoice_id FROM payments"
+                             " GROUP BY 1 HAVING count(*) = 2)") > 1_000  # paid in two parts
+    assert scalar(store_con, """SELECT count(*) FROM invoices i JOIN (SELECT invoice_id,
+        sum(amount) AS paid FROM payments GROUP BY 1) USING (invoice_id)
+        WHERE paid > i.amount""") > 10  # overpayments
+    assert scalar(store_con, "SELECT count(*) FROM visits"
+                             " WHERE record_filed_on > visit_date + 7") > 100  # late records
+    assert scalar(store_con, "SELECT count(*) FROM complaints WHERE closed_at IS NULL") > 0
+    assert scalar(store_con, "SELECT count(*) FROM complaints WHERE forwarded_to_qa_at IS NULL"
+                             " AND received_at + INTERVAL 24 HOUR < $end", {"end": AS_OF + dt.timedelta(days=1)}) > 0
+    assert scalar(store_con, "SELECT count(*) FROM expenses e ANTI JOIN expense_budgets b"
+                             " ON b.salesperson_id = e.salesperson_id AND b.category = e.category"
+                             " AND b.month = date_trunc('month', e.expense_date)") > 0
+    incomplete = scalar(store_con, "SELECT avg((phone IS NULL OR address IS NULL OR industry IS NULL"
+                                   ")::INT) FROM customers")
+    assert 0.02 < incomplete < 0.10
+    assert rows(store_con, "SELECT value FROM commission_rules WHERE kind = 'referral_share'") == [(0.5,)]
+    assert rows(store_con, "SELECT value FROM commission_rules WHERE kind = 'lead_bonus_per_unit'") == [(200,)]
+    assert rows(store_con, "SELECT measure, weekly_quota, fine_per_missing FROM activity_quotas"
+                           " ORDER BY rule_id") == [("orgs_developed", 3, 100), ("batches_on_site", 16, 10),
+                                                    ("leads_submitted", 100, 1)]
+    assert scalar(store_con, "SELECT sum(weight) FROM scorecard_weights") == 100
+
+
+def test_history_stays_with_the_salesperson_who_left(store_con, demo_store):
+    _, built = demo_store
+    leaver, newcomer = built.stories["leaver"], built.stories["newcomer"]
+    left_on = scalar(store_con, "SELECT left_on FROM salespeople WHERE salesperson_id = $s", {"s": leaver})
+    assert left_on is not None
+    span = rows(store_con, "SELECT min(order_date), max(order_date), count(*) FROM sales"
+                           " WHERE salesperson_id = $s", {"s": leaver})[0]
+    assert span[2] > 0 and span[1] <= left_on
+    assert scalar(store_con, "SELECT min(order_date) FROM sales WHERE salesperson_id = $s",
+                  {"s": newcomer}) > left_on
+    # the leaver's customers are now owned by the newcomer, yet their old sales stay put
+    assert scalar(store_con, "SELECT count(*) FROM customers WHERE owner_id = $s", {"s": leaver}) == 0
+    assert scalar(store_con, """SELECT count(DISTINCT s.customer_id) FROM sales s
+        JOIN customers c USING (customer_id) WHERE s.salesperson_id = $old AND c.owner_id = $new""",
+                  {"old": leaver, "new": newcomer}) > 10
+
+
+def test_plans_decompose_to_sensible_annual_totals(store_con):
+    # each full year's department plan is within 10 % of what was sold
+    for year, plan, actual in rows(store_con, """
+            WITH p AS (SELECT year(month) AS y, sum(plan_value) AS plan FROM targets
+                       WHERE metric = 'sales' GROUP BY 1),
+                 a AS (SELECT year(order_date) AS y, sum(amount) AS actual FROM sales GROUP BY 1)
+            SELECT y, plan, actual FROM p JOIN a USING (y) WHERE y < 2026 ORDER BY y"""):
+        assert 0.9 < actual / plan < 1.1, year
+    # every salesperson active this year has twelve months of plan for each metric
+    assert rows(store_con, """SELECT DISTINCT n FROM (SELECT salesperson_id, metric, count(*) AS n
+        FROM targets WHERE year(month) = 2026 GROUP BY ALL) WHERE salesperson_id IN
+        (SELECT salesperson_id FROM salespeople WHERE left_on IS NULL AND role = 'salesperson')""") == [(12,)]
+
+
+def test_building_over_an_existing_store_needs_force(tmp_path):
+    path = tmp_path / "s.duckdb"
+    path.write_bytes(b"keep me")
+    with pytest.raises(db.StoreError, match="--force"):
+        demo.build(path, as_of=AS_OF, progress=lambda _: None)
+    assert path.read_bytes() == b"keep me"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--as-of", "2026-13-01"], "is not a date"),
+    (["--scale", "huge"], "invalid choice"),
+    (["--seed", "x"], "invalid int value"),
+])
+def test_the_command_line_explains_bad_arguments(tmp_path, args, message):
+    result = subprocess.run([sys.executable, "-m", "store", "demo", "--db", str(tmp_path / "x.duckdb"),
+                             *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and message in result.stderr
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+# --- the planted stories (see store/demo.py) ---------------------------------------------
+
+YTD_ATTAINMENT = """
+    -- this year's plan up to the as-of date (the current month pro-rated by days) vs sales
+    WITH plan AS (
+        SELECT t.salesperson_id, sp.region_id,
+               sum(t.plan_value * CASE WHEN t.month < date_trunc('month', $as_of::DATE) THEN 1
+                   ELSE day($as_of::DATE) / day(last_day($as_of::DATE)) END) AS plan
+        FROM targets t JOIN salespeople sp USING (salesperson_id)
+        WHERE t.metric = 'sales' AND t.month BETWEEN date_trunc('year', $as_of::DATE) AND $as_of::DATE
+        GROUP BY ALL),
+    actual AS (
+        SELECT salesperson_id, sum(amount) AS actual FROM sales
+        WHERE order_date BETWEEN date_trunc('year', $as_of::DATE) AND $as_of::DATE GROUP BY ALL)
+    SELECT plan.*, coalesce(actual.actual, 0) AS actual
+    FROM plan LEFT JOIN actual USING (salesperson_id)
+"""
+
+
+def test_story_a_salesperson_far_behind_target(store_con, demo_store):
+    _, built = demo_store
+    attainment = {sp: float(actual) / float(plan) for sp, _, plan, actual in
+                  rows(store_con, YTD_ATTAINMENT, {"as_of": AS_OF}) if plan > 0}
+    behind = built.stories["behind_salesperson"]
+    assert attainment[behind] < 0.6
+    assert min(attainment, key=attainment.get) == behind
+    others = sorted(v for k, v in attainment.items() if k != behind)
+    assert others[0] > 0.8  # the story stands out: nobody else is close
+
+
+def test_story_a_region_ahead(store_con, demo_store):
+    _, built = demo_store
+    by_region: dict[str, list[float]] = {}
+    for _, region, plan, actual in rows(store_con, YTD_ATTAINMENT, {"as_of": AS_OF}):
+        totals = by_region.setdefault(region, [0.0, 0.0])
+        totals[0] += float(plan)
+        totals[1] += float(actual)
+    attainment = {r: a / p for r, (p, a) in by_region.items()}
+    ahead = built.stories["ahead_region"]
+    assert attainment[ahead] > 1.15
+    assert max(attainment, key=attainment.get) == ahead
+
+
+def test_story_a_competitor_surges_as_its_price_gap_widens(store_con, demo_store):
+    _, built = demo_store
+    monthly = rows(store_con, """
+        SELECT date_trunc('month', note_date) AS month, count(*) AS mentions,
+               median((their_price - our_price) / our_price) FILTER (WHERE their_price IS NOT NULL)
+        FROM competitor_notes WHERE competitor = $c AND note_date < date_trunc('month', $as_of::DATE)
+        GROUP BY 1 ORDER BY 1""", {"c": built.stories["surging_competitor"], "as_of": AS_OF})
+    *before, m1, m2, m3 = monthly  # the last three complete months are the surge
+    usual = sum(r[1] for r in before[-6:]) / 6
+    assert m1[1] < m2[1] < m3[1] or m3[1] > 2.5 * usual
+    assert m3[1] > 2.5 * usual
+    assert m3[2] < m1[2] < -0.05  # their price ever further below ours
+    assert m3[2] < -0.12
+
+
+def test_story_csat_dips_after_a_quality_incident(store_con, demo_store):
+    _, built = demo_store
+    incident = dt.date.fromisoformat(built.stories["incident_month"] + "-01")
+    csat = dict(rows(store_con, """SELECT date_trunc('month', survey_date)::DATE,
+        avg((overall_score >= 4)::INT) FROM surveys GROUP BY 1"""))
+    usual = sum(csat[dt.date(incident.year, incident.month - k, 1)] for k in (1, 2, 3)) / 3
+    assert csat[incident] < usual - 0.2
+    assert csat[dt.date(incident.year, incident.month + 2, 1)] > usual - 0.1  # recovered
+    quality = dict(rows(store_con, """SELECT date_trunc('month', received_at)::DATE, count(*)
+        FROM complaints WHERE category = 'quality' GROUP BY 1"""))
+    assert quality[incident] > 4 * max(quality[dt.date(incident.year, incident.month - k, 1)]
+                                       for k in (1, 2, 3))
+
+
+OPEN_BY_CUSTOMER = """
+    -- outstanding per customer on $d (payments after $d ignored) and days past due of the
+    -- oldest open invoice
+    WITH paid AS (SELECT invoice_id, sum(amount) AS paid FROM payments WHERE paid_on <= $d GROUP BY 1),
+    open AS (SELECT i.customer_id, i.due_date, greatest(i.amount - coalesce(paid, 0), 0) AS open
+             FROM invoices i LEFT JOIN paid USING (invoice_id) WHERE i.issue_date <= $d)
+    SELECT customer_id, sum(open) AS outstanding,
+           max(CASE WHEN open > 0 THEN $d::DATE - due_date END) AS oldest_days_past_due
+    FROM open GROUP BY 1
+"""
+
+
+def test_story_customers_slide_into_90_days_overdue(store_con, demo_store):
+    _, built = demo_store
+    sliders = set(built.stories["sliding_customers"])
+    now = {c: dpd for c, _, dpd in rows(store_con, OPEN_BY_CUSTOMER, {"d": AS_OF})}
+    over_90 = {c for c, dpd in now.items() if dpd is not None and dpd > 90}
+    assert over_90 == sliders
+    earlier = {c: dpd for c, _, dpd in rows(store_con, OPEN_BY_CUSTOMER,
+                                            {"d": AS_OF - dt.timedelta(days=120)})}
+    assert all((earlier.get(c) or 0) <= 90 for c in sliders)  # sliding: not yet, four months ago
+
+
+def test_story_exactly_one_customer_over_its_credit_limit(store_con, demo_store):
+    _, built = demo_store
+    over = rows(store_con, "SELECT customer_id FROM (" + OPEN_BY_CUSTOMER + ") o"
+                " JOIN customers c USING (customer_id) WHERE o.outstanding > c.credit_limit",
+                {"d": AS_OF})
+    assert over == [(built.stories["over_credit_customer"],)]
+
+
+def test_story_some_referral_and_lead_attributions_are_void(store_con):
+    claims = rows(store_con, """
+        -- a manager's claim on a customer's first deal, and why it would be void
+        WITH claim AS (
+            SELECT d.deal_id, r.registration_id, r.registered_by, r.registered_at, r.first_visit,
+                   r.phone, r.company_name
+            FROM deals d JOIN registrations r
+              ON r.customer_id = d.customer_id AND r.channel = d.attribution_source
+            WHERE d.attribution_source IN ('referral', 'lead'))
+        SELECT deal_id,
+               NOT first_visit AS not_first_visit,
+               EXISTS (SELECT 1 FROM registrations e
+                       WHERE e.registered_at < claim.registered_at
+                         AND e.registered_by <> claim.registered_by
+                         AND (e.phone = claim.phone OR e.company_name = claim.company_name))
+                 AS already_registered
+        FROM claim""")
+    assert len(claims) > 100
+    not_first = sum(r[1] for r in claims)
+    already = sum(r[2] for r in claims)
+    valid = sum(not (r[1] or r[2]) for r in claims)
+    assert not_first >= 5 and already >= 5
+    assert valid > 0.7 * len(claims)
+    # an earlier registration matched by phone alone (another spelling of the company)
+    assert scalar(store_con, """SELECT count(*) FROM registrations a JOIN registrations b
+        ON a.phone = b.phone AND a.company_name <> b.company_name AND a.registered_at < b.registered_at
+        AND a.registered_by <> b.registered_by""") > 0
+
+
+def test_story_a_key_account_manager_short_four_weeks_in_a_row(store_con, demo_store):
+    _, built = demo_store
+    weeks = rows(store_con, """
+        -- ISO weeks completed before the as-of date's week, judged against the quotas
+        WITH q AS (SELECT measure, weekly_quota FROM activity_quotas),
+        w AS (SELECT salesperson_id, date_trunc('week', activity_date) AS week,
+                     sum(orgs_developed) AS orgs, sum(batches_on_site) AS batches,
+                     sum(leads_submitted) AS leads
+              FROM activities WHERE activity_date < date_trunc('week', $as_of::DATE) GROUP BY ALL)
+        SELECT salesperson_id, week,
+               orgs < (SELECT weekly_quota FROM q WHERE measure = 'orgs_developed')
+            OR batches < (SELECT weekly_quota FROM q WHERE measure = 'batches_on_site')
+            OR leads < (SELECT weekly_quota FROM q WHERE measure = 'leads_submitted') AS short
+        FROM w WHERE salesperson_id = $kam ORDER BY week DESC LIMIT 4""",
+                 {"as_of": AS_OF, "kam": built.stories["short_kam"]})
+    assert [r[2] for r in weeks] == [True, True, True, True]
+    assert weeks[0][1].date() == AS_OF - dt.timedelta(days=7)  # ends with the last complete week
+    assert scalar(store_con, "SELECT role FROM salespeople WHERE salesperson_id = $s",
+                  {"s": built.stories["short_kam"]}) == "key_account_manager"
