@@ -87,17 +87,20 @@ def shared_connection() -> duckdb.DuckDBPyConnection:
     target = store_path().resolve()
     with _shared_lock:
         if _shared is None or _shared_path != target:
+            fresh = connect(target)  # on failure the current connection stays as it was
             if _shared is not None:
                 _shared.close()
-            _shared = connect(target)
-            _shared_path = target
+            _shared, _shared_path = fresh, target
         return _shared
 
 
-def close_shared() -> None:
-    """Close the process's connection (before the file is replaced, and in tests)."""
+def close_shared(path: str | os.PathLike | None = None) -> None:
+    """Close the process's connection: any (no path), or only if it is to `path`
+    (before that file is replaced)."""
     global _shared, _shared_path
     with _shared_lock:
+        if path is not None and _shared_path != Path(path).resolve():
+            return
         if _shared is not None:
             _shared.close()
         _shared, _shared_path = None, None

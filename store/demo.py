@@ -68,8 +68,12 @@ PRODUCT_LINES = [  # line, base commission rate, cost ratio, price range (yuan)
     ("安装维保", 0.040, 0.55, (1_000, 12_000)),
 ]
 COMPETITORS = ["华南机电", "粤海设备", "恒通科技", "利达实业", "新锐智造"]
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
-GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚华玉萍红建国志俊峰晓东海燕丹辉鑫宇浩然涵欣怡轩桐婷嘉颖琳博文斌凯")
+SURNAMES = list(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚"
+    "卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚华玉萍红建国志"
+             "俊峰晓东海燕丹辉鑫宇浩然涵欣怡轩桐婷嘉颖琳博文斌凯")
 WORDS = list("华盛鸿达金利永兴富源泰丰恒通宏昌隆信德嘉新佳顺祥瑞安康宝益广创远卓越辉腾飞汇鑫正和美")
 ROADS = ["南海大道", "桂澜路", "海八路", "灯湖东路", "佛平路", "广佛路", "南港路", "樵高路", "狮岭路", "凤翔路"]
 SEASON = np.array([0.85, 0.55, 1.0, 1.0, 1.05, 1.15, 0.95, 0.95, 1.05, 1.05, 1.1, 1.3])
@@ -574,7 +578,8 @@ class Generator:
             "visit_date": v_day[order], "purpose": v_purpose[order],
             "outcome": rng.choice(["order_intent", "follow_up", "issue_raised", "no_interest"],
                                   len(order), p=[0.3, 0.45, 0.15, 0.1]),
-            "plan_id": pa.array(np.where(v_plan >= 0, plan_ids.take(pa.array(np.maximum(v_plan, 0))).to_numpy(zero_copy_only=False), None), type=pa.string()),
+            "plan_id": pc.if_else(pa.array(v_plan >= 0), plan_ids.take(pa.array(np.maximum(v_plan, 0))),
+                                  pa.scalar(None, pa.string())),
             "record_filed_on": pa.array(np.where(filed[order] <= self.as_of, filed[order],
                                                  np.datetime64("NaT")), type=pa.date32()),
         })
@@ -954,7 +959,7 @@ def build(
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    db.close_shared()
+    db.close_shared(target)
     os.replace(partial, target)
     seconds = time.perf_counter() - began
     progress(f"Done in {seconds:.1f} s: {target} ({target.stat().st_size / 2**20:.0f} MiB)")

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install the dashboard, build the demo store on first start, and serve the dashboard.
+# Usage: ./run.sh [extra streamlit options]   (PORT=8502 ./run.sh to change the port)
+set -euo pipefail
+cd "$(dirname "$0")"
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+store="${COCKPIT_DB:-data/cockpit.duckdb}"
+if [ ! -f "$store" ]; then
+  echo "No store at $store yet: building the demo store (takes a few seconds)…"
+  .venv/bin/python -m store demo --db "$store"
+fi
+echo "Serving the dashboard on http://localhost:${PORT:-8501}"
+exec .venv/bin/python -m streamlit run app.py --server.port "${PORT:-8501}" "$@"
