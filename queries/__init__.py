@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from queries.filters import EVERYTHING, FILTER_PARAMS, Filters, Scope
 from store.db import shared_connection
 
 QUERY_DIR = Path(__file__).resolve().parent
@@ -139,3 +140,24 @@ def run(
             f"its header declares {list(query.columns)}"
         )
     return frame
+
+
+def run_filtered(
+    name: str,
+    filters: Filters | None,
+    *,
+    scope: Scope | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    **extra: object,
+) -> pd.DataFrame:
+    """Run a query with the shared filters it declares (narrowed to the viewer's scope)
+    plus its own extra parameters (a level, a grain, an as-of date …)."""
+    query = load(name)
+    given = filters.params(scope or EVERYTHING) if filters is not None else {}
+    params = {k: v for k, v in given.items() if k in query.params}
+    return run(name, {**params, **extra}, con=con)
+
+
+def ignored_filters(name: str) -> list[str]:
+    """The shared filters a query cannot apply (a page says so beside its figures)."""
+    return [p for p in FILTER_PARAMS if p not in load(name).params]

@@ -17,6 +17,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "data" / "cockpit.duckdb"
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
+MACROS_PATH = Path(__file__).with_name("macros.sql")
 SCHEMA_VERSION = 1
 CONFIG = {"enable_external_access": False}
 
@@ -56,7 +57,7 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = False) -> d
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(target), config=CONFIG)
+        con = duckdb.connect(str(target), config=CONFIG)
     except duckdb.IOException as exc:
         match = _LOCK_PID.search(str(exc))
         if match is None:
@@ -65,11 +66,23 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = False) -> d
             f"The store {target} is held by process {match.group(1)}; "
             "import from the Data page or stop the dashboard."
         ) from exc
+    has_schema = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'store_meta'"
+    ).fetchone()[0]
+    if has_schema:
+        install_macros(con)
+    return con
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table of the store in an empty database."""
+    """Create every table of the store, and its shared relations, in an empty database."""
     con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+    install_macros(con)
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)define the shared relations every KPI query reads through (store/macros.sql)."""
+    con.execute(MACROS_PATH.read_text(encoding="utf-8"))
 
 
 _shared: duckdb.DuckDBPyConnection | None = None

@@ -124,3 +124,26 @@ def page(browser):
     tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
     yield tab
     context.close()
+
+
+# --- the hand-made fixture store (tests/fixture/) -----------------------------------------
+
+@pytest.fixture(scope="session")
+def fixture_path(tmp_path_factory):
+    from tests.fixture_store import build_fixture_store
+
+    return build_fixture_store(tmp_path_factory.mktemp("fixture") / "fixture.duckdb")
+
+
+@pytest.fixture
+def kpi(fixture_path):
+    """Run a named query on the fixture store: kpi("attainment", filters, level=…)."""
+    import queries
+
+    con = db.connect(fixture_path)
+
+    def run(name, filters=None, scope=None, **extra):
+        return queries.run_filtered(name, filters, scope=scope, con=con, **extra)
+
+    yield run
+    con.close()

@@ -1,0 +1,102 @@
+-- name: attainment
+-- Attainment (SPEC §4.1) of sales, gross profit, collections and new customers, against
+-- plan and stretch, per node of the chosen level (department, region, salesperson) and
+-- per bucket of the chosen grain (year, quarter, month) inside the period.
+-- Actual: the facts dated in the period up to the store's today. Target: the monthly
+-- targets of the months in the period, a partial month pro-rated by days. Attainment =
+-- actual ÷ target × 100; NULL with target_note 'no_target' when the target is zero or
+-- missing (never ∞). Tier, industry and product-line filters carry no target: the target is
+-- NULL with target_note 'no_target_at_filter'. Collections and new customers have no
+-- product line: with a product-line filter their actual is NULL ('not_applicable').
+-- New customer: a customer whose first-ever order falls in the bucket, credited to the
+-- salesperson and region of that order. Region figures are the facts' own regions;
+-- parent_id is the region a salesperson belongs to, for the tree.
+-- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, level, grain
+-- choice: level = department | region | salesperson
+-- choice: grain = year | quarter | month
+-- columns: bucket_start, node_id, node_name, node_name_en, parent_id, metric, actual_value, plan_target, stretch_target, plan_attainment_pct, stretch_attainment_pct, target_note
+WITH
+period_sales AS (
+    SELECT order_date AS day, region_id, salesperson_id, amount, gross_profit
+    FROM kpi_sales($start_date::DATE, least($end_date::DATE, store_today()),
+                   $regions, $salespeople, $tiers, $industries, $product_lines)
+),
+first_orders AS (
+    SELECT customer_id, min(order_date) AS day,
+           arg_min(salesperson_id, {'d': order_date, 'l': line_id}) AS salesperson_id,
+           arg_min(region_id, {'d': order_date, 'l': line_id}) AS region_id
+    FROM sales WHERE quantity > 0  -- the whole history: returns are not orders
+    GROUP BY customer_id
+),
+facts AS (
+    SELECT day, region_id, salesperson_id, 'sales' AS metric, amount AS value FROM period_sales
+    UNION ALL
+    SELECT day, region_id, salesperson_id, 'gross_profit', gross_profit FROM period_sales
+    UNION ALL
+    SELECT paid_on, region_id, salesperson_id, 'collections', amount
+    FROM kpi_payments($start_date::DATE, least($end_date::DATE, store_today()),
+                      $regions, $salespeople, $tiers, $industries)
+    WHERE $product_lines::VARCHAR[] IS NULL
+    UNION ALL
+    SELECT f.day, f.region_id, f.salesperson_id, 'new_customers', 1
+    FROM first_orders f
+    JOIN kpi_customers(NULL, NULL, $tiers, $industries) c ON c.customer_id = f.customer_id
+    WHERE f.day BETWEEN $start_date::DATE AND least($end_date::DATE, store_today())
+      AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, f.region_id))
+      AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, f.salesperson_id))
+      AND $product_lines::VARCHAR[] IS NULL
+),
+goals AS (
+    SELECT month AS day, region_id, salesperson_id, metric, plan_value, stretch_value
+    FROM kpi_targets($start_date::DATE, $end_date::DATE, $regions, $salespeople)
+),
+keyed AS (
+    SELECT date_trunc($grain, day)::DATE AS bucket_start,
+           CASE $level WHEN 'department' THEN 'department'
+                       WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
+           metric, value, NULL::DOUBLE AS plan_value, NULL::DOUBLE AS stretch_value
+    FROM facts
+    UNION ALL
+    SELECT date_trunc($grain, day)::DATE,
+           CASE $level WHEN 'department' THEN 'department'
+                       WHEN 'region' THEN region_id ELSE salesperson_id END,
+           metric, NULL, plan_value, stretch_value
+    FROM goals
+),
+totals AS (
+    SELECT bucket_start, node_id, metric, sum(value) AS actual,
+           sum(plan_value) AS plan_target, sum(stretch_value) AS stretch_target
+    FROM keyed GROUP BY ALL
+),
+judged AS (
+    SELECT t.*,
+           CASE WHEN t.metric IN ('collections', 'new_customers')
+                     AND $product_lines::VARCHAR[] IS NOT NULL THEN 'not_applicable'
+                WHEN $tiers::VARCHAR[] IS NOT NULL OR $industries::VARCHAR[] IS NOT NULL
+                     OR $product_lines::VARCHAR[] IS NOT NULL THEN 'no_target_at_filter'
+                WHEN coalesce(t.plan_target, 0) = 0 THEN 'no_target'
+           END AS target_note
+    FROM totals t
+)
+SELECT j.bucket_start, j.node_id,
+       coalesce(r.name_zh, sp.name) AS node_name,
+       coalesce(r.name_en, sp.name) AS node_name_en,
+       CASE WHEN $level = 'salesperson' THEN sp.region_id
+            WHEN $level = 'region' THEN 'department' END AS parent_id,
+       j.metric,
+       CASE WHEN j.target_note = 'not_applicable' THEN NULL
+            ELSE coalesce(j.actual, 0) END AS actual_value,
+       CASE WHEN j.target_note IN ('not_applicable', 'no_target_at_filter') THEN NULL
+            ELSE round(coalesce(j.plan_target, 0), 2) END AS plan_target,
+       CASE WHEN j.target_note IN ('not_applicable', 'no_target_at_filter') THEN NULL
+            ELSE round(coalesce(j.stretch_target, 0), 2) END AS stretch_target,
+       CASE WHEN j.target_note IS NULL
+            THEN coalesce(j.actual, 0) / j.plan_target * 100 END AS plan_attainment_pct,
+       CASE WHEN j.target_note IS NULL AND j.stretch_target > 0
+            THEN coalesce(j.actual, 0) / j.stretch_target * 100 END AS stretch_attainment_pct,
+       j.target_note
+FROM judged j
+LEFT JOIN regions r ON $level = 'region' AND r.region_id = j.node_id
+LEFT JOIN salespeople sp ON $level = 'salesperson' AND sp.salesperson_id = j.node_id
+ORDER BY j.bucket_start, j.node_id,
+         list_position(['sales', 'gross_profit', 'collections', 'new_customers'], j.metric)

@@ -1,0 +1,73 @@
+"""The shared filters (SPEC §2) as one object, and the viewer scope (SPEC §6).
+
+Pages resolve the sidebar into a `Filters` and hand it to `queries.run_filtered`, which
+passes each query the filter parameters it declares. The viewer scope is applied here,
+in one place, by narrowing the region and salesperson filters: a viewer limited to a
+region or to themself can never widen it by choosing another value (the result is empty).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+FILTER_PARAMS = ("start_date", "end_date", "regions", "salespeople", "tiers", "industries",
+                 "product_lines")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a viewer may see: everything, one region, or one salesperson's figures."""
+
+    kind: str = "all"  # all | region | salesperson
+    value: str | None = None
+
+    def __post_init__(self):
+        if self.kind not in ("all", "region", "salesperson"):
+            raise ValueError(f"unknown viewer scope: {self.kind!r}")
+        if (self.kind == "all") != (self.value is None):
+            raise ValueError("a region or salesperson scope names its region or salesperson")
+
+
+EVERYTHING = Scope()
+
+
+def _narrow(chosen: tuple[str, ...], allowed: str) -> list[str]:
+    return [allowed] if not chosen else [v for v in chosen if v == allowed]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The period (inclusive) and the optional multi-value filters; empty means all."""
+
+    start_date: dt.date
+    end_date: dt.date
+    regions: tuple[str, ...] = field(default=())
+    salespeople: tuple[str, ...] = field(default=())
+    tiers: tuple[str, ...] = field(default=())
+    industries: tuple[str, ...] = field(default=())
+    product_lines: tuple[str, ...] = field(default=())
+
+    def __post_init__(self):
+        if self.start_date > self.end_date:
+            raise ValueError(f"the period starts ({self.start_date}) after it ends ({self.end_date})")
+
+    @property
+    def carries_target(self) -> bool:
+        """Targets exist per salesperson and month only: tier, industry and product-line
+        filters carry none (SPEC §4)."""
+        return not (self.tiers or self.industries or self.product_lines)
+
+    def params(self, scope: Scope = EVERYTHING) -> dict[str, object]:
+        """Bound parameters for the queries: lists, None meaning no filter."""
+        regions, salespeople = list(self.regions) or None, list(self.salespeople) or None
+        if scope.kind == "region":
+            regions = _narrow(self.regions, scope.value)
+        elif scope.kind == "salesperson":
+            salespeople = _narrow(self.salespeople, scope.value)
+        return {
+            "start_date": self.start_date, "end_date": self.end_date,
+            "regions": regions, "salespeople": salespeople,
+            "tiers": list(self.tiers) or None, "industries": list(self.industries) or None,
+            "product_lines": list(self.product_lines) or None,
+        }

@@ -1,0 +1,77 @@
+-- name: growth
+-- Growth (SPEC §4.3) of sales, gross profit and collections per node of the chosen level,
+-- year over year and period over period side by side. The current period runs from its
+-- start to its end or the store's today, whichever is earlier (so a month in progress is
+-- compared to date). YoY: the same dates a year earlier. Period over period: when the
+-- period is whole calendar months, the same number of months just before it (MoM for one
+-- month), cut to the same elapsed days; otherwise the immediately preceding days of equal
+-- length. Growth % = (current − earlier) ÷ earlier × 100, NULL when earlier is zero.
+-- Collections have no product line: NULL under a product-line filter.
+-- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, level
+-- choice: level = department | region | salesperson
+-- columns: node_id, node_name, node_name_en, metric, current_value, prior_year_value, yoy_pct, previous_period_value, pop_pct, current_start, current_end, prior_year_start, prior_year_end, previous_start, previous_end, whole_months
+WITH
+p AS (
+    SELECT $start_date::DATE AS cur_start, least($end_date::DATE, store_today()) AS cur_end,
+           day($start_date::DATE) = 1 AND $end_date::DATE = last_day($end_date::DATE) AS whole_months,
+           date_diff('month', $start_date::DATE, $end_date::DATE) + 1 AS months
+),
+windows AS (
+    SELECT *,
+           (cur_start - INTERVAL 1 YEAR)::DATE AS py_start,
+           (cur_end - INTERVAL 1 YEAR)::DATE AS py_end,
+           CASE WHEN whole_months THEN (cur_start - to_months(months))::DATE
+                ELSE cur_start - (cur_end - cur_start + 1)::INTEGER END AS prev_start
+    FROM p
+),
+w AS (
+    SELECT *, CASE WHEN whole_months AND cur_end < $end_date::DATE  -- in progress: to date
+                   THEN least(prev_start + (cur_end - cur_start)::INTEGER, cur_start - 1)
+                   ELSE cur_start - 1 END AS prev_end
+    FROM windows
+),
+facts AS (
+    SELECT order_date AS day, region_id, salesperson_id, amount AS sales, gross_profit,
+           NULL::DECIMAL(18, 2) AS collections
+    FROM kpi_sales((SELECT least(py_start, prev_start) FROM w), (SELECT cur_end FROM w),
+                   $regions, $salespeople, $tiers, $industries, $product_lines)
+    UNION ALL
+    SELECT paid_on, region_id, salesperson_id, NULL, NULL, amount
+    FROM kpi_payments((SELECT least(py_start, prev_start) FROM w), (SELECT cur_end FROM w),
+                      $regions, $salespeople, $tiers, $industries)
+    WHERE $product_lines::VARCHAR[] IS NULL
+),
+tagged AS (
+    SELECT CASE $level WHEN 'department' THEN 'department'
+                       WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
+           unnest(['sales', 'gross_profit', 'collections']) AS metric,
+           unnest([sales, gross_profit, collections]) AS value,
+           day BETWEEN w.cur_start AND w.cur_end AS is_cur,
+           day BETWEEN w.py_start AND w.py_end AS is_py,
+           day BETWEEN w.prev_start AND w.prev_end AS is_prev
+    FROM facts CROSS JOIN w
+),
+sums AS (
+    SELECT node_id, metric,
+           coalesce(sum(value) FILTER (WHERE is_cur), 0) AS cur,
+           coalesce(sum(value) FILTER (WHERE is_py), 0) AS py,
+           coalesce(sum(value) FILTER (WHERE is_prev), 0) AS prev
+    FROM tagged GROUP BY ALL
+)
+SELECT s.node_id, coalesce(r.name_zh, sp.name) AS node_name, coalesce(r.name_en, sp.name) AS node_name_en,
+       s.metric,
+       CASE WHEN s.metric = 'collections' AND $product_lines::VARCHAR[] IS NOT NULL THEN NULL ELSE s.cur END
+           AS current_value,
+       CASE WHEN s.metric = 'collections' AND $product_lines::VARCHAR[] IS NOT NULL THEN NULL ELSE s.py END
+           AS prior_year_value,
+       CASE WHEN s.py <> 0 THEN (s.cur - s.py) / s.py * 100 END AS yoy_pct,
+       CASE WHEN s.metric = 'collections' AND $product_lines::VARCHAR[] IS NOT NULL THEN NULL ELSE s.prev END
+           AS previous_period_value,
+       CASE WHEN s.prev <> 0 THEN (s.cur - s.prev) / s.prev * 100 END AS pop_pct,
+       w.cur_start AS current_start, w.cur_end AS current_end,
+       w.py_start AS prior_year_start, w.py_end AS prior_year_end,
+       w.prev_start AS previous_start, w.prev_end AS previous_end, w.whole_months
+FROM sums s CROSS JOIN w
+LEFT JOIN regions r ON $level = 'region' AND r.region_id = s.node_id
+LEFT JOIN salespeople sp ON $level = 'salesperson' AND sp.salesperson_id = s.node_id
+ORDER BY s.node_id, list_position(['sales', 'gross_profit', 'collections'], s.metric)

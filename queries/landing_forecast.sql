@@ -1,0 +1,63 @@
+-- name: landing_forecast
+-- Landing forecast for the year (SPEC §4.2) per node of the chosen level, as of D = the
+-- period's end or the store's today, whichever is earlier: forecast = actual from 1 January
+-- to D + (actual of the 90 days ending on D ÷ 90) × days left in the year after D. Beside it
+-- the year's full plan target and forecast ÷ target × 100 (NULL with target_note
+-- 'no_target' when the target is zero, 'no_target_at_filter' under a tier, industry or
+-- product-line filter).
+-- params: end_date, regions, salespeople, tiers, industries, product_lines, level, metric
+-- choice: level = department | region | salesperson
+-- choice: metric = sales | gross_profit
+-- columns: node_id, node_name, node_name_en, as_of_date, actual_ytd, actual_last_90_days, days_left, forecast_value, annual_target, forecast_attainment_pct, target_note
+WITH
+d AS (
+    SELECT least($end_date::DATE, store_today()) AS as_of_date,
+           date_trunc('year', least($end_date::DATE, store_today()))::DATE AS year_start,
+           (date_trunc('year', least($end_date::DATE, store_today())) + INTERVAL 1 YEAR
+            - INTERVAL 1 DAY)::DATE AS year_end
+),
+lines AS (
+    SELECT s.region_id, s.salesperson_id, s.order_date,
+           CASE $metric WHEN 'sales' THEN s.amount ELSE s.gross_profit END AS value
+    FROM kpi_sales((SELECT least(year_start, as_of_date - 89) FROM d), (SELECT as_of_date FROM d),
+                   $regions, $salespeople, $tiers, $industries, $product_lines) s
+),
+actuals AS (
+    SELECT CASE $level WHEN 'department' THEN 'department'
+                       WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
+           sum(value) FILTER (WHERE order_date >= (SELECT year_start FROM d)) AS actual_ytd,
+           sum(value) FILTER (WHERE order_date >= (SELECT as_of_date - 89 FROM d)) AS actual_last_90_days
+    FROM lines GROUP BY ALL
+),
+goals AS (
+    SELECT CASE $level WHEN 'department' THEN 'department'
+                       WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
+           sum(plan_value) AS annual_target
+    FROM kpi_targets((SELECT year_start FROM d), (SELECT year_end FROM d), $regions, $salespeople)
+    WHERE metric = $metric
+    GROUP BY ALL
+),
+nodes AS (
+    SELECT coalesce(a.node_id, g.node_id) AS node_id,
+           coalesce(a.actual_ytd, 0) AS actual_ytd,
+           coalesce(a.actual_last_90_days, 0) AS actual_last_90_days,
+           g.annual_target,
+           CASE WHEN $tiers::VARCHAR[] IS NOT NULL OR $industries::VARCHAR[] IS NOT NULL
+                     OR $product_lines::VARCHAR[] IS NOT NULL THEN 'no_target_at_filter'
+                WHEN coalesce(g.annual_target, 0) = 0 THEN 'no_target' END AS target_note
+    FROM actuals a FULL JOIN goals g ON g.node_id = a.node_id
+)
+SELECT n.node_id, coalesce(r.name_zh, sp.name) AS node_name, coalesce(r.name_en, sp.name) AS node_name_en,
+       d.as_of_date, n.actual_ytd, n.actual_last_90_days,
+       d.year_end - d.as_of_date AS days_left,
+       round(n.actual_ytd + n.actual_last_90_days / 90 * (d.year_end - d.as_of_date), 2) AS forecast_value,
+       CASE WHEN n.target_note = 'no_target_at_filter' THEN NULL
+            ELSE round(coalesce(n.annual_target, 0), 2) END AS annual_target,
+       CASE WHEN n.target_note IS NULL
+            THEN (n.actual_ytd + n.actual_last_90_days / 90 * (d.year_end - d.as_of_date))
+                 / n.annual_target * 100 END AS forecast_attainment_pct,
+       n.target_note
+FROM nodes n CROSS JOIN d
+LEFT JOIN regions r ON $level = 'region' AND r.region_id = n.node_id
+LEFT JOIN salespeople sp ON $level = 'salesperson' AND sp.salesperson_id = n.node_id
+ORDER BY n.node_id

@@ -1,0 +1,56 @@
+-- name: pacing_by_day
+-- Pacing (SPEC §4.2) day by day through the period, for the cumulative actual-vs-target
+-- line. The daily target is each month's plan ÷ the days in that month, so the cumulative
+-- target follows the month-varying plan (never a flat line). Up to the store's today:
+-- cumulative actual, and pacing = cumulative actual ÷ cumulative target × 100; the row
+-- with is_today holds expected-to-date (its cumulative_target) and the period's pacing.
+-- Days after today carry the target only. Tier, industry and product-line filters carry no
+-- target (target columns NULL); collections have no product line (actual NULL then).
+-- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, metric
+-- choice: metric = sales | gross_profit | collections
+-- columns: day, actual_value, cumulative_actual, target_value, cumulative_target, pacing_pct, is_today
+WITH
+days AS (
+    SELECT range::DATE AS day FROM range($start_date::DATE, $end_date::DATE + 1, INTERVAL 1 DAY)
+),
+facts AS (
+    SELECT order_date AS day, CASE $metric WHEN 'sales' THEN amount ELSE gross_profit END AS value
+    FROM kpi_sales($start_date::DATE, least($end_date::DATE, store_today()),
+                   $regions, $salespeople, $tiers, $industries, $product_lines)
+    WHERE $metric IN ('sales', 'gross_profit')
+    UNION ALL
+    SELECT paid_on, amount
+    FROM kpi_payments($start_date::DATE, least($end_date::DATE, store_today()),
+                      $regions, $salespeople, $tiers, $industries)
+    WHERE $metric = 'collections' AND $product_lines::VARCHAR[] IS NULL
+),
+daily AS (SELECT day, sum(value) AS value FROM facts GROUP BY day),
+monthly_plan AS (
+    SELECT month, sum(plan_value) AS plan
+    FROM kpi_targets(date_trunc('month', $start_date::DATE)::DATE, last_day($end_date::DATE),
+                     $regions, $salespeople)
+    WHERE metric = $metric
+    GROUP BY month
+),
+series AS (
+    SELECT d.day, d.day <= store_today() AS elapsed,
+           CASE WHEN $metric = 'collections' AND $product_lines::VARCHAR[] IS NOT NULL THEN NULL
+                ELSE coalesce(daily.value, 0) END AS actual,
+           CASE WHEN $tiers::VARCHAR[] IS NULL AND $industries::VARCHAR[] IS NULL
+                     AND $product_lines::VARCHAR[] IS NULL
+                THEN coalesce(mp.plan, 0) / days_in_month(d.day) END AS target
+    FROM days d
+    LEFT JOIN daily ON daily.day = d.day
+    LEFT JOIN monthly_plan mp ON mp.month = date_trunc('month', d.day)
+)
+SELECT day,
+       CASE WHEN elapsed THEN actual END AS actual_value,
+       CASE WHEN elapsed THEN sum(actual) OVER (ORDER BY day) END AS cumulative_actual,
+       round(target, 2) AS target_value,
+       round(sum(target) OVER (ORDER BY day), 2) AS cumulative_target,
+       CASE WHEN elapsed AND sum(target) OVER (ORDER BY day) > 0
+            THEN sum(actual) OVER (ORDER BY day) / sum(target) OVER (ORDER BY day) * 100
+       END AS pacing_pct,
+       day = least($end_date::DATE, store_today()) AS is_today
+FROM series
+ORDER BY day

@@ -1,0 +1,47 @@
+-- name: receivables_aging
+-- Outstanding receivables on a date (SPEC §3.3, §4.4) in aging buckets, per group.
+-- On D = the given as-of date or the store's today, whichever is earlier: outstanding of an
+-- invoice = amount − payments on or before D, never below zero (an overpayment is the
+-- customer's credit, reported apart); days past due = D − due date. Buckets: not yet due
+-- (≤ 0 days), 1–30, 31–60, 61–90, 91–180, over 180. Overdue ratio (占压率) = outstanding
+-- past due ÷ total outstanding × 100 (NULL when nothing is outstanding). Invoices carry no
+-- product line. Region and salesperson are the invoice's (at the time it was issued).
+-- params: regions, salespeople, tiers, industries, as_of_date, group_by
+-- choice: group_by = department | region | salesperson | tier | customer
+-- columns: group_id, group_name, group_name_en, not_due_cny, days_1_30_cny, days_31_60_cny, days_61_90_cny, days_91_180_cny, over_180_cny, outstanding_cny, overdue_cny, overdue_ratio_pct, credit_cny, open_invoices_count
+WITH inv AS (
+    SELECT CASE $group_by WHEN 'department' THEN 'department' WHEN 'region' THEN region_id
+                          WHEN 'salesperson' THEN salesperson_id WHEN 'tier' THEN tier
+                          ELSE customer_id END AS group_id,
+           outstanding, credit, days_past_due
+    FROM kpi_invoices_on(least($as_of_date::DATE, store_today()), $regions, $salespeople, $tiers, $industries)
+),
+sums AS (
+    SELECT group_id,
+           sum(outstanding) FILTER (WHERE days_past_due <= 0) AS not_due,
+           sum(outstanding) FILTER (WHERE days_past_due BETWEEN 1 AND 30) AS d30,
+           sum(outstanding) FILTER (WHERE days_past_due BETWEEN 31 AND 60) AS d60,
+           sum(outstanding) FILTER (WHERE days_past_due BETWEEN 61 AND 90) AS d90,
+           sum(outstanding) FILTER (WHERE days_past_due BETWEEN 91 AND 180) AS d180,
+           sum(outstanding) FILTER (WHERE days_past_due > 180) AS over180,
+           sum(outstanding) AS total,
+           sum(outstanding) FILTER (WHERE days_past_due > 0) AS overdue,
+           sum(credit) AS credit,
+           count(*) FILTER (WHERE outstanding > 0) AS open_count
+    FROM inv GROUP BY group_id
+)
+SELECT s.group_id,
+       coalesce(r.name_zh, sp.name, c.name, s.group_id) AS group_name,
+       coalesce(r.name_en, sp.name, c.name, s.group_id) AS group_name_en,
+       coalesce(s.not_due, 0) AS not_due_cny, coalesce(s.d30, 0) AS days_1_30_cny,
+       coalesce(s.d60, 0) AS days_31_60_cny, coalesce(s.d90, 0) AS days_61_90_cny,
+       coalesce(s.d180, 0) AS days_91_180_cny, coalesce(s.over180, 0) AS over_180_cny,
+       coalesce(s.total, 0) AS outstanding_cny, coalesce(s.overdue, 0) AS overdue_cny,
+       CASE WHEN s.total > 0 THEN coalesce(s.overdue, 0) / s.total * 100 END AS overdue_ratio_pct,
+       coalesce(s.credit, 0) AS credit_cny, s.open_count AS open_invoices_count
+FROM sums s
+LEFT JOIN regions r ON $group_by = 'region' AND r.region_id = s.group_id
+LEFT JOIN salespeople sp ON $group_by = 'salesperson' AND sp.salesperson_id = s.group_id
+LEFT JOIN customers c ON $group_by = 'customer' AND c.customer_id = s.group_id
+WHERE s.total > 0 OR s.credit > 0
+ORDER BY overdue_cny DESC, s.group_id

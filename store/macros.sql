@@ -1,0 +1,92 @@
+-- The store's shared relations: every KPI query reads the facts through these table
+-- macros, so each filter rule is written once. Installed (CREATE OR REPLACE) whenever the
+-- store is opened, so a store always has the definitions of the code that opens it.
+--
+-- Filter arguments are lists, NULL meaning "no filter" and an empty list "nothing"
+-- (a viewer scope that excludes the chosen value): regions, salespeople, tiers,
+-- industries, product_lines. Region and salesperson are those recorded on the fact at the
+-- time of the transaction (SPEC §4, ownership); tier and industry are the customer's.
+
+-- The store's "today" (SPEC §4): the as-of date kept in store_meta.
+CREATE OR REPLACE MACRO store_today() AS (SELECT as_of_date FROM store_meta WHERE id = 1);
+
+-- Days in the calendar month of a date.
+CREATE OR REPLACE MACRO days_in_month(d) AS (day(last_day(d)));
+
+-- Sales lines dated in [start_date, end_date] that match the filters, with the customer's
+-- tier and industry, the product line and the line's gross profit.
+CREATE OR REPLACE MACRO kpi_sales(start_date, end_date, regions, salespeople, tiers, industries,
+                                  product_lines) AS TABLE
+SELECT s.line_id, s.order_id, s.order_date, s.customer_id, s.product_id, s.quantity, s.amount,
+       s.cost, s.amount - s.cost AS gross_profit, s.salesperson_id, s.region_id,
+       c.tier, c.industry, p.product_line
+FROM sales s
+JOIN customers c ON c.customer_id = s.customer_id
+JOIN products p ON p.product_id = s.product_id
+WHERE s.order_date BETWEEN start_date AND end_date
+  AND (regions IS NULL OR list_contains(regions, s.region_id))
+  AND (salespeople IS NULL OR list_contains(salespeople, s.salesperson_id))
+  AND (tiers IS NULL OR list_contains(tiers, c.tier))
+  AND (industries IS NULL OR list_contains(industries, c.industry))
+  AND (product_lines IS NULL OR list_contains(product_lines, p.product_line));
+
+-- Payments received in [start_date, end_date] that match the filters (payments carry no
+-- product line).
+CREATE OR REPLACE MACRO kpi_payments(start_date, end_date, regions, salespeople, tiers,
+                                     industries) AS TABLE
+SELECT pm.payment_id, pm.invoice_id, pm.customer_id, pm.paid_on, pm.amount, pm.salesperson_id,
+       pm.region_id, c.tier, c.industry
+FROM payments pm
+JOIN customers c ON c.customer_id = pm.customer_id
+WHERE pm.paid_on BETWEEN start_date AND end_date
+  AND (regions IS NULL OR list_contains(regions, pm.region_id))
+  AND (salespeople IS NULL OR list_contains(salespeople, pm.salesperson_id))
+  AND (tiers IS NULL OR list_contains(tiers, c.tier))
+  AND (industries IS NULL OR list_contains(industries, c.industry));
+
+-- Every invoice issued on or before `on_date` that matches the filters, as it stood on
+-- that date (SPEC §4.4): payments after the date are ignored; outstanding never goes below
+-- zero and an overpayment shows as credit; days past due = on_date − due date.
+CREATE OR REPLACE MACRO kpi_invoices_on(on_date, regions, salespeople, tiers, industries) AS TABLE
+WITH paid AS (
+    SELECT invoice_id, sum(amount) AS paid FROM payments WHERE paid_on <= on_date GROUP BY invoice_id
+)
+SELECT i.invoice_id, i.customer_id, i.issue_date, i.due_date, i.amount, i.salesperson_id,
+       i.region_id, c.tier, c.industry,
+       coalesce(paid.paid, 0) AS paid,
+       greatest(i.amount - coalesce(paid.paid, 0), 0) AS outstanding,
+       greatest(coalesce(paid.paid, 0) - i.amount, 0) AS credit,
+       on_date - i.due_date AS days_past_due
+FROM invoices i
+JOIN customers c ON c.customer_id = i.customer_id
+LEFT JOIN paid ON paid.invoice_id = i.invoice_id
+WHERE i.issue_date <= on_date
+  AND (regions IS NULL OR list_contains(regions, i.region_id))
+  AND (salespeople IS NULL OR list_contains(salespeople, i.salesperson_id))
+  AND (tiers IS NULL OR list_contains(tiers, c.tier))
+  AND (industries IS NULL OR list_contains(industries, c.industry));
+
+-- Monthly targets of the salespeople that match the region and salesperson filters,
+-- pro-rated to the part of each month inside [start_date, end_date] (SPEC §4.1: a partial
+-- month counts its days). A salesperson's targets belong to their region.
+CREATE OR REPLACE MACRO kpi_targets(start_date, end_date, regions, salespeople) AS TABLE
+SELECT t.salesperson_id, sp.region_id, t.month, t.metric,
+       t.plan_value * share.days / days_in_month(t.month) AS plan_value,
+       t.stretch_value * share.days / days_in_month(t.month) AS stretch_value
+FROM targets t
+JOIN salespeople sp ON sp.salesperson_id = t.salesperson_id
+CROSS JOIN LATERAL (
+    SELECT least(last_day(t.month), end_date) - greatest(t.month, start_date) + 1 AS days
+) share
+WHERE t.month <= end_date AND last_day(t.month) >= start_date
+  AND (regions IS NULL OR list_contains(regions, sp.region_id))
+  AND (salespeople IS NULL OR list_contains(salespeople, t.salesperson_id));
+
+-- Customers that match the filters by their own region, current owner, tier and industry.
+CREATE OR REPLACE MACRO kpi_customers(regions, salespeople, tiers, industries) AS TABLE
+SELECT c.*
+FROM customers c
+WHERE (regions IS NULL OR list_contains(regions, c.region_id))
+  AND (salespeople IS NULL OR list_contains(salespeople, c.owner_id))
+  AND (tiers IS NULL OR list_contains(tiers, c.tier))
+  AND (industries IS NULL OR list_contains(industries, c.industry));
