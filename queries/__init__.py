@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from queries.filters import EVERYTHING, FILTER_PARAMS, Filters, Scope
+from queries.filters import EVERYTHING, FILTER_PARAMS, Filters, Scope, list_params
 from store.db import shared_connection
 
 QUERY_DIR = Path(__file__).resolve().parent
@@ -151,9 +151,11 @@ def run_filtered(
     **extra: object,
 ) -> pd.DataFrame:
     """Run a query with the shared filters it declares (narrowed to the viewer's scope)
-    plus its own extra parameters (a level, a grain, an as-of date …)."""
+    plus its own extra parameters (a level, a grain, an as-of date …). Without filters,
+    nothing is filtered but the scope still applies."""
     query = load(name)
-    given = filters.params(scope or EVERYTHING) if filters is not None else {}
+    scope = scope or EVERYTHING
+    given = filters.params(scope) if filters is not None else list_params(scope)
     params = {k: v for k, v in given.items() if k in query.params}
     return run(name, {**params, **extra}, con=con)
 

@@ -59,15 +59,20 @@ class Filters:
         return not (self.tiers or self.industries or self.product_lines)
 
     def params(self, scope: Scope = EVERYTHING) -> dict[str, object]:
-        """Bound parameters for the queries: lists, None meaning no filter."""
-        regions, salespeople = list(self.regions) or None, list(self.salespeople) or None
-        if scope.kind == "region":
-            regions = _narrow(self.regions, scope.value)
-        elif scope.kind == "salesperson":
-            salespeople = _narrow(self.salespeople, scope.value)
-        return {
-            "start_date": self.start_date, "end_date": self.end_date,
-            "regions": regions, "salespeople": salespeople,
-            "tiers": list(self.tiers) or None, "industries": list(self.industries) or None,
-            "product_lines": list(self.product_lines) or None,
-        }
+        """Bound parameters for the queries: the period, and lists (None: no filter)."""
+        return {"start_date": self.start_date, "end_date": self.end_date,
+                **list_params(scope, self.regions, self.salespeople, self.tiers, self.industries,
+                              self.product_lines)}
+
+
+def list_params(scope: Scope = EVERYTHING, regions: tuple[str, ...] = (), salespeople: tuple[str, ...] = (),
+                tiers: tuple[str, ...] = (), industries: tuple[str, ...] = (),
+                product_lines: tuple[str, ...] = ()) -> dict[str, object]:
+    """The multi-value filters as bound lists (None: no filter), narrowed to the scope."""
+    region_list, salesperson_list = list(regions) or None, list(salespeople) or None
+    if scope.kind == "region":
+        region_list = _narrow(regions, scope.value)
+    elif scope.kind == "salesperson":
+        salesperson_list = _narrow(salespeople, scope.value)
+    return {"regions": region_list, "salespeople": salesperson_list, "tiers": list(tiers) or None,
+            "industries": list(industries) or None, "product_lines": list(product_lines) or None}

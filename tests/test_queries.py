@@ -2,15 +2,45 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 import queries
+from queries.filters import FILTER_PARAMS, Filters, list_params
 
 # Parameters to run each query with on the demo store; a new query must add its entry.
+YEAR = Filters(dt.date(2026, 1, 1), dt.date(2026, 12, 31)).params()
+NO_FILTER = list_params()
+AS_OF = {"as_of_date": dt.date(2026, 11, 23)}
+
+
+def _only(params: dict, *names: str) -> dict:
+    return {k: v for k, v in params.items() if k in names}
+
+
 SAMPLE_PARAMS = {
+    "abnormal_customers": _only(YEAR, "end_date", "regions", "salespeople", "tiers", "industries"),
+    "archive_completeness": _only(NO_FILTER, "regions", "salespeople", "tiers", "industries"),
+    "attainment": {**YEAR, "level": "region", "grain": "month"},
+    "churn": YEAR,
+    "complaint_sla": {**_only(YEAR, *FILTER_PARAMS[:6]), "group_by": "month"},
+    "credit_breaches": {**_only(NO_FILTER, "regions", "salespeople", "tiers", "industries"), **AS_OF},
+    "csat": {**_only(YEAR, *FILTER_PARAMS[:6]), "group_by": "region"},
+    "expense_control": {**_only(YEAR, *FILTER_PARAMS[:4]), "group_by": "category"},
+    "growth": {**YEAR, "level": "salesperson"},
+    "key_account_coverage": _only(YEAR, "end_date", "regions", "salespeople", "industries"),
+    "landing_forecast": {**_only(YEAR, "end_date", *FILTER_PARAMS[2:]), "level": "department",
+                         "metric": "sales"},
+    "pacing_by_day": {**YEAR, "metric": "collections"},
+    "receivables_aging": {**_only(NO_FILTER, "regions", "salespeople", "tiers", "industries"), **AS_OF,
+                          "group_by": "customer"},
+    "receivables_dso_cei": _only(YEAR, *FILTER_PARAMS[:6]),
+    "revisit_completion": {**_only(YEAR, *FILTER_PARAMS[:6]), "group_by": "salesperson"},
     "salesperson_options": {"region_id": "R02"},
     "store_meta": {},
     "table_row_counts": {},
+    "visit_record_timeliness": {**_only(YEAR, *FILTER_PARAMS[:6]), "group_by": "month"},
 }
 
 

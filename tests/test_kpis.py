@@ -1,0 +1,348 @@
+"""Every KPI of SPEC §4 against the hand-made fixture store (tests/fixture/).
+
+The store's today is 2026-03-15. Each expected figure is worked out by hand from the CSV
+rows; the arithmetic is written beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from queries.filters import Filters, Scope
+
+D = dt.date
+
+
+def ytd(**kwargs) -> Filters:
+    """1 January to the store's today, 2026-03-15 (74 days; March counts 15 of 31 days)."""
+    return Filters(D(2026, 1, 1), D(2026, 3, 15), **kwargs)
+
+
+def row(frame, **where):
+    """The one row of `frame` whose columns equal `where`."""
+    mask = True
+    for column, value in where.items():
+        if isinstance(value, dt.date):
+            value = pd.Timestamp(value)
+        mask = mask & (frame[column] == value)
+    picked = frame[mask]
+    assert len(picked) == 1, f"{len(picked)} rows for {where}"
+    return picked.iloc[0]
+
+
+# --- attainment (SPEC §4.1) ----------------------------------------------------------------
+
+def test_salesperson_attainment_year_to_date_with_a_partial_month_and_a_return(kpi):
+    frame = kpi("attainment", ytd(), level="salesperson", grain="year")
+    s1 = row(frame, node_id="S1", metric="sales")
+    # S1 sold 5000 (L7) + 2000 (L8, C2 before it passed to S2) + 3000 (L12) − 1000 (return L13)
+    assert s1.actual_value == 9000
+    # plan 10000 in Jan and Feb, March pro-rated 15/31: 20000 + 150000/31 = 24838.709…
+    assert s1.plan_target == pytest.approx(24838.71, abs=0.005)
+    assert s1.plan_attainment_pct == pytest.approx(9000 / (20000 + 150000 / 31) * 100)  # 36.23 %
+    # stretch 12000 a month: 24000 + 180000/31 = 29806.45…
+    assert s1.stretch_attainment_pct == pytest.approx(9000 / (24000 + 180000 / 31) * 100)
+    s3 = row(frame, node_id="S3", metric="sales")
+    # S3: 1000 + 4000 + 6000 + 500 = 11500 against 5000 + 5000 + 0 (March's target is 0)
+    assert (s3.actual_value, s3.plan_target) == (11500, 10000)
+    assert s3.plan_attainment_pct == pytest.approx(115)
+    gp = row(frame, node_id="S1", metric="gross_profit")
+    # (5000−3000) + (2000−1400) + (3000−1800) + (−1000+600) = 2000 + 600 + 1200 − 400
+    assert gp.actual_value == 3400
+    collections = row(frame, node_id="S1", metric="collections")
+    # PAY1 3000 (30 Jan) + PAY2 700 (1 Feb); plan 8000 + 8000 + 8000 × 15/31
+    assert collections.actual_value == 3700
+    assert collections.plan_target == pytest.approx(16000 + 120000 / 31, abs=0.005)
+    new = row(frame, node_id="S3", metric="new_customers")
+    # C5's first-ever order (L11, 20 Feb) was S3's; C3 and C4 ordered first in 2025
+    assert new.actual_value == 1
+    assert new.plan_target == pytest.approx(2 + 15 / 31, abs=0.005)
+
+
+def test_regions_sum_exactly_to_the_department(kpi):
+    regions = kpi("attainment", ytd(), level="region", grain="year")
+    department = kpi("attainment", ytd(), level="department", grain="year")
+    for metric in ("sales", "gross_profit", "collections"):
+        parts = regions[regions.metric == metric]
+        whole = row(department, metric=metric)
+        assert parts.actual_value.sum() == whole.actual_value
+        assert parts.plan_target.sum() == pytest.approx(whole.plan_target, abs=0.01)
+    # sales: R1 = 9000 (S1) + 3000 (S2); R2 = 11500 (S3); department 23500
+    assert row(regions, node_id="R1", metric="sales").actual_value == 12000
+    assert row(department, metric="sales").actual_value == 23500
+    # plan: 21000 + 21000 + 16000 × 15/31 = 1542000/31 = 49741.94
+    assert row(department, metric="sales").plan_target == pytest.approx(1542000 / 31, abs=0.005)
+    assert set(regions.parent_id) == {"department"}
+
+
+def test_month_grain_decomposes_the_year(kpi):
+    months = kpi("attainment", ytd(), level="department", grain="month")
+    sales = months[months.metric == "sales"].set_index("bucket_start")
+    # Jan: 5000 + 2000; Feb: 3000 + 1000 + 4000; Mar 1–15: 3000 − 1000 + 6000 + 500
+    assert list(sales.actual_value) == [7000, 8000, 8500]
+    # March: S1 10000 and S2 6000 for 15 of 31 days, S3 0: 16000 × 15/31 = 7741.94
+    assert sales.loc[pd.Timestamp(2026, 3, 1)].plan_target == pytest.approx(7741.94, abs=0.005)
+    quarter = kpi("attainment", ytd(), level="department", grain="quarter")
+    assert row(quarter, metric="sales").actual_value == sum([7000, 8000, 8500])
+
+
+def test_a_zero_target_shows_no_target_never_infinity(kpi):
+    march = Filters(D(2026, 3, 1), D(2026, 3, 31))
+    s3 = row(kpi("attainment", march, level="salesperson", grain="month"), node_id="S3", metric="sales")
+    assert s3.actual_value == 6500  # 6000 + 500, against a target of 0
+    assert s3.plan_target == 0 and s3.target_note == "no_target"
+    assert s3.plan_attainment_pct != s3.plan_attainment_pct  # NaN: no attainment shown
+
+
+def test_a_filter_that_carries_no_target_shows_actuals_only(kpi):
+    frame = kpi("attainment", ytd(tiers=("A",)), level="department", grain="year")
+    sales = row(frame, metric="sales")
+    # tier A: C1 5000 + 3000 − 1000 and C4 6000 = 13000
+    assert sales.actual_value == 13000
+    assert sales.target_note == "no_target_at_filter"
+    assert sales.plan_target != sales.plan_target  # NaN
+    by_line = kpi("attainment", ytd(product_lines=("设备",)), level="department", grain="year")
+    # 设备 (P1): 5000 + 4000 + 3000 − 1000 + 6000 = 17000; collections have no product line
+    assert row(by_line, metric="sales").actual_value == 17000
+    assert row(by_line, metric="collections").target_note == "not_applicable"
+
+
+def test_an_empty_period_gives_zero_actuals_against_its_targets(kpi):
+    april = Filters(D(2026, 4, 1), D(2026, 4, 30))  # after the store's today: nothing sold yet
+    frame = kpi("attainment", april, level="department", grain="month")
+    sales = row(frame, metric="sales")
+    assert sales.actual_value == 0 and sales.plan_target == 21000 and sales.plan_attainment_pct == 0
+    before = kpi("attainment", Filters(D(2020, 1, 1), D(2020, 12, 31)), level="department", grain="year")
+    assert before.empty
+
+
+def test_history_stays_with_the_owner_at_the_time(kpi):
+    frame = kpi("attainment", ytd(salespeople=("S2",)), level="salesperson", grain="year")
+    # C2 now belongs to S2, but L8 (20 Jan, 2000) was S1's: S2 has only L9 (3000)
+    assert row(frame, node_id="S2", metric="sales").actual_value == 3000
+
+
+def test_a_region_scope_narrows_every_figure_and_cannot_be_widened(kpi):
+    scoped = kpi("attainment", ytd(), scope=Scope("region", "R2"), level="region", grain="year")
+    assert set(scoped.node_id) == {"R2"}
+    widened = kpi("attainment", ytd(regions=("R1",)), scope=Scope("region", "R2"),
+                  level="region", grain="year")
+    assert widened.empty
+
+
+# --- pacing, forecast, growth (SPEC §4.2, §4.3) ----------------------------------------------
+
+def test_pacing_follows_the_month_varying_target(kpi):
+    frame = kpi("pacing_by_day", Filters(D(2026, 1, 1), D(2026, 12, 31)), metric="sales")
+    assert len(frame) == 365
+    jan1, today = frame.iloc[0], row(frame, is_today=True)
+    # January's daily target: 21000 / 31; March's: 16000 / 31 (S3 has 0 in March)
+    assert jan1.target_value == pytest.approx(21000 / 31, abs=0.005)
+    assert row(frame, day=D(2026, 3, 2)).target_value == pytest.approx(16000 / 31, abs=0.005)
+    # expected to date = 21000 + 21000 + 16000 × 15/31 = 49741.94; actual 23500
+    assert today.day.date() == D(2026, 3, 15)
+    assert today.cumulative_target == pytest.approx(1542000 / 31, abs=0.01)
+    assert today.cumulative_actual == 23500
+    assert today.pacing_pct == pytest.approx(23500 / (1542000 / 31) * 100)  # 47.24 %
+    after = row(frame, day=D(2026, 3, 16))
+    assert after.cumulative_actual != after.cumulative_actual  # NaN: the future has no actual
+    assert frame.cumulative_target.iloc[-1] == pytest.approx(247000, abs=0.01)  # the annual plan
+
+
+def test_landing_forecast_runs_the_last_90_days_to_year_end(kpi):
+    frame = kpi("landing_forecast", ytd(), level="department", metric="sales")
+    f = frame.iloc[0]
+    # YTD 23500; last 90 days (16 Dec – 15 Mar) add L6 (20 Dec, 1000): 24500; 291 days left
+    assert (f.actual_ytd, f.actual_last_90_days, f.days_left) == (23500, 24500, 291)
+    assert f.forecast_value == pytest.approx(23500 + 24500 / 90 * 291, abs=0.005)  # 102716.67
+    # annual plan: S1 120000 + S2 72000 + S3 11 × 5000 = 247000
+    assert f.annual_target == 247000
+    assert f.forecast_attainment_pct == pytest.approx((23500 + 24500 / 90 * 291) / 247000 * 100)
+
+
+def test_growth_year_over_year_and_period_over_period(kpi):
+    frame = kpi("growth", ytd(), level="department")
+    sales = row(frame, metric="sales")
+    # a year earlier (1 Jan – 15 Mar 2025): L1 4000 + L2 2000 + L3 1000 = 7000
+    assert (sales.current_value, sales.prior_year_value) == (23500, 7000)
+    assert sales.yoy_pct == pytest.approx((23500 - 7000) / 7000 * 100)  # 235.7 %
+    # not whole months: the preceding 74 days, 19 Oct – 31 Dec 2025, hold L6 only (1000)
+    assert (sales.previous_start.date(), sales.previous_end.date()) == (D(2025, 10, 19), D(2025, 12, 31))
+    assert sales.previous_period_value == 1000
+    assert sales.pop_pct == pytest.approx(2250)
+    assert row(frame, metric="collections").yoy_pct != row(frame, metric="collections").yoy_pct  # NaN
+
+
+def test_month_over_month_for_a_whole_month_and_a_month_in_progress(kpi):
+    feb = row(kpi("growth", Filters(D(2026, 2, 1), D(2026, 2, 28)), level="department"), metric="sales")
+    # February 8000 against all of January 7000
+    assert (feb.previous_start.date(), feb.previous_end.date()) == (D(2026, 1, 1), D(2026, 1, 31))
+    assert feb.pop_pct == pytest.approx((8000 - 7000) / 7000 * 100)
+    mar = row(kpi("growth", Filters(D(2026, 3, 1), D(2026, 3, 31)), level="department"), metric="sales")
+    # March to date (1–15: 8500) against 1–15 February (L9 3000 + L10 1000 = 4000)
+    assert (mar.previous_start.date(), mar.previous_end.date()) == (D(2026, 2, 1), D(2026, 2, 15))
+    assert (mar.current_value, mar.previous_period_value) == (8500, 4000)
+
+
+# --- receivables (SPEC §4.4) ------------------------------------------------------------------
+
+def test_aging_buckets_at_every_boundary(kpi):
+    frame = kpi("receivables_aging", None, as_of_date=D(2026, 3, 15), group_by="department")
+    a = frame.iloc[0]
+    # not due: I01 (due 31 Mar) 1000 + I02 (due today, 0 days) 1100
+    assert a.not_due_cny == 2100
+    # 1–30: I03 (30 days) 1200 + I11 (15 days; 10000 − 4000 paid on 1 Mar; the 6000 of 20 Mar
+    # is after today) 6000 + I12 (5 days; its payment of 16 Mar is after today) 2000
+    assert a.days_1_30_cny == 9200
+    assert a.days_31_60_cny == 1300 + 1400  # I04 31 days, I05 60 days
+    assert a.days_61_90_cny == 1500 + 1600  # I06 61 days, I07 90 days
+    assert a.days_91_180_cny == 1700 + 1800  # I08 91 days, I09 180 days
+    assert a.over_180_cny == 1900  # I10 181 days
+    assert a.outstanding_cny == 22500 and a.overdue_cny == 20400
+    assert a.overdue_ratio_pct == pytest.approx(20400 / 22500 * 100)  # 90.67 %
+    # I13: 500 invoiced, 700 paid — outstanding 0, never negative; 200 is credit
+    assert a.credit_cny == 200
+    assert a.open_invoices_count == 12  # I01–I12; I13, I14 settled; I15 issued after today
+
+
+def test_aging_by_region_sums_to_the_department_and_caps_at_today(kpi):
+    frame = kpi("receivables_aging", None, as_of_date=D(2026, 12, 31), group_by="region")
+    # asked for 31 Dec, answered as of today (15 Mar): the later payments still do not count
+    assert dict(zip(frame.group_id, frame.outstanding_cny)) == {"R1": 9100, "R2": 13400}
+    assert frame.outstanding_cny.sum() == 22500
+
+
+def test_dso_and_cei_for_february(kpi):
+    f = kpi("receivables_dso_cei", Filters(D(2026, 2, 1), D(2026, 2, 28))).iloc[0]
+    # AR on 31 Jan: I03–I10 (12400) + I11 (10000, unpaid yet) + I13 (500; paid 1 Feb) = 22900
+    assert f.ar_start_cny == 22900
+    # invoiced in February: I02 1100 (13 Feb) + I12 2000 (8 Feb)
+    assert f.invoiced_cny == 3100
+    # AR on 28 Feb: 22900 − 500 (I13 settled) + 3100 = 25500; current (due on or after
+    # 28 Feb): I02 1100 + I12 2000 + I11 10000 (due that very day) = 13100
+    assert (f.ar_end_cny, f.current_ar_end_cny, f.collected_cny) == (25500, 13100, 700)
+    assert f.dso_days == pytest.approx(25500 / 3100 * 28)  # 230.3 days
+    assert f.cei_pct == pytest.approx((22900 + 3100 - 25500) / (22900 + 3100 - 13100) * 100)  # 3.88 %
+
+
+def test_credit_limit_breaches(kpi):
+    frame = kpi("credit_breaches", None, as_of_date=D(2026, 3, 15))
+    # C4 owes I11 6000 + I12 2000 = 8000 against a limit of 5000
+    assert list(zip(frame.customer_id, frame.outstanding_cny, frame.excess_cny)) == [("C4", 8000, 3000)]
+
+
+# --- satisfaction and complaints (SPEC §4.5, §4.6) --------------------------------------------
+
+def test_csat_by_month_with_sample_sizes(kpi):
+    frame = kpi("csat", ytd(), group_by="month")
+    jan, feb = row(frame, group_id="2026-01"), row(frame, group_id="2026-02")
+    # January: scores 5, 4, 2 — two of three satisfied; fewer than 5 responses: flagged
+    assert (jan.responses_count, jan.satisfied_count, bool(jan.thin_sample)) == (3, 2, True)
+    assert jan.csat_pct == pytest.approx(200 / 3)
+    assert jan.overall_mean == pytest.approx(11 / 3)
+    # February: 5, 5, 4, 3, 1 — three of five; mean 18/5; quality 5, 4, 4, 3, 1 → 17/5
+    assert (feb.responses_count, feb.csat_pct, bool(feb.thin_sample)) == (5, 60, False)
+    assert feb.overall_mean == pytest.approx(3.6) and feb.quality_mean == pytest.approx(3.4)
+
+
+def test_complaint_slas_at_exactly_24_hours_and_with_open_complaints(kpi):
+    t = kpi("complaint_sla", ytd(), group_by="total").iloc[0]
+    # QA clock: CP1 (24 h 0 min) met, CP2 (24 h 1 min) breached, CP3 never forwarded and its
+    # 24 h ran out: breached, CP4 received 4 h before the end of today: pending, CP5 and CP6 met
+    assert (t.qa_met_count, t.qa_breached_count) == (3, 2)
+    assert t.qa_sla_pct == pytest.approx(60)
+    # action clock: CP1 (24 h) and CP2 (3 h) met, CP5 issued 12 Mar and not delivered:
+    # breached, CP6 issued 6 h before the end of today: pending; CP3, CP4 not issued: pending
+    assert (t.action_met_count, t.action_breached_count) == (2, 1)
+    assert t.action_sla_pct == pytest.approx(200 / 3)
+    # both: CP1 met; CP2, CP3, CP5 breached; CP4, CP6 pending → 1 of 4 judged
+    assert (t.both_met_count, t.judged_count, t.pending_count) == (1, 4, 2)
+    assert t.timeliness_pct == pytest.approx(25)
+    assert t.open_count == 4  # CP3–CP6 have no closing time
+    # hours to QA: 24, 24.0167, 2, 1 → median (2 + 24) / 2
+    assert t.median_hours_to_qa == pytest.approx(13)
+
+
+def test_churn_with_a_customer_whose_only_orders_are_before_the_window(kpi):
+    h2 = kpi("churn", Filters(D(2025, 7, 1), D(2025, 12, 31))).iloc[0]
+    # ordered 1 Jul 2024 – 30 Jun 2025: C1, C2, C3 (C4's first order is 1 Jul 2025);
+    # ordered in the half-year: C1 only (L6) → C2 and C3 churned
+    assert (h2.base_customers_count, h2.churned_count) == (3, 2)
+    assert h2.churn_pct == pytest.approx(200 / 3)
+    short = kpi("churn", ytd()).iloc[0]
+    # 74 days < 90: the 90 days ending 15 Mar stand in (16 Dec – 15 Mar)
+    assert (short.window_start.date(), short.window_end.date()) == (D(2025, 12, 16), D(2026, 3, 15))
+    assert (short.base_customers_count, short.churned_count, short.churn_pct) == (4, 0, 0)
+
+
+# --- visits (SPEC §4.10) ---------------------------------------------------------------------
+
+def test_revisit_plan_completion(kpi):
+    t = kpi("revisit_completion", ytd(), group_by="total").iloc[0]
+    # due (months ended by 15 Mar): VP1–VP4; VP5 (March) is not due yet.
+    # VP1, VP3 done in their month; VP2 done on 2 Mar (late); VP4 not done
+    assert (t.planned_count, t.done_in_month_count, t.done_late_count, t.not_done_count) == (4, 2, 1, 1)
+    assert t.completion_pct == 50
+
+
+def test_visit_record_timeliness(kpi):
+    t = kpi("visit_record_timeliness", ytd(), group_by="total").iloc[0]
+    # V1 filed after 2 days and V3 after exactly 7: on time; V2 after 10 days: late;
+    # V4 never filed, 23 days ago: late; V5 two days ago, not filed yet: pending
+    assert (t.on_time_count, t.late_count, t.pending_count) == (2, 2, 1)
+    assert t.timeliness_pct == 50
+
+
+def test_key_account_coverage(kpi):
+    t = kpi("key_account_coverage", ytd()).iloc[0]
+    # tier A: C1 (visited 10 Jan, 2 Mar), C4 (31 Jan, 13 Mar), C6 (never) → 2 of 3
+    assert (t.tier_a_count, t.covered_count) == (3, 2)
+    assert t.coverage_pct == pytest.approx(200 / 3)
+
+
+# --- expenses, archive, alerts (SPEC §4.9, §4.11, §4.12) ----------------------------------------
+
+def test_expense_control_with_unbudgeted_spend_and_an_unspent_budget(kpi):
+    jan_feb = Filters(D(2026, 1, 1), D(2026, 2, 28))
+    people = kpi("expense_control", jan_feb, group_by="salesperson").set_index("group_id")
+    # S1: budget 1000 + 1000 travel + 500 entertainment; spent 600 + 300 + 1500
+    assert (people.loc["S1"].budget_cny, people.loc["S1"].actual_cny) == (2500, 2400)
+    assert people.loc["S1"].control_ratio_pct == pytest.approx(96)
+    # S3: 1000 against 800 — an overrun of 125 %
+    assert people.loc["S3"].control_ratio_pct == pytest.approx(125) and people.loc["S3"].overrun
+    # S2 spent 200 with no budget: flagged, no ratio
+    s2 = people.loc["S2"]
+    assert s2.budget_missing and s2.unbudgeted_cny == 200
+    assert s2.control_ratio_pct != s2.control_ratio_pct  # NaN, not a division by zero
+    categories = kpi("expense_control", jan_feb, group_by="category").set_index("group_id")
+    assert categories.loc["entertainment"].actual_cny == 0  # a budget with no spend
+    total = kpi("expense_control", jan_feb, group_by="total").iloc[0]
+    assert total.control_ratio_pct == pytest.approx(3600 / 3300 * 100)  # 109.1 %
+    # a partial month is pro-rated: 1–15 March, S1's travel budget 1000 × 15/31
+    march = kpi("expense_control", Filters(D(2026, 3, 1), D(2026, 3, 15)), group_by="total").iloc[0]
+    assert march.budget_cny == pytest.approx(1000 * 15 / 31, abs=0.005)
+
+
+def test_customer_archive_completeness(kpi):
+    t = kpi("archive_completeness", None).iloc[0]
+    # C3 lacks a phone, C6 an industry: 4 of 6 complete
+    assert (t.customers_count, t.complete_count) == (6, 4)
+    assert (t.missing_phone_count, t.missing_industry_count) == (1, 1)
+    assert t.completeness_pct == pytest.approx(200 / 3)
+
+
+def test_abnormal_customers_with_their_reasons(kpi):
+    frame = kpi("abnormal_customers", ytd())
+    reasons = {r.customer_id: sorted(r.reasons) for r in frame.itertuples()}
+    assert reasons == {
+        # C3: last 90 days 1000 + 500 against 4000 in the same days a year earlier (−62.5 %);
+        # I08–I10 over 90 days past due (5400); latest survey (25 Feb) scored 1
+        "C3": ["low_survey", "overdue_90", "sales_drop"],
+        "C2": ["complaints_30"],  # CP3 (10 Mar) and CP5 (1 Mar)
+        "C4": ["over_credit"],  # 8000 owed against 5000
+    }
+    c3 = row(frame, customer_id="C3")
+    assert (c3.sales_last_90_days_cny, c3.sales_prior_year_90_days_cny, c3.overdue_90_cny) == (1500, 4000, 5400)
