@@ -9,52 +9,54 @@
 -- NULL with target_note 'no_target_at_filter'. Collections and new customers have no
 -- product line: with a product-line filter their actual is NULL ('not_applicable').
 -- New customer: a customer whose first-ever order falls in the bucket, credited to the
--- salesperson and region of that order. Region figures are the facts' own regions;
+-- salesperson and region of that order (customers.first_order_*, derived from sales). Region figures are the facts' own regions;
 -- parent_id is the region a salesperson belongs to, for the tree.
 -- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, level, grain
 -- choice: level = department | region | salesperson
 -- choice: grain = year | quarter | month
 -- columns: bucket_start, node_id, node_name, node_name_en, parent_id, metric, actual_value, plan_target, stretch_target, plan_attainment_pct, stretch_attainment_pct, target_note
 WITH
-period_sales AS (
-    SELECT order_date AS day, region_id, salesperson_id, amount, gross_profit
-    FROM kpi_sales($start_date::DATE, least($end_date::DATE, store_today()),
+bounds AS (SELECT $start_date::DATE AS s, least($end_date::DATE, store_today()) AS e),
+node_sales AS (
+    SELECT date_trunc($grain, order_date)::DATE AS bucket_start,
+           CASE $level WHEN 'department' THEN 'department'
+                       WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
+           sum(amount) AS sales, sum(gross_profit) AS gross_profit
+    FROM kpi_sales((SELECT s FROM bounds), (SELECT e FROM bounds),
                    $regions, $salespeople, $tiers, $industries, $product_lines)
-),
-first_orders AS (
-    SELECT customer_id, min(order_date) AS day,
-           arg_min(salesperson_id, {'d': order_date, 'l': line_id}) AS salesperson_id,
-           arg_min(region_id, {'d': order_date, 'l': line_id}) AS region_id
-    FROM sales WHERE quantity > 0  -- the whole history: returns are not orders
-    GROUP BY customer_id
+    GROUP BY ALL
 ),
 facts AS (
-    SELECT day, region_id, salesperson_id, 'sales' AS metric, amount AS value FROM period_sales
+    SELECT bucket_start, node_id, 'sales' AS metric, sales AS value FROM node_sales
     UNION ALL
-    SELECT day, region_id, salesperson_id, 'gross_profit', gross_profit FROM period_sales
+    SELECT bucket_start, node_id, 'gross_profit', gross_profit FROM node_sales
     UNION ALL
-    SELECT paid_on, region_id, salesperson_id, 'collections', amount
-    FROM kpi_payments($start_date::DATE, least($end_date::DATE, store_today()),
+    SELECT date_trunc($grain, paid_on)::DATE,
+           CASE $level WHEN 'department' THEN 'department'
+                       WHEN 'region' THEN region_id ELSE salesperson_id END,
+           'collections', sum(amount)
+    FROM kpi_payments((SELECT s FROM bounds), (SELECT e FROM bounds),
                       $regions, $salespeople, $tiers, $industries)
     WHERE $product_lines::VARCHAR[] IS NULL
+    GROUP BY ALL
     UNION ALL
-    SELECT f.day, f.region_id, f.salesperson_id, 'new_customers', 1
-    FROM first_orders f
-    JOIN kpi_customers(NULL, NULL, $tiers, $industries) c ON c.customer_id = f.customer_id
-    WHERE f.day BETWEEN $start_date::DATE AND least($end_date::DATE, store_today())
-      AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, f.region_id))
-      AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, f.salesperson_id))
+    SELECT date_trunc($grain, first_order_on)::DATE,
+           CASE $level WHEN 'department' THEN 'department'
+                       WHEN 'region' THEN first_region_id ELSE first_salesperson_id END,
+           'new_customers', count(*)
+    FROM kpi_customers(NULL, NULL, $tiers, $industries)
+    WHERE first_order_on BETWEEN (SELECT s FROM bounds) AND (SELECT e FROM bounds)
+      AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, first_region_id))
+      AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, first_salesperson_id))
       AND $product_lines::VARCHAR[] IS NULL
+    GROUP BY ALL
 ),
 goals AS (
     SELECT month AS day, region_id, salesperson_id, metric, plan_value, stretch_value
     FROM kpi_targets($start_date::DATE, $end_date::DATE, $regions, $salespeople)
 ),
 keyed AS (
-    SELECT date_trunc($grain, day)::DATE AS bucket_start,
-           CASE $level WHEN 'department' THEN 'department'
-                       WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
-           metric, value, NULL::DOUBLE AS plan_value, NULL::DOUBLE AS stretch_value
+    SELECT bucket_start, node_id, metric, value, NULL::DOUBLE AS plan_value, NULL::DOUBLE AS stretch_value
     FROM facts
     UNION ALL
     SELECT date_trunc($grain, day)::DATE,

@@ -28,8 +28,8 @@ judged AS (
            date_diff('second', k.received_at, k.forwarded_to_qa_at) / 3600 AS hours_to_qa,
            date_diff('second', k.action_issued_at, k.action_delivered_at) / 3600 AS hours_to_deliver
     FROM complaints k
-    JOIN kpi_customers(NULL, NULL, $tiers, $industries) c ON c.customer_id = k.customer_id
     WHERE k.received_at >= $start_date::DATE
+      AND customer_passes(k.customer_id, $tiers, $industries)
       AND k.received_at < least($end_date::DATE, store_today()) + 1
       AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, k.region_id))
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, k.salesperson_id))

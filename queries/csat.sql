@@ -14,8 +14,8 @@ WITH s AS (
                           WHEN 'region' THEN v.region_id ELSE v.salesperson_id END AS group_id,
            v.*
     FROM surveys v
-    JOIN kpi_customers(NULL, NULL, $tiers, $industries) c ON c.customer_id = v.customer_id
     WHERE v.survey_date BETWEEN $start_date::DATE AND least($end_date::DATE, store_today())
+      AND customer_passes(v.customer_id, $tiers, $industries)
       AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, v.region_id))
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, v.salesperson_id))
 )

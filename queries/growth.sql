@@ -41,22 +41,29 @@ facts AS (
                       $regions, $salespeople, $tiers, $industries)
     WHERE $product_lines::VARCHAR[] IS NULL
 ),
-tagged AS (
+windowed AS (
     SELECT CASE $level WHEN 'department' THEN 'department'
                        WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
-           unnest(['sales', 'gross_profit', 'collections']) AS metric,
-           unnest([sales, gross_profit, collections]) AS value,
-           day BETWEEN w.cur_start AND w.cur_end AS is_cur,
-           day BETWEEN w.py_start AND w.py_end AS is_py,
-           day BETWEEN w.prev_start AND w.prev_end AS is_prev
+           sum(sales) FILTER (WHERE day BETWEEN w.cur_start AND w.cur_end) AS sales_cur,
+           sum(sales) FILTER (WHERE day BETWEEN w.py_start AND w.py_end) AS sales_py,
+           sum(sales) FILTER (WHERE day BETWEEN w.prev_start AND w.prev_end) AS sales_prev,
+           sum(gross_profit) FILTER (WHERE day BETWEEN w.cur_start AND w.cur_end) AS gp_cur,
+           sum(gross_profit) FILTER (WHERE day BETWEEN w.py_start AND w.py_end) AS gp_py,
+           sum(gross_profit) FILTER (WHERE day BETWEEN w.prev_start AND w.prev_end) AS gp_prev,
+           sum(collections) FILTER (WHERE day BETWEEN w.cur_start AND w.cur_end) AS coll_cur,
+           sum(collections) FILTER (WHERE day BETWEEN w.py_start AND w.py_end) AS coll_py,
+           sum(collections) FILTER (WHERE day BETWEEN w.prev_start AND w.prev_end) AS coll_prev
     FROM facts CROSS JOIN w
+    GROUP BY ALL
 ),
 sums AS (
-    SELECT node_id, metric,
-           coalesce(sum(value) FILTER (WHERE is_cur), 0) AS cur,
-           coalesce(sum(value) FILTER (WHERE is_py), 0) AS py,
-           coalesce(sum(value) FILTER (WHERE is_prev), 0) AS prev
-    FROM tagged GROUP BY ALL
+    SELECT node_id, 'sales' AS metric, coalesce(sales_cur, 0) AS cur, coalesce(sales_py, 0) AS py,
+           coalesce(sales_prev, 0) AS prev FROM windowed
+    UNION ALL
+    SELECT node_id, 'gross_profit', coalesce(gp_cur, 0), coalesce(gp_py, 0), coalesce(gp_prev, 0) FROM windowed
+    UNION ALL
+    SELECT node_id, 'collections', coalesce(coll_cur, 0), coalesce(coll_py, 0), coalesce(coll_prev, 0)
+    FROM windowed
 )
 SELECT s.node_id, coalesce(r.name_zh, sp.name) AS node_name, coalesce(r.name_en, sp.name) AS node_name_en,
        s.metric,

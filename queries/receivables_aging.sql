@@ -10,11 +10,12 @@
 -- choice: group_by = department | region | salesperson | tier | customer
 -- columns: group_id, group_name, group_name_en, not_due_cny, days_1_30_cny, days_31_60_cny, days_61_90_cny, days_91_180_cny, over_180_cny, outstanding_cny, overdue_cny, overdue_ratio_pct, credit_cny, open_invoices_count
 WITH inv AS (
-    SELECT CASE $group_by WHEN 'department' THEN 'department' WHEN 'region' THEN region_id
-                          WHEN 'salesperson' THEN salesperson_id WHEN 'tier' THEN tier
-                          ELSE customer_id END AS group_id,
-           outstanding, credit, days_past_due
-    FROM kpi_invoices_on(least($as_of_date::DATE, store_today()), $regions, $salespeople, $tiers, $industries)
+    SELECT CASE $group_by WHEN 'department' THEN 'department' WHEN 'region' THEN i.region_id
+                          WHEN 'salesperson' THEN i.salesperson_id WHEN 'tier' THEN c.tier
+                          ELSE i.customer_id END AS group_id,
+           i.outstanding, i.credit, i.days_past_due
+    FROM kpi_invoices_on(least($as_of_date::DATE, store_today()), $regions, $salespeople, $tiers, $industries) i
+    LEFT JOIN customers c ON $group_by = 'tier' AND c.customer_id = i.customer_id
 ),
 sums AS (
     SELECT group_id,

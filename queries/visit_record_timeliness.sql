@@ -15,8 +15,8 @@ WITH v AS (
                 WHEN store_today() > v.visit_date + 7 THEN 'late'
                 ELSE 'pending' END AS status
     FROM visits v
-    JOIN kpi_customers(NULL, NULL, $tiers, $industries) c ON c.customer_id = v.customer_id
     WHERE v.visit_date BETWEEN $start_date::DATE AND least($end_date::DATE, store_today())
+      AND customer_passes(v.customer_id, $tiers, $industries)
       AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, v.region_id))
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, v.salesperson_id))
 )

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "data" / "cockpit.duckdb"
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 MACROS_PATH = Path(__file__).with_name("macros.sql")
+DERIVED_PATH = Path(__file__).with_name("derived.sql")
 SCHEMA_VERSION = 1
 CONFIG = {"enable_external_access": False}
 
@@ -78,6 +79,11 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table of the store, and its shared relations, in an empty database."""
     con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
     install_macros(con)
+
+
+def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the derived columns from the facts; call after every load, in its transaction."""
+    con.execute(DERIVED_PATH.read_text(encoding="utf-8"))
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:

@@ -391,6 +391,14 @@ class Generator:
         # new customers: each customer's first order, credited to that order's salesperson
         firsts = first_order[first_order < self.n_days]
         owners_first = self.owner_on(np.flatnonzero(first_order < self.n_days), self.start + firsts)
+        # per salesperson and month in one pass: sales, gross profit, new customers
+        n_people, n_months = len(self.role), len(months)
+        cell = b["seller"] * n_months + m_index
+        sales_by = np.bincount(cell, b["amount"], n_people * n_months).reshape(n_people, n_months)
+        gp_by = np.bincount(cell, b["amount"] - b["cost"], n_people * n_months).reshape(n_people, n_months)
+        nc_month = ((self.start + firsts).astype("datetime64[M]") - months[0]).astype(int)
+        nc_by = np.bincount(owners_first * n_months + nc_month,
+                            minlength=n_people * n_months).reshape(n_people, n_months)
         rows = []
         for s in self.sellers:
             active_from = max(self.hired[s], self.start)
@@ -398,12 +406,7 @@ class Generator:
                 active_from = self.handover
             active_to = self.left[s] if not np.isnat(self.left[s]) else months[-1].astype(
                 "datetime64[D]") + 40
-            mask = b["seller"] == s
-            sales_m = np.bincount(m_index[mask], b["amount"][mask], len(months))
-            gp_m = np.bincount(m_index[mask], b["amount"][mask] - b["cost"][mask], len(months))
-            nc_days = firsts[owners_first == s]
-            nc_m = np.bincount(((self.start + nc_days).astype("datetime64[M]") - months[0]).astype(int),
-                               minlength=len(months))
+            sales_m, gp_m, nc_m = sales_by[s], gp_by[s], nc_by[s]
             for year in np.unique(months.astype("datetime64[Y]")):
                 in_year = months.astype("datetime64[Y]") == year
                 active = in_year & (months >= active_from.astype("datetime64[M]")) & (
@@ -951,6 +954,7 @@ def build(
             if time.perf_counter() - load_began > 1:
                 progress(f"  loaded {name} ({tables[name].num_rows:,} rows) "
                          f"in {time.perf_counter() - load_began:.1f} s")
+        db.refresh_derived(con)
         con.execute(
             "INSERT INTO store_meta VALUES (1, $version, $as_of, 1, $at, $seed, $scale)",
             {"version": db.SCHEMA_VERSION, "as_of": as_of, "at": now, "seed": seed, "scale": scale},

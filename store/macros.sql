@@ -10,61 +10,75 @@
 -- The store's "today" (SPEC §4): the as-of date kept in store_meta.
 CREATE OR REPLACE MACRO store_today() AS (SELECT as_of_date FROM store_meta WHERE id = 1);
 
+-- Whether a customer passes the tier and industry filters. Written as IN (…) rather than a
+-- join, so an unused filter costs nothing.
+CREATE OR REPLACE MACRO customer_passes(customer, tiers, industries) AS (
+    (tiers IS NULL OR customer IN (SELECT customer_id FROM customers WHERE list_contains(tiers, tier)))
+    AND (industries IS NULL
+         OR customer IN (SELECT customer_id FROM customers WHERE list_contains(industries, industry)))
+);
+
 -- Days in the calendar month of a date.
 CREATE OR REPLACE MACRO days_in_month(d) AS (day(last_day(d)));
 
--- Sales lines dated in [start_date, end_date] that match the filters, with the customer's
--- tier and industry, the product line and the line's gross profit.
+-- Sales lines dated in [start_date, end_date] that match the filters, with the line's
+-- gross profit.
 CREATE OR REPLACE MACRO kpi_sales(start_date, end_date, regions, salespeople, tiers, industries,
                                   product_lines) AS TABLE
 SELECT s.line_id, s.order_id, s.order_date, s.customer_id, s.product_id, s.quantity, s.amount,
-       s.cost, s.amount - s.cost AS gross_profit, s.salesperson_id, s.region_id,
-       c.tier, c.industry, p.product_line
+       s.cost, s.amount - s.cost AS gross_profit, s.salesperson_id, s.region_id
 FROM sales s
-JOIN customers c ON c.customer_id = s.customer_id
-JOIN products p ON p.product_id = s.product_id
 WHERE s.order_date BETWEEN start_date AND end_date
   AND (regions IS NULL OR list_contains(regions, s.region_id))
   AND (salespeople IS NULL OR list_contains(salespeople, s.salesperson_id))
-  AND (tiers IS NULL OR list_contains(tiers, c.tier))
-  AND (industries IS NULL OR list_contains(industries, c.industry))
-  AND (product_lines IS NULL OR list_contains(product_lines, p.product_line));
+  AND customer_passes(s.customer_id, tiers, industries)
+  AND (product_lines IS NULL
+       OR s.product_id IN (SELECT product_id FROM products WHERE list_contains(product_lines, product_line)));
 
 -- Payments received in [start_date, end_date] that match the filters (payments carry no
 -- product line).
 CREATE OR REPLACE MACRO kpi_payments(start_date, end_date, regions, salespeople, tiers,
                                      industries) AS TABLE
 SELECT pm.payment_id, pm.invoice_id, pm.customer_id, pm.paid_on, pm.amount, pm.salesperson_id,
-       pm.region_id, c.tier, c.industry
+       pm.region_id
 FROM payments pm
-JOIN customers c ON c.customer_id = pm.customer_id
 WHERE pm.paid_on BETWEEN start_date AND end_date
   AND (regions IS NULL OR list_contains(regions, pm.region_id))
   AND (salespeople IS NULL OR list_contains(salespeople, pm.salesperson_id))
-  AND (tiers IS NULL OR list_contains(tiers, c.tier))
-  AND (industries IS NULL OR list_contains(industries, c.industry));
+  AND customer_passes(pm.customer_id, tiers, industries);
 
 -- Every invoice issued on or before `on_date` that matches the filters, as it stood on
 -- that date (SPEC §4.4): payments after the date are ignored; outstanding never goes below
 -- zero and an overpayment shows as credit; days past due = on_date − due date.
+-- Payments are totalled only for the invoices not settled by that date (or ever overpaid);
+-- an invoice settled by then is paid in full (invoices.settled_on, store/derived.sql).
 CREATE OR REPLACE MACRO kpi_invoices_on(on_date, regions, salespeople, tiers, industries) AS TABLE
-WITH paid AS (
-    SELECT invoice_id, sum(amount) AS paid FROM payments WHERE paid_on <= on_date GROUP BY invoice_id
+WITH
+inv AS (
+    SELECT invoice_id, customer_id, issue_date, due_date, amount, salesperson_id, region_id,
+           settled_on IS NOT NULL AND settled_on <= on_date AND NOT overpaid AS settled
+    FROM invoices
+    WHERE issue_date <= on_date
+      AND (regions IS NULL OR list_contains(regions, region_id))
+      AND (salespeople IS NULL OR list_contains(salespeople, salesperson_id))
+      AND customer_passes(customer_id, tiers, industries)
+),
+paid AS (
+    SELECT invoice_id, sum(amount) AS paid FROM payments
+    WHERE paid_on <= on_date AND invoice_id IN (SELECT invoice_id FROM inv WHERE NOT settled)
+    GROUP BY invoice_id
+),
+balances AS (
+    SELECT * EXCLUDE (settled), amount AS paid FROM inv WHERE settled
+    UNION ALL
+    SELECT inv.* EXCLUDE (settled), coalesce(paid.paid, 0) AS paid
+    FROM inv LEFT JOIN paid USING (invoice_id) WHERE NOT inv.settled
 )
-SELECT i.invoice_id, i.customer_id, i.issue_date, i.due_date, i.amount, i.salesperson_id,
-       i.region_id, c.tier, c.industry,
-       coalesce(paid.paid, 0) AS paid,
-       greatest(i.amount - coalesce(paid.paid, 0), 0) AS outstanding,
-       greatest(coalesce(paid.paid, 0) - i.amount, 0) AS credit,
-       on_date - i.due_date AS days_past_due
-FROM invoices i
-JOIN customers c ON c.customer_id = i.customer_id
-LEFT JOIN paid ON paid.invoice_id = i.invoice_id
-WHERE i.issue_date <= on_date
-  AND (regions IS NULL OR list_contains(regions, i.region_id))
-  AND (salespeople IS NULL OR list_contains(salespeople, i.salesperson_id))
-  AND (tiers IS NULL OR list_contains(tiers, c.tier))
-  AND (industries IS NULL OR list_contains(industries, c.industry));
+SELECT invoice_id, customer_id, issue_date, due_date, amount, salesperson_id, region_id, paid,
+       greatest(amount - paid, 0) AS outstanding,
+       greatest(paid - amount, 0) AS credit,
+       on_date - due_date AS days_past_due
+FROM balances;
 
 -- Monthly targets of the salespeople that match the region and salesperson filters,
 -- pro-rated to the part of each month inside [start_date, end_date] (SPEC §4.1: a partial

@@ -39,17 +39,23 @@ CREATE TABLE salespeople (
 
 -- One row: a customer's archive record. The fields the archive needs (tier, industry,
 -- region, owner, phone, address) may be missing: archive completeness measures that.
+-- The first_order_* columns are derived from sales by the store after every load
+-- (store/derived.sql), never imported: the customer's first-ever order (a line with
+-- positive quantity) and the salesperson and region it was credited to.
 CREATE TABLE customers (
-    customer_id    VARCHAR PRIMARY KEY,
-    name           VARCHAR NOT NULL,
-    tier           VARCHAR CHECK (tier IN ('A', 'B', 'C')),
-    industry       VARCHAR,
-    region_id      VARCHAR,
-    owner_id       VARCHAR,
-    phone          VARCHAR,
-    address        VARCHAR,
-    credit_limit   DECIMAL(18, 2) NOT NULL DEFAULT 0 CHECK (credit_limit >= 0),
-    registered_on  DATE NOT NULL
+    customer_id          VARCHAR PRIMARY KEY,
+    name                 VARCHAR NOT NULL,
+    tier                 VARCHAR CHECK (tier IN ('A', 'B', 'C')),
+    industry             VARCHAR,
+    region_id            VARCHAR,
+    owner_id             VARCHAR,
+    phone                VARCHAR,
+    address              VARCHAR,
+    credit_limit         DECIMAL(18, 2) NOT NULL DEFAULT 0 CHECK (credit_limit >= 0),
+    registered_on        DATE NOT NULL,
+    first_order_on       DATE,
+    first_salesperson_id VARCHAR,
+    first_region_id      VARCHAR
 );
 
 -- One row: a product the department sells, in a product line.
@@ -89,7 +95,10 @@ CREATE TABLE targets (
     CHECK (stretch_value >= plan_value)
 );
 
--- One row: an invoice issued to a customer, with its due date.
+-- One row: an invoice issued to a customer, with its due date. The last two columns are
+-- derived from payments by the store after every load (store/derived.sql), never imported:
+-- the day payments first covered the amount (NULL while open), and whether they ever
+-- exceeded it. They let as-of-date queries skip the invoices settled long ago.
 CREATE TABLE invoices (
     invoice_id     VARCHAR PRIMARY KEY,
     customer_id    VARCHAR NOT NULL,
@@ -99,7 +108,10 @@ CREATE TABLE invoices (
     amount         DECIMAL(18, 2) NOT NULL CHECK (amount > 0),
     salesperson_id VARCHAR NOT NULL,
     region_id      VARCHAR NOT NULL,
-    CHECK (due_date >= issue_date)
+    settled_on     DATE,
+    overpaid       BOOLEAN NOT NULL DEFAULT false,
+    CHECK (due_date >= issue_date),
+    CHECK (settled_on IS NULL OR settled_on >= issue_date)
 );
 
 -- One row: a payment received against one invoice.

@@ -27,6 +27,7 @@ def build_fixture_store(path: Path) -> Path:
             con.register("frame", frame)
             con.execute(db_insert(table))
             con.unregister("frame")
+        db.refresh_derived(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()

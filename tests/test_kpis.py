@@ -346,3 +346,31 @@ def test_abnormal_customers_with_their_reasons(kpi):
     }
     c3 = row(frame, customer_id="C3")
     assert (c3.sales_last_90_days_cny, c3.sales_prior_year_90_days_cny, c3.overdue_90_cny) == (1500, 4000, 5400)
+
+
+def test_settlement_dates_are_derived_from_the_payments(fixture_path):
+    from store import db
+
+    con = db.connect(fixture_path)
+    try:
+        derived = dict((r[0], r[1:]) for r in con.execute(
+            "SELECT invoice_id, settled_on, overpaid FROM invoices").fetchall())
+    finally:
+        con.close()
+    assert derived["I14"] == (D(2026, 1, 30), False)  # 3000 paid in full on 30 Jan
+    assert derived["I13"] == (D(2026, 2, 1), True)  # 700 against 500
+    assert derived["I11"] == (D(2026, 3, 20), False)  # 4000 on 1 Mar, the rest on 20 Mar
+    assert derived["I01"] == (None, False)  # nothing paid
+
+
+def test_tier_and_industry_filters_reach_every_fact_table(kpi):
+    csat = kpi("csat", ytd(tiers=("A",)), group_by="total").iloc[0]
+    # tier A is C1, C4 (and C6, never surveyed): SV1 5, SV4 5, SV5 5
+    assert (csat.responses_count, csat.csat_pct) == (3, 100)
+    sla = kpi("complaint_sla", ytd(industries=("批发零售",)), group_by="total").iloc[0]
+    assert sla.complaints_count == 3  # C2: CP3, CP5; C3: CP2
+    visits = kpi("visit_record_timeliness", ytd(tiers=("C",)), group_by="total").iloc[0]
+    assert (visits.visits_count, visits.late_count) == (1, 1)  # C3's V4, never filed
+    aging = kpi("receivables_aging", None, as_of_date=D(2026, 3, 15), group_by="tier", tiers=("A", "B"))
+    # tier A: C1 I01–I04 (4600) + C4 I11, I12 (8000); tier B: C2 I05–I07 (4500)
+    assert dict(zip(aging.group_id, aging.outstanding_cny)) == {"A": 12600, "B": 4500}

@@ -23,7 +23,8 @@ def test_every_table_of_the_spec_exists_with_a_comment_saying_what_a_row_is(empt
 VALID = {
     "sales": "INSERT INTO sales VALUES (1, 1, DATE '2026-01-05', 'C1', 'P1', {q}, {a}, {c}, 'S1', 'R1')",
     "surveys": "INSERT INTO surveys VALUES ('SV1', 'C1', 'S1', 'R1', DATE '2026-01-05', {s}, 4, 4, 4, 4, NULL)",
-    "invoices": "INSERT INTO invoices VALUES ('I1', 'C1', NULL, DATE '2026-01-05', {due}, 100, 'S1', 'R1')",
+    "invoices": "INSERT INTO invoices VALUES ('I1', 'C1', NULL, DATE '2026-01-05', {due}, 100, 'S1', 'R1',"
+                " NULL, false)",
     "rules": "INSERT INTO commission_rules VALUES ('CR1', 'base_rate', '耗材', 0.02, DATE '2026-01-01', {to})",
     "targets": "INSERT INTO targets VALUES ('S1', {m}, 'sales', 1000, {st})",
 }
@@ -52,7 +53,8 @@ def test_valid_rows_are_accepted(empty_store, sql):
     VALID["targets"].format(m="DATE '2026-03-02'", st=1000),  # not the first of a month
     VALID["targets"].format(m="DATE '2026-03-01'", st=900),  # stretch below plan
     "INSERT INTO salespeople VALUES ('S1', '张三', 'boss', NULL, NULL, DATE '2020-01-01', NULL)",
-    "INSERT INTO customers VALUES ('C1', 'x', 'D', NULL, NULL, NULL, NULL, NULL, 0, DATE '2020-01-01')",
+    "INSERT INTO customers VALUES ('C1', 'x', 'D', NULL, NULL, NULL, NULL, NULL, 0, DATE '2020-01-01',"
+    " NULL, NULL, NULL)",
     "INSERT INTO competitor_notes VALUES ('N1', DATE '2026-01-01', 'S1', NULL, 'R1', 'X', 'price',"
     " NULL, 10, 10, 'won', 'a price note cannot carry a bid outcome')",
     "INSERT INTO complaints VALUES ('CP1', 'C1', 'S1', 'R1', 'quality', TIMESTAMP '2026-01-02 10:00',"

@@ -1,0 +1,35 @@
+-- Derived columns, recomputed from the facts after every load (demo build or import), in
+-- the same transaction. Payments are positive, so once settled an invoice stays settled.
+
+-- invoices.settled_on: the first day the cumulative payments reached the amount;
+-- invoices.overpaid: whether the payments ever exceeded it.
+UPDATE invoices
+SET settled_on = s.settled_on, overpaid = coalesce(s.overpaid, false)
+FROM (
+    SELECT i.invoice_id,
+           min(p.paid_on) FILTER (WHERE p.cumulative >= i.amount) AS settled_on,
+           max(p.cumulative) > i.amount AS overpaid
+    FROM invoices i
+    LEFT JOIN (
+        SELECT invoice_id, paid_on,
+               sum(amount) OVER (PARTITION BY invoice_id ORDER BY paid_on, payment_id) AS cumulative
+        FROM payments
+    ) p ON p.invoice_id = i.invoice_id
+    GROUP BY i.invoice_id, i.amount
+) s
+WHERE s.invoice_id = invoices.invoice_id;
+
+-- customers.first_order_*: the first-ever order line (positive quantity; the lowest line
+-- number on that day) and its salesperson and region.
+UPDATE customers
+SET first_order_on = f.first_order_on, first_salesperson_id = f.salesperson_id,
+    first_region_id = f.region_id
+FROM (
+    SELECT c.customer_id, min(s.order_date) AS first_order_on,
+           arg_min(s.salesperson_id, {'d': s.order_date, 'l': s.line_id}) AS salesperson_id,
+           arg_min(s.region_id, {'d': s.order_date, 'l': s.line_id}) AS region_id
+    FROM customers c
+    LEFT JOIN sales s ON s.customer_id = c.customer_id AND s.quantity > 0
+    GROUP BY c.customer_id
+) f
+WHERE f.customer_id = customers.customer_id;
