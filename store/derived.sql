@@ -1,23 +1,15 @@
 -- Derived columns, recomputed from the facts after every load (demo build or import), in
--- the same transaction. Payments are positive, so once settled an invoice stays settled.
+-- the same transaction.
 
--- invoices.settled_on: the first day the cumulative payments reached the amount;
--- invoices.overpaid: whether the payments ever exceeded it.
+-- invoices.paid_total: everything paid against the invoice.
 UPDATE invoices
-SET settled_on = s.settled_on, overpaid = coalesce(s.overpaid, false)
+SET paid_total = t.paid_total
 FROM (
-    SELECT i.invoice_id,
-           min(p.paid_on) FILTER (WHERE p.cumulative >= i.amount) AS settled_on,
-           max(p.cumulative) > i.amount AS overpaid
-    FROM invoices i
-    LEFT JOIN (
-        SELECT invoice_id, paid_on,
-               sum(amount) OVER (PARTITION BY invoice_id ORDER BY paid_on, payment_id) AS cumulative
-        FROM payments
-    ) p ON p.invoice_id = i.invoice_id
-    GROUP BY i.invoice_id, i.amount
-) s
-WHERE s.invoice_id = invoices.invoice_id;
+    SELECT i.invoice_id, coalesce(sum(p.amount), 0) AS paid_total
+    FROM invoices i LEFT JOIN payments p ON p.invoice_id = i.invoice_id
+    GROUP BY i.invoice_id
+) t
+WHERE t.invoice_id = invoices.invoice_id;
 
 -- customers.first_order_*: the first-ever order line (positive quantity; the lowest line
 -- number on that day) and its salesperson and region.

@@ -50,35 +50,26 @@ WHERE pm.paid_on BETWEEN start_date AND end_date
 -- Every invoice issued on or before `on_date` that matches the filters, as it stood on
 -- that date (SPEC §4.4): payments after the date are ignored; outstanding never goes below
 -- zero and an overpayment shows as credit; days past due = on_date − due date.
--- Payments are totalled only for the invoices not settled by that date (or ever overpaid);
--- an invoice settled by then is paid in full (invoices.settled_on, store/derived.sql).
+-- Paid on the date = invoices.paid_total (store/derived.sql) less the payments after it, so
+-- only those later payments are read.
 CREATE OR REPLACE MACRO kpi_invoices_on(on_date, regions, salespeople, tiers, industries) AS TABLE
-WITH
+WITH later AS (
+    SELECT invoice_id, sum(amount) AS later FROM payments WHERE paid_on > on_date GROUP BY invoice_id
+),
 inv AS (
-    SELECT invoice_id, customer_id, issue_date, due_date, amount, salesperson_id, region_id,
-           settled_on IS NOT NULL AND settled_on <= on_date AND NOT overpaid AS settled
-    FROM invoices
-    WHERE issue_date <= on_date
-      AND (regions IS NULL OR list_contains(regions, region_id))
-      AND (salespeople IS NULL OR list_contains(salespeople, salesperson_id))
-      AND customer_passes(customer_id, tiers, industries)
-),
-paid AS (
-    SELECT invoice_id, sum(amount) AS paid FROM payments
-    WHERE paid_on <= on_date AND invoice_id IN (SELECT invoice_id FROM inv WHERE NOT settled)
-    GROUP BY invoice_id
-),
-balances AS (
-    SELECT * EXCLUDE (settled), amount AS paid FROM inv WHERE settled
-    UNION ALL
-    SELECT inv.* EXCLUDE (settled), coalesce(paid.paid, 0) AS paid
-    FROM inv LEFT JOIN paid USING (invoice_id) WHERE NOT inv.settled
+    SELECT i.invoice_id, i.customer_id, i.issue_date, i.due_date, i.amount, i.salesperson_id,
+           i.region_id, i.paid_total - coalesce(later.later, 0) AS paid
+    FROM invoices i LEFT JOIN later ON later.invoice_id = i.invoice_id
+    WHERE i.issue_date <= on_date
+      AND (regions IS NULL OR list_contains(regions, i.region_id))
+      AND (salespeople IS NULL OR list_contains(salespeople, i.salesperson_id))
+      AND customer_passes(i.customer_id, tiers, industries)
 )
 SELECT invoice_id, customer_id, issue_date, due_date, amount, salesperson_id, region_id, paid,
        greatest(amount - paid, 0) AS outstanding,
        greatest(paid - amount, 0) AS credit,
        on_date - due_date AS days_past_due
-FROM balances;
+FROM inv;
 
 -- Monthly targets of the salespeople that match the region and salesperson filters,
 -- pro-rated to the part of each month inside [start_date, end_date] (SPEC §4.1: a partial

@@ -95,10 +95,10 @@ CREATE TABLE targets (
     CHECK (stretch_value >= plan_value)
 );
 
--- One row: an invoice issued to a customer, with its due date. The last two columns are
--- derived from payments by the store after every load (store/derived.sql), never imported:
--- the day payments first covered the amount (NULL while open), and whether they ever
--- exceeded it. They let as-of-date queries skip the invoices settled long ago.
+-- One row: an invoice issued to a customer, with its due date. paid_total is derived from
+-- payments by the store after every load (store/derived.sql), never imported: what was
+-- paid on or before D is paid_total less the payments after D, so receivables as of today
+-- read no payment at all.
 CREATE TABLE invoices (
     invoice_id     VARCHAR PRIMARY KEY,
     customer_id    VARCHAR NOT NULL,
@@ -108,10 +108,8 @@ CREATE TABLE invoices (
     amount         DECIMAL(18, 2) NOT NULL CHECK (amount > 0),
     salesperson_id VARCHAR NOT NULL,
     region_id      VARCHAR NOT NULL,
-    settled_on     DATE,
-    overpaid       BOOLEAN NOT NULL DEFAULT false,
-    CHECK (due_date >= issue_date),
-    CHECK (settled_on IS NULL OR settled_on >= issue_date)
+    paid_total     DECIMAL(18, 2) NOT NULL DEFAULT 0 CHECK (paid_total >= 0),
+    CHECK (due_date >= issue_date)
 );
 
 -- One row: a payment received against one invoice.

@@ -348,19 +348,16 @@ def test_abnormal_customers_with_their_reasons(kpi):
     assert (c3.sales_last_90_days_cny, c3.sales_prior_year_90_days_cny, c3.overdue_90_cny) == (1500, 4000, 5400)
 
 
-def test_settlement_dates_are_derived_from_the_payments(fixture_path):
+def test_paid_totals_are_derived_from_the_payments(fixture_path):
     from store import db
 
     con = db.connect(fixture_path)
     try:
-        derived = dict((r[0], r[1:]) for r in con.execute(
-            "SELECT invoice_id, settled_on, overpaid FROM invoices").fetchall())
+        paid = dict(con.execute("SELECT invoice_id, paid_total FROM invoices").fetchall())
     finally:
         con.close()
-    assert derived["I14"] == (D(2026, 1, 30), False)  # 3000 paid in full on 30 Jan
-    assert derived["I13"] == (D(2026, 2, 1), True)  # 700 against 500
-    assert derived["I11"] == (D(2026, 3, 20), False)  # 4000 on 1 Mar, the rest on 20 Mar
-    assert derived["I01"] == (None, False)  # nothing paid
+    # I11: 4000 + 6000 (one after today); I13: 700 against 500; I01: nothing
+    assert (paid["I11"], paid["I13"], paid["I14"], paid["I01"]) == (10000, 700, 3000, 0)
 
 
 def test_tier_and_industry_filters_reach_every_fact_table(kpi):

@@ -129,3 +129,30 @@ def test_a_result_that_differs_from_its_header_is_refused(store_con, scratch_que
         encoding="utf-8")
     with pytest.raises(queries.QueryError, match="returned columns"):
         queries.run("drifted")
+
+
+def test_a_salesperson_scope_sees_only_their_own_figures(store_con):
+    scope = queries.Scope("salesperson", "S0036")
+    ytd = Filters(dt.date(2026, 1, 1), dt.date(2026, 11, 23))
+    own = queries.run_filtered("attainment", ytd, scope=scope, level="salesperson", grain="year")
+    assert set(own.node_id) == {"S0036"}
+    other = queries.run_filtered("attainment", Filters(ytd.start_date, ytd.end_date, salespeople=("S0020",)),
+                                 scope=scope, level="salesperson", grain="year")
+    assert other.empty
+
+
+@pytest.mark.parametrize("kind, value", [("everyone", None), ("region", None), ("all", "R01")])
+def test_a_malformed_scope_is_refused(kind, value):
+    with pytest.raises(ValueError):
+        queries.Scope(kind, value)
+
+
+def test_a_period_that_ends_before_it_starts_is_refused():
+    with pytest.raises(ValueError, match="starts"):
+        Filters(dt.date(2026, 2, 1), dt.date(2026, 1, 1))
+
+
+def test_queries_say_which_shared_filters_they_cannot_apply():
+    assert queries.ignored_filters("attainment") == []
+    assert queries.ignored_filters("receivables_aging") == ["start_date", "end_date", "product_lines"]
+    assert queries.ignored_filters("expense_control") == ["tiers", "industries", "product_lines"]
