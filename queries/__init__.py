@@ -9,6 +9,9 @@ Each file opens with a header of comment lines:
     -- choice: group_by = region | salesperson   (allowed values of a parameter; optional)
     -- columns: month, sales_cny             (the result's columns, in order)
 
+A query that declares the reserved parameter `today` gets the store's as-of date bound
+by the runner (a constant, so DuckDB can plan with it); callers never pass it.
+
 `run(name, params)` is the only way pages reach the store: values are bound by DuckDB
 (never pasted into SQL text), a parameter declared as a choice only accepts its listed
 values (the SQL branches on them with CASE, so no identifier is ever interpolated), and
@@ -30,6 +33,7 @@ from queries.filters import EVERYTHING, FILTER_PARAMS, Filters, Scope, list_para
 from store.db import shared_connection
 
 QUERY_DIR = Path(__file__).resolve().parent
+TODAY = "today"  # reserved: the runner binds the store's as-of date (SPEC §4 "today")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -115,7 +119,9 @@ def run(
     """Run a named query with bound parameters on a fresh cursor; return a DataFrame."""
     query = load(name)
     given = dict(params or {})
-    missing = [p for p in query.params if p not in given]
+    if TODAY in given:
+        raise QueryError(f"query '{name}': '{TODAY}' is the store's as-of date, not a parameter to pass")
+    missing = [p for p in query.params if p not in given and p != TODAY]
     extra = sorted(set(given) - set(query.params))
     if missing or extra:
         parts = []
@@ -131,6 +137,8 @@ def run(
             )
     cursor = (con or shared_connection()).cursor()
     try:
+        if TODAY in query.params:
+            given[TODAY] = cursor.execute("SELECT as_of_date FROM store_meta WHERE id = 1").fetchone()[0]
         frame = cursor.execute(query.sql, given).df()
     finally:
         cursor.close()

@@ -6,35 +6,35 @@
 -- complaints_30 — two or more complaints received in the 30 days ending on D;
 -- low_survey — latest overall survey score ≤ 2; over_credit — outstanding above the credit
 -- limit. The filters choose customers by their own region, current owner, tier and industry.
--- params: end_date, regions, salespeople, tiers, industries
+-- params: end_date, regions, salespeople, tiers, industries, today
 -- columns: customer_id, customer_name, tier, region_id, owner_id, owner_name, reasons, sales_last_90_days_cny, sales_prior_year_90_days_cny, overdue_90_cny, complaints_30_days_count, latest_overall_score, outstanding_cny, credit_limit_cny
 WITH
-p AS (SELECT least($end_date::DATE, store_today()) AS d),
+p AS (SELECT least($end_date::DATE, $today::DATE) AS d),
 cust AS (SELECT * FROM kpi_customers($regions, $salespeople, $tiers, $industries)),
 sales90 AS (
     SELECT s.customer_id,
-           sum(s.amount) FILTER (WHERE s.order_date > (SELECT d - 90 FROM p)) AS now_90,
-           sum(s.amount) FILTER (WHERE s.order_date <= (SELECT (d - INTERVAL 1 YEAR)::DATE FROM p)) AS prior_90
+           sum(s.amount) FILTER (WHERE s.order_date > (least($end_date::DATE, $today::DATE) - 90)) AS now_90,
+           sum(s.amount) FILTER (WHERE s.order_date <= ((least($end_date::DATE, $today::DATE) - INTERVAL 1 YEAR)::DATE)) AS prior_90
     FROM sales s
-    WHERE (s.order_date BETWEEN (SELECT d - 89 FROM p) AND (SELECT d FROM p))
-       OR (s.order_date BETWEEN (SELECT (d - INTERVAL 1 YEAR)::DATE - 89 FROM p)
-                            AND (SELECT (d - INTERVAL 1 YEAR)::DATE FROM p))
+    WHERE (s.order_date BETWEEN (least($end_date::DATE, $today::DATE) - 89) AND (least($end_date::DATE, $today::DATE)))
+       OR (s.order_date BETWEEN ((least($end_date::DATE, $today::DATE) - INTERVAL 1 YEAR)::DATE - 89)
+                            AND ((least($end_date::DATE, $today::DATE) - INTERVAL 1 YEAR)::DATE))
     GROUP BY s.customer_id
 ),
 owed AS (
     SELECT customer_id, sum(outstanding) AS outstanding,
            sum(outstanding) FILTER (WHERE days_past_due > 90) AS overdue_90
-    FROM kpi_invoices_on((SELECT d FROM p), NULL, NULL, NULL, NULL)
+    FROM kpi_invoices_on((least($end_date::DATE, $today::DATE)), NULL, NULL, NULL, NULL)
     GROUP BY customer_id
 ),
 complained AS (
     SELECT customer_id, count(*) AS n FROM complaints
-    WHERE received_at >= (SELECT d - 29 FROM p) AND received_at < (SELECT d + 1 FROM p)
+    WHERE received_at >= (least($end_date::DATE, $today::DATE) - 29) AND received_at < (least($end_date::DATE, $today::DATE) + 1)
     GROUP BY customer_id
 ),
 latest_survey AS (
     SELECT customer_id, arg_max(overall_score, {'d': survey_date, 'id': survey_id}) AS score
-    FROM surveys WHERE survey_date <= (SELECT d FROM p)
+    FROM surveys WHERE survey_date <= (least($end_date::DATE, $today::DATE))
     GROUP BY customer_id
 ),
 flags AS (

@@ -4,17 +4,17 @@
 -- The window is the period up to the store's today; when that is shorter than 90 days the
 -- 90 days ending on its last day stand in for it. An order is a sales line with positive
 -- quantity (returns are not orders). The filters apply to the orders.
--- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines
+-- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, today
 -- columns: window_start, window_end, base_start, base_end, base_customers_count, churned_count, churn_pct
 WITH
-p AS (SELECT $start_date::DATE AS s, least($end_date::DATE, store_today()) AS e),
+p AS (SELECT $start_date::DATE AS s, least($end_date::DATE, $today::DATE) AS e),
 w AS (
     SELECT CASE WHEN e - s + 1 < 90 THEN e - 89 ELSE s END AS window_start, e AS window_end FROM p
 ),
 b AS (SELECT *, (window_start - INTERVAL 12 MONTH)::DATE AS base_start, window_start - 1 AS base_end FROM w),
 orders AS (
-    SELECT DISTINCT customer_id, order_date >= (SELECT window_start FROM b) AS in_window
-    FROM kpi_sales((SELECT base_start FROM b), (SELECT window_end FROM b),
+    SELECT DISTINCT customer_id, order_date >= (CASE WHEN least($end_date::DATE, $today::DATE) - $start_date::DATE + 1 < 90 THEN least($end_date::DATE, $today::DATE) - 89 ELSE $start_date::DATE END) AS in_window
+    FROM kpi_sales((((CASE WHEN least($end_date::DATE, $today::DATE) - $start_date::DATE + 1 < 90 THEN least($end_date::DATE, $today::DATE) - 89 ELSE $start_date::DATE END - INTERVAL 12 MONTH)::DATE)), (least($end_date::DATE, $today::DATE)),
                    $regions, $salespeople, $tiers, $industries, $product_lines)
     WHERE quantity > 0
 ),

@@ -7,30 +7,30 @@
 -- (even while the complaint is open); pending otherwise (clock 2 is pending until the
 -- action is issued). Timeliness = complaints meeting both ÷ complaints judged (both met,
 -- or either breached) × 100; pending ones are counted apart. Hours are elapsed hours.
--- params: start_date, end_date, regions, salespeople, tiers, industries, group_by
+-- params: start_date, end_date, regions, salespeople, tiers, industries, group_by, today
 -- choice: group_by = total | month | category | region | salesperson
 -- columns: group_id, group_name, group_name_en, complaints_count, open_count, qa_met_count, qa_breached_count, qa_sla_pct, action_met_count, action_breached_count, action_sla_pct, both_met_count, judged_count, pending_count, timeliness_pct, median_hours_to_qa, median_hours_to_deliver
 WITH
-clock AS (SELECT (store_today() + 1)::TIMESTAMP AS now),
+clock AS (SELECT ($today::DATE + 1)::TIMESTAMP AS now),
 judged AS (
     SELECT k.*,
            CASE WHEN k.forwarded_to_qa_at IS NOT NULL
                 THEN CASE WHEN k.forwarded_to_qa_at <= k.received_at + INTERVAL 24 HOUR
                           THEN 'met' ELSE 'breached' END
-                WHEN (SELECT now FROM clock) > k.received_at + INTERVAL 24 HOUR THEN 'breached'
+                WHEN ((($today::DATE + 1)::TIMESTAMP)) > k.received_at + INTERVAL 24 HOUR THEN 'breached'
                 ELSE 'pending' END AS qa,
            CASE WHEN k.action_issued_at IS NULL THEN 'pending'
                 WHEN k.action_delivered_at IS NOT NULL
                 THEN CASE WHEN k.action_delivered_at <= k.action_issued_at + INTERVAL 24 HOUR
                           THEN 'met' ELSE 'breached' END
-                WHEN (SELECT now FROM clock) > k.action_issued_at + INTERVAL 24 HOUR THEN 'breached'
+                WHEN ((($today::DATE + 1)::TIMESTAMP)) > k.action_issued_at + INTERVAL 24 HOUR THEN 'breached'
                 ELSE 'pending' END AS action,
            date_diff('second', k.received_at, k.forwarded_to_qa_at) / 3600 AS hours_to_qa,
            date_diff('second', k.action_issued_at, k.action_delivered_at) / 3600 AS hours_to_deliver
     FROM complaints k
     WHERE k.received_at >= $start_date::DATE
       AND customer_passes(k.customer_id, $tiers, $industries)
-      AND k.received_at < least($end_date::DATE, store_today()) + 1
+      AND k.received_at < least($end_date::DATE, $today::DATE) + 1
       AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, k.region_id))
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, k.salesperson_id))
 ),

@@ -5,7 +5,7 @@
 -- fewer than 5 responses: its rate is shown with its n and flagged, never as if solid.
 -- Surveys dated in the period up to the store's today; region and salesperson are the
 -- survey's, tier and industry the customer's.
--- params: start_date, end_date, regions, salespeople, tiers, industries, group_by
+-- params: start_date, end_date, regions, salespeople, tiers, industries, group_by, today
 -- choice: group_by = total | month | region | salesperson
 -- columns: group_id, group_name, group_name_en, responses_count, satisfied_count, csat_pct, overall_mean, quality_mean, service_mean, delivery_mean, price_mean, thin_sample
 WITH s AS (
@@ -14,7 +14,7 @@ WITH s AS (
                           WHEN 'region' THEN v.region_id ELSE v.salesperson_id END AS group_id,
            v.*
     FROM surveys v
-    WHERE v.survey_date BETWEEN $start_date::DATE AND least($end_date::DATE, store_today())
+    WHERE v.survey_date BETWEEN $start_date::DATE AND least($end_date::DATE, $today::DATE)
       AND customer_passes(v.customer_id, $tiers, $industries)
       AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, v.region_id))
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, v.salesperson_id))

@@ -4,7 +4,7 @@
 -- actual spend is dated in the period up to the store's today. Spend with no budget row
 -- (that salesperson, month and category) is reported as unbudgeted_cny and a group without
 -- any budget gets a NULL ratio and budget_missing, never a division by zero.
--- params: start_date, end_date, regions, salespeople, group_by
+-- params: start_date, end_date, regions, salespeople, group_by, today
 -- choice: group_by = total | month | region | salesperson | category
 -- columns: group_id, group_name, group_name_en, budget_cny, actual_cny, control_ratio_pct, overrun, unbudgeted_cny, budget_missing
 WITH
@@ -24,7 +24,7 @@ spend AS (
                        AND b.month = date_trunc('month', e.expense_date) AND b.category = e.category)
                AS unbudgeted
     FROM expenses e
-    WHERE e.expense_date BETWEEN $start_date::DATE AND least($end_date::DATE, store_today())
+    WHERE e.expense_date BETWEEN $start_date::DATE AND least($end_date::DATE, $today::DATE)
       AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, e.region_id))
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, e.salesperson_id))
 ),

@@ -5,35 +5,35 @@
 -- the year's full plan target and forecast ÷ target × 100 (NULL with target_note
 -- 'no_target' when the target is zero, 'no_target_at_filter' under a tier, industry or
 -- product-line filter).
--- params: end_date, regions, salespeople, tiers, industries, product_lines, level, metric
+-- params: end_date, regions, salespeople, tiers, industries, product_lines, level, metric, today
 -- choice: level = department | region | salesperson
 -- choice: metric = sales | gross_profit
 -- columns: node_id, node_name, node_name_en, as_of_date, actual_ytd, actual_last_90_days, days_left, forecast_value, annual_target, forecast_attainment_pct, target_note
 WITH
 d AS (
-    SELECT least($end_date::DATE, store_today()) AS as_of_date,
-           date_trunc('year', least($end_date::DATE, store_today()))::DATE AS year_start,
-           (date_trunc('year', least($end_date::DATE, store_today())) + INTERVAL 1 YEAR
+    SELECT least($end_date::DATE, $today::DATE) AS as_of_date,
+           date_trunc('year', least($end_date::DATE, $today::DATE))::DATE AS year_start,
+           (date_trunc('year', least($end_date::DATE, $today::DATE)) + INTERVAL 1 YEAR
             - INTERVAL 1 DAY)::DATE AS year_end
 ),
 lines AS (
     SELECT s.region_id, s.salesperson_id, s.order_date,
            CASE $metric WHEN 'sales' THEN s.amount ELSE s.gross_profit END AS value
-    FROM kpi_sales((SELECT least(year_start, as_of_date - 89) FROM d), (SELECT as_of_date FROM d),
+    FROM kpi_sales((least(date_trunc('year', least($end_date::DATE, $today::DATE))::DATE, least($end_date::DATE, $today::DATE) - 89)), (least($end_date::DATE, $today::DATE)),
                    $regions, $salespeople, $tiers, $industries, $product_lines) s
 ),
 actuals AS (
     SELECT CASE $level WHEN 'department' THEN 'department'
                        WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
-           sum(value) FILTER (WHERE order_date >= (SELECT year_start FROM d)) AS actual_ytd,
-           sum(value) FILTER (WHERE order_date >= (SELECT as_of_date - 89 FROM d)) AS actual_last_90_days
+           sum(value) FILTER (WHERE order_date >= (date_trunc('year', least($end_date::DATE, $today::DATE))::DATE)) AS actual_ytd,
+           sum(value) FILTER (WHERE order_date >= (least($end_date::DATE, $today::DATE) - 89)) AS actual_last_90_days
     FROM lines GROUP BY ALL
 ),
 goals AS (
     SELECT CASE $level WHEN 'department' THEN 'department'
                        WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
            sum(plan_value) AS annual_target
-    FROM kpi_targets((SELECT year_start FROM d), (SELECT year_end FROM d), $regions, $salespeople)
+    FROM kpi_targets((date_trunc('year', least($end_date::DATE, $today::DATE))::DATE), (((date_trunc('year', least($end_date::DATE, $today::DATE)) + INTERVAL 1 YEAR - INTERVAL 1 DAY)::DATE)), $regions, $salespeople)
     WHERE metric = $metric
     GROUP BY ALL
 ),

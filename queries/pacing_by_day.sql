@@ -6,7 +6,7 @@
 -- with is_today holds expected-to-date (its cumulative_target) and the period's pacing.
 -- Days after today carry the target only. Tier, industry and product-line filters carry no
 -- target (target columns NULL); collections have no product line (actual NULL then).
--- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, metric
+-- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, metric, today
 -- choice: metric = sales | gross_profit | collections
 -- columns: day, actual_value, cumulative_actual, target_value, cumulative_target, pacing_pct, is_today
 WITH
@@ -15,12 +15,12 @@ days AS (
 ),
 facts AS (
     SELECT order_date AS day, CASE $metric WHEN 'sales' THEN amount ELSE gross_profit END AS value
-    FROM kpi_sales($start_date::DATE, least($end_date::DATE, store_today()),
+    FROM kpi_sales($start_date::DATE, least($end_date::DATE, $today::DATE),
                    $regions, $salespeople, $tiers, $industries, $product_lines)
     WHERE $metric IN ('sales', 'gross_profit')
     UNION ALL
     SELECT paid_on, amount
-    FROM kpi_payments($start_date::DATE, least($end_date::DATE, store_today()),
+    FROM kpi_payments($start_date::DATE, least($end_date::DATE, $today::DATE),
                       $regions, $salespeople, $tiers, $industries)
     WHERE $metric = 'collections' AND $product_lines::VARCHAR[] IS NULL
 ),
@@ -33,7 +33,7 @@ monthly_plan AS (
     GROUP BY month
 ),
 series AS (
-    SELECT d.day, d.day <= store_today() AS elapsed,
+    SELECT d.day, d.day <= $today::DATE AS elapsed,
            CASE WHEN $metric = 'collections' AND $product_lines::VARCHAR[] IS NOT NULL THEN NULL
                 ELSE coalesce(daily.value, 0) END AS actual,
            CASE WHEN $tiers::VARCHAR[] IS NULL AND $industries::VARCHAR[] IS NULL
@@ -51,6 +51,6 @@ SELECT day,
        CASE WHEN elapsed AND sum(target) OVER (ORDER BY day) > 0
             THEN sum(actual) OVER (ORDER BY day) / sum(target) OVER (ORDER BY day) * 100
        END AS pacing_pct,
-       day = least($end_date::DATE, store_today()) AS is_today
+       day = least($end_date::DATE, $today::DATE) AS is_today
 FROM series
 ORDER BY day

@@ -6,7 +6,7 @@
 -- (≤ 0 days), 1–30, 31–60, 61–90, 91–180, over 180. Overdue ratio (占压率) = outstanding
 -- past due ÷ total outstanding × 100 (NULL when nothing is outstanding). Invoices carry no
 -- product line. Region and salesperson are the invoice's (at the time it was issued).
--- params: regions, salespeople, tiers, industries, as_of_date, group_by
+-- params: regions, salespeople, tiers, industries, as_of_date, group_by, today
 -- choice: group_by = department | region | salesperson | tier | customer
 -- columns: group_id, group_name, group_name_en, not_due_cny, days_1_30_cny, days_31_60_cny, days_61_90_cny, days_91_180_cny, over_180_cny, outstanding_cny, overdue_cny, overdue_ratio_pct, credit_cny, open_invoices_count
 WITH inv AS (
@@ -14,7 +14,7 @@ WITH inv AS (
                           WHEN 'salesperson' THEN i.salesperson_id WHEN 'tier' THEN c.tier
                           ELSE i.customer_id END AS group_id,
            i.outstanding, i.credit, i.days_past_due
-    FROM kpi_invoices_on(least($as_of_date::DATE, store_today()), $regions, $salespeople, $tiers, $industries) i
+    FROM kpi_invoices_on(least($as_of_date::DATE, $today::DATE), $regions, $salespeople, $tiers, $industries) i
     LEFT JOIN customers c ON $group_by = 'tier' AND c.customer_id = i.customer_id
 ),
 sums AS (

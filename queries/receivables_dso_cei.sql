@@ -5,23 +5,23 @@
 -- due ≤ 0) on E; invoiced = invoices issued in the period; collected = payments received in
 -- it. DSO = AR at end ÷ invoiced × days in period. CEI = (AR at start + invoiced − AR at end)
 -- ÷ (AR at start + invoiced − current AR at end) × 100. Either is NULL when its divisor is 0.
--- params: start_date, end_date, regions, salespeople, tiers, industries
+-- params: start_date, end_date, regions, salespeople, tiers, industries, today
 -- columns: period_start, period_end, days_in_period, ar_start_cny, invoiced_cny, ar_end_cny, current_ar_end_cny, collected_cny, dso_days, cei_pct
 WITH
-p AS (SELECT $start_date::DATE AS s, least($end_date::DATE, store_today()) AS e),
+p AS (SELECT $start_date::DATE AS s, least($end_date::DATE, $today::DATE) AS e),
 ar_start AS (
     SELECT coalesce(sum(outstanding), 0) AS v
-    FROM kpi_invoices_on((SELECT s - 1 FROM p), $regions, $salespeople, $tiers, $industries)
+    FROM kpi_invoices_on(($start_date::DATE - 1), $regions, $salespeople, $tiers, $industries)
 ),
 ar_end AS (
     SELECT coalesce(sum(outstanding), 0) AS v,
            coalesce(sum(outstanding) FILTER (WHERE days_past_due <= 0), 0) AS current_v,
-           coalesce(sum(amount) FILTER (WHERE issue_date >= (SELECT s FROM p)), 0) AS invoiced
-    FROM kpi_invoices_on((SELECT e FROM p), $regions, $salespeople, $tiers, $industries)
+           coalesce(sum(amount) FILTER (WHERE issue_date >= $start_date::DATE), 0) AS invoiced
+    FROM kpi_invoices_on((least($end_date::DATE, $today::DATE)), $regions, $salespeople, $tiers, $industries)
 ),
 collected AS (
     SELECT coalesce(sum(amount), 0) AS v
-    FROM kpi_payments((SELECT s FROM p), (SELECT e FROM p), $regions, $salespeople, $tiers, $industries)
+    FROM kpi_payments($start_date::DATE, (least($end_date::DATE, $today::DATE)), $regions, $salespeople, $tiers, $industries)
 )
 SELECT p.s AS period_start, p.e AS period_end, p.e - p.s + 1 AS days_in_period,
        ar_start.v AS ar_start_cny, ar_end.invoiced AS invoiced_cny, ar_end.v AS ar_end_cny,

@@ -4,19 +4,19 @@
 -- has ended (by the period's end or the store's today, whichever is earlier), for planned
 -- months from the period's first month on. Done late: its visit came after the month.
 -- A plan's region, tier and industry are its customer's; its salesperson the plan's.
--- params: start_date, end_date, regions, salespeople, tiers, industries, group_by
+-- params: start_date, end_date, regions, salespeople, tiers, industries, group_by, today
 -- choice: group_by = total | month | salesperson
 -- columns: group_id, group_name, planned_count, done_in_month_count, done_late_count, not_done_count, completion_pct
 WITH
-p AS (SELECT least($end_date::DATE, store_today()) AS e),
+p AS (SELECT least($end_date::DATE, $today::DATE) AS e),
 plans AS (
     SELECT vp.plan_id, vp.salesperson_id, vp.planned_month,
-           min(v.visit_date) FILTER (WHERE v.visit_date <= (SELECT e FROM p)) AS first_visit
+           min(v.visit_date) FILTER (WHERE v.visit_date <= (least($end_date::DATE, $today::DATE))) AS first_visit
     FROM visit_plans vp
     JOIN kpi_customers($regions, NULL, $tiers, $industries) c ON c.customer_id = vp.customer_id
     LEFT JOIN visits v ON v.plan_id = vp.plan_id
     WHERE vp.planned_month >= date_trunc('month', $start_date::DATE)
-      AND last_day(vp.planned_month) <= (SELECT e FROM p)
+      AND last_day(vp.planned_month) <= (least($end_date::DATE, $today::DATE))
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, vp.salesperson_id))
     GROUP BY ALL
 ),

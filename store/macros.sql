@@ -7,9 +7,6 @@
 -- industries, product_lines. Region and salesperson are those recorded on the fact at the
 -- time of the transaction (SPEC §4, ownership); tier and industry are the customer's.
 
--- The store's "today" (SPEC §4): the as-of date kept in store_meta.
-CREATE OR REPLACE MACRO store_today() AS (SELECT as_of_date FROM store_meta WHERE id = 1);
-
 -- Whether a customer passes the tier and industry filters. Written as IN (…) rather than a
 -- join, so an unused filter costs nothing.
 CREATE OR REPLACE MACRO customer_passes(customer, tiers, industries) AS (

@@ -156,3 +156,8 @@ def test_queries_say_which_shared_filters_they_cannot_apply():
     assert queries.ignored_filters("attainment") == []
     assert queries.ignored_filters("receivables_aging") == ["start_date", "end_date", "product_lines"]
     assert queries.ignored_filters("expense_control") == ["tiers", "industries", "product_lines"]
+
+
+def test_today_is_bound_from_the_store_and_never_passed_in(store_con):
+    with pytest.raises(queries.QueryError, match="as-of date"):
+        queries.run("csat", {**SAMPLE_PARAMS["csat"], "today": dt.date(2030, 1, 1)})
