@@ -8,26 +8,34 @@
 -- params: start_date, end_date, regions, salespeople, tiers, industries, today
 -- columns: period_start, period_end, days_in_period, ar_start_cny, invoiced_cny, ar_end_cny, current_ar_end_cny, collected_cny, dso_days, cei_pct
 WITH
-p AS (SELECT $start_date::DATE AS s, least($end_date::DATE, $today::DATE) AS e),
 ar_start AS (
     SELECT coalesce(sum(outstanding), 0) AS v
-    FROM kpi_invoices_on(($start_date::DATE - 1), $regions, $salespeople, $tiers, $industries)
+    FROM kpi_invoices_on($start_date::DATE - 1, $regions, $salespeople, $tiers, $industries)
 ),
 ar_end AS (
     SELECT coalesce(sum(outstanding), 0) AS v,
-           coalesce(sum(outstanding) FILTER (WHERE days_past_due <= 0), 0) AS current_v,
-           coalesce(sum(amount) FILTER (WHERE issue_date >= $start_date::DATE), 0) AS invoiced
-    FROM kpi_invoices_on((least($end_date::DATE, $today::DATE)), $regions, $salespeople, $tiers, $industries)
+           coalesce(sum(outstanding) FILTER (WHERE days_past_due <= 0), 0) AS current_v
+    FROM kpi_invoices_on(least($end_date::DATE, $today::DATE), $regions, $salespeople, $tiers, $industries)
+),
+invoiced AS (
+    SELECT coalesce(sum(amount), 0) AS v
+    FROM invoices
+    WHERE issue_date BETWEEN $start_date::DATE AND least($end_date::DATE, $today::DATE)
+      AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, region_id))
+      AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, salesperson_id))
+      AND customer_passes(customer_id, $tiers, $industries)
 ),
 collected AS (
     SELECT coalesce(sum(amount), 0) AS v
-    FROM kpi_payments($start_date::DATE, (least($end_date::DATE, $today::DATE)), $regions, $salespeople, $tiers, $industries)
-)
+    FROM kpi_payments($start_date::DATE, least($end_date::DATE, $today::DATE),
+                      $regions, $salespeople, $tiers, $industries)
+),
+p AS (SELECT $start_date::DATE AS s, least($end_date::DATE, $today::DATE) AS e)
 SELECT p.s AS period_start, p.e AS period_end, p.e - p.s + 1 AS days_in_period,
-       ar_start.v AS ar_start_cny, ar_end.invoiced AS invoiced_cny, ar_end.v AS ar_end_cny,
+       ar_start.v AS ar_start_cny, invoiced.v AS invoiced_cny, ar_end.v AS ar_end_cny,
        ar_end.current_v AS current_ar_end_cny, collected.v AS collected_cny,
-       CASE WHEN ar_end.invoiced > 0 THEN ar_end.v / ar_end.invoiced * (p.e - p.s + 1) END AS dso_days,
-       CASE WHEN ar_start.v + ar_end.invoiced - ar_end.current_v <> 0
-            THEN (ar_start.v + ar_end.invoiced - ar_end.v)
-                 / (ar_start.v + ar_end.invoiced - ar_end.current_v) * 100 END AS cei_pct
-FROM p, ar_start, ar_end, collected
+       CASE WHEN invoiced.v > 0 THEN ar_end.v / invoiced.v * (p.e - p.s + 1) END AS dso_days,
+       CASE WHEN ar_start.v + invoiced.v - ar_end.current_v <> 0
+            THEN (ar_start.v + invoiced.v - ar_end.v)
+                 / (ar_start.v + invoiced.v - ar_end.current_v) * 100 END AS cei_pct
+FROM p, ar_start, ar_end, invoiced, collected

@@ -44,9 +44,11 @@ WHERE pm.paid_on BETWEEN start_date AND end_date
   AND (salespeople IS NULL OR list_contains(salespeople, pm.salesperson_id))
   AND customer_passes(pm.customer_id, tiers, industries);
 
--- Every invoice issued on or before `on_date` that matches the filters, as it stood on
--- that date (SPEC §4.4): payments after the date are ignored; outstanding never goes below
--- zero and an overpayment shows as credit; days past due = on_date − due date.
+-- The invoices issued on or before `on_date` that match the filters and, on that date,
+-- had something outstanding or were in credit (settled invoices contribute nothing to any
+-- balance), as they stood then (SPEC §4.4): payments after the date are ignored;
+-- outstanding never goes below zero and an overpayment shows as credit; days past due =
+-- on_date − due date.
 -- Paid on the date = invoices.paid_total (store/derived.sql) less the payments after it, so
 -- only those later payments are read.
 CREATE OR REPLACE MACRO kpi_invoices_on(on_date, regions, salespeople, tiers, industries) AS TABLE
@@ -66,7 +68,8 @@ SELECT invoice_id, customer_id, issue_date, due_date, amount, salesperson_id, re
        greatest(amount - paid, 0) AS outstanding,
        greatest(paid - amount, 0) AS credit,
        on_date - due_date AS days_past_due
-FROM inv;
+FROM inv
+WHERE paid <> amount;
 
 -- Monthly targets of the salespeople that match the region and salesperson filters,
 -- pro-rated to the part of each month inside [start_date, end_date] (SPEC §4.1: a partial

@@ -371,3 +371,14 @@ def test_tier_and_industry_filters_reach_every_fact_table(kpi):
     aging = kpi("receivables_aging", None, as_of_date=D(2026, 3, 15), group_by="tier", tiers=("A", "B"))
     # tier A: C1 I01–I04 (4600) + C4 I11, I12 (8000); tier B: C2 I05–I07 (4500)
     assert dict(zip(aging.group_id, aging.outstanding_cny)) == {"A": 12600, "B": 4500}
+
+
+def test_dso_counts_invoices_issued_and_settled_within_the_period(kpi):
+    f = kpi("receivables_dso_cei", Filters(D(2026, 1, 1), D(2026, 1, 31))).iloc[0]
+    # January's invoices: I14 3000 (1 Jan, paid 30 Jan), I13 500 (2 Jan), I04 1300 (13 Jan),
+    # I03 1200 (14 Jan), I11 10000 (29 Jan): 16000, the settled I14 included
+    assert f.invoiced_cny == 16000
+    # AR on 31 Dec: I05–I10 = 1400 + 1500 + 1600 + 1700 + 1800 + 1900 = 9900;
+    # AR on 31 Jan: 9900 + 500 + 1300 + 1200 + 10000 = 22900; collected: PAY1 3000
+    assert (f.ar_start_cny, f.ar_end_cny, f.collected_cny) == (9900, 22900, 3000)
+    assert f.dso_days == pytest.approx(22900 / 16000 * 31)
