@@ -1,29 +1,111 @@
-"""Key-Account Cockpit (大客户驾驶舱): the entry page.
-
-For now it shows the store at a glance: its as-of date and what each table holds.
-"""
+"""Key-Account Cockpit (大客户驾驶舱): the Overview (SPEC §3.1), the page the department head
+opens every morning: KPI tiles for the filtered period, the cumulative sales-vs-target
+pacing line, and the abnormal-customer alerts with their reasons."""
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
-import queries
-from store import db
+from ui import fmt
+from ui.shell import download, empty_state, footer, kpi_tile, lang, load, sidebar, t, table
 
 st.set_page_config(page_title="Key-Account Cockpit · 大客户驾驶舱", page_icon="📊", layout="wide")
+filters = sidebar("overview")
+last_year = filters.year_earlier()
+
+attainment = load("attainment", filters, level="department", grain="period").set_index("metric")
+growth = load("growth", filters, level="department").set_index("metric")
+aging = load("receivables_aging", filters, as_of_date=filters.end_date, group_by="department")
+aging_before = load("receivables_aging", last_year, as_of_date=last_year.end_date, group_by="department")
+revisits = load("revisit_completion", filters, group_by="total")
+revisits_before = load("revisit_completion", last_year, group_by="total")
+csat = load("csat", filters, group_by="total")
+csat_before = load("csat", last_year, group_by="total")
+sla = load("complaint_sla", filters, group_by="total")
+sla_before = load("complaint_sla", last_year, group_by="total")
+
+st.title(t("page.overview"))
+actuals = attainment.actual_value.fillna(0) if not attainment.empty else []
+if (len(actuals) == 0 or (actuals == 0).all()) and aging.empty and csat.empty and sla.empty:
+    empty_state(filters)
+if not filters.carries_target:
+    st.caption(t("notice.no_target"))
 
 
-st.title("Key-Account Cockpit · 大客户驾驶舱")
-try:
-    db.shared_connection()  # the process's one connection; every query runs on a cursor of it
-except db.StoreError as exc:
-    st.error(str(exc))
-    st.stop()
+def first(frame, column):
+    return frame.iloc[0][column] if not frame.empty else None
 
-meta = queries.run("store_meta").iloc[0]
-st.caption(f"As of 截至 {meta.as_of_date:%Y-%m-%d} · store version 数据版本 {meta.store_version}")
-counts = queries.run("table_row_counts")
-st.dataframe(
-    counts, hide_index=True,
-    column_config={"table_name": "Table 数据表", "rows_count": st.column_config.NumberColumn("Rows 行数", format="%d")},
-)
+
+def change(now, before):
+    """Percentage-point change of a rate against a year earlier, shown as +1.2 pp."""
+    if now is None or before is None or now != now or before != before:
+        return None
+    return f"{now - before:+.1f} pp"
+
+
+tiles = st.columns(4)
+for column, metric in zip(tiles[:3], ("sales", "gross_profit", "collections")):
+    row = attainment.loc[metric] if metric in attainment.index else None
+    actual = row.actual_value if row is not None else 0
+    yoy = growth.loc[metric].yoy_pct if metric in growth.index else None
+    target_text = (t("kpi.target", value=fmt.money(row.plan_target, lang()))
+                   if row is not None and row.target_note is None else t("kpi.no_target"))
+    attained = t("kpi.vs_target", value=fmt.pct(row.plan_attainment_pct)) if row is not None and \
+        row.target_note is None else None
+    kpi_tile(column, "kpi." + metric, fmt.money(actual, lang()), "help." + metric,
+             delta=attained, delta_color="off",
+             caption=" · ".join([target_text, t("kpi.yoy", value=fmt.signed_pct(yoy)) if yoy == yoy and yoy is not None
+                                 else t("kpi.yoy_none")]))
+ratio, ratio_before = first(aging, "overdue_ratio_pct"), first(aging_before, "overdue_ratio_pct")
+kpi_tile(tiles[3], "kpi.overdue_ratio", fmt.pct(ratio), "help.overdue_ratio",
+         delta=change(ratio, ratio_before), delta_color="inverse",
+         caption=t("kpi.outstanding", value=fmt.money(first(aging, "outstanding_cny") or 0, lang())))
+
+tiles = st.columns(4)
+completion = first(revisits, "completion_pct")
+kpi_tile(tiles[0], "kpi.revisit_completion", fmt.pct(completion), "help.revisit_completion",
+         delta=change(completion, first(revisits_before, "completion_pct")),
+         caption=t("kpi.planned", n=fmt.count(first(revisits, "planned_count") or 0)))
+satisfied = first(csat, "csat_pct")
+responses = int(first(csat, "responses_count") or 0)
+kpi_tile(tiles[1], "kpi.csat", fmt.pct(satisfied), "help.csat",
+         delta=change(satisfied, first(csat_before, "csat_pct")),
+         caption=t("thin", n=responses) if 0 < responses < 5 else t("kpi.responses", n=fmt.count(responses)))
+timely = first(sla, "timeliness_pct")
+kpi_tile(tiles[2], "kpi.complaint_timeliness", fmt.pct(timely), "help.complaint_timeliness",
+         delta=change(timely, first(sla_before, "timeliness_pct")),
+         caption=t("kpi.judged", n=fmt.count(first(sla, "judged_count") or 0),
+                   pending=fmt.count(first(sla, "pending_count") or 0)))
+
+st.subheader(t("overview.pacing"))
+pacing = load("pacing_by_day", filters, metric="sales")
+figure = go.Figure()
+figure.add_scatter(x=pacing.day, y=pacing.cumulative_actual, name=t("overview.pacing.actual"), mode="lines",
+                   line={"color": "#c0392b", "width": 3})
+if filters.carries_target:
+    figure.add_scatter(x=pacing.day, y=pacing.cumulative_target, name=t("overview.pacing.target"),
+                       mode="lines", line={"color": "#7f8c8d", "dash": "dash"})
+today = pacing[pacing.is_today]
+if not today.empty and today.iloc[0].pacing_pct == today.iloc[0].pacing_pct:
+    figure.add_annotation(x=today.iloc[0].day, y=today.iloc[0].cumulative_actual, showarrow=True,
+                          text=t("overview.pacing.today", pct=fmt.pct(today.iloc[0].pacing_pct)))
+figure.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                     xaxis_title=t("axis.date"), yaxis_title=t("axis.amount"),
+                     legend={"orientation": "h", "y": 1.1})
+st.plotly_chart(figure, config={"displaylogo": False}, key="pacing_chart")
+if not filters.carries_target:
+    st.caption(t("overview.pacing.no_target"))
+download(pacing, "overview-pacing", filters, key="pacing_csv")
+
+st.subheader(t("overview.alerts"))
+alerts = load("abnormal_customers", filters)
+if alerts.empty:
+    st.success(t("overview.alerts.none", date=min(filters.end_date, pacing.day.max().date()).isoformat()))
+else:
+    shown = alerts[["customer_name", "tier", "owner_name", "reasons", "overdue_90_cny", "outstanding_cny",
+                    "credit_limit_cny", "complaints_30_days_count", "latest_overall_score"]].copy()
+    shown["reasons"] = shown["reasons"].map(lambda codes: "；".join(t("code." + c) for c in codes))
+    table(shown, money_columns=("overdue_90_cny", "outstanding_cny", "credit_limit_cny"))
+    download(shown, "overview-alerts", filters, key="alerts_csv")
+footer()

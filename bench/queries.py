@@ -76,9 +76,10 @@ def cases(today: dt.date) -> dict[str, tuple[Filters | None, dict]]:
         "receivables_aging": (None, {"as_of_date": today, "group_by": "region"}),
         "receivables_dso_cei": (ytd, {}),
         "revisit_completion": (ytd, {"group_by": "salesperson"}),
-        "salesperson_options": (None, {"region_id": None}),
+        "salesperson_options": (None, {}),
         "store_meta": (None, {}),
-        "table_row_counts": (None, {}),
+        "data_freshness": (None, {}),
+        "filter_options": (None, {}),
         "visit_record_timeliness": (ytd, {"group_by": "month"}),
     }
 

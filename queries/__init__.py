@@ -150,6 +150,16 @@ def run(
     return frame
 
 
+def bind(name: str, filters: Filters | None, scope: Scope | None = None, **extra: object) -> dict[str, object]:
+    """The parameters for a query: the shared filters it declares (narrowed to the viewer's
+    scope; without filters nothing is filtered but the scope still applies) plus its own
+    extra parameters (a level, a grain, an as-of date …)."""
+    query = load(name)
+    scope = scope or EVERYTHING
+    given = filters.params(scope) if filters is not None else list_params(scope)
+    return {**{k: v for k, v in given.items() if k in query.params}, **extra}
+
+
 def run_filtered(
     name: str,
     filters: Filters | None,
@@ -158,14 +168,8 @@ def run_filtered(
     con: duckdb.DuckDBPyConnection | None = None,
     **extra: object,
 ) -> pd.DataFrame:
-    """Run a query with the shared filters it declares (narrowed to the viewer's scope)
-    plus its own extra parameters (a level, a grain, an as-of date …). Without filters,
-    nothing is filtered but the scope still applies."""
-    query = load(name)
-    scope = scope or EVERYTHING
-    given = filters.params(scope) if filters is not None else list_params(scope)
-    params = {k: v for k, v in given.items() if k in query.params}
-    return run(name, {**params, **extra}, con=con)
+    """Run a query with the shared filters (see `bind`)."""
+    return run(name, bind(name, filters, scope, **extra), con=con)
 
 
 def ignored_filters(name: str) -> list[str]:

@@ -1,7 +1,7 @@
 -- name: attainment
 -- Attainment (SPEC §4.1) of sales, gross profit, collections and new customers, against
 -- plan and stretch, per node of the chosen level (department, region, salesperson) and
--- per bucket of the chosen grain (year, quarter, month) inside the period.
+-- per bucket of the chosen grain (year, quarter, month, or the whole period as one bucket).
 -- Actual: the facts dated in the period up to the store's today. Target: the monthly
 -- targets of the months in the period, a partial month pro-rated by days. Attainment =
 -- actual ÷ target × 100; NULL with target_note 'no_target' when the target is zero or
@@ -13,12 +13,13 @@
 -- parent_id is the region a salesperson belongs to, for the tree.
 -- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, level, grain, today
 -- choice: level = department | region | salesperson
--- choice: grain = year | quarter | month
+-- choice: grain = period | year | quarter | month
 -- columns: bucket_start, node_id, node_name, node_name_en, parent_id, metric, actual_value, plan_target, stretch_target, plan_attainment_pct, stretch_attainment_pct, target_note
 WITH
 bounds AS (SELECT $start_date::DATE AS s, least($end_date::DATE, $today::DATE) AS e),
 node_sales AS (
-    SELECT date_trunc($grain, order_date)::DATE AS bucket_start,
+    SELECT CASE WHEN $grain = 'period' THEN $start_date::DATE
+                ELSE date_trunc(if($grain = 'period', 'year', $grain), order_date)::DATE END AS bucket_start,
            CASE $level WHEN 'department' THEN 'department'
                        WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
            sum(amount) AS sales, sum(gross_profit) AS gross_profit
@@ -31,7 +32,8 @@ facts AS (
     UNION ALL
     SELECT bucket_start, node_id, 'gross_profit', gross_profit FROM node_sales
     UNION ALL
-    SELECT date_trunc($grain, paid_on)::DATE,
+    SELECT CASE WHEN $grain = 'period' THEN $start_date::DATE
+                ELSE date_trunc(if($grain = 'period', 'year', $grain), paid_on)::DATE END,
            CASE $level WHEN 'department' THEN 'department'
                        WHEN 'region' THEN region_id ELSE salesperson_id END,
            'collections', sum(amount)
@@ -40,7 +42,8 @@ facts AS (
     WHERE $product_lines::VARCHAR[] IS NULL
     GROUP BY ALL
     UNION ALL
-    SELECT date_trunc($grain, first_order_on)::DATE,
+    SELECT CASE WHEN $grain = 'period' THEN $start_date::DATE
+                ELSE date_trunc(if($grain = 'period', 'year', $grain), first_order_on)::DATE END,
            CASE $level WHEN 'department' THEN 'department'
                        WHEN 'region' THEN first_region_id ELSE first_salesperson_id END,
            'new_customers', count(*)
@@ -59,7 +62,8 @@ keyed AS (
     SELECT bucket_start, node_id, metric, value, NULL::DOUBLE AS plan_value, NULL::DOUBLE AS stretch_value
     FROM facts
     UNION ALL
-    SELECT date_trunc($grain, day)::DATE,
+    SELECT CASE WHEN $grain = 'period' THEN $start_date::DATE
+                ELSE date_trunc(if($grain = 'period', 'year', $grain), day)::DATE END,
            CASE $level WHEN 'department' THEN 'department'
                        WHEN 'region' THEN region_id ELSE salesperson_id END,
            metric, NULL, plan_value, stretch_value

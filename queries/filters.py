@@ -9,7 +9,7 @@ region or to themself can never widen it by choosing another value (the result i
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 FILTER_PARAMS = ("start_date", "end_date", "regions", "salespeople", "tiers", "industries",
                  "product_lines")
@@ -51,6 +51,15 @@ class Filters:
     def __post_init__(self):
         if self.start_date > self.end_date:
             raise ValueError(f"the period starts ({self.start_date}) after it ends ({self.end_date})")
+
+    def year_earlier(self) -> Filters:
+        """The same filters over the same dates a year earlier (29 February → 28)."""
+        def back(day: dt.date) -> dt.date:
+            try:
+                return day.replace(year=day.year - 1)
+            except ValueError:
+                return day.replace(year=day.year - 1, day=28)
+        return replace(self, start_date=back(self.start_date), end_date=back(self.end_date))
 
     @property
     def carries_target(self) -> bool:

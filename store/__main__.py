@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
                 meta = queries.run("store_meta", con=con).iloc[0]
                 print(f"{db.store_path(args.db)}: schema {meta.schema_version}, "
                       f"as of {meta.as_of_date:%Y-%m-%d}, store version {meta.store_version}")
-                for row in queries.run("table_row_counts", con=con).itertuples():
+                for row in queries.run("data_freshness", con=con).itertuples():
                     print(f"  {row.table_name:<18} {row.rows_count:>12,}")
             finally:
                 con.close()

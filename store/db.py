@@ -91,35 +91,26 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(MACROS_PATH.read_text(encoding="utf-8"))
 
 
-_shared: duckdb.DuckDBPyConnection | None = None
-_shared_path: Path | None = None
+_shared: dict[Path, duckdb.DuckDBPyConnection] = {}
 _shared_lock = threading.Lock()
 write_lock = threading.Lock()  # serialises writes (imports) within the owning process
 
 
 def shared_connection() -> duckdb.DuckDBPyConnection:
-    """The process's one connection to the store; queries run on cursors of it.
-
-    Reopened when COCKPIT_DB now names another file (tests point it at their own store).
-    """
-    global _shared, _shared_path
+    """The process's one connection to the store named by COCKPIT_DB (queries run on
+    cursors of it). A process serves one store; tests point COCKPIT_DB at several."""
     target = store_path().resolve()
     with _shared_lock:
-        if _shared is None or _shared_path != target:
-            fresh = connect(target)  # on failure the current connection stays as it was
-            if _shared is not None:
-                _shared.close()
-            _shared, _shared_path = fresh, target
-        return _shared
+        if target not in _shared:
+            _shared[target] = connect(target)
+        return _shared[target]
 
 
 def close_shared(path: str | os.PathLike | None = None) -> None:
-    """Close the process's connection: any (no path), or only if it is to `path`
-    (before that file is replaced)."""
-    global _shared, _shared_path
+    """Close the process's connection to `path` (before that file is replaced), or all."""
     with _shared_lock:
-        if path is not None and _shared_path != Path(path).resolve():
-            return
-        if _shared is not None:
-            _shared.close()
-        _shared, _shared_path = None, None
+        targets = list(_shared) if path is None else [Path(path).resolve()]
+        for target in targets:
+            con = _shared.pop(target, None)
+            if con is not None:
+                con.close()

@@ -1,4 +1,5 @@
-"""The entry page renders the store at a glance, under AppTest and in a real browser."""
+"""The pages under AppTest: figures against the fixture store, both languages, the empty
+state, and a hostile link; plus a real-browser smoke test of the served app."""
 
 from __future__ import annotations
 
@@ -7,20 +8,99 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+from ui.urlstate import FilterState
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_entry_page_shows_the_as_of_date_and_table_sizes(store_con):
-    app = AppTest.from_file(APP, default_timeout=60).run()
+@pytest.fixture
+def on_fixture(fixture_path, monkeypatch):
+    monkeypatch.setenv("COCKPIT_DB", str(fixture_path))
+
+
+def page(path: str, **state) -> AppTest:
+    app = AppTest.from_file(str(ROOT / path), default_timeout=60)
+    app.session_state["filter_state"] = FilterState(**state)
+    return app.run()
+
+
+def metrics(app: AppTest) -> dict[str, tuple[str, str | None]]:
+    return {m.label: (m.value, m.delta) for m in app.metric}
+
+
+def test_overview_tiles_show_the_fixture_figures(on_fixture):
+    app = page("app.py", lang="en", preset="ytd")  # 1 Jan – 15 Mar 2026 on the fixture store
     assert not app.exception
-    assert "2026-11-23" in app.caption[0].value
-    counts = app.dataframe[0].value
-    assert dict(zip(counts.table_name, counts.rows_count))["customers"] == 3000
+    shown = metrics(app)
+    # sales 23500 against 49741.94 (see tests/test_kpis.py): 47.2 %
+    assert shown["Sales"] == ("¥23,500", "47.2% of target")
+    assert shown["Gross profit"][0] == "¥9,050"
+    assert shown["Overdue ratio"][0] == "90.7%"  # 20400 ÷ 22500
+    assert shown["Revisit-plan completion"][0] == "50.0%"
+    assert shown["CSAT"][0] == "62.5%"  # 5 of 8 responses scored 4 or 5 (Jan 2 of 3, Feb 3 of 5)
+    assert shown["Complaints within SLA"][0] == "25.0%"
+    alerts = app.dataframe[0].value
+    assert set(alerts["Customer"]) == {"乙商贸有限公司", "丙商贸有限公司", "丁机械有限公司"}
+    assert not app.warning
 
 
-def test_entry_page_explains_a_missing_store(monkeypatch, tmp_path):
+def test_overview_in_chinese_reads_amounts_in_wan(on_fixture):
+    app = page("app.py", lang="zh", preset="ytd")
+    assert not app.exception
+    shown = metrics(app)
+    assert shown["销售额"] == ("¥2.4万", "完成目标 47.2%")
+    assert "异常客户预警" in [h.value for h in app.subheader]
+    assert "预警原因" in app.dataframe[0].value.columns
+
+
+def test_a_filter_that_matches_nothing_shows_the_empty_state(on_fixture):
+    # the only 物流运输 customer (C5) is in the South: the North has no sales, invoices,
+    # surveys or complaints of that industry
+    app = page("app.py", lang="en", values={"regions": ("R1",), "salespeople": (), "tiers": (),
+                                           "industries": ("物流运输",), "product_lines": ()})
+    assert not app.exception
+    assert "No data for" in app.info[0].value
+    assert not app.metric
+
+
+def test_a_salesperson_outside_the_chosen_region_is_dropped(on_fixture):
+    app = page("app.py", lang="en", values={"regions": ("R2",), "salespeople": ("S1",), "tiers": (),
+                                           "industries": (), "product_lines": ()})
+    assert app.session_state["filter_state"].values["salespeople"] == ()
+    assert metrics(app)["Sales"][0] == "¥11,500"  # all of the South: S3's 11500
+
+
+def test_a_tier_filter_says_it_carries_no_target(on_fixture):
+    app = page("app.py", lang="en", values={"regions": (), "salespeople": (), "tiers": ("A",),
+                                           "industries": (), "product_lines": ()})
+    shown = metrics(app)
+    assert shown["Sales"][0] == "¥13,000" and not shown["Sales"][1]  # no attainment shown
+    assert any("No target at this filter" in c.value for c in app.caption)
+
+
+def test_a_hostile_link_is_dropped_with_a_notice(on_fixture):
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.query_params.update({"region": "R1,'; DROP TABLE sales; --", "period": "custom",
+                             "start": "2026-02-30", "end": "2026-03-01", "tier": "Z"})
+    app.run()
+    assert not app.exception
+    notice = app.warning[0].value
+    assert "DROP TABLE" in notice and "2026-02-30" in notice and "“Z”" in notice
+    assert app.session_state["filter_state"].values["regions"] == ("R1",)
+    assert metrics(app)["Sales"][0] == "¥12,000"  # the page still renders, for the North (R1)
+
+
+def test_data_page_shows_archive_completeness(on_fixture):
+    app = page("pages/data.py", lang="en")
+    assert not app.exception
+    assert metrics(app)["Customer archive completeness"][0] == "66.7%"  # 4 of 6 customers
+    missing = app.dataframe[0].value
+    assert dict(zip(missing["Required field"], missing["Customers missing it"]))["Phone"] == 1
+
+
+def test_a_missing_store_is_explained(monkeypatch, tmp_path):
     monkeypatch.setenv("COCKPIT_DB", str(tmp_path / "missing.duckdb"))
-    app = AppTest.from_file(APP, default_timeout=60).run()
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not app.exception
     assert "python -m store demo" in app.error[0].value
 
@@ -28,6 +108,6 @@ def test_entry_page_explains_a_missing_store(monkeypatch, tmp_path):
 @pytest.mark.browser
 def test_the_dashboard_serves_in_a_real_browser(served_app, page):
     page.goto(served_app)
-    page.get_by_text("Key-Account Cockpit · 大客户驾驶舱").wait_for(timeout=30_000)
-    page.get_by_text("2026-11-23").first.wait_for(timeout=30_000)
+    page.get_by_text("Key-Account Cockpit").first.wait_for(timeout=30_000)
+    page.get_by_text("Data as of 2026-11-23").wait_for(timeout=30_000)
     assert page.errors == []

@@ -37,9 +37,10 @@ SAMPLE_PARAMS = {
                           "group_by": "customer"},
     "receivables_dso_cei": _only(YEAR, *FILTER_PARAMS[:6]),
     "revisit_completion": {**_only(YEAR, *FILTER_PARAMS[:6]), "group_by": "salesperson"},
-    "salesperson_options": {"region_id": "R02"},
+    "data_freshness": {},
+    "filter_options": {},
+    "salesperson_options": {"regions": ["R02"]},
     "store_meta": {},
-    "table_row_counts": {},
     "visit_record_timeliness": {**_only(YEAR, *FILTER_PARAMS[:6]), "group_by": "month"},
 }
 
@@ -64,8 +65,8 @@ def test_store_meta_reports_the_as_of_date_and_version(store_con):
 
 
 def test_region_parameter_narrows_the_salesperson_list(store_con):
-    everyone = queries.run("salesperson_options", {"region_id": None})
-    pingzhou = queries.run("salesperson_options", {"region_id": "R02"})
+    everyone = queries.run("salesperson_options", {"regions": None})
+    pingzhou = queries.run("salesperson_options", {"regions": ["R02"]})
     assert 0 < len(pingzhou) < len(everyone)
     assert set(pingzhou.region_id) == {"R02"}
     assert set(everyone.role) == {"salesperson", "key_account_manager"}
@@ -73,7 +74,7 @@ def test_region_parameter_narrows_the_salesperson_list(store_con):
 
 def test_an_injection_string_is_an_inert_value(store_con):
     before = store_con.execute("SELECT count(*) FROM sales").fetchone()[0]
-    frame = queries.run("salesperson_options", {"region_id": "'; DROP TABLE sales; --"})
+    frame = queries.run("salesperson_options", {"regions": ["'; DROP TABLE sales; --"]})
     assert frame.empty
     assert store_con.execute("SELECT count(*) FROM sales").fetchone()[0] == before > 0
 
@@ -85,10 +86,10 @@ def test_unknown_or_malformed_names_are_refused(name):
 
 
 def test_missing_and_unexpected_parameters_are_refused(store_con):
-    with pytest.raises(queries.QueryError, match="missing \\['region_id'\\]"):
+    with pytest.raises(queries.QueryError, match="missing \\['regions'\\]"):
         queries.run("salesperson_options", {})
     with pytest.raises(queries.QueryError, match="unexpected \\['limit'\\]"):
-        queries.run("salesperson_options", {"region_id": None, "limit": 5})
+        queries.run("salesperson_options", {"regions": None, "limit": 5})
 
 
 @pytest.fixture

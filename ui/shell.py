@@ -1,0 +1,200 @@
+"""What every page shares: the sidebar (navigation, language, filters kept in the URL), the
+cached query loader, KPI tiles, CSV downloads, the empty state and the freshness footer.
+
+Every page opens with `filters = sidebar("page_key")` and draws below it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+import queries
+from queries.filters import EVERYTHING, Filters
+from store import db
+from ui import export, fmt
+from ui.i18n import DEFAULT_LANG, LANGS, text
+from ui.urlstate import LIST_KEYS, PRESETS, FilterState, Problem, from_url, period, to_filters, to_url
+
+# The navigation: only pages that exist. (file, title key, icon), grouped in sections.
+NAVIGATION = [
+    ("nav.section.overview", [("app.py", "page.overview", "📊")]),
+    ("nav.section.data", [("pages/data.py", "page.data", "🗂️")]),
+]
+SCOPE = EVERYTHING  # the viewer scope; set by login and roles once they exist (SPEC §6)
+_STATE = "filter_state"  # the plain session_state key that keeps the filters across pages
+
+
+def lang() -> str:
+    state = st.session_state.get(_STATE)
+    return state.lang if state else DEFAULT_LANG
+
+
+def t(key: str, **values: object) -> str:
+    """The text for `key` in the reader's language."""
+    return text(key, lang(), **values)
+
+
+# --- data ----------------------------------------------------------------------------------
+
+@st.cache_data(ttl=900, max_entries=512, show_spinner=False)
+def _cached(name: str, sql: str, params: tuple, store_version: int, store_file: str) -> pd.DataFrame:
+    """Query results are cached on plain values only: the query's name and SQL text, its
+    parameters and the store (file and version, which changes with every import), so no
+    stale figure survives an import and no viewer's state is shared."""
+    return queries.run(name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
+
+
+def store_version() -> int:
+    return int(queries.run("store_meta").iloc[0].store_version)
+
+
+def load(name: str, filters: Filters | None = None, **extra: object) -> pd.DataFrame:
+    """A named query's result for these filters, narrowed to the viewer's scope, cached."""
+    params = queries.bind(name, filters, SCOPE, **extra)
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _cached(name, queries.load(name).sql, key, store_version(), str(db.store_path().resolve()))
+
+
+# --- the sidebar ---------------------------------------------------------------------------
+
+def _options() -> tuple[pd.DataFrame, dict[str, set[str]]]:
+    frame = load("filter_options")
+    options = {name: set(frame[frame["filter"] == name].value) for name in LIST_KEYS if name != "salespeople"}
+    options["salespeople"] = set(load("salesperson_options").salesperson_id)
+    return frame, options
+
+
+def _problem_text(problem: Problem) -> str:
+    if problem.kind == "reversed":
+        return t("notice.reversed")
+    if problem.kind == "bad_preset":
+        return t("notice.bad_preset", value=problem.value)
+    label = t("filter." + problem.filter) if "filter." + problem.filter in _KNOWN else problem.filter
+    return t("notice." + problem.kind, filter=label, value=problem.value)
+
+
+_KNOWN = {"filter.start", "filter.end", *("filter." + k for k in LIST_KEYS)}
+
+
+def _keep(widget_key: str, apply) -> None:
+    """on_change: copy a widget's value into the kept filter state."""
+    apply(st.session_state[widget_key])
+
+
+def sidebar(page: str) -> Filters:
+    """Draw the shared sidebar and return the resolved filters for this page."""
+    try:
+        today = queries.run("store_meta").iloc[0].as_of_date.date()
+    except db.StoreError as exc:
+        st.error(text("store.missing", DEFAULT_LANG, message=exc))
+        st.stop()
+    frame, options = _options()
+    if _STATE not in st.session_state:  # first page of the session: start from the link
+        state, problems = from_url(dict(st.query_params), options, LANGS)
+        st.session_state[_STATE] = state
+        st.session_state["filter_problems"] = problems
+    state: FilterState = st.session_state[_STATE]
+    problems = st.session_state.pop("filter_problems", [])
+
+    with st.sidebar:
+        st.markdown(f"### {t('app.title')}")
+        for section, pages in NAVIGATION:
+            st.caption(t(section))
+            for path, title, icon in pages:
+                try:
+                    st.page_link(path, label=t(title), icon=icon)
+                except StreamlitPageNotFoundError:
+                    pass  # a page run on its own (AppTest) knows no other page: streamlit#8429
+
+        st.divider()
+        _widget("lang", state.lang, lambda v: setattr(state, "lang", v),
+                lambda key, cb: st.radio(t("sidebar.language"), LANGS, key=key, on_change=cb, horizontal=True,
+                                         format_func=lambda code: {"en": "English", "zh": "简体中文"}[code]))
+        st.subheader(t("sidebar.filters"))
+        st.caption(t("filter.as_of", date=today.isoformat()))
+        _widget("preset", state.preset, lambda v: setattr(state, "preset", v),
+                lambda key, cb: st.selectbox(t("filter.period"), PRESETS, key=key, on_change=cb,
+                                             format_func=lambda p: t("preset." + p)))
+        if state.preset == "custom":
+            start, end = period(state, today) if not (state.start and state.end) else (state.start, state.end)
+            state.start, state.end = start, end
+            _widget("start", start, lambda v: setattr(state, "start", v),
+                    lambda key, cb: st.date_input(t("filter.start"), key=key, on_change=cb))
+            _widget("end", end, lambda v: setattr(state, "end", v),
+                    lambda key, cb: st.date_input(t("filter.end"), key=key, on_change=cb))
+            if state.start > state.end:
+                state.start, state.end = state.end, state.start
+        labels = {r.value: (r.label_zh if lang() == "zh" else r.label_en) for r in frame.itertuples()}
+        people = load("salesperson_options", regions=list(state.values["regions"]) or None)
+        labels.update(dict(zip(people.salesperson_id, people.name)))
+        choices = {name: sorted(frame[frame["filter"] == name].value) for name in LIST_KEYS}
+        choices["salespeople"] = list(people.salesperson_id)
+        state.values["salespeople"] = tuple(v for v in state.values["salespeople"] if v in choices["salespeople"])
+        for name in LIST_KEYS:
+            _widget(name, list(state.values[name]), lambda v, n=name: state.values.__setitem__(n, tuple(v)),
+                    lambda key, cb, n=name: st.multiselect(t("filter." + n), choices[n], key=key, on_change=cb,
+                                                           format_func=lambda v: labels.get(v, v),
+                                                           placeholder=t("filter.all")))
+    if problems:
+        st.warning(t("notice.dropped", items="; ".join(_problem_text(p) for p in problems)))
+    st.query_params.from_dict(to_url(state))
+    st.session_state["filter_labels"] = labels
+    return to_filters(state, today)
+
+
+def _widget(name: str, value, apply, draw) -> None:
+    """Draw a filter widget seeded from the kept state: widget keys vanish when a page does
+    not draw them, so the kept state, not the widget, is what survives a page switch."""
+    key = "w_" + name
+    st.session_state[key] = value
+    draw(key, lambda: _keep(key, apply))
+
+
+# --- shared pieces -------------------------------------------------------------------------
+
+def kpi_tile(column, label_key: str, value: str, help_key: str, delta: str | None = None,
+             caption: str | None = None, delta_color: str = "normal") -> None:
+    """A KPI tile: value, delta, and beneath it the target or comparison; the tooltip holds
+    the definition (SPEC §4)."""
+    with column:
+        st.metric(t(label_key), value, delta, help=t(help_key), delta_color=delta_color, border=True)
+        if caption:
+            st.caption(caption)
+
+
+def empty_state(filters: Filters) -> None:
+    """The page's filters match nothing: say so plainly, and stop drawing."""
+    what = f"{filters.start_date.isoformat()} – {filters.end_date.isoformat()}"
+    chosen = [st.session_state.get("filter_labels", {}).get(v, v)
+              for values in (filters.regions, filters.salespeople, filters.tiers, filters.industries,
+                             filters.product_lines) for v in values]
+    st.info(t("empty.title", what=" · ".join([what, *chosen])) + " " + t("empty.hint"))
+    st.stop()
+
+
+def download(frame: pd.DataFrame, page: str, filters: Filters | None, key: str) -> None:
+    """A CSV of exactly these rows (SPEC §2)."""
+    st.download_button(t("download"), export.csv_bytes(frame, lang()), key=key, mime="text/csv",
+                       file_name=export.file_name(page, filters, st.session_state.get("filter_labels")),
+                       icon=":material/download:")
+
+
+def table(frame: pd.DataFrame, money_columns: tuple[str, ...] = ()) -> None:
+    """A table with translated headers; money shown in the reader's format."""
+    shown = frame.copy()
+    for column in money_columns:
+        shown[column] = shown[column].map(lambda v: fmt.money(v, lang()))
+    shown.columns = [export.header(c, lang()) for c in shown.columns]
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def footer() -> None:
+    """Data freshness: when each source table was last imported (SPEC §2)."""
+    fresh = load("data_freshness")
+    with st.expander(t("footer.freshness")):
+        shown = fresh[["table_name", "last_import"]].copy()
+        shown["last_import"] = shown["last_import"].map(
+            lambda v: v.strftime("%Y-%m-%d %H:%M") if pd.notna(v) else fmt.MISSING)
+        table(shown)
