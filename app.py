@@ -49,18 +49,18 @@ for column, metric in zip(tiles[:3], ("sales", "gross_profit", "collections")):
     row = attainment.loc[metric] if metric in attainment.index else None
     actual = row.actual_value if row is not None else 0
     yoy = growth.loc[metric].yoy_pct if metric in growth.index else None
-    target_text = (t("kpi.target", value=fmt.money(row.plan_target, lang()))
+    target_text = (t("kpi.target", value=fmt.money_compact(row.plan_target, lang()))
                    if row is not None and row.target_note is None else t("kpi.no_target"))
     attained = t("kpi.vs_target", value=fmt.pct(row.plan_attainment_pct)) if row is not None and \
         row.target_note is None else None
-    kpi_tile(column, "kpi." + metric, fmt.money(actual, lang()), "help." + metric,
+    kpi_tile(column, "kpi." + metric, fmt.money_compact(actual, lang()), "help." + metric,
              delta=attained, delta_color="off",
              caption=" · ".join([target_text, t("kpi.yoy", value=fmt.signed_pct(yoy)) if yoy == yoy and yoy is not None
                                  else t("kpi.yoy_none")]))
 ratio, ratio_before = first(aging, "overdue_ratio_pct"), first(aging_before, "overdue_ratio_pct")
 kpi_tile(tiles[3], "kpi.overdue_ratio", fmt.pct(ratio), "help.overdue_ratio",
          delta=change(ratio, ratio_before), delta_color="inverse",
-         caption=t("kpi.outstanding", value=fmt.money(first(aging, "outstanding_cny") or 0, lang())))
+         caption=t("kpi.outstanding", value=fmt.money_compact(first(aging, "outstanding_cny") or 0, lang())))
 
 tiles = st.columns(4)
 completion = first(revisits, "completion_pct")

@@ -49,55 +49,22 @@ def empty_store(tmp_path):
 
 # --- the running dashboard and a real browser (TESTING.md) -------------------------------
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CHROMIUM = "/usr/bin/chromium"
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def served_app(tmp_path_factory):
     """`streamlit run app.py` on a free local port over its own demo store; yields the base URL."""
-    import subprocess
-    import sys
-    import time
-    import urllib.request
+    from tools.serve import serving
 
     path = tmp_path_factory.mktemp("served") / "demo.duckdb"
     demo.build(path, seed=SEED, as_of=AS_OF, scale="small", progress=lambda _: None)
-    port = _free_port()
-    env = dict(os.environ, COCKPIT_DB=str(path))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:
-                if answer.read() == b"ok":
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail("the dashboard did not start:\n" + (server.stdout.read() or ""))
-        time.sleep(0.3)
-    yield url
-    server.terminate()
-    server.wait(timeout=20)
+    with serving(path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright; skipped (failed under CI=true) when absent."""
+    from tools.serve import CHROMIUM, CHROMIUM_ARGS
+
     if not os.path.exists(CHROMIUM):
         message = f"browser tests need {CHROMIUM} (apt-get install chromium fonts-noto-cjk)"
         if os.environ.get("CI") == "true":
@@ -106,10 +73,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
@@ -117,7 +81,8 @@ def browser():
 @pytest.fixture
 def page(browser):
     """A fresh browser context and page; console errors are collected on page.errors."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN",
+                                  accept_downloads=True)
     tab = context.new_page()
     tab.errors = []
     tab.on("console", lambda msg: tab.errors.append(msg.text) if msg.type == "error" else None)

@@ -50,6 +50,14 @@ def test_money(value, lang, shown):
     assert fmt.money(value, lang) == shown
 
 
+@pytest.mark.parametrize("value, lang, shown", [
+    (3_775_640_712, "en", "¥3.78B"), (377_564_071, "en", "¥377.6M"), (23_500, "en", "¥23,500"),
+    (3_775_640_712, "zh", "¥37.76亿"), (23_500, "zh", "¥2.4万"), (-2_500_000, "en", "-¥2.5M"),
+])
+def test_compact_money_for_tiles(value, lang, shown):
+    assert fmt.money_compact(value, lang) == shown
+
+
 def test_percentages_and_counts():
     assert fmt.pct(36.2337) == "36.2%"
     assert fmt.signed_pct(14.2857) == "+14.3%" and fmt.signed_pct(-3) == "-3.0%"

@@ -1,0 +1,91 @@
+"""Real-browser tests (Debian's Chromium via Playwright) of what only a browser shows:
+the URL following the filters, a link reopening the same view, filters surviving a page
+switch, Chinese rendering, the CSV download, and a console free of errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def wait_ready(page) -> None:
+    page.get_by_text("Data as of").or_(page.get_by_text("数据截至")).first.wait_for(timeout=60_000)
+    page.wait_for_load_state("networkidle")
+
+
+def sales_tile(page) -> str:
+    tile = page.locator('[data-testid="stMetric"]').filter(has_text="Sales").first
+    tile.wait_for(timeout=60_000)
+    return tile.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def choose(page, label: str, option: str) -> None:
+    page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).click()
+    page.get_by_role("option", name=option).click()
+    page.keyboard.press("Escape")
+
+
+def test_the_url_follows_the_filters_and_reopens_the_same_view(served_app, browser, page):
+    page.goto(served_app)
+    wait_ready(page)
+    everyone = sales_tile(page)
+    choose(page, "Region", "Pingzhou")
+    page.wait_for_function("() => window.location.search.includes('region=R02')", timeout=30_000)
+    page.wait_for_function(f"() => !document.body.innerText.includes('{everyone}')", timeout=30_000)
+    pingzhou = sales_tile(page)
+    link = page.url
+    fresh = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        other = fresh.new_page()
+        other.goto(link)
+        wait_ready(other)
+        assert sales_tile(other) == pingzhou != everyone
+        assert other.locator('[data-testid="stMultiSelect"]').filter(has_text="Pingzhou").count() == 1
+    finally:
+        fresh.close()
+    assert page.errors == []
+
+
+def test_filters_survive_a_page_switch_and_back(served_app, page):
+    page.goto(served_app + "/?region=R03&tier=A")
+    wait_ready(page)
+    page.get_by_role("link", name="Data quality").click()
+    page.get_by_text("Customer archive completeness").first.wait_for(timeout=60_000)
+    assert "region=R03" in page.url and "tier=A" in page.url
+    assert page.locator('[data-testid="stMultiSelect"]').filter(has_text="Dali").count() == 1
+    page.get_by_role("link", name="Overview").click()
+    page.get_by_text("Sales pacing").wait_for(timeout=60_000)
+    assert "region=R03" in page.url
+    assert page.locator('[data-testid="stMultiSelect"]').filter(has_text="Dali").count() == 1
+    assert page.errors == []
+
+
+def test_chinese_renders_and_the_alerts_csv_opens_in_excel(served_app, page, tmp_path):
+    page.goto(served_app + "/?lang=zh")
+    wait_ready(page)
+    page.get_by_text("异常客户预警").wait_for(timeout=60_000)
+    page.locator('[data-testid="stMetric"]').filter(has_text="销售额").first.wait_for(timeout=60_000)
+    page.screenshot(path=str(tmp_path / "overview-zh.png"))
+    with page.expect_download() as download:
+        page.locator('[data-testid="stDownloadButton"]').last.click()
+    assert download.value.suggested_filename.startswith("overview-alerts_2026-01-01_2026-11-23")
+    data = open(download.value.path(), "rb").read()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["客户名称", "等级", "负责人", "预警原因"]
+    assert any("逾期超过90天" in row[3] for row in rows[1:])  # the sliding customers
+    assert page.errors == []
+
+
+def test_a_bad_link_shows_a_notice_and_the_page_still_renders(served_app, page):
+    page.goto(served_app + "/?region=R99&period=custom&start=2026-13-01&end=2026-01-01")
+    wait_ready(page)
+    notice = page.locator('[data-testid="stAlert"]').first.inner_text()
+    assert "R99" in notice and "2026-13-01" in notice
+    assert "region=" not in page.url  # the bad value is gone from the link too
+    page.get_by_text("Sales pacing").wait_for(timeout=60_000)
+    assert page.errors == []
