@@ -105,6 +105,9 @@ if alerts.empty:
 else:
     shown = alerts[["customer_name", "tier", "owner_name", "reasons", "overdue_90_cny", "outstanding_cny",
                     "credit_limit_cny", "complaints_30_days_count", "latest_overall_score"]].copy()
+    counts = alerts.reasons.explode().value_counts()
+    st.caption(t("overview.alerts.count", n=fmt.count(len(alerts)),
+                 reasons=", ".join(f"{t('code.' + code)} {fmt.count(n)}" for code, n in counts.items())))
     shown["reasons"] = shown["reasons"].map(lambda codes: "；".join(t("code." + c) for c in codes))
     table(shown, money_columns=("overdue_90_cny", "outstanding_cny", "credit_limit_cny"))
     download(shown, "overview-alerts", filters, key="alerts_csv")

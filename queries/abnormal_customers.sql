@@ -6,6 +6,7 @@
 -- complaints_30 — two or more complaints received in the 30 days ending on D;
 -- low_survey — latest overall survey score ≤ 2; over_credit — outstanding above the credit
 -- limit. The filters choose customers by their own region, current owner, tier and industry.
+-- Most serious first: more reasons, then more overdue, further over the limit, a larger drop.
 -- params: end_date, regions, salespeople, tiers, industries, today
 -- columns: customer_id, customer_name, tier, region_id, owner_id, owner_name, reasons, sales_last_90_days_cny, sales_prior_year_90_days_cny, overdue_90_cny, complaints_30_days_count, latest_overall_score, outstanding_cny, credit_limit_cny
 WITH
@@ -63,4 +64,5 @@ SELECT f.customer_id, f.name AS customer_name, f.tier, f.region_id, f.owner_id, 
        f.credit_limit AS credit_limit_cny
 FROM flags f LEFT JOIN salespeople sp ON sp.salesperson_id = f.owner_id
 WHERE len(f.reasons) > 0
-ORDER BY len(f.reasons) DESC, f.overdue_90 DESC, f.customer_id
+ORDER BY len(f.reasons) DESC, f.overdue_90 DESC, f.outstanding - f.credit_limit DESC,
+         f.prior_90 - f.now_90 DESC, f.customer_id

@@ -86,3 +86,47 @@ def test_csv_file_name_carries_page_period_and_filters():
     assert export.file_name("targets", filters, {"R01": "桂城"}) == "targets_2026-01-01_2026-11-23_桂城_A.csv"
     hostile = Filters(dt.date(2026, 1, 1), dt.date(2026, 1, 31), industries=("../../etc/pass wd",))
     assert "/" not in export.file_name("overview", hostile) and " " not in export.file_name("overview", hostile)
+
+
+# --- URL state and period presets ---------------------------------------------------------
+
+from ui.urlstate import FilterState, Problem, from_url, period, to_url  # noqa: E402
+
+OPTIONS = {"regions": {"R01", "R02"}, "salespeople": {"S0013"}, "tiers": {"A", "B", "C"},
+           "industries": {"制造业"}, "product_lines": {"耗材"}}
+
+
+@pytest.mark.parametrize("preset, today, expected", [
+    ("ytd", dt.date(2026, 11, 23), (dt.date(2026, 1, 1), dt.date(2026, 11, 23))),
+    ("this_month", dt.date(2026, 2, 10), (dt.date(2026, 2, 1), dt.date(2026, 2, 28))),
+    ("this_quarter", dt.date(2026, 11, 23), (dt.date(2026, 10, 1), dt.date(2026, 12, 31))),
+    ("this_quarter", dt.date(2026, 5, 1), (dt.date(2026, 4, 1), dt.date(2026, 6, 30))),
+    ("last_12_months", dt.date(2026, 11, 23), (dt.date(2025, 11, 24), dt.date(2026, 11, 23))),
+    ("last_12_months", dt.date(2028, 2, 29), (dt.date(2027, 3, 1), dt.date(2028, 2, 29))),
+])
+def test_period_presets_follow_the_stores_today(preset, today, expected):
+    assert period(FilterState(preset=preset), today) == expected
+
+
+def test_a_good_link_is_read_back_exactly():
+    state = FilterState(lang="zh", preset="custom", start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
+    state.values.update(regions=("R01", "R02"), industries=("制造业",))
+    again, problems = from_url(to_url(state), OPTIONS, ("en", "zh"))
+    assert problems == [] and again == state
+
+
+def test_a_hostile_link_keeps_what_is_valid_and_reports_the_rest():
+    state, problems = from_url({"region": "R01,R99,'; DROP TABLE sales; --", "tier": "A,A",
+                                "period": "custom", "start": "2026-02-30", "end": "2026-01-01",
+                                "lang": "fr"}, OPTIONS, ("en", "zh"))
+    assert state.values["regions"] == ("R01",) and state.values["tiers"] == ("A",)
+    assert state.preset == "ytd" and state.lang == "en"
+    assert Problem("bad_value", "regions", "R99") in problems
+    assert Problem("bad_value", "regions", "'; DROP TABLE sales; --") in problems
+    assert Problem("bad_date", "start", "2026-02-30") in problems
+
+
+def test_a_reversed_period_in_a_link_is_dropped():
+    state, problems = from_url({"period": "custom", "start": "2026-03-01", "end": "2026-01-01"},
+                               OPTIONS, ("en", "zh"))
+    assert problems == [Problem("reversed")] and state.preset == "ytd"

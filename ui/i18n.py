@@ -95,6 +95,8 @@ TEXT: dict[str, dict[str, str]] = {
     "overview.pacing.no_target": {"en": "No target at this filter; actual only.",
                                   "zh": "此筛选条件无目标，仅显示实际。"},
     "overview.alerts": {"en": "Abnormal customers", "zh": "异常客户预警"},
+    "overview.alerts.count": {"en": "{n} customers flagged, most serious first — {reasons}",
+                              "zh": "共 {n} 个客户预警，按严重程度排序 — {reasons}"},
     "overview.alerts.none": {"en": "No abnormal customer as of {date}.", "zh": "截至 {date} 无异常客户。"},
     "axis.date": {"en": "Date", "zh": "日期"},
     "axis.amount": {"en": "Amount (¥)", "zh": "金额（元）"},

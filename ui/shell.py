@@ -46,15 +46,14 @@ def _cached(name: str, sql: str, params: tuple, store_version: int, store_file: 
     return queries.run(name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
 
 
-def store_version() -> int:
-    return int(queries.run("store_meta").iloc[0].store_version)
-
-
 def load(name: str, filters: Filters | None = None, **extra: object) -> pd.DataFrame:
     """A named query's result for these filters, narrowed to the viewer's scope, cached."""
     params = queries.bind(name, filters, SCOPE, **extra)
     key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _cached(name, queries.load(name).sql, key, store_version(), str(db.store_path().resolve()))
+    version = st.session_state.get("store_version")  # read by the sidebar at every rerun
+    if version is None:
+        version = int(queries.run("store_meta").iloc[0].store_version)
+    return _cached(name, queries.load(name).sql, key, version, str(db.store_path().resolve()))
 
 
 # --- the sidebar ---------------------------------------------------------------------------
@@ -86,10 +85,12 @@ def _keep(widget_key: str, apply) -> None:
 def sidebar(page: str) -> Filters:
     """Draw the shared sidebar and return the resolved filters for this page."""
     try:
-        today = queries.run("store_meta").iloc[0].as_of_date.date()
+        meta = queries.run("store_meta").iloc[0]
     except db.StoreError as exc:
         st.error(text("store.missing", DEFAULT_LANG, message=exc))
         st.stop()
+    today = meta.as_of_date.date()
+    st.session_state["store_version"] = int(meta.store_version)
     frame, options = _options()
     if _STATE not in st.session_state:  # first page of the session: start from the link
         state, problems = from_url(dict(st.query_params), options, LANGS)
@@ -175,8 +176,9 @@ def empty_state(filters: Filters) -> None:
 
 
 def download(frame: pd.DataFrame, page: str, filters: Filters | None, key: str) -> None:
-    """A CSV of exactly these rows (SPEC §2)."""
-    st.download_button(t("download"), export.csv_bytes(frame, lang()), key=key, mime="text/csv",
+    """A CSV of exactly these rows (SPEC §2), built only when the button is clicked."""
+    reader = lang()
+    st.download_button(t("download"), lambda: export.csv_bytes(frame, reader), key=key, mime="text/csv",
                        file_name=export.file_name(page, filters, st.session_state.get("filter_labels")),
                        icon=":material/download:")
 
