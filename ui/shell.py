@@ -184,12 +184,12 @@ def download(frame: pd.DataFrame, page: str, filters: Filters | None, key: str) 
 
 
 def table(frame: pd.DataFrame, money_columns: tuple[str, ...] = ()) -> None:
-    """A table with translated headers; money shown in the reader's format."""
-    shown = frame.copy()
-    for column in money_columns:
-        shown[column] = shown[column].map(lambda v: fmt.money(v, lang()))
-    shown.columns = [export.header(c, lang()) for c in shown.columns]
-    st.dataframe(shown, hide_index=True, width="stretch")
+    """A table with translated headers (money headers carry the unit, ¥ or 元); money is
+    formatted by the table itself, with thousands separators and no decimals."""
+    shown = frame.rename(columns={c: export.header(c, lang()) for c in frame.columns})
+    money = {export.header(c, lang()): st.column_config.NumberColumn(format="localized", step=1)
+             for c in money_columns}
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=money)
 
 
 def footer() -> None:
