@@ -64,10 +64,12 @@ def test_filters_survive_a_page_switch_and_back(served_app, page):
     assert page.errors == []
 
 
-def test_chinese_renders_and_the_alerts_csv_opens_in_excel(served_app, page, tmp_path):
-    page.goto(served_app + "/?lang=zh")
+def test_switching_to_chinese_renders_it_and_the_alerts_csv_opens_in_excel(served_app, page, tmp_path):
+    page.goto(served_app)
     wait_ready(page)
+    page.get_by_text("简体中文").click()
     page.get_by_text("异常客户预警").wait_for(timeout=60_000)
+    page.wait_for_function("() => window.location.search.includes('lang=zh')", timeout=30_000)
     page.locator('[data-testid="stMetric"]').filter(has_text="销售额").first.wait_for(timeout=60_000)
     page.screenshot(path=str(tmp_path / "overview-zh.png"))
     with page.expect_download() as download:
