@@ -281,12 +281,25 @@ class Generator:
             "list_price": [r[2] for r in rows],
         })
 
-    def _days_between(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        """A day offset in [lo, hi] for each row, following the seasonal day weights."""
+    def _days_between(self, lo: np.ndarray, hi: np.ndarray, group: np.ndarray | None = None) -> np.ndarray:
+        """A day offset in [lo, hi] for each row, following the seasonal day weights.
+
+        With `group` (a customer per row), each group's rows are spread evenly over its
+        interval (stratified, each in its own slice) — customers reorder on a rhythm rather
+        than at independent random dates — so that a quiet quarter means something.
+        """
         cw = self.cum_weight
         a = np.where(lo > 0, cw[np.maximum(lo - 1, 0)], 0.0)
         b = cw[hi]
-        u = a + self.rng.random(len(lo)) * (b - a)
+        share = self.rng.random(len(lo))
+        if group is not None:
+            order = np.argsort(group, kind="stable")
+            sizes = np.bincount(group)
+            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+            rank = np.empty(len(group), dtype=np.int64)
+            rank[order] = np.arange(len(group)) - np.repeat(starts, sizes)
+            share = (rank + share) / sizes[group]
+        u = a + share * (b - a)
         return np.minimum(np.searchsorted(cw, u), hi)
 
     def sales(self) -> None:
@@ -299,7 +312,7 @@ class Generator:
         p = cust["weight"] * span
         n_orders = int(sc.lines / 2.5)
         o_cust = rng.choice(len(p), n_orders, p=p / p.sum())
-        o_day = self._days_between(lo[o_cust], hi[o_cust])
+        o_day = self._days_between(lo[o_cust], hi[o_cust], group=o_cust)
         # each new customer's first order falls on or soon after its registration
         first = np.flatnonzero(cust["is_new"] & active)
         o_cust = np.concatenate([o_cust, first])
