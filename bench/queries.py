@@ -76,6 +76,7 @@ def cases(today: dt.date) -> dict[str, tuple[Filters | None, dict]]:
         "receivables_aging": (None, {"as_of_date": today, "group_by": "region"}),
         "receivables_dso_cei": (ytd, {}),
         "revisit_completion": (ytd, {"group_by": "salesperson"}),
+        "sales_lines": (Filters(dt.date(today.year, today.month, 1), today), {"salesperson_id": "S0100"}),
         "salesperson_options": (None, {}),
         "store_meta": (None, {}),
         "data_freshness": (None, {}),

@@ -3,12 +3,14 @@
 -- line. The daily target is each month's plan ÷ the days in that month, so the cumulative
 -- target follows the month-varying plan (never a flat line). Up to the store's today:
 -- cumulative actual, and pacing = cumulative actual ÷ cumulative target × 100; the row
--- with is_today holds expected-to-date (its cumulative_target) and the period's pacing.
+-- with is_today holds expected-to-date (its cumulative_target), the period's pacing, and the
+-- required daily rate to finish on target: (the period's whole target − actual to date) ÷
+-- the days left in the period (NULL once the period is over or has no target).
 -- Days after today carry the target only. Tier, industry and product-line filters carry no
 -- target (target columns NULL); collections have no product line (actual NULL then).
 -- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, metric, today
 -- choice: metric = sales | gross_profit | collections
--- columns: day, actual_value, cumulative_actual, target_value, cumulative_target, pacing_pct, is_today
+-- columns: day, actual_value, cumulative_actual, target_value, cumulative_target, pacing_pct, is_today, required_daily_rate
 WITH
 days AS (
     SELECT range::DATE AS day FROM range($start_date::DATE, $end_date::DATE + 1, INTERVAL 1 DAY)
@@ -51,6 +53,10 @@ SELECT day,
        CASE WHEN elapsed AND sum(target) OVER (ORDER BY day) > 0
             THEN sum(actual) OVER (ORDER BY day) / sum(target) OVER (ORDER BY day) * 100
        END AS pacing_pct,
-       day = least($end_date::DATE, $today::DATE) AS is_today
+       day = least($end_date::DATE, $today::DATE) AS is_today,
+       CASE WHEN day = least($end_date::DATE, $today::DATE) AND day < $end_date::DATE
+                 AND sum(target) OVER () > 0
+            THEN (sum(target) OVER () - sum(actual) OVER (ORDER BY day))
+                 / count(*) FILTER (WHERE NOT elapsed) OVER () END AS required_daily_rate
 FROM series
 ORDER BY day

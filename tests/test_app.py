@@ -111,3 +111,42 @@ def test_the_dashboard_serves_in_a_real_browser(served_app, page):
     page.get_by_text("Key-Account Cockpit").first.wait_for(timeout=30_000)
     page.get_by_text("Data as of 2026-11-23").wait_for(timeout=30_000)
     assert page.errors == []
+
+
+@pytest.mark.parametrize("state", [
+    {"lang": "en"},
+    {"lang": "zh"},
+    {"lang": "en", "preset": "this_month"},
+    {"lang": "zh", "values": {"regions": ("R1",), "salespeople": (), "tiers": ("A",), "industries": (),
+                              "product_lines": ()}},
+    {"lang": "en", "values": {"regions": (), "salespeople": (), "tiers": (), "industries": (),
+                              "product_lines": ("设备",)}},
+])
+def test_targets_page_renders_under_several_filters(on_fixture, state):
+    app = page("pages/targets.py", **state)
+    assert not app.exception
+    assert app.dataframe  # the attainment table at least
+
+
+def test_targets_attainment_by_region_and_month(on_fixture):
+    app = page("pages/targets.py", lang="en")
+    table = app.dataframe[0].value
+    north = table[table["Name"] == "North"].set_index("Period")
+    # North: January 7000 (L7, L8) against 16000; March to date 2000 (3000 − 1000 return)
+    # against 16000 in full (attainment compares with the whole month's plan)
+    assert north.loc["2026-01", "Actual"] == 7000 and north.loc["2026-01", "Plan"] == 16000
+    assert north.loc["2026-03", "Actual"] == 2000
+    assert any("Expected to date" in c.value for c in app.caption)
+
+
+def test_a_heatmap_cell_narrows_to_its_sales_lines(on_fixture):
+    app = AppTest.from_file(str(ROOT / "pages/targets.py"), default_timeout=60)
+    app.session_state["filter_state"] = FilterState(lang="en")
+    app.session_state["targets_heatmap"] = {
+        "selection": {"points": [{"x": "2026-01", "y": "张三", "customdata": ["S1", "2026-01"]}],
+                      "point_indices": [0], "box": [], "lasso": []}}
+    app.run()
+    assert not app.exception
+    lines = next(d.value for d in app.dataframe if "Line" in d.value.columns)
+    assert list(lines["Line"]) == [8, 7] and lines["Amount (¥)"].sum() == 7000
+    assert any("2 sales lines behind this cell" in c.value for c in app.caption)

@@ -382,3 +382,30 @@ def test_dso_counts_invoices_issued_and_settled_within_the_period(kpi):
     # AR on 31 Jan: 9900 + 500 + 1300 + 1200 + 10000 = 22900; collected: PAY1 3000
     assert (f.ar_start_cny, f.ar_end_cny, f.collected_cny) == (9900, 22900, 3000)
     assert f.dso_days == pytest.approx(22900 / 16000 * 31)
+
+
+def test_required_daily_rate_to_finish_the_year_on_target(kpi):
+    frame = kpi("pacing_by_day", Filters(D(2026, 1, 1), D(2026, 12, 31)), metric="sales")
+    today = row(frame, is_today=True)
+    # (annual plan 247000 − 23500 sold) over the 291 days after 15 March
+    assert today.required_daily_rate == pytest.approx((247000 - 23500) / 291)
+    assert frame[~frame.is_today].required_daily_rate.isna().all()
+    done = kpi("pacing_by_day", Filters(D(2026, 2, 1), D(2026, 2, 28)), metric="sales")
+    assert done.required_daily_rate.isna().all()  # February is over: nothing left to require
+
+
+def test_the_lines_behind_a_heatmap_cell_add_up_to_it(kpi):
+    january = Filters(D(2026, 1, 1), D(2026, 1, 31))
+    lines = kpi("sales_lines", january, salesperson_id="S1")
+    assert list(lines.line_id) == [8, 7]  # newest first: L8 (20 Jan), L7 (5 Jan)
+    cell = row(kpi("attainment", january, level="salesperson", grain="month"), node_id="S1", metric="sales")
+    assert lines.amount_cny.sum() == cell.actual_value == 7000
+
+
+def test_salespeople_sum_exactly_to_their_region(kpi):
+    people = kpi("attainment", ytd(), level="salesperson", grain="month")
+    regions = kpi("attainment", ytd(), level="region", grain="month")
+    for (bucket, region, metric), part in people.groupby(["bucket_start", "parent_id", "metric"]):
+        whole = row(regions, bucket_start=bucket.date(), node_id=region, metric=metric)
+        assert part.actual_value.sum() == whole.actual_value
+        assert part.plan_target.sum() == pytest.approx(whole.plan_target, abs=0.01)

@@ -39,6 +39,7 @@ SAMPLE_PARAMS = {
     "revisit_completion": {**_only(YEAR, *FILTER_PARAMS[:6]), "group_by": "salesperson"},
     "data_freshness": {},
     "filter_options": {},
+    "sales_lines": {**YEAR, "salesperson_id": "S0036"},
     "salesperson_options": {"regions": ["R02"]},
     "store_meta": {},
     "visit_record_timeliness": {**_only(YEAR, *FILTER_PARAMS[:6]), "group_by": "month"},

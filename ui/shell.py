@@ -19,7 +19,8 @@ from ui.urlstate import LIST_KEYS, PRESETS, FilterState, Problem, from_url, peri
 
 # The navigation: only pages that exist. (file, title key, icon), grouped in sections.
 NAVIGATION = [
-    ("nav.section.overview", [("app.py", "page.overview", ":material/dashboard:")]),
+    ("nav.section.overview", [("app.py", "page.overview", ":material/dashboard:"),
+                              ("pages/targets.py", "page.targets", ":material/target:")]),
     ("nav.section.data", [("pages/data.py", "page.data", ":material/database:")]),
 ]
 SCOPE = EVERYTHING  # the viewer scope; set by login and roles once they exist (SPEC §6)

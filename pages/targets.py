@@ -1,0 +1,149 @@
+"""Targets (SPEC §3.2): attainment of the plan at every level and grain, pacing, the landing
+forecast, growth, the salesperson × month heatmap and the lines behind any cell."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from queries.filters import Filters
+from ui import fmt
+from ui.shell import download, empty_state, footer, lang, load, sidebar, t, table
+
+st.set_page_config(page_title="Key-Account Cockpit · 大客户驾驶舱", page_icon="🎯", layout="wide")
+filters = sidebar("targets")
+st.title(t("page.targets"))
+
+METRICS = ("sales", "gross_profit", "collections", "new_customers")
+choice = st.columns(3)
+metric = choice[0].segmented_control(t("targets.metric"), METRICS, default="sales", key="targets_metric",
+                                     format_func=lambda m: t("kpi." + m)) or "sales"
+level = choice[1].segmented_control(t("targets.level"), ("department", "region", "salesperson"),
+                                    default="region", key="targets_level",
+                                    format_func=lambda v: t("level." + v)) or "region"
+grain = choice[2].segmented_control(t("targets.grain"), ("year", "quarter", "month"), default="month",
+                                    key="targets_grain", format_func=lambda v: t("grain." + v)) or "month"
+if not filters.carries_target:
+    st.caption(t("notice.no_target"))
+
+
+def amount(value) -> str:
+    return fmt.count(value) if metric == "new_customers" else fmt.money(value, lang())
+
+
+# --- attainment at the chosen level and grain ---------------------------------------------
+st.subheader(t("targets.attainment"))
+attainment = load("attainment", filters, level=level, grain=grain)
+rows = attainment[attainment.metric == metric]
+if rows.empty:
+    empty_state(filters)
+shown = rows[["bucket_start", "node_name" if lang() == "zh" else "node_name_en", "actual_value", "plan_target",
+              "plan_attainment_pct", "stretch_target", "stretch_attainment_pct", "target_note"]].rename(
+    columns={"node_name_en": "node_name"}).copy()
+shown["bucket_start"] = shown["bucket_start"].dt.strftime("%Y-%m" if grain == "month" else "%Y-%m-%d")
+shown["node_name"] = shown["node_name"].fillna(t("code.department"))
+shown["target_note"] = shown["target_note"].map(lambda n: t("note." + n) if isinstance(n, str) else "")
+table(shown, money_columns=() if metric == "new_customers" else ("actual_value", "plan_target", "stretch_target"))
+download(shown, "targets-attainment", filters, key="attainment_csv")
+
+# --- pacing --------------------------------------------------------------------------------
+st.subheader(t("targets.pacing"))
+paced_metric = metric if metric != "new_customers" else "sales"
+if metric == "new_customers":
+    st.caption(t("targets.pacing_sales_only"))
+pacing = load("pacing_by_day", filters, metric=paced_metric)
+figure = go.Figure()
+figure.add_scatter(x=pacing.day, y=pacing.cumulative_actual, name=t("overview.pacing.actual"), mode="lines",
+                   line={"color": "#c0392b", "width": 3})
+figure.add_scatter(x=pacing.day, y=pacing.cumulative_target, name=t("overview.pacing.target"), mode="lines",
+                   line={"color": "#7f8c8d", "dash": "dash"})
+today = pacing[pacing.is_today]
+if not today.empty and today.iloc[0].cumulative_target == today.iloc[0].cumulative_target:
+    now = today.iloc[0]
+    figure.add_scatter(x=[now.day], y=[now.cumulative_target], mode="markers", name=t("targets.expected"),
+                       marker={"size": 12, "color": "#2c3e50", "symbol": "diamond"})
+    facts = [t("targets.expected_value", value=amount(now.cumulative_target)),
+             t("overview.pacing.today", pct=fmt.pct(now.pacing_pct))]
+    if now.required_daily_rate == now.required_daily_rate and now.required_daily_rate is not None:
+        facts.append(t("targets.required_rate", value=fmt.money(now.required_daily_rate, lang())))
+    st.caption(" · ".join(facts))
+figure.update_layout(height=340, margin={"l": 10, "r": 10, "t": 10, "b": 10}, xaxis_title=t("axis.date"),
+                     yaxis_title=t("axis.amount"), legend={"orientation": "h", "y": 1.12})
+st.plotly_chart(figure, config={"displaylogo": False}, key="targets_pacing")
+download(pacing, "targets-pacing", filters, key="pacing_csv")
+
+# --- landing forecast and growth, side by side ----------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader(t("targets.forecast"))
+    if metric in ("sales", "gross_profit"):
+        forecast = load("landing_forecast", filters, level=level, metric=metric)
+        shown = forecast[["node_name" if lang() == "zh" else "node_name_en", "actual_ytd", "forecast_value",
+                          "annual_target", "forecast_attainment_pct"]].rename(columns={"node_name_en": "node_name"})
+        shown = shown.assign(node_name=shown["node_name"].fillna(t("code.department")))
+        table(shown, money_columns=("actual_ytd", "forecast_value", "annual_target"))
+        download(shown, "targets-forecast", filters, key="forecast_csv")
+    else:
+        st.caption(t("targets.forecast_sales_only"))
+with right:
+    st.subheader(t("targets.growth"))
+    if metric != "new_customers":
+        growth = load("growth", filters, level=level)
+        growth = growth[growth.metric == metric]
+        shown = growth[["node_name" if lang() == "zh" else "node_name_en", "current_value", "prior_year_value",
+                        "yoy_pct", "previous_period_value", "pop_pct"]].rename(columns={"node_name_en": "node_name"})
+        shown = shown.assign(node_name=shown["node_name"].fillna(t("code.department")))
+        table(shown, money_columns=("current_value", "prior_year_value", "previous_period_value"))
+        if not growth.empty:
+            g = growth.iloc[0]
+            st.caption(t("targets.growth_periods", py=f"{g.prior_year_start:%Y-%m-%d} – {g.prior_year_end:%Y-%m-%d}",
+                         prev=f"{g.previous_start:%Y-%m-%d} – {g.previous_end:%Y-%m-%d}"))
+        download(shown, "targets-growth", filters, key="growth_csv")
+    else:
+        st.caption(t("targets.growth_not_for_counts"))
+
+# --- heatmap salesperson × month, ranking, drill to lines -----------------------------------
+st.subheader(t("targets.heatmap"))
+cells = load("attainment", filters, level="salesperson", grain="month")
+cells = cells[cells.metric == metric].copy()
+cells["month"] = cells["bucket_start"].dt.strftime("%Y-%m")
+figure = go.Figure(go.Scatter(
+    x=cells["month"], y=cells["node_name"], mode="markers",
+    marker={"symbol": "square", "size": 18, "color": cells["plan_attainment_pct"].clip(upper=150),
+            "colorscale": "RdYlGn", "cmin": 0, "cmax": 150, "showscale": True,
+            "colorbar": {"title": {"text": "%"}}},
+    customdata=cells[["node_id", "month"]].to_numpy(),
+    hovertemplate="%{y} · %{x}<br>%{marker.color:.1f}%<extra></extra>"))
+figure.update_layout(height=max(320, 22 * cells["node_name"].nunique() + 80),
+                     margin={"l": 10, "r": 10, "t": 10, "b": 10}, clickmode="event+select")
+event = st.plotly_chart(figure, config={"displaylogo": False}, key="targets_heatmap", on_select="rerun",
+                        selection_mode="points")
+points = (event or {}).get("selection", {}).get("points", []) if event else []
+if points:
+    person, month = points[0]["customdata"][0], points[0]["customdata"][1]
+    first_day = dt.date.fromisoformat(month + "-01")
+    last_day = first_day.replace(day=calendar.monthrange(first_day.year, first_day.month)[1])
+    span = Filters(max(first_day, filters.start_date), min(last_day, filters.end_date), filters.regions,
+                   filters.salespeople, filters.tiers, filters.industries, filters.product_lines)
+    name = cells.loc[cells.node_id == person, "node_name"].iloc[0]
+    st.markdown(f"**{t('targets.cell', name=name, month=month)}**")
+    picked = cells[(cells.node_id == person) & (cells.month == month)][
+        ["month", "node_name", "actual_value", "plan_target", "plan_attainment_pct"]]
+    table(picked, money_columns=() if metric == "new_customers" else ("actual_value", "plan_target"))
+    lines = load("sales_lines", span, salesperson_id=person)
+    st.caption(t("targets.lines", n=fmt.count(len(lines))))
+    table(lines, money_columns=("amount_cny", "gross_profit_cny"))
+    download(lines, f"targets-lines-{person}-{month}", span, key="lines_csv")
+else:
+    st.caption(t("targets.click_cell"))
+    ranking = load("attainment", filters, level="salesperson", grain="period")
+    ranking = ranking[ranking.metric == metric].sort_values("plan_attainment_pct", ascending=False, na_position="last")
+    shown = ranking[["node_name", "parent_id", "actual_value", "plan_target", "plan_attainment_pct",
+                     "stretch_attainment_pct"]].reset_index(drop=True)
+    shown.insert(0, "rank", range(1, len(shown) + 1))
+    table(shown, money_columns=() if metric == "new_customers" else ("actual_value", "plan_target"))
+    download(shown, "targets-ranking", filters, key="ranking_csv")
+footer()
