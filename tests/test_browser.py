@@ -9,6 +9,8 @@ import io
 
 import pytest
 
+from tests.conftest import console_errors
+
 pytestmark = pytest.mark.browser
 
 
@@ -47,7 +49,7 @@ def test_the_url_follows_the_filters_and_reopens_the_same_view(served_app, brows
         assert other.locator('[data-testid="stMultiSelect"]').filter(has_text="Pingzhou").count() == 1
     finally:
         fresh.close()
-    assert page.errors == []
+    assert console_errors(page) == []
 
 
 def test_filters_survive_a_page_switch_and_back(served_app, page):
@@ -61,7 +63,7 @@ def test_filters_survive_a_page_switch_and_back(served_app, page):
     page.get_by_text("Sales pacing").wait_for(timeout=60_000)
     assert "region=R03" in page.url
     assert page.locator('[data-testid="stMultiSelect"]').filter(has_text="Dali").count() == 1
-    assert page.errors == []
+    assert console_errors(page) == []
 
 
 def test_switching_to_chinese_renders_it_and_the_alerts_csv_opens_in_excel(served_app, page, tmp_path):
@@ -80,7 +82,7 @@ def test_switching_to_chinese_renders_it_and_the_alerts_csv_opens_in_excel(serve
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:4] == ["客户名称", "等级", "负责人", "预警原因"]
     assert any("逾期超过90天" in row[3] for row in rows[1:])  # the sliding customers
-    assert page.errors == []
+    assert console_errors(page) == []
 
 
 def test_a_bad_link_shows_a_notice_and_the_page_still_renders(served_app, page):
@@ -90,4 +92,31 @@ def test_a_bad_link_shows_a_notice_and_the_page_still_renders(served_app, page):
     assert "R99" in notice and "2026-13-01" in notice
     assert "region=" not in page.url  # the bad value is gone from the link too
     page.get_by_text("Sales pacing").wait_for(timeout=60_000)
-    assert page.errors == []
+    assert console_errors(page) == []
+
+
+def test_a_region_set_on_the_overview_is_kept_on_targets_and_back(served_app, page):
+    page.goto(served_app)
+    wait_ready(page)
+    choose(page, "Region", "Dali")
+    page.wait_for_function("() => window.location.search.includes('region=R03')", timeout=30_000)
+    page.get_by_role("link", name="Targets").click()
+    page.get_by_text("Attainment against plan and stretch").wait_for(timeout=60_000)
+    assert "/targets" in page.url and "region=R03" in page.url
+    assert page.locator('[data-testid="stMultiSelect"]').filter(has_text="Dali").count() == 1
+    page.get_by_role("link", name="Overview").click()
+    page.get_by_text("Sales pacing").wait_for(timeout=60_000)
+    assert "region=R03" in page.url
+    assert page.locator('[data-testid="stMultiSelect"]').filter(has_text="Dali").count() == 1
+    assert console_errors(page) == []
+
+
+def test_clicking_a_heatmap_cell_narrows_the_table_to_its_lines(served_app, page):
+    page.goto(served_app + "/targets?region=R05")  # a link straight to the page
+    page.get_by_text("Ranking for the period").wait_for(timeout=60_000)
+    heatmap = page.locator('[data-testid="stPlotlyChart"]').nth(1)
+    heatmap.scroll_into_view_if_needed()
+    heatmap.locator(".scatterlayer .trace .points path").nth(3).click(force=True)
+    page.get_by_text("sales lines behind this cell").wait_for(timeout=60_000)
+    assert page.get_by_text("Ranking for the period").count() == 0  # the ranking gave way
+    assert console_errors(page) == []
