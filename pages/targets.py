@@ -41,12 +41,14 @@ rows = attainment[attainment.metric == metric]
 if rows.empty:
     empty_state(filters)
 shown = rows[["bucket_start", "node_name" if lang() == "zh" else "node_name_en", "actual_value", "plan_target",
-              "plan_attainment_pct", "stretch_target", "stretch_attainment_pct", "target_note"]].rename(
+              "plan_gap_value", "plan_attainment_pct", "stretch_target", "stretch_attainment_pct",
+              "target_note"]].rename(
     columns={"node_name_en": "node_name"}).copy()
 shown["bucket_start"] = shown["bucket_start"].dt.strftime("%Y-%m" if grain == "month" else "%Y-%m-%d")
 shown["node_name"] = shown["node_name"].fillna(t("code.department"))
 shown["target_note"] = shown["target_note"].map(lambda n: t("note." + n) if isinstance(n, str) else "")
-table(shown, money_columns=() if metric == "new_customers" else ("actual_value", "plan_target", "stretch_target"))
+table(shown, money_columns=() if metric == "new_customers" else ("actual_value", "plan_target", "plan_gap_value",
+                                                                  "stretch_target"))
 download(shown, "targets-attainment", filters, key="attainment_csv")
 
 # --- pacing --------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 -- per bucket of the chosen grain (year, quarter, month, or the whole period as one bucket).
 -- Actual: the facts dated in the period up to the store's today. Target: the monthly
 -- targets of the months in the period, a partial month pro-rated by days. Attainment =
--- actual ÷ target × 100; NULL with target_note 'no_target' when the target is zero or
+-- actual ÷ target × 100 and the gap actual − target; NULL with target_note 'no_target' when the target is zero or
 -- missing (never ∞). Tier, industry and product-line filters carry no target: the target is
 -- NULL with target_note 'no_target_at_filter'. Collections and new customers have no
 -- product line: with a product-line filter their actual is NULL ('not_applicable').
@@ -14,7 +14,7 @@
 -- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, level, grain, today
 -- choice: level = department | region | salesperson
 -- choice: grain = period | year | quarter | month
--- columns: bucket_start, node_id, node_name, node_name_en, parent_id, metric, actual_value, plan_target, stretch_target, plan_attainment_pct, stretch_attainment_pct, target_note
+-- columns: bucket_start, node_id, node_name, node_name_en, parent_id, metric, actual_value, plan_target, plan_gap_value, stretch_target, plan_attainment_pct, stretch_attainment_pct, target_note
 WITH
 bounds AS (SELECT $start_date::DATE AS s, least($end_date::DATE, $today::DATE) AS e),
 node_sales AS (
@@ -94,6 +94,8 @@ SELECT j.bucket_start, j.node_id,
             ELSE coalesce(j.actual, 0) END AS actual_value,
        CASE WHEN j.target_note IN ('not_applicable', 'no_target_at_filter') THEN NULL
             ELSE round(coalesce(j.plan_target, 0), 2) END AS plan_target,
+       CASE WHEN j.target_note IS NULL
+            THEN round(coalesce(j.actual, 0) - j.plan_target, 2) END AS plan_gap_value,
        CASE WHEN j.target_note IN ('not_applicable', 'no_target_at_filter') THEN NULL
             ELSE round(coalesce(j.stretch_target, 0), 2) END AS stretch_target,
        CASE WHEN j.target_note IS NULL

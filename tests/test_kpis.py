@@ -45,6 +45,7 @@ def test_salesperson_attainment_year_to_date_with_a_partial_month_and_a_return(k
     assert s1.plan_attainment_pct == pytest.approx(9000 / (20000 + 150000 / 31) * 100)  # 36.23 %
     # stretch 12000 a month: 24000 + 180000/31 = 29806.45…
     assert s1.stretch_attainment_pct == pytest.approx(9000 / (24000 + 180000 / 31) * 100)
+    assert s1.plan_gap_value == pytest.approx(9000 - 24838.71, abs=0.005)  # −15838.71
     s3 = row(frame, node_id="S3", metric="sales")
     # S3: 1000 + 4000 + 6000 + 500 = 11500 against 5000 + 5000 + 0 (March's target is 0)
     assert (s3.actual_value, s3.plan_target) == (11500, 10000)
@@ -94,6 +95,7 @@ def test_a_zero_target_shows_no_target_never_infinity(kpi):
     s3 = row(kpi("attainment", march, level="salesperson", grain="month"), node_id="S3", metric="sales")
     assert s3.actual_value == 6500  # 6000 + 500, against a target of 0
     assert s3.plan_target == 0 and s3.target_note == "no_target"
+    assert s3.plan_gap_value != s3.plan_gap_value  # NaN: no gap against no target
     assert s3.plan_attainment_pct != s3.plan_attainment_pct  # NaN: no attainment shown
 
 

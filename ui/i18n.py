@@ -57,6 +57,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col.node_name": {"en": "Name", "zh": "名称"},
     "col.plan_target": {"en": "Plan", "zh": "计划目标"},
     "col.plan_attainment_pct": {"en": "Attainment (%)", "zh": "达成率（%）"},
+    "col.plan_gap_value": {"en": "Actual − plan", "zh": "实际 − 计划"},
     "col.stretch_target": {"en": "Stretch", "zh": "挑战目标"},
     "col.stretch_attainment_pct": {"en": "Stretch attainment (%)", "zh": "挑战目标达成率（%）"},
     "col.target_note": {"en": "Note", "zh": "说明"},
