@@ -1,13 +1,21 @@
 -- Derived columns, recomputed from the facts after every load (demo build or import), in
 -- the same transaction.
 
--- invoices.paid_total: everything paid against the invoice.
+-- invoices.paid_total: everything paid against the invoice; invoices.settled_on: the first
+-- day the cumulative payments reached the amount (payments are positive, so an invoice
+-- once settled stays settled).
 UPDATE invoices
-SET paid_total = t.paid_total
+SET paid_total = t.paid_total, settled_on = t.settled_on
 FROM (
-    SELECT i.invoice_id, coalesce(sum(p.amount), 0) AS paid_total
-    FROM invoices i LEFT JOIN payments p ON p.invoice_id = i.invoice_id
-    GROUP BY i.invoice_id
+    SELECT i.invoice_id, coalesce(max(p.cumulative), 0) AS paid_total,
+           min(p.paid_on) FILTER (WHERE p.cumulative >= i.amount) AS settled_on
+    FROM invoices i
+    LEFT JOIN (
+        SELECT invoice_id, paid_on,
+               sum(amount) OVER (PARTITION BY invoice_id ORDER BY paid_on, payment_id) AS cumulative
+        FROM payments
+    ) p ON p.invoice_id = i.invoice_id
+    GROUP BY i.invoice_id, i.amount
 ) t
 WHERE t.invoice_id = invoices.invoice_id;
 

@@ -95,10 +95,11 @@ CREATE TABLE targets (
     CHECK (stretch_value >= plan_value)
 );
 
--- One row: an invoice issued to a customer, with its due date. paid_total is derived from
--- payments by the store after every load (store/derived.sql), never imported: what was
--- paid on or before D is paid_total less the payments after D, so receivables as of today
--- read no payment at all.
+-- One row: an invoice issued to a customer, with its due date. paid_total and settled_on
+-- are derived from payments by the store after every load (store/derived.sql), never
+-- imported: what was paid on or before D is paid_total less the payments after D (so
+-- receivables as of today read no payment at all), and settled_on, the day payments first
+-- covered the amount (NULL while open), tells which invoices were open at a month's end.
 CREATE TABLE invoices (
     invoice_id     VARCHAR PRIMARY KEY,
     customer_id    VARCHAR NOT NULL,
@@ -109,7 +110,9 @@ CREATE TABLE invoices (
     salesperson_id VARCHAR NOT NULL,
     region_id      VARCHAR NOT NULL,
     paid_total     DECIMAL(18, 2) NOT NULL DEFAULT 0 CHECK (paid_total >= 0),
-    CHECK (due_date >= issue_date)
+    settled_on     DATE,
+    CHECK (due_date >= issue_date),
+    CHECK (settled_on IS NULL OR settled_on >= issue_date)
 );
 
 -- One row: a payment received against one invoice.

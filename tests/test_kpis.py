@@ -411,3 +411,48 @@ def test_salespeople_sum_exactly_to_their_region(kpi):
         whole = row(regions, bucket_start=bucket.date(), node_id=region, metric=metric)
         assert part.actual_value.sum() == whole.actual_value
         assert part.plan_target.sum() == pytest.approx(whole.plan_target, abs=0.01)
+
+
+# --- the receivables page (SPEC §3.3) ---------------------------------------------------------
+
+def test_overdue_ratio_trend_at_month_ends(kpi):
+    frame = kpi("overdue_ratio_trend", None, as_of_date=D(2026, 3, 15)).set_index("month_end")
+    assert len(frame) == 24 and frame.index[-1].date() == D(2026, 3, 15)  # 24 points, today last
+    # today: the aging figures, 20400 overdue of 22500
+    assert (frame.iloc[-1].outstanding_cny, frame.iloc[-1].overdue_cny) == (22500, 20400)
+    # 28 Feb: 25500 outstanding (the DSO test); overdue = due before 28 Feb:
+    # I03–I10 = 1200 + 1300 + 1400 + 1500 + 1600 + 1700 + 1800 + 1900 (I11 falls due that day)
+    feb = frame.loc[pd.Timestamp(2026, 2, 28)]
+    assert (feb.outstanding_cny, feb.overdue_cny) == (25500, 12400)
+    assert feb.overdue_ratio_pct == pytest.approx(12400 / 25500 * 100)  # 48.6 %
+
+
+def test_collections_worklist(kpi):
+    frame = kpi("collections_worklist", None, as_of_date=D(2026, 3, 15), bucket="all")
+    assert list(frame.customer_id) == ["C4", "C3", "C2", "C1"]  # 8000, 5400, 4500, 2500 overdue
+    c4 = row(frame, customer_id="C4")
+    # I11 6000 (15 days) + I12 2000 (5 days); PAY3 on 1 Mar is the last one by today
+    assert (c4.days_1_30_cny, c4.overdue_cny, bool(c4.over_credit)) == (8000, 8000, True)
+    assert c4.last_payment_date.date() == D(2026, 3, 1) and c4.open_complaints_count == 1  # CP6
+    c3 = row(frame, customer_id="C3")
+    assert (c3.max_days_past_due, c3.days_91_180_cny, c3.over_180_cny) == (181, 3500, 1900)
+    assert c3.oldest_open_invoice == "I10"  # issued 16 Aug 2025
+    assert pd.isna(c3.last_payment_date)  # C3 never paid
+    c2 = row(frame, customer_id="C2")
+    assert (c2.days_31_60_cny, c2.days_61_90_cny, c2.open_complaints_count) == (1400, 3100, 2)
+    c1 = row(frame, customer_id="C1")
+    # overdue I03 1200 + I04 1300; outstanding adds I01 1000 and I02 1100 (not yet due)
+    assert (c1.overdue_cny, c1.outstanding_cny, c1.oldest_open_invoice) == (2500, 4600, "I04")
+    over_90 = kpi("collections_worklist", None, as_of_date=D(2026, 3, 15), bucket="over_180")
+    assert list(over_90.customer_id) == ["C3"]
+
+
+def test_a_customers_invoices_and_payments_on_a_date(kpi):
+    invoices = kpi("customer_invoices", None, customer_id="C4", as_of_date=D(2026, 3, 15)).set_index("invoice_id")
+    # I15 was issued after today; I11 paid 4000 of 10000 by today, I12 nothing yet
+    assert list(invoices.index) == ["I12", "I11"]
+    assert (invoices.loc["I11"].paid_cny, invoices.loc["I11"].outstanding_cny) == (4000, 6000)
+    c1 = kpi("customer_invoices", None, customer_id="C1", as_of_date=D(2026, 3, 15)).set_index("invoice_id")
+    assert (c1.loc["I13"].outstanding_cny, c1.loc["I13"].credit_cny) == (0, 200)  # overpaid
+    payments = kpi("customer_payments", None, customer_id="C4", as_of_date=D(2026, 3, 15))
+    assert list(payments.payment_id) == ["PAY3"]  # PAY4 (20 Mar) and PAY5 (16 Mar) come later

@@ -24,7 +24,7 @@ VALID = {
     "sales": "INSERT INTO sales VALUES (1, 1, DATE '2026-01-05', 'C1', 'P1', {q}, {a}, {c}, 'S1', 'R1')",
     "surveys": "INSERT INTO surveys VALUES ('SV1', 'C1', 'S1', 'R1', DATE '2026-01-05', {s}, 4, 4, 4, 4, NULL)",
     "invoices": "INSERT INTO invoices VALUES ('I1', 'C1', NULL, DATE '2026-01-05', {due}, 100, 'S1', 'R1',"
-                " 0)",
+                " 0, NULL)",
     "rules": "INSERT INTO commission_rules VALUES ('CR1', 'base_rate', '耗材', 0.02, DATE '2026-01-01', {to})",
     "targets": "INSERT INTO targets VALUES ('S1', {m}, 'sales', 1000, {st})",
 }

@@ -1,0 +1,57 @@
+-- name: collections_worklist
+-- The collections worklist (SPEC §3.3): every customer with something past due on D (the
+-- given date or the store's today, whichever is earlier), largest overdue first: its current
+-- owner, region, oldest open invoice, most days past due, overdue amount per aging bucket,
+-- total outstanding, last payment on or before D, credit limit and whether it is exceeded
+-- (by the customer's whole outstanding), and complaints still open on D. Region and
+-- salesperson filters apply to the invoices (as issued); $bucket narrows to customers with
+-- an amount in that bucket.
+-- params: regions, salespeople, tiers, industries, as_of_date, bucket, today
+-- choice: bucket = all | days_1_30 | days_31_60 | days_61_90 | days_91_180 | over_180
+-- columns: customer_id, customer_name, owner_name, region_id, oldest_open_invoice, oldest_issue_date, max_days_past_due, days_1_30_cny, days_31_60_cny, days_61_90_cny, days_91_180_cny, over_180_cny, overdue_cny, outstanding_cny, last_payment_date, credit_limit_cny, over_credit, open_complaints_count
+WITH
+d AS (SELECT least($as_of_date::DATE, $today::DATE) AS d),
+inv AS (
+    SELECT * FROM kpi_invoices_on(least($as_of_date::DATE, $today::DATE), $regions, $salespeople, $tiers, $industries)
+    WHERE outstanding > 0
+),
+per_customer AS (
+    SELECT customer_id,
+           arg_min(invoice_id, {'d': issue_date, 'i': invoice_id}) AS oldest_open_invoice,
+           min(issue_date) AS oldest_issue_date,
+           max(days_past_due) AS max_days_past_due,
+           coalesce(sum(outstanding) FILTER (WHERE days_past_due BETWEEN 1 AND 30), 0) AS days_1_30_cny,
+           coalesce(sum(outstanding) FILTER (WHERE days_past_due BETWEEN 31 AND 60), 0) AS days_31_60_cny,
+           coalesce(sum(outstanding) FILTER (WHERE days_past_due BETWEEN 61 AND 90), 0) AS days_61_90_cny,
+           coalesce(sum(outstanding) FILTER (WHERE days_past_due BETWEEN 91 AND 180), 0) AS days_91_180_cny,
+           coalesce(sum(outstanding) FILTER (WHERE days_past_due > 180), 0) AS over_180_cny,
+           coalesce(sum(outstanding) FILTER (WHERE days_past_due > 0), 0) AS overdue_cny,
+           sum(outstanding) AS outstanding_cny
+    FROM inv GROUP BY customer_id
+    HAVING overdue_cny > 0
+),
+whole AS (  -- the customer's whole outstanding, for the credit check
+    SELECT customer_id, sum(outstanding) AS owed
+    FROM kpi_invoices_on(least($as_of_date::DATE, $today::DATE), NULL, NULL, NULL, NULL)
+    WHERE customer_id IN (SELECT customer_id FROM per_customer)
+    GROUP BY customer_id
+)
+SELECT p.customer_id, c.name AS customer_name, sp.name AS owner_name, c.region_id,
+       p.oldest_open_invoice, p.oldest_issue_date, p.max_days_past_due,
+       p.days_1_30_cny, p.days_31_60_cny, p.days_61_90_cny, p.days_91_180_cny, p.over_180_cny,
+       p.overdue_cny, p.outstanding_cny,
+       (SELECT max(paid_on) FROM payments pm
+        WHERE pm.customer_id = p.customer_id AND pm.paid_on <= (SELECT d FROM d)) AS last_payment_date,
+       c.credit_limit AS credit_limit_cny, w.owed > c.credit_limit AS over_credit,
+       (SELECT count(*) FROM complaints k
+        WHERE k.customer_id = p.customer_id AND k.received_at < (SELECT d + 1 FROM d)
+          AND (k.closed_at IS NULL OR k.closed_at >= (SELECT d + 1 FROM d))) AS open_complaints_count
+FROM per_customer p
+JOIN customers c ON c.customer_id = p.customer_id
+LEFT JOIN salespeople sp ON sp.salesperson_id = c.owner_id
+JOIN whole w ON w.customer_id = p.customer_id
+WHERE $bucket = 'all'
+   OR ($bucket = 'days_1_30' AND p.days_1_30_cny > 0) OR ($bucket = 'days_31_60' AND p.days_31_60_cny > 0)
+   OR ($bucket = 'days_61_90' AND p.days_61_90_cny > 0) OR ($bucket = 'days_91_180' AND p.days_91_180_cny > 0)
+   OR ($bucket = 'over_180' AND p.over_180_cny > 0)
+ORDER BY p.overdue_cny DESC, p.customer_id

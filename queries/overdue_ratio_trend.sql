@@ -1,0 +1,43 @@
+-- name: overdue_ratio_trend
+-- The overdue ratio (占压率, SPEC §4.4) at each month's end over the 24 months up to D (the
+-- given date or the store's today, whichever is earlier), D itself as the last point.
+-- An invoice is open at a date E when issued on or before E and not yet settled
+-- (invoices.settled_on after E or NULL); its outstanding on E is its amount less the
+-- payments made on or before E (never negative: it is open). Overdue: due before E.
+-- params: regions, salespeople, tiers, industries, as_of_date, today
+-- columns: month_end, outstanding_cny, overdue_cny, overdue_ratio_pct
+WITH
+ends AS (
+    SELECT DISTINCT least(last_day(m::DATE), least($as_of_date::DATE, $today::DATE)) AS e
+    FROM range(date_trunc('month', least($as_of_date::DATE, $today::DATE)) - INTERVAL 23 MONTH,
+               date_trunc('month', least($as_of_date::DATE, $today::DATE)) + INTERVAL 1 MONTH,
+               INTERVAL 1 MONTH) r(m)
+),
+inv AS (
+    SELECT invoice_id, issue_date, due_date, amount, coalesce(settled_on, DATE '9999-12-31') AS settled
+    FROM invoices
+    WHERE issue_date <= least($as_of_date::DATE, $today::DATE)
+      AND coalesce(settled_on, DATE '9999-12-31') > (SELECT min(e) FROM ends)
+      AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, region_id))
+      AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, salesperson_id))
+      AND customer_passes(customer_id, $tiers, $industries)
+),
+open_at AS (
+    SELECT ends.e, inv.invoice_id, inv.amount, inv.due_date < ends.e AS overdue
+    FROM ends JOIN inv ON inv.issue_date <= ends.e AND inv.settled > ends.e
+),
+paid_at AS (
+    SELECT o.e, o.invoice_id, sum(p.amount) AS paid
+    FROM open_at o JOIN payments p ON p.invoice_id = o.invoice_id AND p.paid_on <= o.e
+    GROUP BY ALL
+)
+SELECT ends.e AS month_end,
+       coalesce(sum(o.amount - coalesce(pa.paid, 0)), 0) AS outstanding_cny,
+       coalesce(sum(o.amount - coalesce(pa.paid, 0)) FILTER (WHERE o.overdue), 0) AS overdue_cny,
+       sum(o.amount - coalesce(pa.paid, 0)) FILTER (WHERE o.overdue)
+           / nullif(sum(o.amount - coalesce(pa.paid, 0)), 0) * 100 AS overdue_ratio_pct
+FROM ends
+LEFT JOIN open_at o ON o.e = ends.e
+LEFT JOIN paid_at pa ON pa.e = o.e AND pa.invoice_id = o.invoice_id
+GROUP BY ends.e
+ORDER BY ends.e
