@@ -150,3 +150,33 @@ def test_a_heatmap_cell_narrows_to_its_sales_lines(on_fixture):
     lines = next(d.value for d in app.dataframe if "Line" in d.value.columns)
     assert list(lines["Line"]) == [8, 7] and lines["Amount (¥)"].sum() == 7000
     assert any("2 sales lines behind this cell" in c.value for c in app.caption)
+
+
+def test_receivables_page_shows_the_worklist(on_fixture):
+    app = page("pages/receivables.py", lang="en")
+    assert not app.exception
+    assert metrics(app)["Overdue ratio"][0] == "90.7%"  # 20400 ÷ 22500 on 15 March
+    worklist = next(d.value for d in app.dataframe if "Oldest open invoice" in d.value.columns)
+    assert list(worklist["Customer ID"]) == ["C4", "C3", "C2", "C1"]
+
+
+def test_receivables_page_in_chinese_and_empty(on_fixture):
+    app = page("pages/receivables.py", lang="zh")
+    assert not app.exception
+    assert "催收清单" in [h.value for h in app.subheader]
+    empty = page("pages/receivables.py", lang="en", values={"regions": ("R1",), "salespeople": (), "tiers": (),
+                                                            "industries": ("物流运输",), "product_lines": ()})
+    assert not empty.exception and "No data for" in empty.info[0].value
+
+
+def test_a_click_on_the_aging_chart_narrows_the_worklist(on_fixture):
+    app = AppTest.from_file(str(ROOT / "pages/receivables.py"), default_timeout=60)
+    app.session_state["filter_state"] = FilterState(lang="en")
+    app.session_state["recv_aging_chart"] = {
+        "selection": {"points": [{"y": "South", "x": 1900, "customdata": ["R2", "over_180"]}],
+                      "point_indices": [0], "box": [], "lasso": []}}
+    app.run()
+    assert not app.exception
+    worklist = next(d.value for d in app.dataframe if "Oldest open invoice" in d.value.columns)
+    assert list(worklist["Customer ID"]) == ["C3"]  # the South's only amount over 180 days (I10)
+    assert any("Narrowed to South · Over 180 days" in c.value for c in app.caption)

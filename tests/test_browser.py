@@ -120,3 +120,32 @@ def test_clicking_a_heatmap_cell_narrows_the_table_to_its_lines(served_app, page
     page.get_by_text("sales lines behind this cell").wait_for(timeout=60_000)
     assert page.get_by_text("Ranking for the period").count() == 0  # the ranking gave way
     assert console_errors(page) == []
+
+
+def _worklist_rows(page) -> list[dict]:
+    button = page.locator('[data-testid="stDownloadButton"]').nth(2)  # aging, trend, worklist
+    with page.expect_download() as download:
+        button.click()
+    assert download.value.suggested_filename.startswith("receivables-worklist_")
+    data = open(download.value.path(), "rb").read()
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_clicking_an_aging_bar_narrows_the_collections_worklist(served_app, page):
+    page.goto(served_app)
+    wait_ready(page)
+    page.get_by_role("link", name="Receivables").click()
+    page.get_by_text("Collections worklist").wait_for(timeout=60_000)
+    everyone = _worklist_rows(page)
+    assert list(everyone[0])[:3] == ["Customer ID", "Customer", "Owner"]  # translated headers
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.scroll_into_view_if_needed()
+    bars = chart.locator(".barlayer .trace").nth(4).locator("path")  # the 91–180 days bucket
+    wide = next(i for i in range(bars.count()) if (bars.nth(i).bounding_box() or {}).get("width", 0) > 3)
+    bars.nth(wide).click(force=True)
+    page.get_by_text("91–180 days (click the chart").wait_for(timeout=60_000)
+    narrowed = _worklist_rows(page)
+    assert 0 < len(narrowed) < len(everyone)
+    assert all(float(row["91–180 days (¥)"]) > 0 for row in narrowed)
+    assert console_errors(page) == []

@@ -21,6 +21,7 @@ from ui.urlstate import LIST_KEYS, PRESETS, FilterState, Problem, from_url, peri
 NAVIGATION = [
     ("nav.section.overview", [("app.py", "page.overview", ":material/dashboard:"),
                               ("pages/targets.py", "page.targets", ":material/target:")]),
+    ("nav.section.money", [("pages/receivables.py", "page.receivables", ":material/account_balance:")]),
     ("nav.section.data", [("pages/data.py", "page.data", ":material/database:")]),
 ]
 SCOPE = EVERYTHING  # the viewer scope; set by login and roles once they exist (SPEC §6)
@@ -92,6 +93,7 @@ def sidebar(page: str) -> Filters:
         st.stop()
     today = meta.as_of_date.date()
     st.session_state["store_version"] = int(meta.store_version)
+    st.session_state["store_today"] = today
     frame, options = _options()
     if _STATE not in st.session_state:  # first page of the session: start from the link
         state, problems = from_url(dict(st.query_params), options, LANGS)

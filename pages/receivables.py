@@ -1,0 +1,115 @@
+"""Receivables (SPEC §3.3): outstanding by aging bucket on a chosen date, overdue ratio, DSO,
+CEI and collections against target, the 24-month overdue trend, and the collections
+worklist for the meeting, narrowed by a click on the aging chart, with each customer's
+invoices and payments."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui import fmt
+from ui.shell import download, empty_state, footer, kpi_tile, lang, load, sidebar, t, table
+
+st.set_page_config(page_title="Key-Account Cockpit · 大客户驾驶舱", page_icon="💴", layout="wide")
+filters = sidebar("receivables")
+st.title(t("page.receivables"))
+
+store_today = st.session_state["store_today"]
+default_day = min(filters.end_date, store_today)
+controls = st.columns([1, 2])
+as_of = controls[0].date_input(t("recv.as_of"), value=default_day, max_value=store_today,
+                               key=f"recv_as_of_{default_day}")
+group_by = controls[1].segmented_control(t("recv.group"), ("region", "salesperson", "tier"), default="region",
+                                         key="recv_group", format_func=lambda v: t("level." + v)
+                                         if v != "tier" else t("filter.tiers")) or "region"
+
+department = load("receivables_aging", filters, as_of_date=as_of, group_by="department")
+dso = load("receivables_dso_cei", filters).iloc[0]
+collections = load("attainment", filters, level="department", grain="period")
+collections = collections[collections.metric == "collections"]
+if department.empty and dso.invoiced_cny == 0:
+    empty_state(filters)
+
+tiles = st.columns(4)
+aging_total = department.iloc[0] if not department.empty else None
+kpi_tile(tiles[0], "kpi.overdue_ratio", fmt.pct(aging_total.overdue_ratio_pct if aging_total is not None else None),
+         "help.overdue_ratio",
+         caption=t("kpi.outstanding", value=fmt.money_compact(aging_total.outstanding_cny if aging_total is not None
+                                                               else 0, lang())))
+kpi_tile(tiles[1], "kpi.dso", t("kpi.days", n=f"{dso.dso_days:.0f}") if dso.dso_days == dso.dso_days else fmt.MISSING,
+         "help.dso", caption=t("kpi.invoiced", value=fmt.money_compact(dso.invoiced_cny, lang())))
+kpi_tile(tiles[2], "kpi.cei", fmt.pct(dso.cei_pct), "help.cei",
+         caption=t("kpi.collected", value=fmt.money_compact(dso.collected_cny, lang())))
+if not collections.empty:
+    c = collections.iloc[0]
+    kpi_tile(tiles[3], "kpi.collections_target", fmt.money_compact(c.actual_value, lang()), "help.collections",
+             delta=t("kpi.vs_target", value=fmt.pct(c.plan_attainment_pct)) if c.target_note is None else None,
+             delta_color="off", caption=t("kpi.target", value=fmt.money_compact(c.plan_target, lang()))
+             if c.target_note is None else t("kpi.no_target"))
+
+# --- aging by group: a stacked bar per group, one colour per bucket; a click narrows -------
+BUCKETS = ("not_due", "days_1_30", "days_31_60", "days_61_90", "days_91_180", "over_180")
+COLOURS = ("#95a5a6", "#f1c40f", "#e67e22", "#e74c3c", "#c0392b", "#7b241c")
+st.subheader(t("recv.aging"))
+aging = load("receivables_aging", filters, as_of_date=as_of, group_by=group_by)
+names = aging["group_name"] if lang() == "zh" else aging["group_name_en"]
+figure = go.Figure()
+for bucket, colour in zip(BUCKETS, COLOURS):
+    figure.add_bar(y=names, x=aging[bucket + "_cny"], orientation="h", name=t("bucket." + bucket),
+                   marker_color=colour, customdata=[[g, bucket] for g in aging["group_id"]],
+                   hovertemplate="%{y} · " + t("bucket." + bucket) + ": ¥%{x:,.0f}<extra></extra>")
+figure.update_layout(barmode="stack", height=max(260, 28 * len(aging) + 90), xaxis_title=t("axis.amount"),
+                     margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h", "y": 1.08},
+                     yaxis={"autorange": "reversed"}, clickmode="event+select")
+event = st.plotly_chart(figure, config={"displaylogo": False}, key="recv_aging_chart", on_select="rerun",
+                        selection_mode="points")
+table(aging.drop(columns=["group_id", "group_name_en" if lang() == "zh" else "group_name"]).rename(
+    columns={"group_name_en": "group_name"}),
+      money_columns=tuple(b + "_cny" for b in BUCKETS) + ("outstanding_cny", "overdue_cny", "credit_cny"))
+download(aging, "receivables-aging", filters, key="aging_csv")
+
+st.subheader(t("recv.trend"))
+trend = load("overdue_ratio_trend", filters, as_of_date=as_of)
+line = go.Figure(go.Scatter(x=trend.month_end, y=trend.overdue_ratio_pct, mode="lines+markers",
+                            line={"color": "#c0392b"}, hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra></extra>"))
+line.update_layout(height=260, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title="%")
+st.plotly_chart(line, config={"displaylogo": False}, key="recv_trend")
+download(trend, "receivables-trend", filters, key="trend_csv")
+
+# --- the worklist, narrowed by the chart's selection ---------------------------------------
+st.subheader(t("recv.worklist"))
+narrow, bucket = filters, "all"
+points = (event or {}).get("selection", {}).get("points", []) if event else []
+if points:
+    group_id, picked_bucket = points[0]["customdata"]
+    field = {"region": "regions", "salesperson": "salespeople", "tier": "tiers"}[group_by]
+    narrow = replace(filters, **{field: (group_id,)})
+    bucket = picked_bucket if picked_bucket != "not_due" else "all"
+    label = names[aging["group_id"] == group_id].iloc[0]
+    st.caption(t("recv.narrowed", what=f"{label} · {t('bucket.' + picked_bucket)}"))
+worklist = load("collections_worklist", narrow, as_of_date=as_of, bucket=bucket)
+if worklist.empty:
+    st.success(t("recv.nothing_overdue", date=as_of.isoformat()))
+else:
+    table(worklist, money_columns=tuple(b + "_cny" for b in BUCKETS[1:]) + ("overdue_cny", "outstanding_cny",
+                                                                            "credit_limit_cny"))
+    download(worklist, "receivables-worklist", narrow, key="worklist_csv")
+
+    st.subheader(t("recv.customer"))
+    customer = st.selectbox(t("recv.pick_customer"), worklist.customer_id, key="recv_customer",
+                            format_func=lambda c: worklist.loc[worklist.customer_id == c, "customer_name"].iloc[0])
+    invoices = load("customer_invoices", None, customer_id=customer, as_of_date=as_of)
+    payments = load("customer_payments", None, customer_id=customer, as_of_date=as_of)
+    left, right = st.columns([3, 2])
+    with left:
+        st.caption(t("recv.invoices", date=as_of.isoformat()))
+        table(invoices, money_columns=("amount_cny", "paid_cny", "outstanding_cny", "credit_cny"))
+        download(invoices, f"receivables-invoices-{customer}", None, key="invoices_csv")
+    with right:
+        st.caption(t("recv.payments", date=as_of.isoformat()))
+        table(payments, money_columns=("amount_cny",))
+        download(payments, f"receivables-payments-{customer}", None, key="payments_csv")
+footer()
