@@ -57,7 +57,7 @@ def timed(call: Callable[[], object], runs: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def cases(today: dt.date) -> dict[str, tuple[Filters | None, dict]]:
+def cases(today: dt.date, customer: str) -> dict[str, tuple[Filters | None, dict]]:
     """One meeting-sized call per query: year to date, department level."""
     ytd = Filters(dt.date(today.year, 1, 1), today)
     return {
@@ -68,8 +68,8 @@ def cases(today: dt.date) -> dict[str, tuple[Filters | None, dict]]:
         "complaint_sla": (ytd, {"group_by": "month"}),
         "collections_worklist": (None, {"as_of_date": today, "bucket": "all"}),
         "credit_breaches": (None, {"as_of_date": today}),
-        "customer_invoices": (None, {"customer_id": "C016751", "as_of_date": today}),
-        "customer_payments": (None, {"customer_id": "C016751", "as_of_date": today}),
+        "customer_invoices": (None, {"customer_id": customer, "as_of_date": today}),
+        "customer_payments": (None, {"customer_id": customer, "as_of_date": today}),
         "overdue_ratio_trend": (None, {"as_of_date": today}),
         "csat": (ytd, {"group_by": "month"}),
         "expense_control": (ytd, {"group_by": "salesperson"}),
@@ -181,12 +181,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     con = db.connect(args.db)
-    today = con.execute("SELECT store_today()").fetchone()[0]
+    today = con.execute("SELECT as_of_date FROM store_meta").fetchone()[0]
+    customer = con.execute("SELECT customer_id FROM invoices ORDER BY invoice_id DESC LIMIT 1").fetchone()[0]
     counts = dict(con.execute("SELECT table_name, estimated_size FROM duckdb_tables()").fetchall())
     print(f"store {args.db}: {counts['sales']:,} sales lines, as of {today}, "
           f"{os.cpu_count()} cores, median of {args.runs} warm runs\n")
     results, rows = {}, []
-    for name, (filters, extra) in cases(today).items():
+    for name, (filters, extra) in cases(today, customer).items():
         ms, frame = timed(lambda n=name, f=filters, e=extra: queries.run_filtered(n, f, con=con, **e), args.runs)
         results[name] = frame
         scanned = sum(counts[t] for t in tables_read(queries.load(name).sql))

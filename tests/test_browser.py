@@ -25,6 +25,15 @@ def sales_tile(page) -> str:
     return tile.locator('[data-testid="stMetricValue"]').inner_text()
 
 
+def download_csv(button) -> tuple[str, list[dict]]:
+    """Click a download button; the file's name and its rows (it must open as Excel expects)."""
+    with button.page.expect_download() as download:
+        button.click()
+    data = open(download.value.path(), "rb").read()
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+    return download.value.suggested_filename, list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
 def choose(page, label: str, option: str) -> None:
     page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).click()
     page.get_by_role("option", name=option).click()
@@ -74,14 +83,10 @@ def test_switching_to_chinese_renders_it_and_the_alerts_csv_opens_in_excel(serve
     page.wait_for_function("() => window.location.search.includes('lang=zh')", timeout=30_000)
     page.locator('[data-testid="stMetric"]').filter(has_text="销售额").first.wait_for(timeout=60_000)
     page.screenshot(path=str(tmp_path / "overview-zh.png"))
-    with page.expect_download() as download:
-        page.locator('[data-testid="stDownloadButton"]').last.click()
-    assert download.value.suggested_filename.startswith("overview-alerts_2026-01-01_2026-11-23")
-    data = open(download.value.path(), "rb").read()
-    assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["客户名称", "等级", "负责人", "预警原因"]
-    assert any("逾期超过90天" in row[3] for row in rows[1:])  # the sliding customers
+    name, rows = download_csv(page.locator('[data-testid="stDownloadButton"]').last)
+    assert name.startswith("overview-alerts_2026-01-01_2026-11-23")
+    assert list(rows[0])[:4] == ["客户名称", "等级", "负责人", "预警原因"]
+    assert any("逾期超过90天" in row["预警原因"] for row in rows)  # the sliding customers
     assert console_errors(page) == []
 
 
@@ -123,13 +128,9 @@ def test_clicking_a_heatmap_cell_narrows_the_table_to_its_lines(served_app, page
 
 
 def _worklist_rows(page) -> list[dict]:
-    button = page.locator('[data-testid="stDownloadButton"]').nth(2)  # aging, trend, worklist
-    with page.expect_download() as download:
-        button.click()
-    assert download.value.suggested_filename.startswith("receivables-worklist_")
-    data = open(download.value.path(), "rb").read()
-    assert data.startswith(b"\xef\xbb\xbf")
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    name, rows = download_csv(page.locator('[data-testid="stDownloadButton"]').nth(2))  # aging, trend, worklist
+    assert name.startswith("receivables-worklist_")
+    return rows
 
 
 def test_clicking_an_aging_bar_narrows_the_collections_worklist(served_app, page):
