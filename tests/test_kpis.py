@@ -292,10 +292,10 @@ def test_revisit_plan_completion(kpi):
 
 def test_visit_record_timeliness(kpi):
     t = kpi("visit_record_timeliness", ytd(), group_by="total").iloc[0]
-    # V1 filed after 2 days and V3 after exactly 7: on time; V2 after 10 days: late;
-    # V4 never filed, 23 days ago: late; V5 two days ago, not filed yet: pending
-    assert (t.on_time_count, t.late_count, t.pending_count) == (2, 2, 1)
-    assert t.timeliness_pct == 50
+    # V1 filed after 2 days and V3 after exactly 7: on time; V7 after 8 days and V2 after 10:
+    # late; V4 never filed, 23 days ago: late; V5 two days ago, not filed yet: pending
+    assert (t.on_time_count, t.late_count, t.pending_count) == (2, 3, 1)
+    assert t.timeliness_pct == 40
 
 
 def test_key_account_coverage(kpi):
@@ -456,3 +456,70 @@ def test_a_customers_invoices_and_payments_on_a_date(kpi):
     assert (c1.loc["I13"].outstanding_cny, c1.loc["I13"].credit_cny) == (0, 200)  # overpaid
     payments = kpi("customer_payments", None, customer_id="C4", as_of_date=D(2026, 3, 15))
     assert list(payments.payment_id) == ["PAY3"]  # PAY4 (20 Mar) and PAY5 (16 Mar) come later
+
+
+
+# --- visits and weekly activity (SPEC §4.8, §4.10) ---------------------------------------------
+
+def test_weekly_quotas_fines_and_streaks(kpi):
+    weeks = kpi("activity_weeks", ytd(), grain="week")
+    k1 = weeks[weeks.salesperson_id == "K1"].set_index(weeks[weeks.salesperson_id == "K1"].period_start.dt.date)
+    # 26 Jan: 3 / 16 / 100, exactly on quota — no fine, not short
+    assert (k1.loc[D(2026, 1, 26)].fine_cny, k1.loc[D(2026, 1, 26)].short_weeks) == (0, 0)
+    # 2 Feb: one organisation short × ¥100; 9 Feb: six batches short × ¥10
+    assert (k1.loc[D(2026, 2, 2)].fine_cny, k1.loc[D(2026, 2, 9)].fine_cny) == (100, 60)
+    # from 16 Feb the organisation quota is 4 (the rule in force on the Thursday, 19 Feb):
+    # 3 of 4 → ¥100, and 95 of 100 numbers → 5 × ¥1
+    assert (k1.loc[D(2026, 2, 16)].orgs_quota, k1.loc[D(2026, 2, 16)].fine_cny) == (4, 105)
+    # 2 Mar: nothing at all: 4 × 100 + 16 × 10 + 100 × 1
+    assert k1.loc[D(2026, 3, 2)].fine_cny == 660
+    assert k1.short_streak.max() == 3 and not k1.flagged.any()  # three in a row: not flagged
+    k2 = weeks[weeks.salesperson_id == "K2"]
+    assert list(k2.short_streak) == [0, 1, 2, 3, 4] and list(k2.flagged) == [False] * 4 + [True]
+    months = kpi("activity_weeks", ytd(), grain="month")
+    k1m = months[months.salesperson_id == "K1"].set_index(months[months.salesperson_id == "K1"].period_start.dt.date)
+    # the week 26 Jan – 1 Feb straddles the month: its Thursday (29 Jan) puts it in January;
+    # February: 100 + 60 + 105 + 0 (23 Feb, on quota); March: 660 + 300
+    assert list(k1m.fine_cny) == [0, 265, 960]
+    assert list(k1m.index) == [D(2026, 1, 1), D(2026, 2, 1), D(2026, 3, 1)]
+
+
+def test_the_current_incomplete_week_is_not_judged(fixture_path, tmp_path):
+    import shutil
+
+    import queries
+    from store import db
+
+    copy = tmp_path / "thursday.duckdb"
+    shutil.copy(fixture_path, copy)
+    con = db.connect(copy)
+    try:
+        con.execute("UPDATE store_meta SET as_of_date = DATE '2026-03-12'")  # a Thursday
+        weeks = queries.run_filtered("activity_weeks", ytd(), con=con, grain="week")
+    finally:
+        con.close()
+    # the week of 9 March ends on Sunday 15 March, after today: not judged, so K2's streak
+    # stops at three and nobody is flagged
+    assert weeks.period_start.max().date() == D(2026, 3, 2)
+    assert not weeks.flagged.any()
+
+
+def test_the_visit_lists(kpi):
+    missed = kpi("revisits_not_done", ytd())
+    # VP2 (C1, February) done late on 2 March; VP4 (C4, February) never done
+    assert list(missed.customer_id) == ["C1", "C4"]
+    assert missed.visited_late_on.iloc[0].date() == D(2026, 3, 2) and pd.isna(missed.visited_late_on.iloc[1])
+    late = kpi("late_visit_records", ytd()).set_index("customer_id")
+    # V2 filed on day 10 (3 late), V4 unfiled for 23 days (16 late), V7 filed on day 8 (1 late);
+    # V3, filed on day 7, is on time
+    assert sorted(late.days_late) == [1, 3, 16]
+
+
+def test_key_account_coverage_at_89_and_90_days(kpi):
+    # C6's only visit was on 15 Dec 2025: 90 days before 15 March (outside D−89 … D) but
+    # 89 days before 14 March (inside)
+    on_15 = kpi("uncovered_key_accounts", ytd())
+    assert list(on_15.customer_id) == ["C6"]
+    on_14 = kpi("uncovered_key_accounts", Filters(D(2026, 1, 1), D(2026, 3, 14)))
+    assert on_14.empty
+    assert kpi("key_account_coverage", Filters(D(2026, 1, 1), D(2026, 3, 14))).iloc[0].coverage_pct == 100

@@ -21,6 +21,11 @@ def _only(params: dict, *names: str) -> dict:
 
 SAMPLE_PARAMS = {
     "abnormal_customers": _only(YEAR, "end_date", "regions", "salespeople", "tiers", "industries"),
+    "activity_weeks": {**_only(YEAR, "start_date", "end_date", "regions", "salespeople"), "grain": "week"},
+    "late_visit_records": _only(YEAR, *FILTER_PARAMS[:6]),
+    "revisits_not_done": _only(YEAR, *FILTER_PARAMS[:6]),
+    "uncovered_key_accounts": _only(YEAR, "end_date", "regions", "salespeople", "industries"),
+    "visit_volume": _only(YEAR, *FILTER_PARAMS[:6]),
     "archive_completeness": _only(NO_FILTER, "regions", "salespeople", "tiers", "industries"),
     "attainment": {**YEAR, "level": "region", "grain": "month"},
     "churn": YEAR,
