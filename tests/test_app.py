@@ -3,6 +3,7 @@ state, and a hostile link; plus a real-browser smoke test of the served app."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,24 @@ def test_a_click_on_the_aging_chart_narrows_the_worklist(on_fixture):
     worklist = next(d.value for d in app.dataframe if "Oldest open invoice" in d.value.columns)
     assert list(worklist["Customer ID"]) == ["C3"]  # the South's only amount over 180 days (I10)
     assert any("Narrowed to South · Over 180 days" in c.value for c in app.caption)
+
+
+def test_visits_page_shows_quotas_and_flags(on_fixture):
+    app = page("pages/visits.py", lang="en")
+    assert not app.exception
+    shown = metrics(app)
+    assert shown["Revisit-plan completion"][0] == "50.0%"
+    assert shown["Visit records on time"][0] == "40.0%"  # 2 of 5 judged (see test_kpis)
+    assert shown["Key-account coverage"][0] == "66.7%"
+    assert shown["Managers short 4+ weeks"][0] == "1"  # K2
+    assert "钱七" in app.warning[0].value
+    quotas = next(d.value for d in app.dataframe if "Fine (¥)" in d.value.columns)
+    assert quotas["Fine (¥)"].sum() == 0 + 100 + 60 + 105 + 0 + 660 + 300 + 4 * 549
+
+
+def test_visits_page_in_chinese_and_empty(on_fixture):
+    app = page("pages/visits.py", lang="zh")
+    assert not app.exception and "每周任务与罚款" in [h.value for h in app.subheader]
+    empty = page("pages/visits.py", lang="en", preset="custom", start=dt.date(2030, 1, 1), end=dt.date(2030, 12, 31))
+    assert not empty.exception
+    assert "No data for 2030-01-01 – 2030-12-31" in empty.info[0].value

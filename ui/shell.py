@@ -20,7 +20,8 @@ from ui.urlstate import LIST_KEYS, PRESETS, FilterState, Problem, from_url, peri
 # The navigation: only pages that exist. (file, title key, icon), grouped in sections.
 NAVIGATION = [
     ("nav.section.overview", [("app.py", "page.overview", ":material/dashboard:"),
-                              ("pages/targets.py", "page.targets", ":material/target:")]),
+                              ("pages/targets.py", "page.targets", ":material/target:"),
+                              ("pages/visits.py", "page.visits", ":material/handshake:")]),
     ("nav.section.money", [("pages/receivables.py", "page.receivables", ":material/account_balance:")]),
     ("nav.section.data", [("pages/data.py", "page.data", ":material/database:")]),
 ]

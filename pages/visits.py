@@ -1,0 +1,87 @@
+"""Visits and activity (SPEC §3.4): revisit-plan completion, visit-record timeliness,
+key-account coverage, and the key-account managers' weekly quotas and fines."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui import fmt
+from ui.shell import download, empty_state, footer, kpi_tile, lang, load, sidebar, t, table
+
+st.set_page_config(page_title="Key-Account Cockpit · 大客户驾驶舱", page_icon="🤝", layout="wide")
+filters = sidebar("visits")
+st.title(t("page.visits"))
+
+completion = load("revisit_completion", filters, group_by="total")
+records = load("visit_record_timeliness", filters, group_by="total")
+coverage = load("key_account_coverage", filters).iloc[0]
+months = load("activity_weeks", filters, grain="month")
+if completion.empty and records.empty and months.empty:  # coverage is as of a day: always there
+    empty_state(filters)
+
+tiles = st.columns(4)
+c = completion.iloc[0] if not completion.empty else None
+kpi_tile(tiles[0], "kpi.revisit_completion", fmt.pct(c.completion_pct if c is not None else None),
+         "help.revisit_completion", caption=t("kpi.planned", n=fmt.count(c.planned_count if c is not None else 0)))
+r = records.iloc[0] if not records.empty else None
+kpi_tile(tiles[1], "kpi.record_timeliness", fmt.pct(r.timeliness_pct if r is not None else None),
+         "help.record_timeliness",
+         caption=t("visits.records_caption", n=fmt.count(r.visits_count if r is not None else 0),
+                   pending=fmt.count(r.pending_count if r is not None else 0)))
+kpi_tile(tiles[2], "kpi.coverage", fmt.pct(coverage.coverage_pct), "help.coverage",
+         caption=t("visits.coverage_caption", covered=fmt.count(coverage.covered_count),
+                   n=fmt.count(coverage.tier_a_count)))
+flagged = months[months.flagged]
+kpi_tile(tiles[3], "kpi.flagged_kams", fmt.count(flagged.salesperson_id.nunique()), "help.flagged_kams",
+         caption=t("visits.fines_caption", value=fmt.money(months.fine_cny.sum() if not months.empty else 0, lang())))
+
+st.subheader(t("visits.revisits"))
+left, right = st.columns(2)
+with left:
+    by_person = load("revisit_completion", filters, group_by="salesperson")
+    table(by_person.drop(columns=["group_id"]))
+    download(by_person, "visits-revisits-by-salesperson", filters, key="revisit_person_csv")
+with right:
+    by_month = load("revisit_completion", filters, group_by="month")
+    table(by_month.drop(columns=["group_name"]))
+    download(by_month, "visits-revisits-by-month", filters, key="revisit_month_csv")
+missed = load("revisits_not_done", filters)
+st.caption(t("visits.missed", n=fmt.count(len(missed))))
+table(missed)
+download(missed, "visits-revisits-not-done", filters, key="missed_csv")
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("visits.late_records"))
+    late = load("late_visit_records", filters)
+    table(late)
+    download(late, "visits-late-records", filters, key="late_csv")
+with right:
+    st.subheader(t("visits.uncovered"))
+    uncovered = load("uncovered_key_accounts", filters)
+    table(uncovered)
+    download(uncovered, "visits-uncovered-key-accounts", filters, key="uncovered_csv")
+
+st.subheader(t("visits.quotas"))
+grain = st.segmented_control(t("targets.grain"), ("week", "month"), default="week", key="quota_grain",
+                             format_func=lambda g: t("visits.by_" + g)) or "week"
+quotas = load("activity_weeks", filters, grain=grain)
+if not flagged.empty:
+    st.warning(t("visits.flagged", names="、".join(sorted(set(flagged.name)))))
+shown = quotas.drop(columns=["salesperson_id"])
+shown["period_start"] = shown["period_start"].dt.strftime("%Y-%m-%d" if grain == "week" else "%Y-%m")
+table(shown, money_columns=("fine_cny",))
+download(quotas, f"visits-quotas-by-{grain}", filters, key="quotas_csv")
+
+st.subheader(t("visits.volume"))
+volume = load("visit_volume", filters)
+figure = go.Figure()
+for outcome in sorted(volume.outcome.unique()):
+    part = volume[volume.outcome == outcome]
+    figure.add_bar(x=part.week_start, y=part.visits_count, name=t("outcome." + outcome))
+figure.update_layout(barmode="stack", height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                     xaxis_title=t("axis.week"), yaxis_title=t("axis.visits"), legend={"orientation": "h", "y": 1.1})
+st.plotly_chart(figure, config={"displaylogo": False}, key="visit_volume")
+download(volume, "visits-volume", filters, key="volume_csv")
+footer()
