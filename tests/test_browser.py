@@ -150,3 +150,24 @@ def test_clicking_an_aging_bar_narrows_the_collections_worklist(served_app, page
     assert 0 < len(narrowed) < len(everyone)
     assert all(float(row["91–180 days (¥)"]) > 0 for row in narrowed)
     assert console_errors(page) == []
+
+
+def test_the_quota_table_switches_from_weeks_to_months(served_app, page):
+    page.goto(served_app)
+    wait_ready(page)
+    page.get_by_role("link", name="Visits & activity").click()
+    page.get_by_text("Weekly activity quotas and fines").wait_for(timeout=60_000)
+    page.get_by_text("Short of quota four weeks or more in a row").wait_for(timeout=60_000)  # the planted story
+    quotas = page.locator('[data-testid="stDownloadButton"]').nth(5)  # after the four lists
+    name, weekly = download_csv(quotas)
+    assert name.startswith("visits-quotas-by-week_")
+    page.get_by_text("By month", exact=True).click()
+    for _ in range(60):  # until the rerun has drawn the monthly table and its button
+        name, monthly = download_csv(page.locator('[data-testid="stDownloadButton"]').nth(5))
+        if name.startswith("visits-quotas-by-month_"):
+            break
+        page.wait_for_timeout(500)
+    assert name.startswith("visits-quotas-by-month_")
+    assert 0 < len(monthly) < len(weekly)
+    assert sum(float(r["Fine (¥)"]) for r in monthly) == pytest.approx(sum(float(r["Fine (¥)"]) for r in weekly))
+    assert console_errors(page) == []
