@@ -62,6 +62,11 @@ def cases(today: dt.date, customer: str) -> dict[str, tuple[Filters | None, dict
     ytd = Filters(dt.date(today.year, 1, 1), today)
     return {
         "abnormal_customers": (ytd, {}),
+        "activity_weeks": (ytd, {"grain": "week"}),
+        "late_visit_records": (ytd, {}),
+        "revisits_not_done": (ytd, {}),
+        "uncovered_key_accounts": (ytd, {}),
+        "visit_volume": (ytd, {}),
         "archive_completeness": (None, {}),
         "attainment": (ytd, {"level": "region", "grain": "month"}),
         "churn": (ytd, {}),
