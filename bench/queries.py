@@ -62,6 +62,10 @@ def cases(today: dt.date, customer: str) -> dict[str, tuple[Filters | None, dict
     ytd = Filters(dt.date(today.year, 1, 1), today)
     return {
         "abnormal_customers": (ytd, {}),
+        "churned_customers": (ytd, {}),
+        "complaint_clock_hours": (ytd, {}),
+        "customer_timeline": (None, {"customer_id": customer}),
+        "open_complaints": (ytd, {}),
         "activity_weeks": (ytd, {"grain": "week"}),
         "late_visit_records": (ytd, {}),
         "revisits_not_done": (ytd, {}),

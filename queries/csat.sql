@@ -3,11 +3,12 @@
 -- score is 4 or 5 (× 100), with the number of responses, the mean overall score and the
 -- mean of each dimension (quality, service, delivery, price). thin_sample marks a group with
 -- fewer than 5 responses: its rate is shown with its n and flagged, never as if solid.
+-- ci_low_pct / ci_high_pct: the 95 % Wilson score interval of CSAT (z = 1.96).
 -- Surveys dated in the period up to the store's today; region and salesperson are the
 -- survey's, tier and industry the customer's.
 -- params: start_date, end_date, regions, salespeople, tiers, industries, group_by, today
 -- choice: group_by = total | month | region | salesperson
--- columns: group_id, group_name, group_name_en, responses_count, satisfied_count, csat_pct, overall_mean, quality_mean, service_mean, delivery_mean, price_mean, thin_sample
+-- columns: group_id, group_name, group_name_en, responses_count, satisfied_count, csat_pct, ci_low_pct, ci_high_pct, overall_mean, quality_mean, service_mean, delivery_mean, price_mean, thin_sample
 WITH s AS (
     SELECT CASE $group_by WHEN 'total' THEN 'total'
                           WHEN 'month' THEN strftime(date_trunc('month', v.survey_date), '%Y-%m')
@@ -25,6 +26,8 @@ SELECT s.group_id,
        count(*) AS responses_count,
        count(*) FILTER (WHERE s.overall_score >= 4) AS satisfied_count,
        count(*) FILTER (WHERE s.overall_score >= 4) / count(*) * 100 AS csat_pct,
+       wilson_low(count(*) FILTER (WHERE s.overall_score >= 4), count(*)) * 100 AS ci_low_pct,
+       wilson_high(count(*) FILTER (WHERE s.overall_score >= 4), count(*)) * 100 AS ci_high_pct,
        avg(s.overall_score) AS overall_mean, avg(s.quality_score) AS quality_mean,
        avg(s.service_score) AS service_mean, avg(s.delivery_score) AS delivery_mean,
        avg(s.price_score) AS price_mean,

@@ -15,6 +15,14 @@ CREATE OR REPLACE MACRO customer_passes(customer, tiers, industries) AS (
          OR customer IN (SELECT customer_id FROM customers WHERE list_contains(industries, industry)))
 );
 
+-- The 95 % Wilson score interval (z = 1.96) of a proportion k of n.
+CREATE OR REPLACE MACRO wilson_low(k, n) AS (
+    ((k / n) + 1.9208 / n - 1.96 * sqrt((k / n) * (1 - k / n) / n + 0.9604 / (n * n))) / (1 + 3.8416 / n)
+);
+CREATE OR REPLACE MACRO wilson_high(k, n) AS (
+    ((k / n) + 1.9208 / n + 1.96 * sqrt((k / n) * (1 - k / n) / n + 0.9604 / (n * n))) / (1 + 3.8416 / n)
+);
+
 -- Days in the calendar month of a date.
 CREATE OR REPLACE MACRO days_in_month(d) AS (day(last_day(d)));
 

@@ -202,3 +202,24 @@ def test_visits_page_in_chinese_and_empty(on_fixture):
     empty = page("pages/visits.py", lang="en", preset="custom", start=dt.date(2030, 1, 1), end=dt.date(2030, 12, 31))
     assert not empty.exception
     assert "No data for 2030-01-01 – 2030-12-31" in empty.info[0].value
+
+
+def test_satisfaction_page_with_thin_months_and_inert_text(on_fixture):
+    app = page("pages/satisfaction.py", lang="en")
+    assert not app.exception
+    shown = metrics(app)
+    assert shown["CSAT"][0] == "62.5%" and shown["Complaints within SLA"][0] == "25.0%"
+    assert any("Too few responses to rely on: 2026-01" in c.value for c in app.caption)
+    # customers' words reach the screen only as table cells, never as markdown
+    assert all("<script>" not in m.value and "javascript:" not in m.value for m in app.markdown)
+    opened = next(d.value for d in app.dataframe if "Description" in d.value.columns)
+    assert "[点此查看](javascript:alert(1)) 发票金额有误" in list(opened["Description"])
+
+
+def test_satisfaction_page_in_chinese_and_empty(on_fixture):
+    app = page("pages/satisfaction.py", lang="zh")
+    assert not app.exception and "流失客户" in [h.value for h in app.subheader]
+    empty = page("pages/satisfaction.py", lang="en", preset="custom", start=dt.date(2030, 1, 1),
+                 end=dt.date(2030, 12, 31))
+    assert not empty.exception
+    assert "No data for 2030-01-01 – 2030-12-31" in empty.info[0].value

@@ -523,3 +523,38 @@ def test_key_account_coverage_at_89_and_90_days(kpi):
     on_14 = kpi("uncovered_key_accounts", Filters(D(2026, 1, 1), D(2026, 3, 14)))
     assert on_14.empty
     assert kpi("key_account_coverage", Filters(D(2026, 1, 1), D(2026, 3, 14))).iloc[0].coverage_pct == 100
+
+
+# --- satisfaction and complaints (SPEC §3.5, §4.5, §4.6) -----------------------------------------
+
+def test_csat_confidence_interval_for_a_known_sample(kpi):
+    feb = row(kpi("csat", ytd(), group_by="month"), group_id="2026-02")
+    # Wilson, n = 5, p = 0.6, z² = 3.8416: centre (0.6 + 0.38416) / 1.76832 = 0.556553;
+    # half-width 1.96 × √(0.048 + 0.038416) / 1.76832 = 0.325831 → 23.07 % … 88.24 %
+    assert feb.ci_low_pct == pytest.approx(23.0722, abs=0.001)
+    assert feb.ci_high_pct == pytest.approx(88.2384, abs=0.001)
+
+
+def test_open_complaints_and_their_clocks(kpi):
+    frame = kpi("open_complaints", ytd()).set_index("complaint_id")
+    assert list(frame.index) == ["CP5", "CP3", "CP6", "CP4"]  # oldest first
+    # CP3: never forwarded, received 10 Mar → QA clock ran out; CP5: action issued 12 Mar,
+    # undelivered → action clock ran out; CP4, CP6: still within their clocks
+    assert bool(frame.loc["CP3"].qa_clock_breached) and bool(frame.loc["CP5"].action_clock_breached)
+    assert not frame.loc["CP4"].qa_clock_breached and not frame.loc["CP6"].action_clock_breached
+    assert frame.loc["CP5"].age_days == 14  # 1 → 15 March
+    assert frame.loc["CP4"].description.startswith("[点此查看](javascript:alert(1))")  # kept as text
+
+
+def test_churned_customers_behind_the_rate(kpi):
+    frame = kpi("churned_customers", Filters(D(2025, 7, 1), D(2025, 12, 31)))
+    # C2 last ordered 12 Mar 2025 (1000), C3 on 1 Jun 2025 (4000 on 10 Jan + 100)
+    assert list(frame.customer_id) == ["C3", "C2"]
+    assert [d.date() for d in frame.last_order_date] == [D(2025, 6, 1), D(2025, 3, 12)]
+    assert list(frame.base_sales_cny) == [4100, 1000]
+
+
+def test_a_customers_timeline_keeps_their_words_as_text(kpi):
+    frame = kpi("customer_timeline", None, customer_id="C3")
+    assert list(frame.kind) == ["survey", "visit", "complaint", "survey"]  # newest first
+    assert frame.text.iloc[-1] == "<script>alert(1)</script>"

@@ -21,7 +21,8 @@ from ui.urlstate import LIST_KEYS, PRESETS, FilterState, Problem, from_url, peri
 NAVIGATION = [
     ("nav.section.overview", [("app.py", "page.overview", ":material/dashboard:"),
                               ("pages/targets.py", "page.targets", ":material/target:"),
-                              ("pages/visits.py", "page.visits", ":material/handshake:")]),
+                              ("pages/visits.py", "page.visits", ":material/handshake:"),
+                              ("pages/satisfaction.py", "page.satisfaction", ":material/sentiment_satisfied:")]),
     ("nav.section.money", [("pages/receivables.py", "page.receivables", ":material/account_balance:")]),
     ("nav.section.data", [("pages/data.py", "page.data", ":material/database:")]),
 ]

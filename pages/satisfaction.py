@@ -1,0 +1,120 @@
+"""Satisfaction and complaints (SPEC §3.5): CSAT by month with its sample size and 95 %
+interval, by dimension, region and salesperson; complaint volumes, the two 24-hour clocks,
+open complaints; churn and the churned customers; one customer's history on a timeline.
+Customers' own words (comments, descriptions) are only ever shown as table text."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui import fmt
+from ui.shell import download, empty_state, footer, kpi_tile, lang, load, sidebar, t, table
+
+st.set_page_config(page_title="Key-Account Cockpit · 大客户驾驶舱", page_icon="😊", layout="wide")
+filters = sidebar("satisfaction")
+st.title(t("page.satisfaction"))
+
+total = load("csat", filters, group_by="total")
+sla = load("complaint_sla", filters, group_by="total")
+churn = load("churn", filters).iloc[0]
+if total.empty and sla.empty and churn.base_customers_count == 0:
+    empty_state(filters)
+
+tiles = st.columns(4)
+csat = total.iloc[0] if not total.empty else None
+kpi_tile(tiles[0], "kpi.csat", fmt.pct(csat.csat_pct if csat is not None else None), "help.csat",
+         caption=t("kpi.responses", n=fmt.count(csat.responses_count if csat is not None else 0)))
+kpi_tile(tiles[1], "kpi.mean_score", f"{csat.overall_mean:.2f}" if csat is not None else fmt.MISSING, "help.mean_score")
+s = sla.iloc[0] if not sla.empty else None
+kpi_tile(tiles[2], "kpi.complaint_timeliness", fmt.pct(s.timeliness_pct if s is not None else None),
+         "help.complaint_timeliness",
+         caption=t("kpi.judged", n=fmt.count(s.judged_count if s is not None else 0),
+                   pending=fmt.count(s.pending_count if s is not None else 0)))
+kpi_tile(tiles[3], "kpi.churn", fmt.pct(churn.churn_pct), "help.churn",
+         caption=t("sat.churn_caption", churned=fmt.count(churn.churned_count), n=fmt.count(churn.base_customers_count),
+                   start=f"{churn.window_start:%Y-%m-%d}", end=f"{churn.window_end:%Y-%m-%d}"))
+
+# --- CSAT by month: n at every point, a 95 % band, thin months marked ----------------------
+st.subheader(t("sat.by_month"))
+monthly = load("csat", filters, group_by="month")
+figure = go.Figure()
+figure.add_scatter(x=list(monthly.group_id) + list(monthly.group_id[::-1]),
+                   y=list(monthly.ci_high_pct) + list(monthly.ci_low_pct[::-1]), fill="toself",
+                   fillcolor="rgba(192,57,43,0.15)", line={"width": 0}, name=t("sat.band"), hoverinfo="skip")
+solid = monthly[~monthly.thin_sample]
+thin = monthly[monthly.thin_sample]
+figure.add_scatter(x=monthly.group_id, y=monthly.csat_pct, mode="lines", line={"color": "#c0392b"},
+                   showlegend=False, hoverinfo="skip")
+figure.add_scatter(x=solid.group_id, y=solid.csat_pct, mode="markers+text", name="CSAT",
+                   text=[f"n={n}" for n in solid.responses_count], textposition="top center",
+                   marker={"color": "#c0392b", "size": 9})
+figure.add_scatter(x=thin.group_id, y=thin.csat_pct, mode="markers+text", name=t("sat.thin"),
+                   text=[f"n={n} ⚠" for n in thin.responses_count], textposition="top center",
+                   marker={"color": "white", "size": 11, "line": {"color": "#c0392b", "width": 2}})
+figure.update_layout(height=330, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis={"range": [0, 105]},
+                     yaxis_title="CSAT %", legend={"orientation": "h", "y": 1.12})
+st.plotly_chart(figure, config={"displaylogo": False}, key="csat_month")
+if not thin.empty:
+    st.caption(t("sat.thin_note", months=", ".join(thin.group_id)))
+table(monthly.drop(columns=["group_name", "group_name_en"]))
+download(monthly, "satisfaction-csat-by-month", filters, key="csat_month_csv")
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("sat.by_region"))
+    regions = load("csat", filters, group_by="region")
+    table(regions.drop(columns=["group_id", "group_name_en" if lang() == "zh" else "group_name"]).rename(
+        columns={"group_name_en": "group_name"}))
+    download(regions, "satisfaction-csat-by-region", filters, key="csat_region_csv")
+with right:
+    st.subheader(t("sat.by_salesperson"))
+    people = load("csat", filters, group_by="salesperson")
+    table(people.drop(columns=["group_id", "group_name_en"]))
+    download(people, "satisfaction-csat-by-salesperson", filters, key="csat_person_csv")
+
+# --- complaints -----------------------------------------------------------------------------
+st.subheader(t("sat.complaints"))
+left, right = st.columns(2)
+with left:
+    by_category = load("complaint_sla", filters, group_by="category")
+    shown = by_category.assign(group_name=by_category.group_id.map(lambda c: t("category." + c)))
+    table(shown.drop(columns=["group_id", "group_name_en"]))
+    download(shown, "satisfaction-complaints-by-category", filters, key="category_csv")
+with right:
+    clocks = load("complaint_clock_hours", filters)
+    histogram = go.Figure()
+    histogram.add_histogram(x=clocks.hours_to_qa, name=t("sat.hours_to_qa"), xbins={"size": 6}, opacity=0.7)
+    histogram.add_histogram(x=clocks.hours_to_deliver, name=t("sat.hours_to_deliver"), xbins={"size": 6},
+                            opacity=0.7)
+    histogram.add_vline(x=24, line_dash="dash", annotation_text="24 h")
+    histogram.update_layout(barmode="overlay", height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                            xaxis_title=t("sat.hours"), legend={"orientation": "h", "y": 1.12})
+    st.plotly_chart(histogram, config={"displaylogo": False}, key="complaint_hours")
+    download(clocks, "satisfaction-complaint-hours", filters, key="hours_csv")
+by_month = load("complaint_sla", filters, group_by="month")
+table(by_month.drop(columns=["group_name", "group_name_en"]))
+download(by_month, "satisfaction-complaints-by-month", filters, key="complaint_month_csv")
+st.markdown(f"**{t('sat.open')}**")
+open_now = load("open_complaints", filters)
+table(open_now.assign(category=open_now.category.map(lambda c: t("category." + c))))
+download(open_now, "satisfaction-open-complaints", filters, key="open_csv")
+
+st.subheader(t("sat.churned"))
+churned = load("churned_customers", filters)
+table(churned, money_columns=("base_sales_cny",))
+download(churned, "satisfaction-churned", filters, key="churned_csv")
+
+# --- one customer's history -----------------------------------------------------------------
+st.subheader(t("sat.timeline"))
+choices = load("abnormal_customers", filters)
+options = list(dict.fromkeys(list(open_now.customer_id) + list(choices.customer_id)))
+names = dict(zip(open_now.customer_id, open_now.customer_name)) | dict(zip(choices.customer_id, choices.customer_name))
+if options:
+    customer = st.selectbox(t("recv.pick_customer"), options, key="timeline_customer",
+                            format_func=lambda c: f"{names.get(c, c)} ({c})")
+    timeline = load("customer_timeline", None, customer_id=customer)
+    shown = timeline.assign(kind=timeline.kind.map(lambda k: t("kind." + k)))
+    table(shown)
+    download(timeline, f"satisfaction-timeline-{customer}", None, key="timeline_csv")
+footer()
