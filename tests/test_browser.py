@@ -171,3 +171,27 @@ def test_the_quota_table_switches_from_weeks_to_months(served_app, page):
     assert 0 < len(monthly) < len(weekly)
     assert sum(float(r["Fine (¥)"]) for r in monthly) == pytest.approx(sum(float(r["Fine (¥)"]) for r in weekly))
     assert console_errors(page) == []
+
+
+def test_a_customers_timeline_follows_the_chosen_customer(served_app, page):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(served_app)
+    wait_ready(page)
+    page.get_by_role("link", name="Satisfaction & complaints").click()
+    page.get_by_text("A customer's history: surveys, complaints, visits").wait_for(timeout=60_000)
+    picker = page.get_by_role("combobox", name="Customer", exact=True)
+    picker.scroll_into_view_if_needed()
+    picker.click()
+    option = page.get_by_role("option").nth(1)
+    chosen = option.inner_text()
+    option.click()
+    customer = chosen.rsplit("(", 1)[1].rstrip(")")
+    for _ in range(60):  # until the rerun has drawn that customer's timeline and its button
+        name, rows = download_csv(page.locator('[data-testid="stDownloadButton"]').last)
+        if customer in name:
+            break
+        page.wait_for_timeout(500)
+    assert name.startswith(f"satisfaction-timeline-{customer}")
+    assert rows and {row["Type"] for row in rows} <= {"survey", "complaint", "visit"}
+    assert dialogs == [] and console_errors(page) == []
