@@ -62,6 +62,10 @@ def cases(today: dt.date, customer: str) -> dict[str, tuple[Filters | None, dict
     ytd = Filters(dt.date(today.year, 1, 1), today)
     return {
         "abnormal_customers": (ytd, {}),
+        "competitor_monthly": (ytd, {}),
+        "competitor_notes_found": (ytd, {"search": "报价", "competitors": None, "topics": None}),
+        "competitor_report": (None, {"month": dt.date(today.year, today.month, 1)}),
+        "competitor_topics": (ytd, {}),
         "churned_customers": (ytd, {}),
         "complaint_clock_hours": (ytd, {}),
         "customer_timeline": (None, {"customer_id": customer}),

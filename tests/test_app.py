@@ -223,3 +223,27 @@ def test_satisfaction_page_in_chinese_and_empty(on_fixture):
                  end=dt.date(2030, 12, 31))
     assert not empty.exception
     assert "No data for 2030-01-01 – 2030-12-31" in empty.info[0].value
+
+
+def test_competitors_page_on_the_fixture(on_fixture):
+    app = page("pages/competitors.py", lang="zh")
+    assert not app.exception and "竞争对手月报" in [h.value for h in app.subheader]
+    notes = next(d.value for d in app.dataframe if "记录内容" in d.value.columns)
+    assert "新锐智造推出新型号 <b>试用</b>" in list(notes["记录内容"])  # markup stays text
+    assert all("<b>" not in m.value for m in app.markdown)
+    empty = page("pages/competitors.py", lang="en", preset="custom", start=dt.date(2030, 1, 1),
+                 end=dt.date(2030, 12, 31))
+    assert not empty.exception and "No data for" in empty.info[0].value
+
+
+def test_the_planted_competitor_surge_shows_on_the_page(store_con, demo_store):
+    _, built = demo_store
+    app = AppTest.from_file(str(ROOT / "pages/competitors.py"), default_timeout=60)
+    app.session_state["filter_state"] = FilterState(lang="en", preset="last_12_months")
+    app.session_state["comp_month"] = dt.date(2026, 10, 1)  # the last complete month
+    app.run()
+    assert not app.exception
+    report = app.dataframe[0].value
+    top = report.iloc[0]
+    assert top["Competitor"] == built.stories["surging_competitor"]
+    assert top["Change"] > 0 and top["Median price gap (%)"] < -10

@@ -195,3 +195,22 @@ def test_a_customers_timeline_follows_the_chosen_customer(served_app, page):
     assert name.startswith(f"satisfaction-timeline-{customer}")
     assert rows and {row["Type"] for row in rows} <= {"survey", "complaint", "visit"}
     assert dialogs == [] and console_errors(page) == []
+
+
+def test_searching_the_competitor_notes(served_app, page):
+    page.goto(served_app)
+    wait_ready(page)
+    page.get_by_role("link", name="Competitors").click()
+    page.get_by_text("Field notes").wait_for(timeout=60_000)
+    _, everything = download_csv(page.locator('[data-testid="stDownloadButton"]').last)
+    box = page.get_by_label("Search the notes")
+    box.fill("招标")
+    box.press("Enter")
+    for _ in range(60):  # until the rerun has drawn the narrowed notes and their button
+        _, found = download_csv(page.locator('[data-testid="stDownloadButton"]').last)
+        if len(found) < len(everything):
+            break
+        page.wait_for_timeout(500)
+    assert 0 < len(found) < len(everything)
+    assert all("招标" in row["Note"] for row in found)
+    assert console_errors(page) == []

@@ -558,3 +558,36 @@ def test_a_customers_timeline_keeps_their_words_as_text(kpi):
     frame = kpi("customer_timeline", None, customer_id="C3")
     assert list(frame.kind) == ["survey", "visit", "complaint", "survey"]  # newest first
     assert frame.text.iloc[-1] == "<script>alert(1)</script>"
+
+
+# --- competitors (SPEC §3.6) ---------------------------------------------------------------------
+
+def test_mentions_share_of_voice_price_gap_and_win_rate(kpi):
+    frame = kpi("competitor_monthly", ytd())
+    feb = frame[frame.month.dt.date == D(2026, 2, 1)].set_index("competitor")
+    # February: 新锐智造 4 notes (N3, N4, N6, N7) of 6 → 66.7 %; 华南机电 and 恒通科技 1 each
+    assert dict(feb.mentions_count) == {"新锐智造": 4, "华南机电": 1, "恒通科技": 1}
+    assert feb.loc["新锐智造"].share_of_voice_pct == pytest.approx(400 / 6)
+    # N3 has no competitor price: left out, so the median is N6's (700 − 1000) ÷ 1000 alone
+    assert (feb.loc["新锐智造"].price_gap_median_pct, feb.loc["新锐智造"].price_observations_count) == (-30, 1)
+    # bids: lost to 新锐智造 (N4), won against 华南机电 (N5)
+    assert (feb.loc["新锐智造"].win_rate_pct, feb.loc["华南机电"].win_rate_pct) == (0, 100)
+
+
+def test_the_monthly_competitor_report(kpi):
+    report = kpi("competitor_report", None, month=D(2026, 2, 1)).set_index("competitor")
+    assert list(report.index) == ["新锐智造", "华南机电", "恒通科技"]
+    assert (report.loc["新锐智造"].mentions_count, report.loc["新锐智造"].mentions_change_count) == (4, 3)
+    assert report.loc["新锐智造"].latest_notes.count("｜") == 2  # the three most recent notes
+    assert report.loc["新锐智造"].latest_notes.startswith("2026-02-25：新锐智造推出新型号")
+
+
+def test_searching_the_notes_in_chinese(kpi):
+    found = kpi("competitor_notes_found", ytd(), search="中标", competitors=None, topics=None)
+    assert list(found.note_text) == ["我方中标，华南机电落选", "本次招标新锐智造中标"]
+    by_name = kpi("competitor_notes_found", ytd(), search="恒通", competitors=None, topics=None)
+    assert list(by_name.competitor) == ["恒通科技"]
+    literal = kpi("competitor_notes_found", ytd(), search="%", competitors=None, topics=None)
+    assert literal.empty  # a plain substring: % is not a wildcard
+    priced = kpi("competitor_notes_found", ytd(), search=None, competitors=["新锐智造"], topics=["price"])
+    assert list(priced.price_gap_pct.round(1).fillna(999)) == [-30.0, 999, -20.0]  # N6, N3 (no price), N2

@@ -22,7 +22,8 @@ NAVIGATION = [
     ("nav.section.overview", [("app.py", "page.overview", ":material/dashboard:"),
                               ("pages/targets.py", "page.targets", ":material/target:"),
                               ("pages/visits.py", "page.visits", ":material/handshake:"),
-                              ("pages/satisfaction.py", "page.satisfaction", ":material/sentiment_satisfied:")]),
+                              ("pages/satisfaction.py", "page.satisfaction", ":material/sentiment_satisfied:"),
+                              ("pages/competitors.py", "page.competitors", ":material/travel_explore:")]),
     ("nav.section.money", [("pages/receivables.py", "page.receivables", ":material/account_balance:")]),
     ("nav.section.data", [("pages/data.py", "page.data", ":material/database:")]),
 ]

@@ -1,0 +1,79 @@
+"""Competitors (SPEC §3.6): the notes salespeople file after visits, searchable; mentions and
+share of voice per competitor and month, the price gap with its observations, topic mix,
+win/loss; and the monthly competitor report for the GM. Notes are shown only as table text."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui import fmt
+from ui.shell import download, empty_state, footer, load, sidebar, t, table
+
+st.set_page_config(page_title="Key-Account Cockpit · 大客户驾驶舱", page_icon="🔭", layout="wide")
+filters = sidebar("competitors")
+st.title(t("page.competitors"))
+
+monthly = load("competitor_monthly", filters)
+if monthly.empty:
+    empty_state(filters)
+
+# --- the monthly report: the page's first answer in the meeting ---------------------------
+st.subheader(t("comp.report"))
+months = sorted(monthly.month.dt.date.unique(), reverse=True)
+month = st.selectbox(t("comp.month"), months, key="comp_month", format_func=lambda m: m.strftime("%Y-%m"))
+report = load("competitor_report", filters, month=month)
+table(report)
+download(report, f"competitors-report-{month:%Y-%m}", filters, key="report_csv")
+
+# --- trends ----------------------------------------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader(t("comp.mentions"))
+    figure = go.Figure()
+    for competitor in sorted(monthly.competitor.unique()):
+        part = monthly[monthly.competitor == competitor]
+        figure.add_bar(x=part.month, y=part.mentions_count, name=competitor,
+                       customdata=part.share_of_voice_pct,
+                       hovertemplate=competitor + " %{x|%Y-%m}: %{y} (%{customdata:.1f}%)<extra></extra>")
+    figure.update_layout(barmode="stack", height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                         legend={"orientation": "h", "y": 1.12})
+    st.plotly_chart(figure, config={"displaylogo": False}, key="comp_mentions")
+with right:
+    st.subheader(t("comp.price_gap"))
+    figure = go.Figure()
+    priced = monthly[monthly.price_observations_count > 0]
+    for competitor in sorted(priced.competitor.unique()):
+        part = priced[priced.competitor == competitor]
+        figure.add_scatter(x=part.month, y=part.price_gap_median_pct, name=competitor, mode="lines+markers",
+                           customdata=part.price_observations_count,
+                           hovertemplate=competitor + " %{x|%Y-%m}: %{y:.1f}% (n=%{customdata})<extra></extra>")
+    figure.add_hline(y=0, line_dash="dot")
+    figure.update_layout(height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title="%",
+                         legend={"orientation": "h", "y": 1.12})
+    st.plotly_chart(figure, config={"displaylogo": False}, key="comp_gap")
+st.caption(t("comp.monthly_note"))
+table(monthly.assign(month=monthly.month.dt.strftime("%Y-%m")))
+download(monthly, "competitors-monthly", filters, key="monthly_csv")
+
+st.subheader(t("comp.topics"))
+topics = load("competitor_topics", filters)
+table(topics.assign(topic=topics.topic.map(lambda x: t("topic." + x))))
+download(topics, "competitors-topics", filters, key="topics_csv")
+
+# --- the notes, searchable --------------------------------------------------------------------
+st.subheader(t("comp.notes"))
+cols = st.columns([2, 2, 2])
+search = cols[0].text_input(t("comp.search"), key="comp_search", max_chars=100).strip() or None
+competitors = cols[1].multiselect(t("comp.competitors"), sorted(monthly.competitor.unique()), key="comp_competitors",
+                                  placeholder=t("filter.all"))
+topic_choices = ("price", "product", "promotion", "service", "personnel", "bid")
+chosen_topics = cols[2].multiselect(t("comp.topic"), topic_choices, key="comp_topics",
+                                    format_func=lambda x: t("topic." + x), placeholder=t("filter.all"))
+notes = load("competitor_notes_found", filters, search=search, competitors=competitors or None,
+             topics=list(chosen_topics) or None)
+st.caption(t("comp.found", n=fmt.count(len(notes))))
+table(notes.assign(topic=notes.topic.map(lambda x: t("topic." + x))),
+      money_columns=("their_price_cny", "our_price_cny"))
+download(notes, "competitors-notes", filters, key="notes_csv")
+footer()
