@@ -25,9 +25,17 @@ def sales_tile(page) -> str:
     return tile.locator('[data-testid="stMetricValue"]').inner_text()
 
 
+def settle(page) -> None:
+    """Wait until Streamlit has finished its current run (the running indicator is gone)."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=60_000)
+
+
 def download_csv(button) -> tuple[str, list[dict]]:
-    """Click a download button; the file's name and its rows (it must open as Excel expects)."""
-    with button.page.expect_download() as download:
+    """Click a download button once the app is idle; the file's name and its rows (it must
+    open as Excel expects)."""
+    settle(button.page)
+    with button.page.expect_download(timeout=60_000) as download:
         button.click()
     data = open(download.value.path(), "rb").read()
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
