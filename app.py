@@ -8,10 +8,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import fmt
-from ui.shell import download, empty_state, footer, kpi_tile, lang, load, sidebar, t, table
+from ui.shell import download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
 
-st.set_page_config(page_title="Key-Account Cockpit · 大客户驾驶舱", page_icon="📊", layout="wide")
-filters = sidebar("overview")
+filters = start_page("overview", "📊")
 last_year = filters.year_earlier()
 
 attainment = load("attainment", filters, level="department", grain="period").set_index("metric")
@@ -25,7 +24,6 @@ csat_before = load("csat", last_year, group_by="total")
 sla = load("complaint_sla", filters, group_by="total")
 sla_before = load("complaint_sla", last_year, group_by="total")
 
-st.title(t("page.overview"))
 actuals = attainment.actual_value.fillna(0) if not attainment.empty else []
 if (len(actuals) == 0 or (actuals == 0).all()) and aging.empty and csat.empty and sla.empty:
     empty_state(filters)

@@ -8,11 +8,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import fmt
-from ui.shell import download, empty_state, footer, load, sidebar, t, table
+from ui.shell import download, empty_state, footer, load, start_page, t, table
 
-st.set_page_config(page_title="Key-Account Cockpit · 大客户驾驶舱", page_icon="🔭", layout="wide")
-filters = sidebar("competitors")
-st.title(t("page.competitors"))
+filters = start_page("competitors", "🔭")
 
 monthly = load("competitor_monthly", filters)
 if monthly.empty:

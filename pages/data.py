@@ -7,11 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from ui import fmt
-from ui.shell import download, footer, kpi_tile, load, sidebar, t, table
+from ui.shell import download, footer, kpi_tile, load, start_page, t, table
 
-st.set_page_config(page_title="Key-Account Cockpit · 大客户驾驶舱", page_icon="🗂️", layout="wide")
-filters = sidebar("data")
-st.title(t("page.data"))
+filters = start_page("data", "🗂️")
 
 archive = load("archive_completeness", filters).iloc[0]
 left, _ = st.columns([1, 3])

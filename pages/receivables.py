@@ -11,11 +11,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import fmt
-from ui.shell import download, empty_state, footer, kpi_tile, lang, load, sidebar, t, table
+from ui.shell import download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
 
-st.set_page_config(page_title="Key-Account Cockpit · 大客户驾驶舱", page_icon="💴", layout="wide")
-filters = sidebar("receivables")
-st.title(t("page.receivables"))
+filters = start_page("receivables", "💴")
 
 store_today = st.session_state["store_today"]
 default_day = min(filters.end_date, store_today)

@@ -9,11 +9,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import fmt
-from ui.shell import download, empty_state, footer, kpi_tile, lang, load, sidebar, t, table
+from ui.shell import download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
 
-st.set_page_config(page_title="Key-Account Cockpit · 大客户驾驶舱", page_icon="😊", layout="wide")
-filters = sidebar("satisfaction")
-st.title(t("page.satisfaction"))
+filters = start_page("satisfaction", "😊")
 
 total = load("csat", filters, group_by="total")
 sla = load("complaint_sla", filters, group_by="total")

@@ -11,11 +11,9 @@ import streamlit as st
 
 from queries.filters import Filters
 from ui import fmt
-from ui.shell import download, empty_state, footer, lang, load, sidebar, t, table
+from ui.shell import download, empty_state, footer, lang, load, start_page, t, table
 
-st.set_page_config(page_title="Key-Account Cockpit · 大客户驾驶舱", page_icon="🎯", layout="wide")
-filters = sidebar("targets")
-st.title(t("page.targets"))
+filters = start_page("targets", "🎯")
 
 METRICS = ("sales", "gross_profit", "collections", "new_customers")
 choice = st.columns(3)

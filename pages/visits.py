@@ -7,11 +7,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import fmt
-from ui.shell import download, empty_state, footer, kpi_tile, lang, load, sidebar, t, table
+from ui.shell import download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
 
-st.set_page_config(page_title="Key-Account Cockpit · 大客户驾驶舱", page_icon="🤝", layout="wide")
-filters = sidebar("visits")
-st.title(t("page.visits"))
+filters = start_page("visits", "🤝")
 
 completion = load("revisit_completion", filters, group_by="total")
 records = load("visit_record_timeliness", filters, group_by="total")

@@ -42,6 +42,15 @@ def download_csv(button) -> tuple[str, list[dict]]:
     return download.value.suggested_filename, list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
+def back_to_overview_with_dali(page) -> None:
+    """Return to the Overview by its link: the region Dali (R03) must still be chosen."""
+    page.get_by_role("link", name="Overview").click()
+    page.get_by_text("Sales pacing").wait_for(timeout=60_000)
+    assert "region=R03" in page.url
+    assert page.locator('[data-testid="stMultiSelect"]').filter(has_text="Dali").count() == 1
+    assert console_errors(page) == []
+
+
 def choose(page, label: str, option: str) -> None:
     page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).click()
     page.get_by_role("option", name=option).click()
@@ -76,11 +85,7 @@ def test_filters_survive_a_page_switch_and_back(served_app, page):
     page.get_by_text("Customer archive completeness").first.wait_for(timeout=60_000)
     assert "region=R03" in page.url and "tier=A" in page.url
     assert page.locator('[data-testid="stMultiSelect"]').filter(has_text="Dali").count() == 1
-    page.get_by_role("link", name="Overview").click()
-    page.get_by_text("Sales pacing").wait_for(timeout=60_000)
-    assert "region=R03" in page.url
-    assert page.locator('[data-testid="stMultiSelect"]').filter(has_text="Dali").count() == 1
-    assert console_errors(page) == []
+    back_to_overview_with_dali(page)
 
 
 def test_switching_to_chinese_renders_it_and_the_alerts_csv_opens_in_excel(served_app, page, tmp_path):
@@ -117,11 +122,7 @@ def test_a_region_set_on_the_overview_is_kept_on_targets_and_back(served_app, pa
     page.get_by_text("Attainment against plan and stretch").wait_for(timeout=60_000)
     assert "/targets" in page.url and "region=R03" in page.url
     assert page.locator('[data-testid="stMultiSelect"]').filter(has_text="Dali").count() == 1
-    page.get_by_role("link", name="Overview").click()
-    page.get_by_text("Sales pacing").wait_for(timeout=60_000)
-    assert "region=R03" in page.url
-    assert page.locator('[data-testid="stMultiSelect"]').filter(has_text="Dali").count() == 1
-    assert console_errors(page) == []
+    back_to_overview_with_dali(page)
 
 
 def test_clicking_a_heatmap_cell_narrows_the_table_to_its_lines(served_app, page):

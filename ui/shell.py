@@ -151,6 +151,15 @@ def sidebar(page: str) -> Filters:
     return to_filters(state, today)
 
 
+def start_page(key: str, icon: str) -> Filters:
+    """Open a page: its browser title and icon, the shared sidebar, its heading; returns the
+    resolved filters. Every page starts with this one call."""
+    st.set_page_config(page_title="Key-Account Cockpit · 大客户驾驶舱", page_icon=icon, layout="wide")
+    filters = sidebar(key)
+    st.title(t("page." + key))
+    return filters
+
+
 def _widget(name: str, value, apply, draw) -> None:
     """Draw a filter widget seeded from the kept state: widget keys vanish when a page does
     not draw them, so the kept state, not the widget, is what survives a page switch."""
