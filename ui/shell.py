@@ -200,11 +200,14 @@ def download(frame: pd.DataFrame, page: str, filters: Filters | None, key: str) 
 
 def table(frame: pd.DataFrame, money_columns: tuple[str, ...] = ()) -> None:
     """A table with translated headers (money headers carry the unit, ¥ or 元); money is
-    formatted by the table itself, with thousands separators and no decimals."""
+    formatted by the table itself, with thousands separators and no decimals, and every
+    percentage (a column named *_pct) with one decimal."""
     shown = frame.rename(columns={c: export.header(c, lang()) for c in frame.columns})
-    money = {export.header(c, lang()): st.column_config.NumberColumn(format="localized", step=1)
-             for c in money_columns}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=money)
+    formats = {export.header(c, lang()): st.column_config.NumberColumn(format="localized", step=1)
+               for c in money_columns}
+    formats |= {export.header(c, lang()): st.column_config.NumberColumn(format="%.1f")
+                for c in frame.columns if c.endswith("_pct")}
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=formats)
 
 
 def footer() -> None:
