@@ -16,7 +16,7 @@ from ui.shell import download, empty_state, footer, lang, load, start_page, t, t
 filters = start_page("targets", "🎯")
 
 METRICS = ("sales", "gross_profit", "collections", "new_customers")
-choice = st.columns([5, 3, 3])
+choice = st.columns([4, 3, 2])
 metric = choice[0].segmented_control(t("targets.metric"), METRICS, default="sales", key="targets_metric",
                                      format_func=lambda m: t("kpi." + m)) or "sales"
 level = choice[1].segmented_control(t("targets.level"), ("department", "region", "salesperson"),
