@@ -75,6 +75,15 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = False) -> d
     return con
 
 
+def insert_from_frame(table: str) -> str:
+    """The statement that appends a registered `frame` to one of the store's tables, columns
+    matched by name (DuckDB casts the values to the table's types). Only for table names of
+    the store: an identifier is never taken from input."""
+    if table not in TABLES:
+        raise ValueError(f"not a table of the store: {table!r}")
+    return "INSERT INTO " + table + " BY NAME SELECT * FROM frame"
+
+
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table of the store, and its shared relations, in an empty database."""
     con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))

@@ -128,10 +128,6 @@ def money(cents: np.ndarray) -> np.ndarray:
     return np.asarray(cents, dtype=np.int64) / 100.0
 
 
-def month_start(days: np.ndarray) -> np.ndarray:
-    return days.astype("datetime64[M]").astype("datetime64[D]")
-
-
 @dataclass
 class Built:
     tables: dict[str, pa.Table]
@@ -956,7 +952,7 @@ def build(
         for number, name in enumerate(t for t in db.TABLES if t in tables):
             load_began = time.perf_counter()
             con.register("frame", tables[name])
-            con.execute(_INSERT[name])
+            con.execute(db.insert_from_frame(name))
             con.unregister("frame")
             con.execute(
                 "INSERT INTO import_log VALUES ($id, $table, $at, 'demo', NULL, NULL, $rows,"
@@ -982,7 +978,3 @@ def build(
     progress(f"Done in {seconds:.1f} s: {target} ({target.stat().st_size / 2**20:.0f} MiB)")
     progress("Planted stories: " + "; ".join(f"{k} {v}" for k, v in stories.items()))
     return Built(tables, stories, seconds)
-
-
-# One INSERT per table, built from the allow-list of table names (no user input).
-_INSERT = {name: "INSERT INTO " + name + " BY NAME SELECT * FROM frame" for name in db.TABLES}

@@ -85,3 +85,9 @@ def test_no_sql_is_built_with_f_strings():
                     and node.args and isinstance(node.args[0], ast.JoinedStr)):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def test_only_tables_of_the_store_can_be_loaded_into():
+    assert db.insert_from_frame("sales") == "INSERT INTO sales BY NAME SELECT * FROM frame"
+    with pytest.raises(ValueError, match="not a table of the store"):
+        db.insert_from_frame("sales; DROP TABLE sales")
