@@ -8,6 +8,7 @@ import csv
 import io
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import console_errors
 
@@ -27,16 +28,23 @@ def sales_tile(page) -> str:
 
 def settle(page) -> None:
     """Wait until Streamlit has finished its current run (the running indicator is gone)."""
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(1_000)  # a rerun an interaction triggered may take a moment to start
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=60_000)
 
 
-def download_csv(button) -> tuple[str, list[dict]]:
+def download_csv(button, tries: int = 4) -> tuple[str, list[dict]]:
     """Click a download button once the app is idle; the file's name and its rows (it must
-    open as Excel expects)."""
-    settle(button.page)
-    with button.page.expect_download(timeout=60_000) as download:
-        button.click()
+    open as Excel expects). A click that lands while a rerun replaces the button yields no
+    file, as it would for a person, who clicks again: so do we, a few times."""
+    for attempt in range(tries):
+        settle(button.page)
+        try:
+            with button.page.expect_download(timeout=15_000) as download:
+                button.click()
+            break
+        except PlaywrightTimeoutError:
+            if attempt == tries - 1:
+                raise
     data = open(download.value.path(), "rb").read()
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
     return download.value.suggested_filename, list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
