@@ -175,12 +175,14 @@ def test_the_quota_table_switches_from_weeks_to_months(served_app, page):
     page.get_by_role("link", name="Visits & activity").click()
     page.get_by_text("Weekly activity quotas and fines").wait_for(timeout=60_000)
     page.get_by_text("Short of quota four weeks or more in a row").wait_for(timeout=60_000)  # the planted story
-    quotas = page.locator('[data-testid="stDownloadButton"]').nth(5)  # after the four lists
-    name, weekly = download_csv(quotas)
+    buttons = page.locator('[data-testid="stDownloadButton"]')
+    buttons.nth(6).wait_for(timeout=60_000)  # all seven drawn: revisits ×2, three lists, quotas, volume
+    name, weekly = download_csv(buttons.nth(5))
     assert name.startswith("visits-quotas-by-week_")
     page.get_by_text("By month", exact=True).click()
     for _ in range(60):  # until the rerun has drawn the monthly table and its button
-        name, monthly = download_csv(page.locator('[data-testid="stDownloadButton"]').nth(5))
+        buttons.nth(6).wait_for(timeout=60_000)
+        name, monthly = download_csv(buttons.nth(5))
         if name.startswith("visits-quotas-by-month_"):
             break
         page.wait_for_timeout(500)

@@ -194,6 +194,7 @@ def download(frame: pd.DataFrame, page: str, filters: Filters | None, key: str) 
     """A CSV of exactly these rows (SPEC §2), built only when the button is clicked."""
     reader = lang()
     st.download_button(t("download"), lambda: export.csv_bytes(frame, reader), key=key, mime="text/csv",
+                       on_click="ignore",  # downloading does not rerun the page
                        file_name=export.file_name(page, filters, st.session_state.get("filter_labels")),
                        icon=":material/download:")
 
