@@ -10,6 +10,8 @@ import streamlit as st
 from ui import fmt
 from ui.shell import download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
 
+ALERTS_ON_SCREEN = 200
+
 filters = start_page("overview", "📊")
 last_year = filters.year_earlier()
 
@@ -101,12 +103,23 @@ alerts = load("abnormal_customers", filters)
 if alerts.empty:
     st.success(t("overview.alerts.none", date=min(filters.end_date, pacing.day.max().date()).isoformat()))
 else:
-    shown = alerts[["customer_name", "tier", "owner_name", "reasons", "overdue_90_cny", "outstanding_cny",
-                    "credit_limit_cny", "complaints_30_days_count", "latest_overall_score"]].copy()
-    counts = alerts.reasons.explode().value_counts()
+    counts = alerts.reasons.str.split(",").explode().value_counts()
+    words = {code: t("code." + code) for code in counts.index}  # the CSV is made outside this run
+
+    def listed(rows):
+        """The alert columns, reasons in words."""
+        frame = rows[["customer_name", "tier", "owner_name", "reasons", "overdue_90_cny", "outstanding_cny",
+                      "credit_limit_cny", "complaints_30_days_count", "latest_overall_score"]].copy()
+        frame["reasons"] = frame["reasons"].map(lambda codes: "；".join(words[c] for c in codes.split(",")))
+        return frame
+
     st.caption(t("overview.alerts.count", n=fmt.count(len(alerts)),
-                 reasons=", ".join(f"{t('code.' + code)} {fmt.count(n)}" for code, n in counts.items())))
-    shown["reasons"] = shown["reasons"].map(lambda codes: "；".join(t("code." + c) for c in codes))
-    table(shown, money_columns=("overdue_90_cny", "outstanding_cny", "credit_limit_cny"))
-    download(shown, "overview-alerts", filters, key="alerts_csv")
+                 reasons=", ".join(f"{words[code]} {fmt.count(n)}" for code, n in counts.items())))
+    # A company-wide store can flag thousands: the screen shows the most serious, the CSV all.
+    if len(alerts) > ALERTS_ON_SCREEN:
+        st.caption(t("overview.alerts.top", shown=fmt.count(ALERTS_ON_SCREEN), n=fmt.count(len(alerts))))
+    table(listed(alerts.head(ALERTS_ON_SCREEN)),
+          money_columns=("overdue_90_cny", "outstanding_cny", "credit_limit_cny"))
+    download(lambda: listed(alerts), "overview-alerts", filters, key="alerts_csv",
+             label=t("download.all", n=fmt.count(len(alerts))))
 footer()

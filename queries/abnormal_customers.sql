@@ -1,6 +1,7 @@
 -- name: abnormal_customers
 -- Abnormal customers (异常客户预警, SPEC §4.9) as of D = the period's end or the store's
--- today, whichever is earlier; one row per customer with every reason that applies:
+-- today, whichever is earlier; one row per customer with every reason that applies (reasons:
+-- the codes joined by commas, a plain string that is cheap to cache):
 -- sales_drop — sales in the 90 days ending on D down more than 50 % against the same 90 days
 -- a year earlier (which had sales); overdue_90 — outstanding more than 90 days past due;
 -- complaints_30 — two or more complaints received in the 30 days ending on D;
@@ -58,7 +59,7 @@ flags AS (
     LEFT JOIN latest_survey ls ON ls.customer_id = c.customer_id
 )
 SELECT f.customer_id, f.name AS customer_name, f.tier, f.region_id, f.owner_id, sp.name AS owner_name,
-       f.reasons, f.now_90 AS sales_last_90_days_cny, f.prior_90 AS sales_prior_year_90_days_cny,
+       array_to_string(f.reasons, ',') AS reasons, f.now_90 AS sales_last_90_days_cny, f.prior_90 AS sales_prior_year_90_days_cny,
        f.overdue_90 AS overdue_90_cny, f.complaints_30 AS complaints_30_days_count,
        f.score AS latest_overall_score, f.outstanding AS outstanding_cny,
        f.credit_limit AS credit_limit_cny

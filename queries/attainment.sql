@@ -19,12 +19,12 @@ WITH
 bounds AS (SELECT $start_date::DATE AS s, least($end_date::DATE, $today::DATE) AS e),
 node_sales AS (
     SELECT CASE WHEN $grain = 'period' THEN $start_date::DATE
-                ELSE date_trunc(if($grain = 'period', 'year', $grain), order_date)::DATE END AS bucket_start,
+                ELSE date_trunc(if($grain = 'period', 'year', $grain), day)::DATE END AS bucket_start,
            CASE $level WHEN 'department' THEN 'department'
                        WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
            sum(amount) AS sales, sum(gross_profit) AS gross_profit
-    FROM kpi_sales($start_date::DATE, (least($end_date::DATE, $today::DATE)),
-                   $regions, $salespeople, $tiers, $industries, $product_lines)
+    FROM kpi_sales_by_day($start_date::DATE, (least($end_date::DATE, $today::DATE)),
+                          $regions, $salespeople, $tiers, $industries, $product_lines)
     GROUP BY ALL
 ),
 facts AS (
@@ -33,12 +33,12 @@ facts AS (
     SELECT bucket_start, node_id, 'gross_profit', gross_profit FROM node_sales
     UNION ALL
     SELECT CASE WHEN $grain = 'period' THEN $start_date::DATE
-                ELSE date_trunc(if($grain = 'period', 'year', $grain), paid_on)::DATE END,
+                ELSE date_trunc(if($grain = 'period', 'year', $grain), day)::DATE END,
            CASE $level WHEN 'department' THEN 'department'
                        WHEN 'region' THEN region_id ELSE salesperson_id END,
            'collections', sum(amount)
-    FROM kpi_payments($start_date::DATE, (least($end_date::DATE, $today::DATE)),
-                      $regions, $salespeople, $tiers, $industries)
+    FROM kpi_payments_by_day($start_date::DATE, (least($end_date::DATE, $today::DATE)),
+                             $regions, $salespeople, $tiers, $industries)
     WHERE $product_lines::VARCHAR[] IS NULL
     GROUP BY ALL
     UNION ALL

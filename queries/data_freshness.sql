@@ -5,6 +5,7 @@
 SELECT t.table_name, t.estimated_size AS rows_count, max(l.imported_at) AS last_import
 FROM duckdb_tables() t
 LEFT JOIN import_log l ON l.table_name = t.table_name AND l.outcome = 'ok'
-WHERE t.schema_name = 'main' AND t.table_name NOT IN ('store_meta', 'import_log')
+WHERE t.schema_name = 'main'
+  AND t.table_name NOT IN ('store_meta', 'import_log', 'sales_daily', 'payments_daily')
 GROUP BY ALL
 ORDER BY t.table_name

@@ -31,13 +31,13 @@ w AS (
     FROM windows
 ),
 facts AS (
-    SELECT order_date AS day, region_id, salesperson_id, amount AS sales, gross_profit,
-           NULL::DECIMAL(18, 2) AS collections
-    FROM kpi_sales(least(($start_date::DATE - INTERVAL 1 YEAR)::DATE, $start_date::DATE - (least($end_date::DATE, $today::DATE) - $start_date::DATE + 1)::INTEGER, ($start_date::DATE - to_months(date_diff('month', $start_date::DATE, $end_date::DATE) + 1))::DATE), (least($end_date::DATE, $today::DATE)),
+    SELECT day, region_id, salesperson_id, amount AS sales, gross_profit,
+           NULL::DECIMAL(38, 2) AS collections
+    FROM kpi_sales_by_day(least(($start_date::DATE - INTERVAL 1 YEAR)::DATE, $start_date::DATE - (least($end_date::DATE, $today::DATE) - $start_date::DATE + 1)::INTEGER, ($start_date::DATE - to_months(date_diff('month', $start_date::DATE, $end_date::DATE) + 1))::DATE), (least($end_date::DATE, $today::DATE)),
                    $regions, $salespeople, $tiers, $industries, $product_lines)
     UNION ALL
-    SELECT paid_on, region_id, salesperson_id, NULL, NULL, amount
-    FROM kpi_payments(least(($start_date::DATE - INTERVAL 1 YEAR)::DATE, $start_date::DATE - (least($end_date::DATE, $today::DATE) - $start_date::DATE + 1)::INTEGER, ($start_date::DATE - to_months(date_diff('month', $start_date::DATE, $end_date::DATE) + 1))::DATE), (least($end_date::DATE, $today::DATE)),
+    SELECT day, region_id, salesperson_id, NULL, NULL, amount
+    FROM kpi_payments_by_day(least(($start_date::DATE - INTERVAL 1 YEAR)::DATE, $start_date::DATE - (least($end_date::DATE, $today::DATE) - $start_date::DATE + 1)::INTEGER, ($start_date::DATE - to_months(date_diff('month', $start_date::DATE, $end_date::DATE) + 1))::DATE), (least($end_date::DATE, $today::DATE)),
                       $regions, $salespeople, $tiers, $industries)
     WHERE $product_lines::VARCHAR[] IS NULL
 ),

@@ -17,9 +17,9 @@ d AS (
             - INTERVAL 1 DAY)::DATE AS year_end
 ),
 lines AS (
-    SELECT s.region_id, s.salesperson_id, s.order_date,
+    SELECT s.region_id, s.salesperson_id, s.day AS order_date,
            CASE $metric WHEN 'sales' THEN s.amount ELSE s.gross_profit END AS value
-    FROM kpi_sales((least(date_trunc('year', least($end_date::DATE, $today::DATE))::DATE, least($end_date::DATE, $today::DATE) - 89)), (least($end_date::DATE, $today::DATE)),
+    FROM kpi_sales_by_day((least(date_trunc('year', least($end_date::DATE, $today::DATE))::DATE, least($end_date::DATE, $today::DATE) - 89)), (least($end_date::DATE, $today::DATE)),
                    $regions, $salespeople, $tiers, $industries, $product_lines) s
 ),
 actuals AS (

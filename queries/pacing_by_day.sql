@@ -16,14 +16,14 @@ days AS (
     SELECT range::DATE AS day FROM range($start_date::DATE, $end_date::DATE + 1, INTERVAL 1 DAY)
 ),
 facts AS (
-    SELECT order_date AS day, CASE $metric WHEN 'sales' THEN amount ELSE gross_profit END AS value
-    FROM kpi_sales($start_date::DATE, least($end_date::DATE, $today::DATE),
-                   $regions, $salespeople, $tiers, $industries, $product_lines)
+    SELECT day, CASE $metric WHEN 'sales' THEN amount ELSE gross_profit END AS value
+    FROM kpi_sales_by_day($start_date::DATE, least($end_date::DATE, $today::DATE),
+                          $regions, $salespeople, $tiers, $industries, $product_lines)
     WHERE $metric IN ('sales', 'gross_profit')
     UNION ALL
-    SELECT paid_on, amount
-    FROM kpi_payments($start_date::DATE, least($end_date::DATE, $today::DATE),
-                      $regions, $salespeople, $tiers, $industries)
+    SELECT day, amount
+    FROM kpi_payments_by_day($start_date::DATE, least($end_date::DATE, $today::DATE),
+                             $regions, $salespeople, $tiers, $industries)
     WHERE $metric = 'collections' AND $product_lines::VARCHAR[] IS NULL
 ),
 daily AS (SELECT day, sum(value) AS value FROM facts GROUP BY day),

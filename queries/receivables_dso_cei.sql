@@ -27,8 +27,8 @@ invoiced AS (
 ),
 collected AS (
     SELECT coalesce(sum(amount), 0) AS v
-    FROM kpi_payments($start_date::DATE, least($end_date::DATE, $today::DATE),
-                      $regions, $salespeople, $tiers, $industries)
+    FROM kpi_payments_by_day($start_date::DATE, least($end_date::DATE, $today::DATE),
+                             $regions, $salespeople, $tiers, $industries)
 ),
 p AS (SELECT $start_date::DATE AS s, least($end_date::DATE, $today::DATE) AS e)
 SELECT p.s AS period_start, p.e AS period_end, p.e - p.s + 1 AS days_in_period,

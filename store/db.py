@@ -28,6 +28,8 @@ TABLES = (
     "competitor_notes", "expenses", "expense_budgets", "registrations", "deals",
     "activities", "commission_rules", "activity_quotas", "scorecard_weights", "import_log",
 )
+# Summaries the store keeps from the facts (defined and refilled in store/derived.sql).
+DERIVED_TABLES = ("sales_daily", "payments_daily")
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 
@@ -71,6 +73,13 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = False) -> d
         "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'store_meta'"
     ).fetchone()[0]
     if has_schema:
+        missing = con.execute(
+            "SELECT count(*) FROM (SELECT unnest($derived) EXCEPT SELECT table_name FROM duckdb_tables()"
+            " WHERE schema_name = 'main')", {"derived": list(DERIVED_TABLES)}).fetchone()[0]
+        if missing:  # a store built before these summaries existed: make them once
+            con.execute("BEGIN")
+            refresh_derived(con)
+            con.execute("COMMIT")
         install_macros(con)
     return con
 
@@ -85,13 +94,16 @@ def insert_from_frame(table: str) -> str:
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table of the store, and its shared relations, in an empty database."""
+    """Create every table of the store, its summaries and its shared relations, in an empty
+    database."""
     con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+    refresh_derived(con)
     install_macros(con)
 
 
 def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute the derived columns from the facts; call after every load, in its transaction."""
+    """Recompute the derived columns and summaries from the facts (creating the summary
+    tables if missing); call after every load, in its transaction."""
     con.execute(DERIVED_PATH.read_text(encoding="utf-8"))
 
 

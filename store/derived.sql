@@ -33,3 +33,32 @@ FROM (
     GROUP BY c.customer_id
 ) f
 WHERE f.customer_id = customers.customer_id;
+
+-- One row: a day's sales lines of one salesperson in one region, summed. Refilled from
+-- sales after every load; a store made before they existed gains them when opened.
+CREATE TABLE IF NOT EXISTS sales_daily (
+    order_date     DATE NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR NOT NULL,
+    amount         DECIMAL(18, 2) NOT NULL,
+    cost           DECIMAL(18, 2) NOT NULL
+);
+
+-- One row: a day's payments credited to one salesperson in one region, summed. Refilled
+-- from payments after every load.
+CREATE TABLE IF NOT EXISTS payments_daily (
+    paid_on        DATE NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR NOT NULL,
+    amount         DECIMAL(18, 2) NOT NULL
+);
+
+DELETE FROM sales_daily;
+INSERT INTO sales_daily
+SELECT order_date, salesperson_id, region_id, sum(amount), sum(cost)
+FROM sales GROUP BY ALL ORDER BY order_date, salesperson_id, region_id;
+
+DELETE FROM payments_daily;
+INSERT INTO payments_daily
+SELECT paid_on, salesperson_id, region_id, sum(amount)
+FROM payments GROUP BY ALL ORDER BY paid_on, salesperson_id, region_id;

@@ -54,6 +54,19 @@ def test_overview_in_chinese_reads_amounts_in_wan(on_fixture):
     assert "预警原因" in app.dataframe[0].value.columns
 
 
+def test_a_long_alert_list_shows_the_most_serious_on_screen(store_con):
+    import queries
+    from queries.filters import Filters
+
+    flagged = queries.run_filtered("abnormal_customers", Filters(dt.date(2026, 1, 1), dt.date(2026, 11, 23)))
+    assert len(flagged) > 200  # the small demo store flags several hundred
+    app = page("app.py", lang="en", preset="ytd")
+    assert not app.exception
+    shown = app.dataframe[0].value
+    assert list(shown["Customer"]) == list(flagged.customer_name[:200])
+    assert f"Showing the 200 most serious of {len(flagged):,}" in " ".join(c.value for c in app.caption)
+
+
 def test_a_filter_that_matches_nothing_shows_the_empty_state(on_fixture):
     # the only 物流运输 customer (C5) is in the South: the North has no sales, invoices,
     # surveys or complaints of that industry

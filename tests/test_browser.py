@@ -108,6 +108,9 @@ def test_switching_to_chinese_renders_it_and_the_alerts_csv_opens_in_excel(serve
     assert name.startswith("overview-alerts_2026-01-01_2026-11-23")
     assert list(rows[0])[:4] == ["客户名称", "等级", "负责人", "预警原因"]
     assert any("逾期超过90天" in row["预警原因"] for row in rows)  # the sliding customers
+    # The screen lists the 200 most serious; the CSV all of them, as its button says.
+    label = page.locator('[data-testid="stDownloadButton"]').last.inner_text()
+    assert f"下载全部 {len(rows):,} 条" in label and len(rows) > 200
     assert console_errors(page) == []
 
 

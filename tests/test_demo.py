@@ -99,6 +99,43 @@ def test_paid_totals_agree_with_the_payments(store_con):
     assert scalar(store_con, "SELECT count(*) FROM invoices WHERE paid_total = 0") > 1_000
 
 
+def test_daily_totals_agree_with_the_lines_and_payments(store_con):
+    for summary, facts in (
+        ("SELECT order_date, salesperson_id, region_id, amount, cost FROM sales_daily",
+         "SELECT order_date, salesperson_id, region_id, sum(amount), sum(cost) FROM sales GROUP BY ALL"),
+        ("SELECT paid_on, salesperson_id, region_id, amount FROM payments_daily",
+         "SELECT paid_on, salesperson_id, region_id, sum(amount) FROM payments GROUP BY ALL"),
+    ):
+        assert scalar(store_con, f"SELECT count(*) FROM ({summary} EXCEPT ALL {facts})") == 0
+        assert scalar(store_con, f"SELECT count(*) FROM ({facts} EXCEPT ALL {summary})") == 0
+
+
+@pytest.mark.parametrize("macro, args, facts", [
+    # No tier/industry/product-line filter: read from the daily totals.
+    ("kpi_sales_by_day", "['R01', 'R02'], NULL, NULL, NULL, NULL",
+     "SELECT order_date, salesperson_id, region_id, sum(amount) FROM sales WHERE region_id IN ('R01', 'R02') {when}"),
+    ("kpi_payments_by_day", "NULL, ['S0013', 'S0014', 'S0015'], NULL, NULL",
+     "SELECT paid_on, salesperson_id, region_id, sum(amount) FROM payments"
+     " WHERE salesperson_id IN ('S0013', 'S0014', 'S0015') {when}"),
+    # With one: read from the lines.
+    ("kpi_sales_by_day", "['R01', 'R02'], NULL, ['A', 'B'], NULL, ['耗材']",
+     "SELECT order_date, s.salesperson_id, s.region_id, sum(amount) FROM sales s"
+     " JOIN customers USING (customer_id) JOIN products USING (product_id)"
+     " WHERE s.region_id IN ('R01', 'R02') AND tier IN ('A', 'B') AND product_line = '耗材' {when}"),
+    ("kpi_payments_by_day", "NULL, NULL, NULL, ['制造业']",
+     "SELECT paid_on, p.salesperson_id, p.region_id, sum(amount) FROM payments p"
+     " JOIN customers USING (customer_id) WHERE industry = '制造业' {when}"),
+])
+def test_by_day_sums_come_out_the_same_from_the_daily_totals_and_the_lines(store_con, macro, args, facts):
+    when = "AND {} BETWEEN DATE '2025-11-15' AND DATE '2026-02-10' GROUP BY ALL".format(
+        "order_date" if "sales" in macro else "paid_on")
+    expected = rows(store_con, "SELECT * FROM (" + facts.format(when=when) + ") ORDER BY ALL")
+    assert len(expected) > 50
+    assert rows(store_con, f"""
+        SELECT day, salesperson_id, region_id, amount FROM {macro}(DATE '2025-11-15', DATE '2026-02-10', {args})
+        ORDER BY ALL""") == expected
+
+
 def test_a_payment_matches_its_invoice_customer_and_comes_after_issue(store_con):
     assert scalar(store_con, """
         SELECT count(*) FROM payments p JOIN invoices i USING (invoice_id)

@@ -91,3 +91,22 @@ def test_only_tables_of_the_store_can_be_loaded_into():
     assert db.insert_from_frame("sales") == "INSERT INTO sales BY NAME SELECT * FROM frame"
     with pytest.raises(ValueError, match="not a table of the store"):
         db.insert_from_frame("sales; DROP TABLE sales")
+    with pytest.raises(ValueError, match="not a table of the store"):
+        db.insert_from_frame("sales_daily")  # kept by the store itself
+
+
+def test_a_store_made_before_the_daily_totals_gains_them_when_opened(tmp_path):
+    path = tmp_path / "older.duckdb"
+    con = db.connect(path, create=True)
+    db.create_schema(con)
+    con.execute("INSERT INTO sales VALUES (1, 1, DATE '2026-01-05', 'C1', 'P1', 2, 100, 60, 'S1', 'R1'),"
+                " (2, 1, DATE '2026-01-05', 'C1', 'P2', 1, 50.5, 20, 'S1', 'R1')")
+    con.execute("DROP TABLE sales_daily")
+    con.execute("DROP TABLE payments_daily")
+    con.close()
+    con = db.connect(path)
+    # 100 + 50.50 = 150.50 sold, 60 + 20 = 80 cost, on one day by one salesperson.
+    assert con.execute("SELECT order_date::VARCHAR, amount, cost FROM sales_daily").fetchall() == [
+        ("2026-01-05", 150.50, 80)]
+    assert con.execute("SELECT count(*) FROM payments_daily").fetchone()[0] == 0
+    con.close()

@@ -351,6 +351,7 @@ TEXT: dict[str, dict[str, str]] = {
     "footer.freshness": {"en": "Last import per table", "zh": "各数据表最近导入时间"},
     "thin": {"en": "n = {n}: too few to rely on", "zh": "样本 {n} 个，过少，仅供参考"},
     "download": {"en": "Download CSV", "zh": "下载 CSV"},
+    "download.all": {"en": "Download all {n} (CSV)", "zh": "下载全部 {n} 条（CSV）"},
     # KPI tiles
     "kpi.sales": {"en": "Sales", "zh": "销售额"},
     "kpi.gross_profit": {"en": "Gross profit", "zh": "毛利"},
@@ -399,6 +400,8 @@ TEXT: dict[str, dict[str, str]] = {
     "overview.alerts.count": {"en": "{n} customers flagged, most serious first — {reasons}",
                               "zh": "共 {n} 个客户预警，按严重程度排序 — {reasons}"},
     "overview.alerts.none": {"en": "No abnormal customer as of {date}.", "zh": "截至 {date} 无异常客户。"},
+    "overview.alerts.top": {"en": "Showing the {shown} most serious of {n}; the CSV lists all {n}.",
+                            "zh": "仅显示最严重的 {shown} 个（共 {n} 个）；CSV 包含全部 {n} 个。"},
     "axis.date": {"en": "Date", "zh": "日期"},
     "axis.amount": {"en": "Amount (¥)", "zh": "金额（元）"},
     # data page

@@ -6,6 +6,8 @@ Every page opens with `filters = sidebar("page_key")` and draws below it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
@@ -190,10 +192,13 @@ def empty_state(filters: Filters) -> None:
     st.stop()
 
 
-def download(frame: pd.DataFrame, page: str, filters: Filters | None, key: str) -> None:
-    """A CSV of exactly these rows (SPEC §2), built only when the button is clicked."""
+def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], page: str, filters: Filters | None, key: str,
+             label: str | None = None) -> None:
+    """A CSV of exactly these rows (SPEC §2), built only when the button is clicked; `frame`
+    may be a function that makes the rows then (outside the page's run: no `t` or widgets)."""
     reader = lang()
-    st.download_button(t("download"), lambda: export.csv_bytes(frame, reader), key=key, mime="text/csv",
+    rows = frame if callable(frame) else lambda: frame
+    st.download_button(label or t("download"), lambda: export.csv_bytes(rows(), reader), key=key, mime="text/csv",
                        on_click="ignore",  # downloading does not rerun the page
                        file_name=export.file_name(page, filters, st.session_state.get("filter_labels")),
                        icon=":material/download:")
