@@ -4,6 +4,8 @@
 -- has ended (by the period's end or the store's today, whichever is earlier), for planned
 -- months from the period's first month on. Done late: its visit came after the month.
 -- A plan's region, tier and industry are its customer's; its salesperson the plan's.
+-- A plan's visit: the first visit made against it (visit_plans.first_visit_on, kept by the store).
+-- Counted only when made by the period's end or the store's today.
 -- params: start_date, end_date, regions, salespeople, tiers, industries, group_by, today
 -- choice: group_by = total | month | salesperson
 -- columns: group_id, group_name, planned_count, done_in_month_count, done_late_count, not_done_count, completion_pct
@@ -11,14 +13,13 @@ WITH
 p AS (SELECT least($end_date::DATE, $today::DATE) AS e),
 plans AS (
     SELECT vp.plan_id, vp.salesperson_id, vp.planned_month,
-           min(v.visit_date) FILTER (WHERE v.visit_date <= (least($end_date::DATE, $today::DATE))) AS first_visit
+           CASE WHEN vp.first_visit_on <= least($end_date::DATE, $today::DATE) THEN vp.first_visit_on END
+               AS first_visit
     FROM visit_plans vp
     JOIN kpi_customers($regions, NULL, $tiers, $industries) c ON c.customer_id = vp.customer_id
-    LEFT JOIN visits v ON v.plan_id = vp.plan_id
     WHERE vp.planned_month >= date_trunc('month', $start_date::DATE)
       AND last_day(vp.planned_month) <= (least($end_date::DATE, $today::DATE))
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, vp.salesperson_id))
-    GROUP BY ALL
 ),
 g AS (
     SELECT CASE $group_by WHEN 'total' THEN 'total'

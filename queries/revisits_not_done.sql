@@ -6,14 +6,13 @@
 -- columns: planned_month, customer_id, customer_name, tier, salesperson_id, salesperson_name, visited_late_on
 SELECT vp.planned_month, vp.customer_id, c.name AS customer_name, c.tier, vp.salesperson_id,
        sp.name AS salesperson_name,
-       min(v.visit_date) FILTER (WHERE v.visit_date <= least($end_date::DATE, $today::DATE)) AS visited_late_on
+       CASE WHEN vp.first_visit_on <= least($end_date::DATE, $today::DATE) THEN vp.first_visit_on END
+           AS visited_late_on
 FROM visit_plans vp
 JOIN kpi_customers($regions, NULL, $tiers, $industries) c ON c.customer_id = vp.customer_id
 LEFT JOIN salespeople sp ON sp.salesperson_id = vp.salesperson_id
-LEFT JOIN visits v ON v.plan_id = vp.plan_id
 WHERE vp.planned_month >= date_trunc('month', $start_date::DATE)
   AND last_day(vp.planned_month) <= least($end_date::DATE, $today::DATE)
   AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, vp.salesperson_id))
-GROUP BY ALL
-HAVING NOT coalesce(bool_or(v.visit_date <= last_day(vp.planned_month)), false)
+  AND NOT coalesce(vp.first_visit_on <= last_day(vp.planned_month), false)
 ORDER BY vp.planned_month DESC, vp.salesperson_id, vp.customer_id

@@ -19,7 +19,7 @@ DEFAULT_PATH = ROOT / "data" / "cockpit.duckdb"
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 MACROS_PATH = Path(__file__).with_name("macros.sql")
 DERIVED_PATH = Path(__file__).with_name("derived.sql")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: daily totals, visit_plans.first_visit_on
 CONFIG = {"enable_external_access": False}
 
 TABLES = (
@@ -73,15 +73,24 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = False) -> d
         "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'store_meta'"
     ).fetchone()[0]
     if has_schema:
-        missing = con.execute(
-            "SELECT count(*) FROM (SELECT unnest($derived) EXCEPT SELECT table_name FROM duckdb_tables()"
-            " WHERE schema_name = 'main')", {"derived": list(DERIVED_TABLES)}).fetchone()[0]
-        if missing:  # a store built before these summaries existed: make them once
-            con.execute("BEGIN")
-            refresh_derived(con)
-            con.execute("COMMIT")
+        _upgrade(con)
         install_macros(con)
     return con
+
+
+def _upgrade(con: duckdb.DuckDBPyConnection) -> None:
+    """A store made by an earlier version gains the derived tables and columns added since
+    (store/derived.sql creates what is missing and refills it), once, in one transaction."""
+    missing = con.execute(
+        "SELECT count(*) FROM (SELECT unnest($derived) EXCEPT SELECT table_name FROM duckdb_tables()"
+        " WHERE schema_name = 'main')", {"derived": list(DERIVED_TABLES)}).fetchone()[0]
+    older = con.execute("SELECT count(*) FROM store_meta WHERE schema_version < $v",
+                        {"v": SCHEMA_VERSION}).fetchone()[0]
+    if missing or older:
+        con.execute("BEGIN")
+        refresh_derived(con)
+        con.execute("UPDATE store_meta SET schema_version = $v", {"v": SCHEMA_VERSION})
+        con.execute("COMMIT")
 
 
 def insert_from_frame(table: str) -> str:

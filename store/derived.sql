@@ -1,5 +1,6 @@
--- Derived columns, recomputed from the facts after every load (demo build or import), in
--- the same transaction.
+-- Derived columns and summaries, recomputed from the facts after every load (demo build or
+-- import), in the same transaction. Each is created here if missing, so a store made by an
+-- earlier version gains it when opened (store/db.py).
 
 -- invoices.paid_total: everything paid against the invoice; invoices.settled_on: the first
 -- day the cumulative payments reached the amount (payments are positive, so an invoice
@@ -62,3 +63,14 @@ DELETE FROM payments_daily;
 INSERT INTO payments_daily
 SELECT paid_on, salesperson_id, region_id, sum(amount)
 FROM payments GROUP BY ALL ORDER BY paid_on, salesperson_id, region_id;
+
+-- visit_plans.first_visit_on: the first visit made against the plan (NULL: none yet).
+ALTER TABLE visit_plans ADD COLUMN IF NOT EXISTS first_visit_on DATE;
+UPDATE visit_plans
+SET first_visit_on = f.first_visit_on
+FROM (
+    SELECT vp.plan_id, min(v.visit_date) AS first_visit_on
+    FROM visit_plans vp LEFT JOIN visits v ON v.plan_id = vp.plan_id
+    GROUP BY vp.plan_id
+) f
+WHERE f.plan_id = visit_plans.plan_id;

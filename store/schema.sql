@@ -131,7 +131,8 @@ CREATE TABLE visit_plans (
     plan_id        VARCHAR PRIMARY KEY,
     customer_id    VARCHAR NOT NULL,
     salesperson_id VARCHAR NOT NULL,
-    planned_month  DATE NOT NULL CHECK (day(planned_month) = 1)
+    planned_month  DATE NOT NULL CHECK (day(planned_month) = 1),
+    first_visit_on DATE  -- derived from visits after every load (store/derived.sql), never imported
 );
 
 -- One row: a visit to a customer and when its visit record was filed (NULL: not yet).

@@ -99,6 +99,14 @@ def test_paid_totals_agree_with_the_payments(store_con):
     assert scalar(store_con, "SELECT count(*) FROM invoices WHERE paid_total = 0") > 1_000
 
 
+def test_first_visits_of_plans_agree_with_the_visits(store_con):
+    assert scalar(store_con, """
+        SELECT count(*) FROM visit_plans vp
+        LEFT JOIN (SELECT plan_id, min(visit_date) AS first FROM visits GROUP BY 1) v USING (plan_id)
+        WHERE vp.first_visit_on IS DISTINCT FROM v.first""") == 0
+    assert scalar(store_con, "SELECT count(*) FROM visit_plans WHERE first_visit_on IS NULL") > 100
+
+
 def test_daily_totals_agree_with_the_lines_and_payments(store_con):
     for summary, facts in (
         ("SELECT order_date, salesperson_id, region_id, amount, cost FROM sales_daily",

@@ -8,6 +8,7 @@ import pytest
 
 import queries
 from queries.filters import FILTER_PARAMS, Filters, list_params
+from store import db
 
 # Parameters to run each query with on the demo store; a new query must add its entry.
 YEAR = Filters(dt.date(2026, 1, 1), dt.date(2026, 12, 31)).params()
@@ -81,7 +82,7 @@ def test_every_query_runs_and_returns_its_documented_columns(store_con, name):
 def test_store_meta_reports_the_as_of_date_and_version(store_con):
     meta = queries.run("store_meta").iloc[0]
     assert str(meta.as_of_date.date()) == "2026-11-23"
-    assert meta.schema_version == 1 and meta.store_version == 1
+    assert meta.schema_version == db.SCHEMA_VERSION and meta.store_version == 1
 
 
 def test_region_parameter_narrows_the_salesperson_list(store_con):

@@ -95,16 +95,23 @@ def test_only_tables_of_the_store_can_be_loaded_into():
         db.insert_from_frame("sales_daily")  # kept by the store itself
 
 
-def test_a_store_made_before_the_daily_totals_gains_them_when_opened(tmp_path):
+def test_a_store_of_schema_1_gains_the_derived_tables_and_columns_when_opened(tmp_path):
     path = tmp_path / "older.duckdb"
     con = db.connect(path, create=True)
     db.create_schema(con)
+    con.execute("INSERT INTO store_meta VALUES (1, 1, DATE '2026-01-31', 1, now(), NULL, NULL)")
     con.execute("INSERT INTO sales VALUES (1, 1, DATE '2026-01-05', 'C1', 'P1', 2, 100, 60, 'S1', 'R1'),"
                 " (2, 1, DATE '2026-01-05', 'C1', 'P2', 1, 50.5, 20, 'S1', 'R1')")
+    con.execute("INSERT INTO visit_plans VALUES ('VP1', 'C1', 'S1', DATE '2026-01-01', NULL)")
+    con.execute("INSERT INTO visits VALUES ('V1', 'C1', 'S1', 'R1', DATE '2026-01-20', 'revisit', 'follow_up',"
+                " 'VP1', NULL), ('V2', 'C1', 'S1', 'R1', DATE '2026-01-09', 'revisit', 'follow_up', 'VP1', NULL)")
     con.execute("DROP TABLE sales_daily")
     con.execute("DROP TABLE payments_daily")
+    con.execute("ALTER TABLE visit_plans DROP COLUMN first_visit_on")
     con.close()
     con = db.connect(path)
+    assert con.execute("SELECT schema_version FROM store_meta").fetchone()[0] == db.SCHEMA_VERSION
+    assert con.execute("SELECT first_visit_on::VARCHAR FROM visit_plans").fetchone()[0] == "2026-01-09"
     # 100 + 50.50 = 150.50 sold, 60 + 20 = 80 cost, on one day by one salesperson.
     assert con.execute("SELECT order_date::VARCHAR, amount, cost FROM sales_daily").fetchall() == [
         ("2026-01-05", 150.50, 80)]
