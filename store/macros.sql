@@ -142,6 +142,185 @@ WHERE t.month <= end_date AND last_day(t.month) >= start_date
   AND (regions IS NULL OR list_contains(regions, sp.region_id))
   AND (salespeople IS NULL OR list_contains(salespeople, t.salesperson_id));
 
+-- Every judged ISO week (Monday–Sunday) of every key-account manager (SPEC §4.8, seed 004):
+-- from the manager's first week with recorded activity to the last week complete by
+-- `today` (and not after they left); a week with no record counts as zero. Quotas and fines
+-- are the activity_quotas rows in force on the week's Thursday; shortfall = quota − actual
+-- when positive; fine = Σ shortfall × fine per missing unit; a week is short when any
+-- measure falls short; streak = consecutive short weeks up to this one. The weekly-quota
+-- page and the commission payable (fines) both read it.
+CREATE OR REPLACE MACRO kpi_activity_weeks(today) AS TABLE
+WITH
+kams AS (
+    SELECT salesperson_id, name, region_id, left_on FROM salespeople
+    WHERE role = 'key_account_manager'
+),
+recorded AS (
+    SELECT salesperson_id, date_trunc('week', activity_date)::DATE AS week_start,
+           sum(orgs_developed) AS orgs, sum(batches_on_site) AS batches, sum(leads_submitted) AS leads
+    FROM activities GROUP BY ALL
+),
+weeks AS (
+    SELECT k.salesperson_id, k.name, k.region_id, w.week::DATE AS week_start
+    FROM kams k
+    JOIN (SELECT salesperson_id, min(week_start) AS first_week FROM recorded GROUP BY 1) f USING (salesperson_id)
+    CROSS JOIN LATERAL range(f.first_week, (date_trunc('week', today + 1) - INTERVAL 7 DAY)::DATE + 1,
+                             INTERVAL 7 DAY) w(week)
+    WHERE k.left_on IS NULL OR w.week::DATE <= k.left_on
+),
+judged AS (
+    SELECT w.*, w.week_start + 3 AS thursday,
+           coalesce(r.orgs, 0) AS orgs, coalesce(r.batches, 0) AS batches, coalesce(r.leads, 0) AS leads,
+           q1.weekly_quota AS orgs_quota, q1.fine_per_missing AS orgs_fine,
+           q2.weekly_quota AS batches_quota, q2.fine_per_missing AS batches_fine,
+           q3.weekly_quota AS leads_quota, q3.fine_per_missing AS leads_fine
+    FROM weeks w
+    LEFT JOIN recorded r ON r.salesperson_id = w.salesperson_id AND r.week_start = w.week_start
+    LEFT JOIN activity_quotas q1 ON q1.measure = 'orgs_developed' AND q1.effective_from <= w.week_start + 3
+         AND (q1.effective_to IS NULL OR w.week_start + 3 < q1.effective_to)
+    LEFT JOIN activity_quotas q2 ON q2.measure = 'batches_on_site' AND q2.effective_from <= w.week_start + 3
+         AND (q2.effective_to IS NULL OR w.week_start + 3 < q2.effective_to)
+    LEFT JOIN activity_quotas q3 ON q3.measure = 'leads_submitted' AND q3.effective_from <= w.week_start + 3
+         AND (q3.effective_to IS NULL OR w.week_start + 3 < q3.effective_to)
+),
+shortfalls AS (
+    SELECT *, greatest(orgs_quota - orgs, 0) AS orgs_short, greatest(batches_quota - batches, 0) AS batches_short,
+           greatest(leads_quota - leads, 0) AS leads_short
+    FROM judged
+),
+weekly AS (
+    SELECT *, orgs_short * orgs_fine + batches_short * batches_fine + leads_short * leads_fine AS fine,
+           orgs_short + batches_short + leads_short > 0 AS short,
+           sum(CASE WHEN orgs_short + batches_short + leads_short > 0 THEN 0 ELSE 1 END)
+               OVER (PARTITION BY salesperson_id ORDER BY week_start) AS island
+    FROM shortfalls
+),
+streaks AS (
+    SELECT *, CASE WHEN short THEN sum(short::INT) OVER (PARTITION BY salesperson_id, island ORDER BY week_start)
+                   ELSE 0 END AS streak
+    FROM weekly
+)
+SELECT * FROM streaks;
+
+-- Commission attribution (SPEC §4.7, seed 004). kpi_commission_claims: every claim of the
+-- deals closed in [start_date, end_date], judged, the one chosen per deal marked;
+-- kpi_commission_lines: one row per deal closed then, with the closer's base commission
+-- (base rate in force on the close date for the deal's product line × amount, rounded to
+-- the fen; cancelled deals earn nothing), and the one attribution the deal carries, if it
+-- claims one:
+-- * claims: the referral and lead registrations of the deal's customer made by the close
+--   date (the deal's attribution_source says whether it claims at all);
+-- * a claim is void when the same company or phone was registered by anyone earlier
+--   ('already_registered', with who and when) or the visit was not the customer's first
+--   ('not_first_visit'); a claiming deal without any claim is 'no_registration';
+-- * the earliest valid claim wins; with none valid the deal shows the earliest claim's reason;
+-- * referral: the manager is credited share × the closer's base commission, taken from the
+--   closer (split, not extra); lead: the manager earns bonus × units, in addition.
+-- Rules are the commission_rules rows in force on the close date, over [from, to);
+-- share_override / bonus_override (NULL: the rules) let the page ask "what if", nothing stored.
+CREATE OR REPLACE MACRO kpi_commission_claims(start_date, end_date) AS TABLE
+WITH
+d AS (
+    SELECT deal_id, customer_id, close_date, attribution_source FROM deals
+    WHERE close_date BETWEEN start_date AND end_date AND attribution_source <> 'none'
+),
+claims AS (
+    SELECT d.deal_id, d.close_date, g.registration_id, g.registered_by, g.registered_at, g.channel,
+           g.first_visit,
+           (SELECT arg_min({'by': e.registered_by, 'at': e.registered_at}, (e.registered_at, e.registration_id))
+            FROM registrations e
+            WHERE e.registered_at < g.registered_at
+              AND (e.phone = g.phone OR e.company_name = g.company_name)) AS earlier
+    FROM d
+    JOIN registrations g
+      ON g.customer_id = d.customer_id AND g.channel IN ('referral', 'lead')
+     AND g.registered_at < d.close_date + INTERVAL 1 DAY
+),
+judged AS (
+    SELECT *, CASE WHEN earlier IS NOT NULL THEN 'already_registered'
+                   WHEN NOT first_visit THEN 'not_first_visit' END AS void_code
+    FROM claims
+)
+SELECT *, row_number() OVER (PARTITION BY deal_id
+                             ORDER BY void_code IS NOT NULL, registered_at, registration_id) = 1 AS chosen
+FROM judged;
+
+CREATE OR REPLACE MACRO kpi_commission_lines(start_date, end_date, share_override, bonus_override) AS TABLE
+WITH
+d AS (
+    SELECT d.*, r.rule_id AS base_rule_id, r.value AS base_rate
+    FROM deals d
+    LEFT JOIN commission_rules r
+      ON r.kind = 'base_rate' AND r.product_line = d.product_line
+     AND r.effective_from <= d.close_date AND (r.effective_to IS NULL OR d.close_date < r.effective_to)
+    WHERE d.close_date BETWEEN start_date AND end_date
+),
+attributed AS (
+    SELECT d.*, w.registration_id, w.registered_by AS manager_id, w.registered_at, w.claims_count,
+           CASE WHEN d.status = 'closed' AND w.void_code IS NULL THEN w.channel END AS attribution,
+           CASE WHEN d.attribution_source = 'none' THEN NULL
+                WHEN w.deal_id IS NULL THEN 'no_registration'
+                ELSE w.void_code END AS void_code,
+           w.earlier.by AS earlier_by, w.earlier.at AS earlier_at,
+           CASE WHEN d.status = 'closed' THEN round(coalesce(d.base_rate, 0) * d.amount, 2) ELSE 0 END
+               AS base_commission
+    FROM d
+    LEFT JOIN (SELECT *, count(*) OVER (PARTITION BY deal_id) AS claims_count
+               FROM kpi_commission_claims(start_date, end_date)) w
+      ON w.deal_id = d.deal_id AND w.chosen
+),
+ruled AS (
+    SELECT a.*, s.rule_id AS share_rule_id, coalesce(share_override, s.value) AS share,
+           b.rule_id AS bonus_rule_id, coalesce(bonus_override, b.value) AS bonus_per_unit
+    FROM attributed a
+    LEFT JOIN commission_rules s
+      ON s.kind = 'referral_share' AND s.effective_from <= a.close_date
+     AND (s.effective_to IS NULL OR a.close_date < s.effective_to)
+    LEFT JOIN commission_rules b
+      ON b.kind = 'lead_bonus_per_unit' AND b.effective_from <= a.close_date
+     AND (b.effective_to IS NULL OR a.close_date < b.effective_to)
+)
+SELECT deal_id, close_date, customer_id, product_line, units, amount, status, attribution_source,
+       closer_id, base_rule_id, base_rate, base_commission,
+       registration_id, CASE WHEN attribution IS NOT NULL OR void_code IN ('already_registered', 'not_first_visit')
+                             THEN manager_id END AS manager_id,
+       registered_at, claims_count, attribution, void_code, earlier_by, earlier_at,
+       CASE WHEN attribution = 'referral' THEN share_rule_id END AS share_rule_id,
+       CASE WHEN attribution = 'referral' THEN share END AS share,
+       CASE WHEN attribution = 'referral' THEN round(base_commission * coalesce(share, 0), 2) ELSE 0 END
+           AS referral_share_cny,
+       CASE WHEN attribution = 'lead' THEN bonus_rule_id END AS bonus_rule_id,
+       CASE WHEN attribution = 'lead' THEN bonus_per_unit END AS bonus_per_unit,
+       CASE WHEN attribution = 'lead' THEN round(units * coalesce(bonus_per_unit, 0), 2) ELSE 0 END
+           AS lead_bonus_cny
+FROM ruled;
+
+-- Commission payable per person and month (SPEC §4.7): own base commissions − referral
+-- shares given + shares received + lead bonuses − activity-quota fines (the month holding
+-- the week's Thursday, kpi_activity_weeks). Never floored: it may be negative. A deal
+-- belongs to the month of its close date.
+CREATE OR REPLACE MACRO kpi_commission_payable(start_date, end_date, today, share_override, bonus_override) AS TABLE
+WITH
+lines AS (SELECT * FROM kpi_commission_lines(start_date, end_date, share_override, bonus_override)),
+parts AS (
+    SELECT closer_id AS person_id, date_trunc('month', close_date)::DATE AS month,
+           base_commission AS own, referral_share_cny AS given, 0 AS received, 0 AS bonus, 0 AS fine,
+           1 AS deals
+    FROM lines
+    UNION ALL
+    SELECT manager_id, date_trunc('month', close_date)::DATE, 0, 0, referral_share_cny, lead_bonus_cny, 0, 0
+    FROM lines WHERE attribution IS NOT NULL
+    UNION ALL
+    SELECT salesperson_id, date_trunc('month', thursday)::DATE, 0, 0, 0, 0, fine, 0
+    FROM kpi_activity_weeks(today)
+    WHERE thursday BETWEEN start_date AND least(end_date, today) AND fine > 0
+)
+SELECT person_id, month, sum(deals)::BIGINT AS deals, sum(own) AS own_commission, sum(given) AS shares_given,
+       sum(received) AS shares_received, sum(bonus) AS lead_bonuses, sum(fine) AS fines,
+       sum(own) - sum(given) + sum(received) + sum(bonus) - sum(fine) AS payable
+FROM parts
+GROUP BY ALL;
+
 -- Customers that match the filters by their own region, current owner, tier and industry.
 CREATE OR REPLACE MACRO kpi_customers(regions, salespeople, tiers, industries) AS TABLE
 SELECT c.*

@@ -591,3 +591,156 @@ def test_searching_the_notes_in_chinese(kpi):
     assert literal.empty  # a plain substring: % is not a wildcard
     priced = kpi("competitor_notes_found", ytd(), search=None, competitors=["新锐智造"], topics=["price"])
     assert list(priced.price_gap_pct.round(1).fillna(999)) == [-30.0, 999, -20.0]  # N6, N3 (no price), N2
+
+
+# --- commissions (SPEC §4.7, seed 004) -------------------------------------------------------
+# tests/fixture: deals.csv, registrations.csv, commission_rules.csv. Rules: 设备 2 % until
+# 15 Feb 2026 then 3 %; 耗材 5 %; no rule for 备件; referral share 50 %; lead bonus ¥200/unit.
+
+RULES = {"share_override": None, "bonus_override": None}
+
+
+def plain(frame):
+    """Missing values as None, so a tuple of fields compares with None."""
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def test_each_deal_gets_its_base_commission_and_its_one_attribution(kpi):
+    lines = plain(kpi("commission_lines", ytd(), **RULES)).set_index("deal_id")
+    # the seed's own example: a ¥4,000 commission (2 % × ¥200,000, rule CR1 in force on
+    # 10 Feb), referral by 赵六 (K1, first visit, nobody earlier) → ¥2,000 each
+    d1 = lines.loc["D1"]
+    assert (d1.base_rule_id, d1.base_commission_cny, d1.attribution, d1.manager_name) == (
+        "CR1", 4000, "referral", "赵六")
+    assert (d1.share_rule_id, d1.referral_share_cny, d1.closer_keeps_cny) == ("CR4", 2000, 2000)
+    # the rule changes mid-month: 20 Feb falls under CR2, 3 % × ¥100,000 = ¥3,000; no claim
+    d2 = lines.loc["D2"]
+    assert (d2.base_rule_id, d2.base_commission_cny, d2.void_code, d2.claims_count) == ("CR2", 3000, None, 0)
+    # a lead: 3 units × ¥200 = ¥600 to 赵六 on top of the closer's 5 % × ¥3,000 = ¥150
+    d9 = lines.loc["D9"]
+    assert (d9.attribution, d9.manager_id, d9.bonus_rule_id, d9.lead_bonus_cny) == ("lead", "K1", "CR5", 600)
+    assert (d9.base_commission_cny, d9.closer_keeps_cny) == (150, 150)
+    # no base rate for 备件: nothing, and no rule named
+    assert (lines.loc["D10"].base_commission_cny, lines.loc["D10"].base_rule_id) == (0, None)
+
+
+def test_void_attributions_say_why(kpi):
+    lines = plain(kpi("commission_lines", ytd(), **RULES)).set_index("deal_id")
+    # D3: 钱七's referral of 乙商贸 (13800000002) — 李四 registered that phone on 1 Dec 2025
+    d3 = lines.loc["D3"]
+    assert (d3.void_code, d3.earlier_by_name, str(d3.earlier_at)) == (
+        "already_registered", "李四", "2025-12-01 09:00:00")
+    assert (d3.attribution, d3.referral_share_cny, d3.base_commission_cny, d3.closer_keeps_cny) == (None, 0, 500, 500)
+    # D4: the lead's visit was not the customer's first
+    assert (lines.loc["D4"].void_code, lines.loc["D4"].lead_bonus_cny) == ("not_first_visit", 0)
+    # D7 claims a referral but 丙商贸 has no claim by its close (5 Mar; RG10 comes on 8 Mar)
+    assert (lines.loc["D7"].void_code, lines.loc["D7"].manager_id) == ("no_registration", None)
+
+
+def test_the_earlier_of_two_claims_wins(kpi):
+    lines = plain(kpi("commission_lines", ytd(), **RULES)).set_index("deal_id")
+    # D5 (戊物流): 钱七's referral on 3 Feb beats 赵六's lead on 5 Feb (same company and
+    # phone, so the later one is void); share 50 % × (3 % × ¥50,000 = ¥1,500) = ¥750
+    d5 = lines.loc["D5"]
+    assert (d5.manager_id, d5.attribution, d5.referral_share_cny, d5.claims_count) == ("K2", "referral", 750, 2)
+    # D6 (己科技) claims a lead, but a referral registered earlier (10 Feb, another spelling
+    # and phone, so both valid) wins: referral, 50 % × ¥300 = ¥150, no lead bonus
+    d6 = lines.loc["D6"]
+    assert (d6.manager_id, d6.attribution, d6.referral_share_cny, d6.lead_bonus_cny) == ("K2", "referral", 150, 0)
+    claims = plain(kpi("commission_claims", ytd()))
+    verdicts = {(r.deal_id, r.manager_id): (r.verdict, r.void_code) for r in claims.itertuples()}
+    assert verdicts == {
+        ("D1", "K1"): ("won", None), ("D8", "K1"): ("cancelled", None),
+        ("D3", "K2"): ("void", "already_registered"), ("D4", "K2"): ("void", "not_first_visit"),
+        ("D5", "K2"): ("won", None), ("D5", "K1"): ("void", "already_registered"),
+        ("D6", "K2"): ("won", None), ("D6", "K1"): ("lost", None), ("D9", "K1"): ("won", None),
+    }
+
+
+def test_a_cancelled_deal_earns_nothing(kpi):
+    d8 = plain(kpi("commission_lines", ytd(), **RULES)).set_index("deal_id").loc["D8"]
+    assert (d8.status, d8.base_commission_cny, d8.attribution, d8.lead_bonus_cny) == ("cancelled", 0, None, 0)
+
+
+def test_payable_per_person_and_month(kpi):
+    pay = kpi("commission_payable", ytd(), **RULES)
+    got = {(r.person_id, r.month.month): r.payable_cny for r in pay.itertuples()}
+    assert got == {
+        ("S1", 2): 4000 - 2000 + 3000,  # D1 less 赵六's share, D2
+        ("S1", 3): 0,                   # D8 cancelled
+        ("S2", 1): 500,                 # D3, the void claim takes nothing
+        ("S2", 3): 300 - 150 + 0,       # D6 less 钱七's share, D10 (no rule)
+        ("S3", 2): 400 + 1500 - 750,    # D4, D5 less 钱七's share
+        ("S3", 3): 100 + 150,           # D7, D9 (the lead bonus is extra, not taken from him)
+        ("K1", 2): 2000 - 265,          # D1's share; fines 100 + 60 + 105 (test_weekly_quotas…)
+        ("K1", 3): 600 - 960,           # D9's lead bonus 3 × ¥200; fines 660 + 300: negative, not floored
+        ("K2", 2): 750 - 2 * 549,       # D5's share; weeks of 16 and 23 Feb: 3×100 + 15×10 + 99×1 each
+        ("K2", 3): 150 - 2 * 549,       # D6's share; weeks of 2 and 9 Mar
+    }
+    # the whole: base 4000+3000+500+400+1500+300+100+150 = 9,950, bonuses 600, fines
+    # 265+960+1098+1098 = 3,421 → 7,129; shares move between people and net to zero
+    assert pay.payable_cny.sum() == 9950 + 600 - 3421
+    assert pay.shares_given_cny.sum() == pay.shares_received_cny.sum() == 2000 + 750 + 150
+
+
+def test_what_if_changes_the_payable_and_nothing_else(kpi):
+    pay = kpi("commission_payable", ytd(), share_override=0.4, bonus_override=300)
+    k1 = pay[pay.person_id == "K1"].set_index(pay[pay.person_id == "K1"].month.dt.month).payable_cny
+    assert (k1[2], k1[3]) == (0.4 * 4000 - 265, 3 * 300 - 960)
+    assert pay.payable_cny.sum() == 9950 + 900 - 3421
+    # the store's rules are untouched: the rule values apply again without the overrides
+    assert kpi("commission_payable", ytd(), **RULES).payable_cny.sum() == 7129
+
+
+def test_a_statement_adds_up_to_the_payable(kpi):
+    for person in ("S1", "S2", "S3", "K1", "K2"):
+        statement = kpi("commission_statement", None, person=person, start_date=D(2026, 1, 1),
+                        end_date=D(2026, 3, 15), **RULES)
+        pay = kpi("commission_payable", ytd(salespeople=(person,)), **RULES)
+        assert statement.amount_cny.sum() == pay.payable_cny.sum(), person
+    k1 = kpi("commission_statement", None, person="K1", start_date=D(2026, 1, 1), end_date=D(2026, 3, 15), **RULES)
+    kinds = list(zip(k1.kind, k1.deal_id.fillna("-"), k1.amount_cny))
+    assert ("share_received", "D1", 2000) in kinds and ("lead_bonus", "D9", 600) in kinds
+    assert ("claim_void", "D5", 0) in kinds and ("claim_lost", "D6", 0) in kinds
+    assert ("claim_cancelled", "D8", 0) in kinds
+    assert sorted(a for k, _, a in kinds if k == "fine") == [-660, -300, -105, -100, -60]
+
+
+def test_overlapping_rules_are_named(kpi, fixture_path, tmp_path):
+    import shutil
+
+    import queries
+    from store import db
+
+    assert not kpi("commission_rules", None, on_date=D(2026, 3, 15)).overlaps_with.notna().any()
+    copy = tmp_path / "overlap.duckdb"
+    shutil.copy(fixture_path, copy)
+    con = db.connect(copy)
+    try:
+        con.execute("INSERT INTO commission_rules VALUES ('CR9', 'base_rate', '设备', 0.04, DATE '2026-03-01', NULL)")
+        rules = queries.run("commission_rules", {"on_date": D(2026, 3, 15)}, con=con).set_index("rule_id")
+    finally:
+        con.close()
+    # CR2 (from 15 Feb, open-ended) and CR9 (from 1 Mar) both cover March for 设备; CR1 ended 15 Feb
+    assert list(rules.loc["CR9"].overlaps_with) == ["CR2"] and list(rules.loc["CR2"].overlaps_with) == ["CR9"]
+    assert plain(rules).loc["CR1"].overlaps_with is None
+
+
+def test_commission_invariants_over_the_whole_demo_store(store_con):
+    import queries
+
+    everything = Filters(D(2020, 1, 1), D(2026, 11, 23))
+    pay = queries.run_filtered("commission_payable", everything, **RULES)
+    lines = queries.run_filtered("commission_lines", everything, **RULES)
+    fines = queries.run_filtered("activity_weeks", everything, grain="week")
+    assert len(lines) > 1000 and fines.fine_cny.sum() > 0 and lines.lead_bonus_cny.sum() > 0
+    # every person's payable summed = base commissions + lead bonuses − fines (shares net out)
+    assert pay.payable_cny.sum() == lines.base_commission_cny.sum() + lines.lead_bonus_cny.sum() - fines.fine_cny.sum()
+    # a split never credits more than the deal's commission, and the closer never goes below zero
+    assert (lines.referral_share_cny <= lines.base_commission_cny).all() and (lines.closer_keeps_cny >= 0).all()
+    # one customer is never credited to two managers
+    credited = lines[lines.attribution.notna()]
+    assert credited.groupby("customer_id").manager_id.nunique().max() == 1
+    # the demo's planted void attributions show with their reasons
+    assert set(queries.run_filtered("commission_claims", everything).void_code.dropna()) == {
+        "already_registered", "not_first_visit"}
