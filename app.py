@@ -78,6 +78,10 @@ kpi_tile(tiles[2], "kpi.complaint_timeliness", fmt.pct(timely), "help.complaint_
          caption=t("kpi.judged", n=fmt.count(first(sla, "judged_count") or 0),
                    pending=fmt.count(first(sla, "pending_count") or 0)))
 
+payable = load("commission_payable", filters, share_override=None, bonus_override=None)
+kpi_tile(tiles[3], "kpi.payable", fmt.money_compact(payable.payable_cny.sum(), lang()), "help.payable",
+         caption=t("kpi.deals", n=fmt.count(payable.deals_count.sum())))
+
 st.subheader(t("overview.pacing"))
 pacing = load("pacing_by_day", filters, metric="sales")
 figure = go.Figure()

@@ -57,7 +57,7 @@ def timed(call: Callable[[], object], runs: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def cases(today: dt.date, customer: str) -> dict[str, tuple[Filters | None, dict]]:
+def cases(today: dt.date, customer: str, kam: str) -> dict[str, tuple[Filters | None, dict]]:
     """One meeting-sized call per query: year to date, department level."""
     ytd = Filters(dt.date(today.year, 1, 1), today)
     return {
@@ -78,6 +78,12 @@ def cases(today: dt.date, customer: str) -> dict[str, tuple[Filters | None, dict
         "archive_completeness": (None, {}),
         "attainment": (ytd, {"level": "region", "grain": "month"}),
         "churn": (ytd, {}),
+        "commission_claims": (ytd, {}),
+        "commission_lines": (ytd, {"share_override": None, "bonus_override": None}),
+        "commission_payable": (ytd, {"share_override": None, "bonus_override": None}),
+        "commission_rules": (None, {"on_date": today}),
+        "commission_statement": (None, {"person": kam, "start_date": ytd.start_date, "end_date": today,
+                                        "share_override": None, "bonus_override": None}),
         "complaint_sla": (ytd, {"group_by": "month"}),
         "collections_worklist": (None, {"as_of_date": today, "bucket": "all"}),
         "credit_breaches": (None, {"as_of_date": today}),
@@ -196,11 +202,12 @@ def main() -> None:
     con = db.connect(args.db)
     today = con.execute("SELECT as_of_date FROM store_meta").fetchone()[0]
     customer = con.execute("SELECT customer_id FROM invoices ORDER BY invoice_id DESC LIMIT 1").fetchone()[0]
+    kam = con.execute("SELECT min(salesperson_id) FROM salespeople WHERE role = 'key_account_manager'").fetchone()[0]
     counts = dict(con.execute("SELECT table_name, estimated_size FROM duckdb_tables()").fetchall())
     print(f"store {args.db}: {counts['sales']:,} sales lines, as of {today}, "
           f"{os.cpu_count()} cores, median of {args.runs} warm runs\n")
     results, rows = {}, []
-    for name, (filters, extra) in cases(today, customer).items():
+    for name, (filters, extra) in cases(today, customer, kam).items():
         ms, frame = timed(lambda n=name, f=filters, e=extra: queries.run_filtered(n, f, con=con, **e), args.runs)
         results[name] = frame
         scanned = sum(counts[t] for t in tables_read(queries.load(name).sql))

@@ -40,6 +40,8 @@ def test_overview_tiles_show_the_fixture_figures(on_fixture):
     assert shown["Revisit-plan completion"][0] == "50.0%"
     assert shown["CSAT"][0] == "62.5%"  # 5 of 8 responses scored 4 or 5 (Jan 2 of 3, Feb 3 of 5)
     assert shown["Complaints within SLA"][0] == "25.0%"
+    # base 9,950 + lead bonuses 600 − fines 3,421 (tests/test_kpis.py, commissions)
+    assert shown["Commission payable"][0] == "¥7,129"
     alerts = app.dataframe[0].value
     assert set(alerts["Customer"]) == {"乙商贸有限公司", "丙商贸有限公司", "丁机械有限公司"}
     assert not app.warning
@@ -260,3 +262,67 @@ def test_the_planted_competitor_surge_shows_on_the_page(store_con, demo_store):
     top = report.iloc[0]
     assert top["Competitor"] == built.stories["surging_competitor"]
     assert top["Change"] > 0 and top["Median price gap (%)"] < -10
+
+
+def frame_with(app: AppTest, column: str):
+    return next(d.value for d in app.dataframe if column in d.value.columns)
+
+
+def test_commissions_page_on_the_fixture(on_fixture):
+    app = page("pages/commissions.py", lang="en", preset="ytd")
+    assert not app.exception
+    shown = metrics(app)
+    assert shown["Commission payable"][0] == "¥7,129"  # 9,950 + 600 − 3,421
+    assert shown["Referral shares"][0] == "¥2,900"  # 2,000 + 750 + 150
+    assert shown["Void claims"][0] == "3"  # D3 and D5 (registered earlier), D4 (not a first visit)
+    people = frame_with(app, "Shares received (¥)").set_index("Name")
+    assert people.loc["钱七", "Payable (¥)"] == 750 + 150 - 4 * 549  # negative, not floored
+    deals = frame_with(app, "Reason").set_index("Deal")
+    assert deals.loc["D1", "Reason"] == "Referral by 赵六: 50.0% of the commission (CR4)"
+    assert deals.loc["D1", "Rule"] == "2.00 % × ¥200,000 (CR1)"
+    assert deals.loc["D3", "Reason"] == "Void: already registered by 李四 on 2025-12-01"
+    assert deals.loc["D7", "Reason"] == "Void: no registration found"
+    assert deals.loc["D10", "Rule"] == "No base rate in force for 备件"
+    claims = frame_with(app, "Verdict")
+    assert sorted(claims["Deal"]) == ["D3", "D4", "D5", "D6", "D8"]
+
+
+def test_commissions_what_if_changes_the_payable_without_writing(on_fixture):
+    app = page("pages/commissions.py", lang="en", preset="ytd")
+    app.number_input(key="whatif_share").set_value(40.0).run()
+    assert not app.exception
+    assert metrics(app)["Commission payable"][0] == "¥7,129"  # shares move between people: total unchanged
+    people = frame_with(app, "Change (¥)").set_index("Name")
+    assert people.loc["赵六", "Change (¥)"] == -400  # D1: 40 % instead of 50 % of ¥4,000
+    assert "Nothing is saved" in app.info[0].value
+    app.number_input(key="whatif_bonus").set_value(300.0).run()
+    assert metrics(app)["Commission payable"][0] == "¥7,429"  # D9: 3 × ¥300 instead of 3 × ¥200
+    from store import db
+    rules = db.shared_connection().execute("SELECT rule_id, value FROM commission_rules WHERE kind <> 'base_rate'")
+    assert dict(rules.fetchall()) == {"CR4": 0.5, "CR5": 200}  # the store's rules are untouched
+
+
+def test_commissions_page_in_chinese_and_empty(on_fixture):
+    app = page("pages/commissions.py", lang="zh", preset="ytd")
+    assert not app.exception
+    assert "个人提成明细（用于发薪）" in [h.value for h in app.subheader]
+    assert "无效：非首次到访" in set(frame_with(app, "原因")["原因"])
+    empty = page("pages/commissions.py", lang="en", values={"regions": ("R9",), "salespeople": (), "tiers": (),
+                                                           "industries": (), "product_lines": ()})
+    assert not empty.exception
+
+
+def test_overlapping_commission_rules_stop_the_page_with_their_names(fixture_path, monkeypatch, tmp_path):
+    import shutil
+
+    from store import db
+
+    copy = tmp_path / "overlap.duckdb"
+    shutil.copy(fixture_path, copy)
+    con = db.connect(copy)
+    con.execute("INSERT INTO commission_rules VALUES ('CR9', 'referral_share', NULL, 0.3, DATE '2026-03-01', NULL)")
+    con.close()
+    monkeypatch.setenv("COCKPIT_DB", str(copy))
+    app = page("pages/commissions.py", lang="en", preset="ytd")
+    assert not app.exception
+    assert "CR4 ↔ CR9" in app.error[0].value and not app.metric

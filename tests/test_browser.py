@@ -236,3 +236,26 @@ def test_searching_the_competitor_notes(served_app, page):
     assert 0 < len(found) < len(everything)
     assert all("招标" in row["Note"] for row in found)
     assert console_errors(page) == []
+
+
+def test_a_commission_statement_downloads_ready_for_payroll(served_app, page):
+    page.goto(served_app)
+    wait_ready(page)
+    page.get_by_role("link", name="Commissions").click()
+    page.get_by_text("Statement for payroll").wait_for(timeout=60_000)
+    button = page.locator('[data-testid="stDownloadButton"]').filter(has_text="Statement of")
+    button.wait_for(timeout=60_000)
+    person = button.inner_text().split("Statement of ", 1)[1].removesuffix("(CSV)").strip()
+    name, rows = download_csv(button)
+    assert name.startswith("commissions-statement-S") and name.endswith(".csv")
+    assert list(rows[0])[:3] == ["Date", "Type", "Deal"] and {"Rule", "Rate or amount", "Reason"} <= set(rows[0])
+    *lines, total = rows
+    assert total["Type"] == "Total payable" and lines
+    # the total is the sum of the lines, to the fen, and every line says what it is
+    assert round(sum(float(r["Amount (¥)"]) for r in lines), 2) == float(total["Amount (¥)"])
+    assert all(r["Type"] for r in lines)
+    # and it is the total the page shows for the person picked
+    assert person
+    shown = page.locator('[data-testid="stMetric"]').filter(has_text="Total payable")
+    assert shown.locator('[data-testid="stMetricValue"]').inner_text() == f"¥{float(total['Amount (¥)']):,.0f}"
+    assert console_errors(page) == []

@@ -26,7 +26,8 @@ NAVIGATION = [
                               ("pages/visits.py", "page.visits", ":material/handshake:"),
                               ("pages/satisfaction.py", "page.satisfaction", ":material/sentiment_satisfied:"),
                               ("pages/competitors.py", "page.competitors", ":material/travel_explore:")]),
-    ("nav.section.money", [("pages/receivables.py", "page.receivables", ":material/account_balance:")]),
+    ("nav.section.money", [("pages/receivables.py", "page.receivables", ":material/account_balance:"),
+                           ("pages/commissions.py", "page.commissions", ":material/payments:")]),
     ("nav.section.data", [("pages/data.py", "page.data", ":material/database:")]),
 ]
 SCOPE = EVERYTHING  # the viewer scope; set by login and roles once they exist (SPEC §6)
@@ -210,7 +211,7 @@ def table(frame: pd.DataFrame, money_columns: tuple[str, ...] = ()) -> None:
     percentage (a column named *_pct) with one decimal."""
     shown = frame.rename(columns={c: export.header(c, lang()) for c in frame.columns})
     formats = {export.header(c, lang()): st.column_config.NumberColumn(format="localized", step=1)
-               for c in money_columns}
+               for c in money_columns if c in frame.columns}
     formats |= {export.header(c, lang()): st.column_config.NumberColumn(format="%.1f")
                 for c in frame.columns if c.endswith("_pct")}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=formats)

@@ -1,0 +1,226 @@
+"""Commissions (SPEC §3.7, §4.7): what each person is owed for the period — own deals,
+referral shares given and received, lead bonuses, quota fines — with every deal's
+attribution or the reason it is void, the flow between people, a what-if on the referral
+share and lead bonus, and a per-person statement for payroll. The rules are applied in
+one place (store/macros.sql, kpi_commission_lines); this page only presents them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui import fmt
+from ui.shell import download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
+
+filters = start_page("commissions", "💰")
+if not filters.carries_target:  # a tier, industry or product-line filter is set
+    st.caption(t("commissions.filters_ignored"))
+
+rules = load("commission_rules", None, on_date=filters.end_date)
+overlapping = rules[rules.overlaps_with.notna()]
+if not overlapping.empty:
+    pairs = sorted({" ↔ ".join(sorted([r.rule_id, other]))
+                    for r in overlapping.itertuples() for other in r.overlaps_with})
+    st.error(t("commissions.rule_overlap", pairs="; ".join(pairs)))
+    st.stop()
+
+
+def rule_value(kind: str):
+    in_force = rules[(rules.kind == kind) & rules.in_force]
+    return float(in_force.value.iloc[0]) if not in_force.empty else 0.0
+
+
+# --- what if: the referral share and the lead bonus for this view only -----------------------
+share_rule, bonus_rule = rule_value("referral_share"), rule_value("lead_bonus_per_unit")
+with st.expander(t("commissions.what_if")):
+    st.caption(t("commissions.rules_now", date=filters.end_date.isoformat(), share=fmt.pct(share_rule * 100),
+                 bonus=fmt.money(bonus_rule, lang())))
+    left, right = st.columns(2)
+    share_pct = left.number_input(t("commissions.share_input"), min_value=0.0, max_value=100.0, step=5.0,
+                                  value=share_rule * 100, key="whatif_share")
+    bonus = right.number_input(t("commissions.bonus_input"), min_value=0.0, max_value=100_000.0, step=10.0,
+                               value=bonus_rule, key="whatif_bonus")
+overrides = {"share_override": None if abs(share_pct / 100 - share_rule) < 1e-9 else round(share_pct / 100, 4),
+             "bonus_override": None if abs(bonus - bonus_rule) < 1e-9 else round(bonus, 2)}
+what_if = any(v is not None for v in overrides.values())
+
+payable = load("commission_payable", filters, **overrides)
+lines = load("commission_lines", filters, **overrides)
+if lines.empty and payable.empty:
+    empty_state(filters)
+claims = load("commission_claims", filters)
+
+# --- tiles -------------------------------------------------------------------------------
+per_person = payable.groupby(["person_id", "name", "role"], as_index=False)[
+    ["deals_count", "own_commission_cny", "shares_given_cny", "shares_received_cny", "lead_bonuses_cny", "fines_cny",
+     "payable_cny"]].sum().round(2).sort_values("payable_cny", ascending=False)  # sums of fen stay in fen
+total = payable.payable_cny.sum()
+tiles = st.columns(3) + st.columns(3)
+kpi_tile(tiles[0], "kpi.payable", fmt.money_compact(total, lang()), "help.payable",
+         caption=t("kpi.people_negative", n=fmt.count((per_person.payable_cny < 0).sum())))
+kpi_tile(tiles[1], "kpi.base_commission", fmt.money_compact(lines.base_commission_cny.sum(), lang()),
+         "help.base_commission", caption=t("kpi.deals", n=fmt.count((lines.status == "closed").sum())))
+kpi_tile(tiles[2], "kpi.shares_moved", fmt.money_compact(lines.referral_share_cny.sum(), lang()), "help.shares_moved")
+kpi_tile(tiles[3], "kpi.lead_bonuses", fmt.money_compact(lines.lead_bonus_cny.sum(), lang()), "help.lead_bonuses")
+kpi_tile(tiles[4], "kpi.fines", fmt.money_compact(payable.fines_cny.sum(), lang()), "help.fines")
+kpi_tile(tiles[5], "kpi.void_claims", fmt.count((claims.verdict == "void").sum()), "help.void_claims")
+
+if what_if:
+    under_rules = load("commission_payable", filters, share_override=None, bonus_override=None)
+    rules_total = under_rules.payable_cny.sum()
+    st.info(t("commissions.what_if_on", share=fmt.pct(share_pct), bonus=fmt.money(bonus, lang()),
+              total=fmt.money(total, lang()), rules=fmt.money(rules_total, lang()),
+              delta=("+" if total >= rules_total else "") + fmt.money(total - rules_total, lang())))
+    before = under_rules.groupby("person_id").payable_cny.sum().rename("payable_rules_cny")
+    per_person = per_person.join(before, on="person_id")
+    per_person["change_cny"] = (per_person.payable_cny - per_person.payable_rules_cny.fillna(0)).round(2)
+
+# --- payable per person and month --------------------------------------------------------
+st.subheader(t("commissions.payable_person"))
+monthly = payable.assign(role=payable.role.map(lambda r: t("code." + r) if r == r and r else r))
+monthly["month"] = monthly["month"].dt.strftime("%Y-%m")
+money = ("own_commission_cny", "shares_given_cny", "shares_received_cny", "lead_bonuses_cny", "fines_cny",
+         "payable_cny", "payable_rules_cny", "change_cny")
+shown_people = per_person.assign(role=per_person.role.map(lambda r: t("code." + r)))
+table(shown_people.drop(columns=["person_id"]), money_columns=money)
+download(shown_people.drop(columns=["person_id"]), "commissions-payable-by-person", filters, key="payable_csv")
+with st.expander(t("commissions.payable")):
+    table(monthly.drop(columns=["person_id", "region_id"]), money_columns=money)
+    download(monthly.drop(columns=["person_id", "region_id"]), "commissions-payable-by-month", filters,
+             key="payable_month_csv")
+
+# --- the flow between people ----------------------------------------------------------------
+st.subheader(t("commissions.flow"))
+deals_node, leads_node = t("commissions.node_deals"), t("commissions.node_leads")
+fines_node = t("commissions.node_fines")
+# Between people first (referral shares closer → manager, lead bonuses, fines), the largest
+# LINKS of them; then the base commission of the closers drawn, so each shows what it shares.
+between = []  # (from, to, amount)
+shared = lines[lines.referral_share_cny > 0]
+between += [(c, m, v) for (c, m), v in shared.groupby(["closer_name", "manager_name"]).referral_share_cny.sum().items()]
+bonused = lines[lines.lead_bonus_cny > 0]
+between += [(leads_node, m, v) for m, v in bonused.groupby("manager_name").lead_bonus_cny.sum().items()]
+between += [(name, fines_node, v) for name, v in payable.groupby("name").fines_cny.sum().items() if v > 0]
+between = sorted((f for f in between if f[0] != f[1]), key=lambda f: -float(f[2]))
+LINKS = 40
+if len(between) > LINKS:
+    st.caption(t("commissions.flow_top", n=LINKS, total=fmt.count(len(between))))
+between = between[:LINKS]
+drawn = {f[0] for f in between}
+closed = lines[(lines.base_commission_cny > 0) & lines.closer_name.isin(drawn)]
+flows = [(deals_node, name, v) for name, v in closed.groupby("closer_name").base_commission_cny.sum().items()]
+flows += between
+if between:
+    nodes = list(dict.fromkeys([f[0] for f in flows] + [f[1] for f in flows]))
+    index = {name: i for i, name in enumerate(nodes)}
+    figure = go.Figure(go.Sankey(
+        node={"label": nodes, "pad": 12, "thickness": 14},
+        link={"source": [index[f[0]] for f in flows], "target": [index[f[1]] for f in flows],
+              "value": [float(f[2]) for f in flows]}))
+    figure.update_layout(height=max(320, 14 * len(nodes)), margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    st.plotly_chart(figure, config={"displaylogo": False}, key="flow_chart")
+
+
+# --- the deals, each with its rule and reason ------------------------------------------------
+def money_text(value) -> str:
+    return fmt.money(value, lang())
+
+
+def deal_rule(row) -> str:
+    if row.base_rule_id != row.base_rule_id or row.base_rule_id is None:
+        return t("reason.no_base_rate", line=row.product_line)
+    return t("reason.base", rate=f"{float(row.base_rate) * 100:.2f} %", amount=money_text(row.amount),
+             rule=row.base_rule_id)
+
+
+def deal_reason(row) -> str:
+    if row.status == "cancelled":
+        return t("reason.cancelled")
+    if row.void_code == "already_registered":
+        return t("reason.already_registered", name=row.earlier_by_name, date=str(row.earlier_at)[:10])
+    if isinstance(row.void_code, str):
+        return t("reason." + row.void_code)
+    if row.attribution == "referral":
+        return t("reason.referral", name=row.manager_name, share=fmt.pct(float(row.share) * 100),
+                 rule=row.share_rule_id or "—")
+    if row.attribution == "lead":
+        return t("reason.lead", name=row.manager_name, units=row.units, bonus=money_text(row.bonus_per_unit),
+                 rule=row.bonus_rule_id or "—")
+    return ""
+
+
+st.subheader(t("commissions.deals"))
+show = st.segmented_control(t("commissions.show"), ("all", "attributed", "void"), default="all", key="deals_show",
+                            format_func=lambda v: t("commissions.show." + v)) or "all"
+picked = lines
+if show == "attributed":
+    picked = lines[lines.attribution.notna()]
+elif show == "void":
+    picked = lines[lines.void_code.notna() | (lines.status == "cancelled")]
+deals = picked[["deal_id", "close_date", "customer_name", "product_line", "units", "amount", "status", "closer_name",
+                "base_commission_cny", "manager_name", "attribution", "referral_share_cny", "closer_keeps_cny",
+                "lead_bonus_cny"]].copy()
+deals["close_date"] = deals.close_date.dt.date
+deals["manager_name"] = deals.manager_name.fillna("")
+deals["status"] = deals.status.map(lambda s: t("code." + s))
+deals["attribution"] = deals.attribution.map(lambda a: t("code." + a) if isinstance(a, str) else "")
+deals["rule"] = [deal_rule(r) for r in picked.itertuples()]
+deals["reason"] = [deal_reason(r) for r in picked.itertuples()]
+table(deals, money_columns=("amount", "base_commission_cny", "referral_share_cny", "closer_keeps_cny",
+                            "lead_bonus_cny"))
+download(deals, f"commissions-deals-{show}", filters, key="deals_csv")
+
+st.subheader(t("commissions.claims"))
+unpaid = claims[claims.verdict != "won"].copy()
+unpaid["reason"] = [t("reason.already_registered", name=r.earlier_by_name, date=str(r.earlier_at)[:10])
+                    if r.void_code == "already_registered" else t("reason." + r.void_code)
+                    if isinstance(r.void_code, str) else t("reason." + ("cancelled" if r.verdict == "cancelled"
+                                                                         else "lost"))
+                    for r in unpaid.itertuples()]
+unpaid["verdict"] = unpaid.verdict.map(lambda v: t("code." + v) if v != "cancelled" else t("code.cancelled"))
+unpaid["channel"] = unpaid.channel.map(lambda c: t("code." + c))
+unpaid["close_date"] = unpaid.close_date.dt.date
+unpaid = unpaid[["deal_id", "close_date", "customer_name", "closer_name", "manager_name", "channel", "registered_at",
+                 "verdict", "reason"]].rename(columns={"manager_name": "claimed_by_name"})
+table(unpaid)
+download(unpaid, "commissions-claims-unpaid", filters, key="claims_csv")
+
+# --- one person's statement ------------------------------------------------------------------
+st.subheader(t("commissions.statement"))
+people = dict(zip(per_person.person_id, per_person.name))
+if people:
+    person = st.selectbox(t("commissions.person"), list(people), format_func=lambda p: f"{people[p]} ({p})",
+                          key="statement_person")
+    statement = load("commission_statement", None, person=person, start_date=filters.start_date,
+                     end_date=filters.end_date, **overrides)
+    reasons = []
+    for r in statement.itertuples():
+        if r.kind == "fine":
+            reasons.append(t("reason.fine", orgs=int(r.orgs_short), batches=int(r.batches_short),
+                             leads=int(r.leads_short)))
+        elif r.kind == "claim_void" and r.void_code == "already_registered":
+            reasons.append(t("reason.already_registered", name=r.earlier_by_name, date=str(r.earlier_at)[:10]))
+        elif r.kind == "claim_void":
+            reasons.append(t("reason." + r.void_code))
+        elif r.kind in ("claim_lost", "claim_cancelled"):
+            reasons.append(t("reason." + ("lost" if r.kind == "claim_lost" else "cancelled")))
+        elif r.status == "cancelled":
+            reasons.append(t("reason.cancelled"))
+        else:
+            reasons.append("")
+    sheet = statement[["entry_date", "kind", "deal_id", "customer_name", "product_line", "units", "amount",
+                       "counterpart_name", "rule_id", "rule_value", "amount_cny"]].copy()
+    sheet["kind"] = sheet.kind.map(lambda k: t("code." + k))
+    sheet["entry_date"] = sheet.entry_date.dt.date
+    sheet = sheet.astype({"counterpart_name": object, "rule_id": object}).fillna({"counterpart_name": "",
+                                                                                  "rule_id": ""})
+    sheet["reason"] = reasons
+    total_row = {column: None for column in sheet.columns}
+    total_row.update(kind=t("commissions.total"), amount_cny=round(statement.amount_cny.sum(), 2))
+    table(sheet, money_columns=("amount", "amount_cny"))
+    st.metric(t("commissions.total"), fmt.money(statement.amount_cny.sum(), lang()))
+    with_total = pd.concat([sheet, pd.DataFrame([total_row])], ignore_index=True)
+    download(with_total, f"commissions-statement-{person}", filters, key="statement_csv",
+             label=t("commissions.statement_download", name=people[person]))
+footer()
