@@ -224,17 +224,27 @@ d AS (
     SELECT deal_id, customer_id, close_date, attribution_source FROM deals
     WHERE close_date BETWEEN start_date AND end_date AND attribution_source <> 'none'
 ),
+-- the first registration of each phone and of each company name: a registration is
+-- "already registered" when the first of its phone or of its company came before it
+firsts AS (
+    SELECT registration_id,
+           CASE WHEN phone IS NOT NULL THEN first_value({'by': registered_by, 'at': registered_at})
+                OVER (PARTITION BY phone ORDER BY registered_at, registration_id) END AS by_phone,
+           first_value({'by': registered_by, 'at': registered_at})
+                OVER (PARTITION BY company_name ORDER BY registered_at, registration_id) AS by_company
+    FROM registrations
+),
 claims AS (
     SELECT d.deal_id, d.close_date, g.registration_id, g.registered_by, g.registered_at, g.channel,
            g.first_visit,
-           (SELECT arg_min({'by': e.registered_by, 'at': e.registered_at}, (e.registered_at, e.registration_id))
-            FROM registrations e
-            WHERE e.registered_at < g.registered_at
-              AND (e.phone = g.phone OR e.company_name = g.company_name)) AS earlier
+           CASE WHEN f.by_phone.at < g.registered_at
+                     AND (f.by_company.at >= g.registered_at OR f.by_phone.at <= f.by_company.at) THEN f.by_phone
+                WHEN f.by_company.at < g.registered_at THEN f.by_company END AS earlier
     FROM d
     JOIN registrations g
       ON g.customer_id = d.customer_id AND g.channel IN ('referral', 'lead')
      AND g.registered_at < d.close_date + INTERVAL 1 DAY
+    JOIN firsts f ON f.registration_id = g.registration_id
 ),
 judged AS (
     SELECT *, CASE WHEN earlier IS NOT NULL THEN 'already_registered'
