@@ -8,38 +8,14 @@
 -- choice: group_by = total | month | region | salesperson | category
 -- columns: group_id, group_name, group_name_en, budget_cny, actual_cny, control_ratio_pct, overrun, unbudgeted_cny, budget_missing
 WITH
-budget AS (
-    SELECT b.salesperson_id, b.region_id, b.month, b.category,
-           b.budget_amount * (least(last_day(b.month), $end_date::DATE)
-                              - greatest(b.month, $start_date::DATE) + 1) / days_in_month(b.month) AS budget
-    FROM expense_budgets b
-    WHERE b.month <= $end_date::DATE AND last_day(b.month) >= $start_date::DATE
-      AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, b.region_id))
-      AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, b.salesperson_id))
-),
-spend AS (
-    SELECT e.salesperson_id, e.region_id, date_trunc('month', e.expense_date)::DATE AS month,
-           e.category, e.amount,
-           NOT EXISTS (SELECT 1 FROM expense_budgets b WHERE b.salesperson_id = e.salesperson_id
-                       AND b.month = date_trunc('month', e.expense_date) AND b.category = e.category)
-               AS unbudgeted
-    FROM expenses e
-    WHERE e.expense_date BETWEEN $start_date::DATE AND least($end_date::DATE, $today::DATE)
-      AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, e.region_id))
-      AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, e.salesperson_id))
-),
-both_sides AS (
-    SELECT salesperson_id, region_id, month, category, budget, 0 AS amount, false AS unbudgeted FROM budget
-    UNION ALL
-    SELECT salesperson_id, region_id, month, category, 0, amount, unbudgeted FROM spend
-),
 g AS (
     SELECT CASE $group_by WHEN 'total' THEN 'total' WHEN 'month' THEN strftime(month, '%Y-%m')
                           WHEN 'region' THEN region_id WHEN 'salesperson' THEN salesperson_id
                           ELSE category END AS group_id,
            sum(budget) AS budget, sum(amount) AS actual,
            sum(amount) FILTER (WHERE unbudgeted) AS unbudgeted
-    FROM both_sides GROUP BY ALL
+    FROM kpi_expense_lines($start_date::DATE, $end_date::DATE, $today::DATE, $regions, $salespeople)
+    GROUP BY ALL
 )
 SELECT g.group_id,
        coalesce(r.name_zh, sp.name, g.group_id) AS group_name,

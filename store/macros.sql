@@ -331,6 +331,37 @@ SELECT person_id, month, sum(deals)::BIGINT AS deals, sum(own) AS own_commission
 FROM parts
 GROUP BY ALL;
 
+-- Expense budget and spend (SPEC §4.11) per salesperson, region, month and category, as
+-- two kinds of rows: budgets (monthly, pro-rated to the days of each month inside
+-- [start_date, end_date]) and spend dated in the period up to `today`, each spend row
+-- marked unbudgeted when its salesperson has no budget row for that month and category.
+-- The expense page's control ratios and overruns, and the scorecard, group it.
+CREATE OR REPLACE MACRO kpi_expense_lines(start_date, end_date, today, regions, salespeople) AS TABLE
+WITH
+budget AS (
+    SELECT b.salesperson_id, b.region_id, b.month, b.category,
+           b.budget_amount * (least(last_day(b.month), end_date)
+                              - greatest(b.month, start_date) + 1) / days_in_month(b.month) AS budget
+    FROM expense_budgets b
+    WHERE b.month <= end_date AND last_day(b.month) >= start_date
+      AND (regions IS NULL OR list_contains(regions, b.region_id))
+      AND (salespeople IS NULL OR list_contains(salespeople, b.salesperson_id))
+),
+spend AS (
+    SELECT e.salesperson_id, e.region_id, date_trunc('month', e.expense_date)::DATE AS month,
+           e.category, e.amount,
+           NOT EXISTS (SELECT 1 FROM expense_budgets b WHERE b.salesperson_id = e.salesperson_id
+                       AND b.month = date_trunc('month', e.expense_date) AND b.category = e.category)
+               AS unbudgeted
+    FROM expenses e
+    WHERE e.expense_date BETWEEN start_date AND least(end_date, today)
+      AND (regions IS NULL OR list_contains(regions, e.region_id))
+      AND (salespeople IS NULL OR list_contains(salespeople, e.salesperson_id))
+)
+SELECT salesperson_id, region_id, month, category, budget, 0 AS amount, false AS unbudgeted FROM budget
+UNION ALL
+SELECT salesperson_id, region_id, month, category, 0, amount, unbudgeted FROM spend;
+
 -- Customers that match the filters by their own region, current owner, tier and industry.
 CREATE OR REPLACE MACRO kpi_customers(regions, salespeople, tiers, industries) AS TABLE
 SELECT c.*

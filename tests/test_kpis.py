@@ -744,3 +744,85 @@ def test_commission_invariants_over_the_whole_demo_store(store_con):
     # the demo's planted void attributions show with their reasons
     assert set(queries.run_filtered("commission_claims", everything).void_code.dropna()) == {
         "already_registered", "not_first_visit"}
+
+
+# --- expenses and the monthly scorecard (SPEC §3.8, §4.11, §4.13) --------------------------------
+
+def test_expense_overruns_and_spend_without_budget(kpi):
+    over = plain(kpi("expense_overruns", ytd()))
+    got = [(r.month.month, r.salesperson_id, r.category, r.budget_cny, r.actual_cny, r.excess_cny,
+            r.control_ratio_pct, r.flag) for r in over.itertuples()]
+    assert got == [
+        (2, "S1", "travel", 1000, 1500, 500, 150.0, "overrun"),   # 1,500 ÷ 1,000
+        (2, "S2", "other", 0, 200, 200, None, "no_budget"),       # flagged, never ÷ 0
+        (2, "S3", "travel", 800, 1000, 200, 125.0, "overrun"),    # 1,000 ÷ 800
+    ]  # January: S1 travel 600 + 300 = 900 of 1,000 and entertainment 0 of 500 are within budget
+
+
+def test_the_years_budget_burn(kpi):
+    burn = kpi("expense_burn", ytd()).set_index("day")
+    today = burn.loc[pd.Timestamp(D(2026, 3, 15))]
+    # annual budget = Jan 1,000 + 500, Feb 1,000 + 800, Mar 1,000 = 4,300; spent by 15 Mar
+    # 600 + 300 + 1,500 + 1,000 + 200 = 3,600 → 83.7 %; 74 of 365 days elapsed → 20.3 %
+    assert (today.annual_budget, today.cumulative_actual) == (4300, 3600)
+    assert round(today.burn_pct, 1) == 83.7 and round(today.elapsed_pct, 1) == 20.3 and today.is_today
+    # the budget's own plan: January's 1,500 spread over 31 days, then February's 1,800
+    assert burn.loc[pd.Timestamp(D(2026, 1, 31))].cumulative_budget == 1500
+    assert burn.loc[pd.Timestamp(D(2026, 2, 28))].cumulative_budget == 3300
+    assert pd.isna(burn.loc[pd.Timestamp(D(2026, 3, 16))].cumulative_actual)  # after today: not drawn
+    assert len(burn) == 365
+
+
+@pytest.mark.parametrize("ratio, score", [(0.5, 120), (1.0, 100), (1.5, 50), (2.5, 0)])
+def test_the_expense_score(ratio, score):
+    from queries.scorecard import expense_score
+
+    assert expense_score(ratio) == pytest.approx(score)  # clamp(2 − ratio, 0, 1.2) × 100
+
+
+def test_february_scorecard_on_the_fixture(kpi):
+    from queries.scorecard import scorecard
+
+    card = scorecard(D(2026, 2, 1), ytd(), kpi).set_index("salesperson_id")
+    # weights 30 / 20 / 15 / 15 / 10 / 10 (sales, collections, expense, revisits, complaints, new)
+    # 王五: sales 5,000/5,000 → 100; collections 0; expense 1,000/800 = 1.25 → 2 − 1.25 → 75;
+    #       revisits 0 of 1; complaint late → 0; new customers 1/1 → 100
+    #       (30×100 + 20×0 + 15×75 + 15×0 + 10×0 + 10×100) ÷ 100 = 51.25
+    assert card.loc["S3"].total_score == pytest.approx(51.25) and card.loc["S3"]["rank"] == 1
+    # 李四: sales 3,000/6,000 → 50, collections 0; spend with no budget, no revisit plan, no
+    #       complaint, no new-customer target: not scored on those → (30×50 + 20×0) ÷ 50 = 30
+    assert card.loc["S2"].total_score == pytest.approx(30) and card.loc["S2"].expense_no_budget
+    assert card.loc["S2"].unscored == ["expense_control", "revisit_completion", "complaint_timeliness",
+                                        "new_customers"]
+    # 张三: sales 0, collections 700/8,000 = 8.75, expense 1.5 → 50, revisits 0, complaint on time
+    #       100, no new-customer target → (0 + 20×8.75 + 15×50 + 0 + 10×100) ÷ 90 = 21.39
+    assert card.loc["S1"].total_score == pytest.approx(1925 / 90) and card.loc["S1"]["rank"] == 3
+
+
+def test_the_scorecard_uses_the_targets_pages_attainment(kpi):
+    from queries.scorecard import scorecard
+
+    card = scorecard(D(2026, 1, 1), ytd(), kpi).set_index("salesperson_id")
+    targets = kpi("attainment", Filters(D(2026, 1, 1), D(2026, 1, 31)), level="salesperson", grain="month")
+    for person in ("S1", "S2", "S3"):
+        shown = row(targets, node_id=person, metric="sales").plan_attainment_pct
+        assert card.loc[person].sales_attainment_pct == shown
+
+
+def test_scores_are_capped_and_the_weights_must_add_up():
+    from queries.scorecard import ScorecardError, compose
+
+    attainment = pd.DataFrame({"node_id": ["S1"], "metric": ["sales"], "plan_attainment_pct": [150.0]})
+    empty = pd.DataFrame({"group_id": [], "control_ratio_pct": [], "budget_missing": [], "completion_pct": [],
+                          "timeliness_pct": []})
+    people = pd.DataFrame({"salesperson_id": ["S1"], "name": ["张三"], "role": ["salesperson"],
+                           "region_id": ["R1"], "left_on": [None]})
+    weights = pd.DataFrame({"component": ["sales_attainment", "collections_attainment", "expense_control",
+                                          "revisit_completion", "complaint_timeliness", "new_customers"],
+                            "weight": [30, 20, 15, 15, 10, 10]})
+    card = compose(attainment, empty, empty, empty, weights, people, D(2026, 2, 1))
+    assert card.iloc[0].sales_attainment_score == 120  # 150 % counts as 120
+    assert card.iloc[0].total_score == 120  # the only component with a figure
+    with pytest.raises(ScorecardError, match="add up to 95, not 100"):
+        compose(attainment, empty, empty, empty, weights.assign(weight=[30, 20, 15, 15, 10, 5]), people,
+                D(2026, 2, 1))
