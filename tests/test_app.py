@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -326,3 +327,63 @@ def test_overlapping_commission_rules_stop_the_page_with_their_names(fixture_pat
     app = page("pages/commissions.py", lang="en", preset="ytd")
     assert not app.exception
     assert "CR4 ↔ CR9" in app.error[0].value and not app.metric
+
+
+def test_expenses_page_on_the_fixture(on_fixture):
+    app = page("pages/expenses.py", lang="en", preset="ytd")
+    assert not app.exception
+    shown = metrics(app)
+    # budget to 15 Mar: Jan 1,500 + Feb 1,800 + Mar 1,000 × 15/31 = 3,783.87; spent 3,600
+    assert (shown["Budget"][0], shown["Spent"][0], shown["Control ratio"][0]) == ("¥3,784", "¥3,600", "95.1%")
+    assert shown["Overruns"][0] == "2"
+    overruns = frame_with(app, "Over by (¥)")
+    assert list(overruns["Flag"]) == ["Over budget", "No budget", "Over budget"]
+    assert "¥200 spent without a budget (1 items)" in [c.value for c in app.caption]
+    app.segmented_control(key="expense_group").set_value("category").run()
+    categories = frame_with(app, "Control ratio (%)").set_index("Group")
+    assert categories.loc["Entertainment", "Spent (¥)"] == 0  # a budget with no spend: ratio 0, not flagged
+    assert categories.loc["Other", "No budget"]  # spend with no budget: flagged, no ratio
+    assert pd.isna(categories.loc["Other", "Control ratio (%)"])
+
+
+def test_expenses_page_in_chinese_and_empty(on_fixture):
+    app = page("pages/expenses.py", lang="zh", preset="ytd")
+    assert not app.exception
+    assert "年度预算使用进度" in [h.value for h in app.subheader]
+    empty = page("pages/expenses.py", lang="en", values={"regions": ("R9",), "salespeople": (), "tiers": (),
+                                                        "industries": (), "product_lines": ()})
+    assert not empty.exception and "No data for" in empty.info[0].value
+
+
+def test_scorecard_page_on_the_fixture(on_fixture):
+    app = page("pages/scorecard.py", lang="en", preset="ytd")
+    assert not app.exception
+    # the store's today is 15 Mar 2026: the default month is February, due by 26 March
+    assert any("The appraisal form for 2026-02 is due by 2026-03-26. 11 days left." in c.value for c in app.caption)
+    form = frame_with(app, "Weighted score")
+    assert list(form["Name"]) == ["王五", "李四", "张三"]  # 51.25, 30, 21.39 (tests/test_kpis.py)
+    assert list(form["Weighted score"]) == [51.25, 30.0, 21.39]
+    assert form.iloc[1]["Notes"].startswith("not scored: Expense control、Revisit-plan completion")
+    assert "min(actual ÷ target, 1.2) × 100" in app.markdown[0].value  # the formula is on the page
+
+
+def test_scorecard_page_in_chinese_empty_and_with_bad_weights(on_fixture, fixture_path, monkeypatch, tmp_path):
+    app = page("pages/scorecard.py", lang="zh", preset="ytd")
+    assert not app.exception
+    assert "加权总分" in frame_with(app, "加权总分").columns
+    empty = page("pages/scorecard.py", lang="en", values={"regions": ("R9",), "salespeople": (), "tiers": (),
+                                                         "industries": (), "product_lines": ()})
+    assert not empty.exception and "No salesperson to appraise" in empty.info[0].value
+    import shutil
+
+    from store import db
+
+    copy = tmp_path / "weights.duckdb"
+    shutil.copy(fixture_path, copy)
+    con = db.connect(copy)
+    con.execute("UPDATE scorecard_weights SET weight = 5 WHERE component = 'new_customers'")
+    con.close()
+    monkeypatch.setenv("COCKPIT_DB", str(copy))
+    bad = page("pages/scorecard.py", lang="en", preset="ytd")
+    assert not bad.exception
+    assert "add up to 95, not 100" in bad.error[0].value

@@ -259,3 +259,16 @@ def test_a_commission_statement_downloads_ready_for_payroll(served_app, page):
     shown = page.locator('[data-testid="stMetric"]').filter(has_text="Total payable")
     assert shown.locator('[data-testid="stMetricValue"]').inner_text() == f"¥{float(total['Amount (¥)']):,.0f}"
     assert console_errors(page) == []
+
+
+def test_the_scorecard_csv_is_the_appraisal_form(served_app, page):
+    page.goto(served_app + "/scorecard?lang=zh")
+    page.get_by_text("绩效考核表须于").wait_for(timeout=60_000)
+    name, rows = download_csv(page.locator('[data-testid="stDownloadButton"]').first)
+    assert name.startswith("scorecard-2026-10_")  # today is 23 Nov: the form due is October's
+    assert list(rows[0])[:5] == ["排名", "姓名", "区域", "销售额达成率 (%)", "销售额达成率 · 得分"]
+    totals = [float(r["加权总分"]) for r in rows if r["加权总分"]]
+    assert len(totals) > 10 and totals == sorted(totals, reverse=True)
+    assert [int(r["排名"]) for r in rows[:3]] == [1, 2, 3] or totals[0] == totals[1]
+    assert all(0 <= t <= 120 for t in totals)
+    assert console_errors(page) == []

@@ -25,9 +25,11 @@ NAVIGATION = [
                               ("pages/targets.py", "page.targets", ":material/target:"),
                               ("pages/visits.py", "page.visits", ":material/handshake:"),
                               ("pages/satisfaction.py", "page.satisfaction", ":material/sentiment_satisfied:"),
-                              ("pages/competitors.py", "page.competitors", ":material/travel_explore:")]),
+                              ("pages/competitors.py", "page.competitors", ":material/travel_explore:"),
+                              ("pages/scorecard.py", "page.scorecard", ":material/assignment:")]),
     ("nav.section.money", [("pages/receivables.py", "page.receivables", ":material/account_balance:"),
-                           ("pages/commissions.py", "page.commissions", ":material/payments:")]),
+                           ("pages/commissions.py", "page.commissions", ":material/payments:"),
+                           ("pages/expenses.py", "page.expenses", ":material/receipt_long:")]),
     ("nav.section.data", [("pages/data.py", "page.data", ":material/database:")]),
 ]
 SCOPE = EVERYTHING  # the viewer scope; set by login and roles once they exist (SPEC §6)

@@ -1,0 +1,81 @@
+"""The monthly scorecard (绩效考核表, SPEC §3.9, §4.13): for a chosen month — by default
+the previous one, whose form is due by the 26th — one row per salesperson with each
+component's figure, score and weight and the weighted total, ranked; the formula on the
+page and a CSV in the appraisal form's layout. The figures are those of the other pages
+(queries/scorecard.py composes the same queries)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from queries.scorecard import COMPONENTS, ScorecardError, due_date, previous_month, scorecard
+from ui.shell import download, footer, lang, load, start_page, t
+
+filters = start_page("scorecard", "📋")
+today = load("store_meta").iloc[0].as_of_date
+today = today.date() if hasattr(today, "date") else today
+if not filters.carries_target:  # a tier, industry or product-line filter is set
+    st.caption(t("scorecard.filters_ignored"))
+
+default = previous_month(today)
+months = [default]
+for _ in range(23):
+    months.append(previous_month(months[-1]))
+months.insert(0, today.replace(day=1))  # the month in progress, for a look before it ends
+month = st.selectbox(t("scorecard.month"), months, index=1, key="scorecard_month",
+                     format_func=lambda m: m.strftime("%Y-%m"))
+due = due_date(month)
+left = (due - today).days
+st.caption(t("scorecard.due", month=month.strftime("%Y-%m"), due=due.isoformat())
+           + " " + (t("scorecard.due_in", n=left) if left >= 0 else t("scorecard.due_past")))
+
+try:
+    card = scorecard(month, filters, load)
+except ScorecardError as problem:
+    st.error(t("scorecard.weights_problem", detail=str(problem)))
+    st.stop()
+weights = load("scorecard_weights", None, on_date=month).set_index("component").weight
+
+with st.expander(t("scorecard.formula"), expanded=True):
+    st.markdown(t("scorecard.formula_text"))
+    st.dataframe(pd.DataFrame({t("scorecard.component"): [t("component." + c) for c in COMPONENTS],
+                               t("scorecard.weight"): [float(weights[c]) for c in COMPONENTS]}),
+                 hide_index=True)
+
+if card.empty:
+    st.info(t("scorecard.nobody", month=month.strftime("%Y-%m")))
+    st.stop()
+
+ranked = card[card.total_score.notna()]
+figure = go.Figure(go.Bar(x=ranked.total_score, y=ranked.name, orientation="h", marker_color="#2980b9",
+                          text=[f"{v:.1f}" for v in ranked.total_score], textposition="outside"))
+figure.update_layout(height=max(260, 22 * len(ranked)), margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                     yaxis={"autorange": "reversed"}, xaxis_title=t("scorecard.total"))
+st.plotly_chart(figure, config={"displaylogo": False}, key="scorecard_chart")
+
+
+def form(card: pd.DataFrame) -> pd.DataFrame:
+    """The appraisal form's layout: rank, name, region, then per component its figure and
+    score, the weighted total, and what was not scored."""
+    regions = load("filter_options")
+    names = regions[regions["filter"] == "regions"]
+    region_names = dict(zip(names.value, names.label_en if lang() == "en" else names.label_zh))
+    out = pd.DataFrame({t("scorecard.rank"): card["rank"], t("col.name"): card.name,
+                        t("col.region_id"): card.region_id.map(lambda r: region_names.get(r, r))})
+    for c in COMPONENTS:
+        out[t("component." + c) + " (%)"] = card[c + "_pct"].round(1)
+        out[t("component." + c) + " · " + t("scorecard.score")] = card[c + "_score"].round(1)
+    out[t("scorecard.total")] = card.total_score.round(2)
+    out[t("scorecard.notes")] = [
+        "；".join([t("scorecard.not_scored", what="、".join(t("component." + c) for c in unscored))] * bool(unscored)
+                 + [t("scorecard.no_budget")] * bool(no_budget))
+        for unscored, no_budget in zip(card.unscored, card.expense_no_budget)]
+    return out
+
+
+sheet = form(card)
+st.dataframe(sheet, hide_index=True, width="stretch")
+download(sheet, f"scorecard-{month.strftime('%Y-%m')}", filters, key="scorecard_csv")
+footer()
