@@ -1,10 +1,13 @@
-"""Command line: `python -m store demo …` builds the demo store; `python -m store info` describes one."""
+"""Command line: `python -m store demo …` builds the demo store; `init` makes an empty one;
+`import TABLE FILE` loads a CSV or Excel file into a table (all or nothing); `export TABLE`
+writes a table in its import template's layout; `info` describes a store."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import sys
+from pathlib import Path
 
 from store import db
 
@@ -26,6 +29,20 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", choices=["small", "10m"], default="small",
                       help="small: ~300 k sales lines; 10m: 10 million (default small)")
     demo.add_argument("--force", action="store_true", help="replace an existing store")
+    init = sub.add_parser("init", help="make an empty store, to import a department's own data into")
+    init.add_argument("--db", help="store file (default: $COCKPIT_DB or data/cockpit.duckdb)")
+    init.add_argument("--as-of", type=_date, default=None, help="the store's today, YYYY-MM-DD (default: today)")
+    load = sub.add_parser("import", help="load a CSV (UTF-8, UTF-8 BOM, GBK/GB18030) or .xlsx file into a table")
+    load.add_argument("table", help="the table, e.g. sales (see the Data page for templates)")
+    load.add_argument("file", help="the CSV or .xlsx file")
+    load.add_argument("--db", help="store file (default: $COCKPIT_DB or data/cockpit.duckdb)")
+    load.add_argument("--mode", choices=["append", "replace"], default="append",
+                      help="append rows (default) or replace the table's rows")
+    load.add_argument("--sheet", help="the sheet of a workbook with several")
+    export = sub.add_parser("export", help="write a table as CSV in its import template's layout")
+    export.add_argument("table")
+    export.add_argument("--db", help="store file (default: $COCKPIT_DB or data/cockpit.duckdb)")
+    export.add_argument("--out", required=True, help="the CSV file to write")
     info = sub.add_parser("info", help="show a store's as-of date and row counts")
     info.add_argument("--db", help="store file (default: $COCKPIT_DB or data/cockpit.duckdb)")
     return parser
@@ -39,6 +56,19 @@ def main(argv: list[str] | None = None) -> int:
 
             demo.build(args.db, seed=args.seed, as_of=args.as_of, scale=args.scale,
                        force=args.force, progress=lambda line: print(line, flush=True))
+        elif args.command == "init":
+            db.init(args.db, args.as_of or dt.date.today())
+            print(f"{db.store_path(args.db)}: an empty store as of {(args.as_of or dt.date.today()):%Y-%m-%d}")
+        elif args.command == "import":
+            return _import(args)
+        elif args.command == "export":
+            from store import importer
+
+            con = db.connect(args.db)
+            try:
+                Path(args.out).write_bytes(importer.export_csv(con, args.table))
+            finally:
+                con.close()
         else:
             import queries
 
@@ -54,6 +84,35 @@ def main(argv: list[str] | None = None) -> int:
     except db.StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _import(args) -> int:
+    from store import importer
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no file {path}", file=sys.stderr)
+        return 2
+    con = db.connect(args.db)  # fails at once while the dashboard holds the store
+    try:
+        result = importer.import_file(con, args.table, path.read_bytes(), path.name, mode=args.mode, user="cli",
+                                      sheet=args.sheet, progress=lambda line: print(line, flush=True))
+    except importer.ImportRejected as rejected:
+        print(f"error: {rejected}", file=sys.stderr)
+        for p in rejected.problems[:200]:
+            where = ", ".join(x for x in (f"row {p.row}" if p.row else "", p.column or "") if x)
+            print(f"  {where}: {p.rule}" + (f" — {p.value!r}" if p.value is not None else ""), file=sys.stderr)
+        if len(rejected.problems) > 200:
+            print(f"  … and {len(rejected.problems) - 200:,} more", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    for header in result.unknown_headers:
+        print(f"warning: column '{header}' is not a column of {args.table}; it was not loaded")
+    for header in result.ignored_derived:
+        print(f"warning: column '{header}' is derived by the store; the file's values were not loaded")
+    print(f"loaded {result.rows:,} rows into {args.table} ({result.encoding}); store version {result.store_version}")
     return 0
 
 

@@ -7,6 +7,7 @@ external file access, so no query can read or write host files.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import threading
@@ -108,6 +109,22 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
     refresh_derived(con)
     install_macros(con)
+
+
+def init(path: str | os.PathLike | None, as_of: dt.date) -> Path:
+    """Make an empty store (schema, store_meta) to import a department's data into; refuses
+    to touch an existing file."""
+    target = store_path(path)
+    if target.exists():
+        raise StoreError(f"{target} exists already; import into it, or choose another --db")
+    con = connect(target, create=True)
+    try:
+        create_schema(con)
+        con.execute("INSERT INTO store_meta VALUES (1, $v, $d, 1, $at, NULL, NULL)",
+                    {"v": SCHEMA_VERSION, "d": as_of, "at": dt.datetime.now().replace(microsecond=0)})
+    finally:
+        con.close()
+    return target
 
 
 def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,0 +1,75 @@
+"""What import templates and files call each column of the store: its Chinese header (a
+file may use the English column name or this, alike) and, where the name does not say it
+all, what it holds. Types, required, allowed values and references come from the schema
+itself (store/importer.py reads them), so they cannot drift from it."""
+
+from __future__ import annotations
+
+# Chinese headers by column name; TABLE_HEADERS overrides a name inside one table.
+HEADERS = {
+    "region_id": "区域编号", "name_zh": "区域名称", "name_en": "英文名称",
+    "salesperson_id": "业务员编号", "name": "名称", "role": "岗位", "phone": "电话",
+    "hired_on": "入职日期", "left_on": "离职日期",
+    "customer_id": "客户编号", "tier": "客户等级", "industry": "行业", "owner_id": "负责人编号",
+    "address": "地址", "credit_limit": "信用额度", "registered_on": "建档日期",
+    "product_id": "产品编号", "product_line": "产品线", "list_price": "标价",
+    "line_id": "明细行号", "order_id": "订单号", "order_date": "订单日期", "quantity": "数量",
+    "amount": "金额", "cost": "成本",
+    "month": "月份", "metric": "指标", "plan_value": "计划目标", "stretch_value": "挑战目标",
+    "invoice_id": "发票号", "issue_date": "开票日期", "due_date": "到期日",
+    "payment_id": "收款编号", "paid_on": "收款日期",
+    "plan_id": "回访计划编号", "planned_month": "计划月份",
+    "visit_id": "拜访编号", "visit_date": "拜访日期", "purpose": "拜访目的", "outcome": "拜访结果",
+    "record_filed_on": "记录提交日期",
+    "survey_id": "问卷编号", "survey_date": "调查日期", "overall_score": "总体评分",
+    "quality_score": "质量评分", "service_score": "服务评分", "delivery_score": "交付评分",
+    "price_score": "价格评分", "comment": "客户意见",
+    "complaint_id": "投诉编号", "category": "类别", "received_at": "受理时间",
+    "forwarded_to_qa_at": "转交质保时间", "action_issued_at": "纠正措施发出时间",
+    "action_delivered_at": "纠正措施送达时间", "closed_at": "结案时间", "description": "说明",
+    "note_id": "记录编号", "note_date": "记录日期", "competitor": "竞争对手", "topic": "话题",
+    "their_price": "对手价格", "our_price": "我方价格", "bid_outcome": "投标结果", "note_text": "记录内容",
+    "expense_id": "费用编号", "expense_date": "费用日期", "budget_amount": "预算金额",
+    "registration_id": "登记编号", "company_name": "单位名称", "registered_by": "登记人编号",
+    "registered_at": "登记时间", "channel": "渠道", "first_visit": "是否首次到访",
+    "deal_id": "成交编号", "units": "套数", "close_date": "成交日期", "closer_id": "成交人编号",
+    "status": "状态", "attribution_source": "归属来源",
+    "activity_date": "日期", "orgs_developed": "拓展单位数", "batches_on_site": "上门批次",
+    "leads_submitted": "提交号码数",
+    "rule_id": "规则编号", "kind": "规则类型", "value": "数值", "effective_from": "生效日期",
+    "effective_to": "失效日期", "measure": "考核项", "weekly_quota": "每周指标", "fine_per_missing": "每缺一个罚款",
+    "component": "考核项目", "weight": "权重",
+}
+TABLE_HEADERS = {
+    ("salespeople", "name"): "姓名", ("customers", "name"): "客户名称", ("products", "name"): "产品名称",
+    ("deals", "amount"): "成交金额", ("invoices", "amount"): "发票金额", ("payments", "amount"): "收款金额",
+    ("expenses", "amount"): "费用金额",
+}
+# What a column holds, where its name and type do not say it all.
+NOTES = {
+    "role": "head | key_account_manager | salesperson | assistant",
+    "tier": "A | B | C (A: key accounts)",
+    "owner_id": "the salesperson responsible for the customer now",
+    "amount": "yuan; a return line is negative",
+    "cost": "yuan; negative on a return line",
+    "quantity": "negative on a return line",
+    "month": "the first day of the month, e.g. 2026-03-01",
+    "planned_month": "the first day of the month, e.g. 2026-03-01",
+    "metric": "sales | gross_profit | collections | new_customers",
+    "stretch_value": "at least the plan",
+    "due_date": "on or after the issue date",
+    "plan_id": "the visit plan this visit carries out, if any",
+    "record_filed_on": "when the visit record was filed (7-day rule)",
+    "overall_score": "1–5; 4 and 5 count as satisfied",
+    "first_visit": "true if the prospect came for the first time",
+    "registered_at": "date and time, e.g. 2026-03-02 10:30:00",
+    "attribution_source": "none | referral | lead",
+    "value": "base_rate and referral_share as fractions (0.02 = 2 %), lead bonus in yuan per unit",
+    "effective_to": "first day no longer in force; empty: open-ended",
+    "weight": "the weights in force must add up to 100",
+    "their_price": "yuan; empty when not observed",
+}
+
+
+def header_zh(table: str, column: str) -> str:
+    return TABLE_HEADERS.get((table, column), HEADERS.get(column, column))

@@ -1,0 +1,485 @@
+"""Importing a department's own data (SPEC §3.10, §6): CSV (UTF-8, UTF-8 with BOM,
+GBK/GB18030) or Excel into one table of the store, all or nothing.
+
+A file is read as text (codes with leading zeros stay codes), its headers matched to the
+table's columns (English names or the Chinese headers of store/columns.py), then
+validated before anything is written: every problem is reported with its file row,
+column, value and rule. Only a file without problems is loaded, in one transaction that
+also refreshes the derived tables, writes the import_log row and moves the store's
+version on, so every page shows the new data at once. Any failure leaves the store as it
+was. Table and column names come only from the schema; values reach SQL only as data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from store import columns, db
+
+MAX_BYTES = 200 * 1024 * 1024  # also the dashboard's upload limit (.streamlit/config.toml)
+IMPORTABLE = tuple(t for t in db.TABLES if t not in ("store_meta", "import_log"))
+DERIVED_COLUMNS = {("invoices", "paid_total"), ("invoices", "settled_on"), ("customers", "first_order_on"),
+                   ("customers", "first_salesperson_id"), ("customers", "first_region_id"),
+                   ("visit_plans", "first_visit_on")}
+# Columns whose values must exist in another table (the store has no foreign keys, so a
+# table can be replaced in one transaction; the importer checks them instead).
+REFERENCES = {"customer_id": ("customers", "customer_id"), "salesperson_id": ("salespeople", "salesperson_id"),
+              "owner_id": ("salespeople", "salesperson_id"), "registered_by": ("salespeople", "salesperson_id"),
+              "closer_id": ("salespeople", "salesperson_id"), "region_id": ("regions", "region_id"),
+              "product_id": ("products", "product_id"), "invoice_id": ("invoices", "invoice_id"),
+              "plan_id": ("visit_plans", "plan_id")}
+# Dates that name a plan or a rule may lie ahead; any other date may not be more than this
+# many days after today.
+PLANNED = {"month", "planned_month", "due_date", "effective_from", "effective_to"}
+FUTURE_DAYS = 31
+MAX_PROBLEMS = 100_000
+
+
+@dataclass
+class Problem:
+    """One thing wrong with a file: where (file row, column), the value, and the rule."""
+
+    rule: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+
+@dataclass
+class Column:
+    name: str
+    type: str
+    required: bool
+    allowed: tuple[str, ...] = ()
+    references: tuple[str, str] | None = None
+
+
+@dataclass
+class Parsed:
+    """A file read as text: its rows (strings, '' for empty), how it was decoded, and how
+    its headers map onto the table's columns."""
+
+    table: str
+    file_name: str
+    sha256: str
+    encoding: str
+    sheet: str | None
+    data: pa.Table  # columns renamed to the table's column names; unknown ones dropped
+    unknown_headers: list[str]
+    ignored_derived: list[str]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return self.data.num_rows
+
+
+class ImportRejected(db.StoreError):
+    """The file was not loaded; `problems` says every reason."""
+
+    def __init__(self, message: str, problems: list[Problem]):
+        super().__init__(message)
+        self.problems = problems
+
+
+# --- the schema as the importer sees it ------------------------------------------------------
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[Column]:
+    """The importable columns of a table, from the schema: type, required, allowed values
+    (from its `IN (…)` checks) and the table a value must exist in."""
+    _check_table(table)
+    rows = con.execute("""SELECT column_name, data_type, NOT is_nullable FROM duckdb_columns()
+                          WHERE schema_name = 'main' AND table_name = $t ORDER BY column_index""",
+                       {"t": table}).fetchall()
+    checks = [e for (e,) in con.execute("""SELECT expression FROM duckdb_constraints()
+                                           WHERE table_name = $t AND constraint_type = 'CHECK'""",
+                                        {"t": table}).fetchall()]
+    out = []
+    for name, type_, required in rows:
+        if (table, name) in DERIVED_COLUMNS:
+            continue
+        allowed = ()
+        for expression in checks:
+            match = re.fullmatch(r"\(\"?" + name + r"\"? IN \((.*)\)\)", expression)
+            if match:
+                allowed = tuple(re.findall(r"'([^']*)'", match.group(1)))
+        ref = REFERENCES.get(name)
+        if ref and ref[0] == table:  # the table's own key
+            ref = None
+        out.append(Column(name, type_, bool(required), allowed, ref))
+    return out
+
+
+def primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    row = con.execute("""SELECT constraint_column_names FROM duckdb_constraints()
+                         WHERE table_name = $t AND constraint_type = 'PRIMARY KEY'""", {"t": table}).fetchone()
+    return list(row[0]) if row else []
+
+
+def _check_table(table: str) -> None:
+    if table not in IMPORTABLE:
+        raise db.StoreError(f"'{table}' is not a table you can import into; choose one of: {', '.join(IMPORTABLE)}")
+
+
+def _q(identifier: str) -> str:
+    """An identifier of the schema, quoted (never one from a file: see table_columns)."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+# --- reading a file ---------------------------------------------------------------------------
+
+def sheet_names(data: bytes) -> list[str]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def _decode(data: bytes) -> tuple[bytes, str]:
+    """UTF-8 bytes of a text file and the encoding it was found in."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:], "UTF-8 with BOM"
+    try:
+        data.decode("utf-8")
+        return data, "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030").encode("utf-8"), "GBK/GB18030"
+    except UnicodeDecodeError:
+        raise db.StoreError("the file is not text in UTF-8 or GBK/GB18030; save it as CSV (UTF-8) or .xlsx") from None
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_xlsx(data: bytes, sheet: str | None) -> tuple[list[str], list[list[str]], str]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # a damaged or non-Excel file: say so, whatever the library raised
+        raise db.StoreError(f"the file cannot be read as an Excel workbook (.xlsx): {exc}") from None
+    try:
+        names = workbook.sheetnames
+        if sheet is None:
+            if len(names) > 1:
+                raise db.StoreError(f"the workbook has {len(names)} sheets ({', '.join(names)}): choose one")
+            sheet = names[0]
+        if sheet not in names:
+            raise db.StoreError(f"the workbook has no sheet '{sheet}' (it has {', '.join(names)})")
+        rows = [[_cell(v) for v in row] for row in workbook[sheet].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows:
+        raise db.StoreError(f"sheet '{sheet}' is empty")
+    header, body = rows[0], rows[1:]
+    width = len(header)
+    body = [(r + [""] * width)[:width] for r in body]
+    return header, body, sheet
+
+
+def read_file(con: duckdb.DuckDBPyConnection, table: str, data: bytes, file_name: str,
+              sheet: str | None = None) -> Parsed:
+    """Read and map a file; problems with its headers are in `Parsed.problems`."""
+    _check_table(table)
+    if len(data) > MAX_BYTES:
+        raise db.StoreError(f"{file_name} is {len(data) / 2**20:,.0f} MB; the limit is {MAX_BYTES // 2**20} MB. "
+                            "Split the file and import the parts.")
+    if not data.strip():
+        raise db.StoreError(f"{file_name} is empty")
+    digest = hashlib.sha256(data).hexdigest()
+    is_excel = file_name.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04"
+    if is_excel:
+        header, body, sheet = _read_xlsx(data, sheet)
+        header = [h.strip() for h in header]
+        arrays = [pa.array([r[i] for r in body], pa.string()) for i in range(len(header))]
+        raw = pa.table(arrays, names=[f"c{i}" for i in range(len(header))])
+        encoding = "Excel (.xlsx)"
+    else:
+        text, encoding = _decode(data)
+        first_line = text.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+        header = [h.strip() for h in next(csv.reader([first_line]))]
+        names = [f"c{i}" for i in range(len(header))]
+        try:
+            raw = pa_csv.read_csv(
+                io.BytesIO(text),
+                read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
+                parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+                convert_options=pa_csv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                      strings_can_be_null=False, quoted_strings_can_be_null=False))
+        except pa.ArrowInvalid as exc:
+            raise db.StoreError(f"{file_name} cannot be read as CSV: {exc}") from None
+    cols = table_columns(con, table)
+    by_name = {c.name.lower(): c.name for c in cols}
+    by_name |= {columns.header_zh(table, c.name): c.name for c in cols}
+    derived = {name for t, name in DERIVED_COLUMNS if t == table}
+    mapped, keep, unknown, ignored, problems = [], [], [], [], []
+    for i, h in enumerate(header):
+        column = by_name.get(h.lower()) or by_name.get(h)
+        if column is None:
+            (ignored if h.lower() in derived else unknown).append(h or f"(column {i + 1}, no header)")
+        elif column in mapped:
+            problems.append(Problem(f"two columns of the file are both '{column}'", column=h))
+        else:
+            mapped.append(column)
+            keep.append(raw.column(i))
+    missing = [c.name for c in cols if c.required and c.name not in mapped]
+    for name in missing:
+        problems.append(Problem(f"required column '{name}' ({columns.header_zh(table, name)}) is missing",
+                                column=name))
+    return Parsed(table, Path(file_name).name, digest, encoding, sheet,
+                  pa.table(keep, names=mapped) if keep else pa.table({}), unknown, ignored, problems)
+
+
+# --- validating ---------------------------------------------------------------------------------
+
+def today_of(con: duckdb.DuckDBPyConnection) -> dt.date:
+    row = con.execute("SELECT as_of_date FROM store_meta WHERE id = 1").fetchone()
+    return max(row[0], dt.date.today()) if row else dt.date.today()
+
+
+def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str) -> list[Problem]:
+    """Every problem of the file against the table's rules and the store (the file must be
+    registered on `con` as `incoming`, see _staged)."""
+    table, problems = parsed.table, list(parsed.problems)
+    if mode not in ("append", "replace"):
+        raise db.StoreError(f"mode must be append or replace, not '{mode}'")
+    if parsed.rows == 0:
+        problems.append(Problem("the file has a header but no rows"))
+    cols = [c for c in table_columns(con, table) if c.name in parsed.data.column_names]
+    if problems or not cols:
+        return problems
+
+    def add(sql: str, rule, column: str | None, params: dict | None = None) -> None:
+        for row, value in con.execute(sql + f" ORDER BY 1 LIMIT {MAX_PROBLEMS}", params or {}).fetchall():
+            problems.append(Problem(rule(value) if callable(rule) else rule, row, column, value))
+
+    for c in cols:
+        q = _q(c.name)
+        if c.required:
+            add(f"SELECT __row, {q} FROM incoming WHERE {q} IS NULL", "required: empty", c.name)
+        if c.type != "VARCHAR":
+            add(f"SELECT __row, {q} FROM incoming WHERE {q} IS NOT NULL AND TRY_CAST({q} AS {c.type}) IS NULL",
+                f"not {_type_words(c.type)}", c.name)
+        if c.allowed:
+            add(f"SELECT __row, {q} FROM incoming WHERE {q} IS NOT NULL AND NOT list_contains($allowed, {q})",
+                "not one of: " + ", ".join(c.allowed), c.name, {"allowed": list(c.allowed)})
+    if problems:  # the checks below need well-typed values
+        return problems[:MAX_PROBLEMS]
+    typed = ", ".join(f"TRY_CAST({_q(c.name)} AS {c.type}) AS {_q(c.name)}" for c in cols)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS SELECT __row, {typed} FROM incoming")
+    present = {c.name for c in cols}
+    for expression, names in con.execute("""SELECT expression, constraint_column_names FROM duckdb_constraints()
+                                            WHERE table_name = $t AND constraint_type = 'CHECK'""",
+                                         {"t": table}).fetchall():
+        if set(names) <= present and not any((table, n) in DERIVED_COLUMNS for n in names):
+            shown = sorted(set(names))
+            add(f"SELECT __row, concat_ws(', ', {', '.join(_q(n) + '::VARCHAR' for n in shown)}) FROM typed "
+                f"WHERE NOT ({expression})", f"breaks the rule {expression}", ", ".join(shown))
+    key = primary_key(con, table)
+    if key and set(key) <= present:
+        keys = ", ".join(_q(k) for k in key)
+        shown = "concat_ws(' / ', " + ", ".join(_q(k) + "::VARCHAR" for k in key) + ")"
+        add(f"SELECT __row, {shown} FROM (SELECT __row, {keys}, count(*) OVER (PARTITION BY {keys}) AS n FROM typed) "
+            "WHERE n > 1", "the same key appears more than once in the file", ", ".join(key))
+        if mode == "append":
+            add(f"SELECT t.__row, concat_ws(' / ', {', '.join('t.' + _q(k) + '::VARCHAR' for k in key)}) "
+                f"FROM typed t SEMI JOIN {_q(table)} s USING ({keys})",
+                "already in the store (use replace to load the table anew)", ", ".join(key))
+    for c in cols:
+        if c.references:
+            ref_table, ref_column = c.references
+            add(f"SELECT __row, {_q(c.name)} FROM typed WHERE {_q(c.name)} IS NOT NULL AND {_q(c.name)} NOT IN "
+                f"(SELECT {_q(ref_column)} FROM {_q(ref_table)} WHERE {_q(ref_column)} IS NOT NULL)",
+                f"unknown in {ref_table} (import {ref_table} first)", c.name)
+        if c.type in ("DATE", "TIMESTAMP") and c.name not in PLANNED:
+            limit = today_of(con) + dt.timedelta(days=FUTURE_DAYS)
+            add(f"SELECT __row, {_q(c.name)}::VARCHAR FROM typed WHERE {_q(c.name)}::DATE > $limit",
+                f"in the far future (after {limit.isoformat()})", c.name, {"limit": limit})
+    if table == "commission_rules":
+        _overlapping_rules(con, mode, problems)
+    return problems[:MAX_PROBLEMS]
+
+
+def _overlapping_rules(con: duckdb.DuckDBPyConnection, mode: str, problems: list[Problem]) -> None:
+    """Two rules of one kind (and product line) in force on the same day would make a
+    deal's rule ambiguous."""
+    existing = "" if mode == "replace" else \
+        "UNION ALL SELECT NULL, rule_id, kind, product_line, effective_from, effective_to FROM commission_rules"
+    for row, rule, other in con.execute(f"""
+            WITH r AS (SELECT __row, rule_id, kind, product_line, effective_from, effective_to FROM typed {existing})
+            SELECT a.__row, a.rule_id, b.rule_id FROM r a JOIN r b
+              ON a.rule_id <> b.rule_id AND a.kind = b.kind AND a.product_line IS NOT DISTINCT FROM b.product_line
+             AND a.effective_from < coalesce(b.effective_to, DATE '9999-12-31')
+             AND b.effective_from < coalesce(a.effective_to, DATE '9999-12-31')
+            WHERE a.__row IS NOT NULL ORDER BY 1, 3""").fetchall():
+        problems.append(Problem(f"overlaps rule {other} (same kind, dates overlap)", row, "effective_from", rule))
+
+
+def _type_words(type_: str) -> str:
+    if type_.startswith("DECIMAL") or type_ in ("DOUBLE", "FLOAT"):
+        return "a number"
+    return {"DATE": "a date (YYYY-MM-DD)", "TIMESTAMP": "a date and time (YYYY-MM-DD HH:MM:SS)",
+            "INTEGER": "a whole number", "BIGINT": "a whole number", "BOOLEAN": "true or false"}.get(type_, type_)
+
+
+def _staged(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> None:
+    """Register the file's rows as `incoming`: trimmed text, '' as NULL, and __row, the
+    row's number in the file (the header is row 1)."""
+    data = parsed.data.append_column("__row", pa.array(range(2, parsed.rows + 2), pa.int64()))
+    con.register("incoming_raw", data)
+    cleaned = ", ".join(f"nullif(trim({_q(n)}), '') AS {_q(n)}" for n in parsed.data.column_names)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW incoming AS SELECT __row{', ' + cleaned if cleaned else ''} "
+                "FROM incoming_raw")
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    rows: int
+    store_version: int
+    encoding: str
+    unknown_headers: list[str]
+    ignored_derived: list[str]
+
+
+def import_file(con: duckdb.DuckDBPyConnection, table: str, data: bytes, file_name: str, mode: str = "append",
+                user: str = "cli", sheet: str | None = None, progress=lambda line: None) -> Result:
+    """Validate the file and, if it has no problem, load it in one transaction; otherwise
+    raise ImportRejected with every problem (and log the rejection)."""
+    parsed = read_file(con, table, data, file_name, sheet)
+    cursor = con.cursor()
+    try:
+        done = cursor.execute("""SELECT imported_at, table_name FROM import_log
+                                 WHERE file_sha256 = $h AND outcome = 'ok' ORDER BY imported_at LIMIT 1""",
+                              {"h": parsed.sha256}).fetchone()
+        if done:
+            raise ImportRejected(f"{parsed.file_name} was already imported into {done[1]} on {done[0]:%Y-%m-%d %H:%M} "
+                                 "(same SHA-256): refused as a duplicate", [Problem("duplicate file")])
+        _staged(cursor, parsed)
+        progress(f"read {parsed.rows:,} rows ({parsed.encoding}); validating…")
+        problems = validate(cursor, parsed, mode)
+        if problems:
+            _log(cursor, parsed, mode, user, "rejected", f"{len(problems)} problems")
+            raise ImportRejected(f"{parsed.file_name}: {len(problems):,} problems; nothing was written", problems)
+        names = [c.name for c in table_columns(cursor, table) if c.name in parsed.data.column_names]
+        target = ", ".join(_q(n) for n in names)
+        progress(f"{parsed.rows:,} rows valid; writing…")
+        with db.write_lock:
+            cursor.execute("BEGIN")
+            try:
+                if mode == "replace":
+                    cursor.execute(f"DELETE FROM {_q(table)}")
+                cursor.execute(f"INSERT INTO {_q(table)} ({target}) SELECT {target} FROM typed ORDER BY __row")
+                db.refresh_derived(cursor)
+                _log(cursor, parsed, mode, user, "ok", None)
+                version = cursor.execute("UPDATE store_meta SET store_version = store_version + 1 "
+                                         "RETURNING store_version").fetchone()[0]
+                cursor.execute("COMMIT")
+            except Exception as exc:
+                cursor.execute("ROLLBACK")
+                raise db.StoreError(f"{parsed.file_name} could not be written, nothing was changed: {exc}") from exc
+    finally:
+        cursor.close()
+    return Result(parsed.rows, version, parsed.encoding, parsed.unknown_headers, parsed.ignored_derived)
+
+
+def _log(cursor, parsed: Parsed, mode: str, user: str, outcome: str, message: str | None) -> None:
+    cursor.execute("""INSERT INTO import_log
+                      SELECT coalesce(max(import_id), 0) + 1, $t, $at, $u, $f, $h, $n, $m, $o, $msg
+                      FROM import_log""",
+                   {"t": parsed.table, "at": dt.datetime.now().replace(microsecond=0), "u": user,
+                    "f": parsed.file_name, "h": parsed.sha256, "n": parsed.rows if outcome == "ok" else 0,
+                    "m": mode, "o": outcome, "msg": message})
+
+
+# --- templates and export -------------------------------------------------------------------------
+
+def describe(con: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, str]]:
+    """Each importable column: name, Chinese header, type, required, allowed values, note."""
+    return [{"column": c.name, "header_zh": columns.header_zh(table, c.name), "type": _type_words(c.type),
+             "required": "yes" if c.required else "",
+             "allowed": " | ".join(c.allowed) or (f"must exist in {c.references[0]}" if c.references else ""),
+             "note": columns.NOTES.get(c.name, "")}
+            for c in table_columns(con, table)]
+
+
+def _sample(con: duckdb.DuckDBPyConnection, table: str, names: list[str]) -> list[str]:
+    row = con.execute(f"SELECT {', '.join(_q(n) + '::VARCHAR' for n in names)} FROM {_q(table)} LIMIT 1").fetchone()
+    if row:
+        return ["" if v is None else v for v in row]
+    placeholder = {"DATE": "2026-01-31", "TIMESTAMP": "2026-01-31 09:30:00", "BOOLEAN": "true"}
+    return [next(iter(c.allowed), "") or placeholder.get(c.type, "0" if c.type != "VARCHAR" else "…")
+            for c in table_columns(con, table) if c.name in names]
+
+
+def template_rows(con: duckdb.DuckDBPyConnection, table: str, lang: str = "en") -> list[list[str]]:
+    """A template: the header (column names, or the Chinese headers) and a sample row."""
+    names = [c.name for c in table_columns(con, table)]
+    header = names if lang == "en" else [columns.header_zh(table, n) for n in names]
+    return [header, _sample(con, table, names)]
+
+
+def template_csv(con: duckdb.DuckDBPyConnection, table: str, lang: str = "en") -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(template_rows(con, table, lang))
+    return out.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx(con: duckdb.DuckDBPyConnection, table: str, lang: str = "en") -> bytes:
+    """Sheet 'data': header and sample row, every cell text (codes keep leading zeros);
+    sheet 'columns': what each column holds."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "data"
+    for row in template_rows(con, table, lang):
+        sheet.append(row)
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            cell.number_format = "@"
+    info = book.create_sheet("columns")
+    described = describe(con, table)
+    info.append(["column", "中文表头", "type", "required", "allowed values", "note"])
+    for d in described:
+        info.append([d["column"], d["header_zh"], d["type"], d["required"], d["allowed"], d["note"]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def export_csv(con: duckdb.DuckDBPyConnection, table: str) -> bytes:
+    """Every row of a table in its template's layout (English headers, UTF-8 with BOM):
+    a file that imports back as it is."""
+    names = [c.name for c in table_columns(con, table)]
+    frame = con.execute(f"SELECT {', '.join(_q(n) + '::VARCHAR AS ' + _q(n) for n in names)} FROM {_q(table)}").df()
+    return frame.to_csv(index=False).encode("utf-8-sig")
