@@ -1,0 +1,299 @@
+"""Importing real files (SPEC §3.10): every encoding a Chinese Windows machine writes, Excel
+with several sheets and leading-zero codes, every problem reported before anything is
+written, duplicates refused, all or nothing even when the process is killed mid-write,
+and a full round trip of the demo store through the templates."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from store import db, importer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def store(fixture_path, tmp_path):
+    """A writable copy of the fixture store (regions R1, R2; salespeople S1–S3, K1, K2;
+    customers C1–C6; products P1, P2), and its connection."""
+    path = tmp_path / "store.duckdb"
+    shutil.copy(fixture_path, path)
+    con = db.connect(path)
+    yield path, con
+    con.close()
+
+
+def csv_bytes(rows: list[list[object]], encoding: str) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def state(con) -> tuple:
+    """What an import may change: every table's rows (but the import log, which records
+    rejections too), and the store's version."""
+    counts = tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in db.TABLES if t != "import_log")
+    return counts, con.execute("SELECT store_version FROM store_meta").fetchone()[0]
+
+
+CUSTOMERS = [["customer_id", "name", "tier", "industry", "region_id", "owner_id", "phone", "address",
+              "credit_limit", "registered_on"],
+             ["C7", "佛山市南海区𠮷祥五金有限公司", "B", "制造业", "R1", "S1", "0757-86001234",
+              "桂城街道 1 号", "20000", "2026-03-01"],
+             ["C8", "广东省佛山市狮山镇华丰机械厂", "A", "制造业", "R2", "S3", "",
+              "狮山镇 8 号", "50000", "2026-03-02"]]
+
+
+@pytest.mark.parametrize("encoding, detected", [
+    ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("gbk", "GBK/GB18030"), ("gb18030", "GBK/GB18030")])
+def test_chinese_text_round_trips_in_every_encoding(store, encoding, detected):
+    _, con = store
+    rows = [r[:] for r in CUSTOMERS]
+    if encoding == "gbk":  # GBK has no 𠮷; GB18030 has every character
+        rows[1][1] = "佛山市南海区吉祥五金有限公司"
+    result = importer.import_file(con, "customers", csv_bytes(rows, encoding), "客户.csv")
+    assert (result.rows, result.encoding) == (2, detected)
+    names = dict(con.execute("SELECT customer_id, name FROM customers WHERE customer_id IN ('C7', 'C8')").fetchall())
+    assert names == {"C7": rows[1][1], "C8": rows[2][1]}
+    assert con.execute("SELECT phone FROM customers WHERE customer_id = 'C8'").fetchone()[0] is None  # '' → empty
+
+
+def test_chinese_headers_are_accepted_and_unknown_columns_are_warned(store):
+    _, con = store
+    header = ["客户编号", "客户名称", "客户等级", "行业", "区域编号", "负责人编号", "电话", "地址", "信用额度",
+              "建档日期", "备注"]
+    rows = [header, [*CUSTOMERS[1][:10], "老客户介绍"]]
+    parsed = importer.read_file(con, "customers", csv_bytes(rows, "gb18030"), "customers.csv")
+    assert parsed.data.column_names == CUSTOMERS[0] and parsed.unknown_headers == ["备注"]
+    result = importer.import_file(con, "customers", csv_bytes(rows, "gb18030"), "customers.csv")
+    assert result.unknown_headers == ["备注"]  # said, not silently dropped
+
+
+def xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_excel_workbook_with_two_sheets_and_leading_zero_codes(store):
+    _, con = store
+    rows = [["product_id", "name", "product_line", "list_price"],
+            ["007", "密封圈", "耗材", 12.5],
+            ["0100", "轴承", "设备", 300]]
+    data = xlsx({"说明": [["本表为产品清单"]], "产品": rows})
+    with pytest.raises(db.StoreError, match="2 sheets \\(说明, 产品\\): choose one"):
+        importer.import_file(con, "products", data, "products.xlsx")
+    assert importer.sheet_names(data) == ["说明", "产品"]
+    importer.import_file(con, "products", data, "products.xlsx", sheet="产品")
+    assert con.execute("SELECT product_id, list_price FROM products WHERE name IN ('密封圈', '轴承') ORDER BY 1"
+                       ).fetchall() == [("007", 12.5), ("0100", 300)]
+
+
+def test_excel_dates_parse(store):
+    _, con = store
+    rows = [["salesperson_id", "name", "role", "region_id", "phone", "hired_on", "left_on"],
+            ["S9", "周八", "salesperson", "R1", "013900000009", dt.datetime(2026, 2, 1), None]]
+    importer.import_file(con, "salespeople", xlsx({"Sheet1": rows}), "people.xlsx")
+    assert con.execute("SELECT phone, hired_on, left_on FROM salespeople WHERE salesperson_id = 'S9'").fetchone() \
+        == ("013900000009", dt.date(2026, 2, 1), None)
+
+
+def sales_rows(n: int) -> list[list[object]]:
+    header = ["line_id", "order_id", "order_date", "customer_id", "product_id", "quantity", "amount", "cost",
+              "salesperson_id", "region_id"]
+    body = [[100_000 + i, 50_000 + i // 3, f"2026-02-{1 + i % 28:02d}", f"C{1 + i % 4}", "P1", 1 + i % 5,
+             f"{100 + i % 50}.50", "60", "S1", "R1"] for i in range(n)]
+    return [header, *body]
+
+
+def test_three_bad_rows_among_ten_thousand_are_all_reported_and_nothing_is_written(store):
+    _, con = store
+    rows = sales_rows(10_000)
+    rows[1 + 1234][3] = "C99"          # file row 1,236: an unknown customer
+    rows[1 + 5000][2] = "2026-02-30"   # file row 5,002: not a date
+    rows[1 + 9998][5] = 0              # file row 10,000: quantity 0
+    before = state(con)
+    with pytest.raises(importer.ImportRejected) as rejected:
+        importer.import_file(con, "sales", csv_bytes(rows, "utf-8"), "sales.csv")
+    problems = {(p.row, p.column, p.value) for p in rejected.value.problems}
+    assert {(5002, "order_date", "2026-02-30")} <= problems  # the type check runs first …
+    assert len(rejected.value.problems) == 1
+    rows[1 + 5000][2] = "2026-02-28"
+    with pytest.raises(importer.ImportRejected) as rejected:
+        importer.import_file(con, "sales", csv_bytes(rows, "utf-8"), "sales.csv")
+    found = {(p.row, p.column, p.value): p.rule for p in rejected.value.problems}
+    assert {row for row, _, _ in found} == {1236, 10000}  # all three bad rows, and no other
+    assert found[(1236, "customer_id", "C99")].startswith("unknown in customers")
+    assert found[(10000, "quantity", "0")] == "breaks the rule (quantity != 0)"
+    assert state(con) == before  # nothing written, the version unchanged
+    rejected_log = con.execute("SELECT outcome, rows_loaded FROM import_log WHERE file_name = 'sales.csv'").fetchall()
+    assert rejected_log == [("rejected", 0), ("rejected", 0)]
+
+
+def test_every_kind_of_problem_is_named_with_its_row_and_column(store):
+    _, con = store
+    rows = [["line_id", "order_id", "order_date", "customer_id", "product_id", "quantity", "amount", "cost",
+             "salesperson_id", "region_id", "colour"],
+            [1, 1, "2026-02-01", "C1", "P1", 1, "abc", 1, "S1", "R1", "red"],        # 2: not a number
+            [900, 2, "2026-02-01", "C1", "P1", 1, 10, 5, "S9", "R1", ""],            # 3: unknown salesperson
+            [900, 3, "2026-02-01", "C1", "P1", 1, 10, 5, "S1", "R1", ""],            # 4: same key as row 3
+            [901, 4, "2031-01-01", "C1", "P1", 1, 10, 5, "S1", "R1", ""],            # 5: far future
+            [902, 5, "2026-02-01", "", "P1", 1, 10, 5, "S1", "R1", ""]]              # 6: required empty
+    parsed = importer.read_file(con, "sales", csv_bytes(rows, "utf-8"), "bad.csv")
+    assert parsed.unknown_headers == ["colour"]
+    with pytest.raises(importer.ImportRejected) as rejected:
+        importer.import_file(con, "sales", csv_bytes(rows, "utf-8"), "bad.csv")
+    got = {(p.row, p.column): p.rule for p in rejected.value.problems}
+    assert got == {(2, "amount"): "not a number", (6, "customer_id"): "required: empty"}
+    rows[1][6] = 10
+    rows[5][3] = "C1"
+    rows[1][0] = 1  # line 1 exists in the fixture store already
+    with pytest.raises(importer.ImportRejected) as rejected:
+        importer.import_file(con, "sales", csv_bytes(rows, "utf-8"), "bad.csv")
+    got = {(p.row, p.column): p.rule for p in rejected.value.problems}
+    assert got[(3, "salesperson_id")].startswith("unknown in salespeople")
+    assert got[(3, "line_id")] == got[(4, "line_id")] == "the same key appears more than once in the file"
+    assert got[(2, "line_id")].startswith("already in the store")
+    assert got[(5, "order_date")].startswith("in the far future")
+
+
+def test_missing_required_columns_are_named(store):
+    _, con = store
+    with pytest.raises(importer.ImportRejected) as rejected:
+        importer.import_file(con, "products", csv_bytes([["product_id", "name"], ["P9", "x"]], "utf-8"), "p.csv")
+    assert [p.rule for p in rejected.value.problems] == [
+        "required column 'product_line' (产品线) is missing", "required column 'list_price' (标价) is missing"]
+
+
+def test_overlapping_commission_rules_are_refused(store):
+    _, con = store
+    rows = [["rule_id", "kind", "product_line", "value", "effective_from", "effective_to"],
+            ["CR9", "referral_share", "", "0.4", "2026-03-01", ""]]
+    with pytest.raises(importer.ImportRejected) as rejected:
+        importer.import_file(con, "commission_rules", csv_bytes(rows, "utf-8"), "rules.csv")
+    assert [(p.row, p.value, p.rule) for p in rejected.value.problems] == [
+        (2, "CR9", "overlaps rule CR4 (same kind, dates overlap)")]
+
+
+def test_the_same_file_twice_is_refused_and_replace_loads_a_table_anew(store):
+    _, con = store
+    data = csv_bytes([["component", "weight", "effective_from", "effective_to"],
+                      *[[c, w, "2020-01-01", ""] for c, w in
+                        (("sales_attainment", 40), ("collections_attainment", 20), ("expense_control", 10),
+                         ("revisit_completion", 10), ("complaint_timeliness", 10), ("new_customers", 10))]], "utf-8")
+    version = state(con)[1]
+    result = importer.import_file(con, "scorecard_weights", data, "weights.csv", mode="replace", user="何部长")
+    assert result.store_version == version + 1
+    assert con.execute("SELECT weight FROM scorecard_weights WHERE component = 'sales_attainment'").fetchone()[0] == 40
+    log = con.execute("SELECT imported_by, rows_loaded, mode, outcome, length(file_sha256) FROM import_log "
+                      "WHERE table_name = 'scorecard_weights'").fetchall()
+    assert log == [("何部长", 6, "replace", "ok", 64)]
+    with pytest.raises(importer.ImportRejected, match="already imported into scorecard_weights .* duplicate"):
+        importer.import_file(con, "scorecard_weights", data, "weights-copy.csv", mode="replace")
+
+
+def test_a_file_over_the_size_limit_is_refused(store, monkeypatch):
+    _, con = store
+    monkeypatch.setattr(importer, "MAX_BYTES", 1024 * 1024)
+    with pytest.raises(db.StoreError, match="is 2 MB; the limit is 1 MB"):
+        importer.import_file(con, "sales", b"x" * (2 * 1024 * 1024), "big.csv")
+
+
+def test_derived_columns_and_other_tables_are_not_importable(store):
+    _, con = store
+    names = [c.name for c in importer.table_columns(con, "invoices")]
+    assert "paid_total" not in names and "settled_on" not in names
+    with pytest.raises(db.StoreError, match="not a table you can import into"):
+        importer.import_file(con, "import_log", b"a\n1\n", "x.csv")
+
+
+def run_cli(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "store", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, **kw)
+
+
+def test_the_command_line_imports_and_explains(store, tmp_path):
+    path, con = store
+    con.close()
+    good = tmp_path / "weights.csv"
+    good.write_bytes(csv_bytes([["component", "weight", "effective_from"], ["sales_attainment", 30, "2020-01-01"]],
+                               "utf-8"))
+    done = run_cli("import", "scorecard_weights", str(good), "--db", str(path))
+    assert done.returncode == 1 and "already in the store" in done.stderr and "row 2" in done.stderr
+    wrong = run_cli("import", "nosuch", str(good), "--db", str(path))
+    assert wrong.returncode == 2 and "'nosuch' is not a table you can import into" in wrong.stderr
+    assert run_cli("import", "sales", str(tmp_path / "missing.csv"), "--db", str(path)).returncode == 2
+
+
+def test_the_command_line_fails_at_once_while_the_dashboard_holds_the_store(store, tmp_path):
+    path, con = store  # this process holds it, as the dashboard would
+    data = tmp_path / "w.csv"
+    data.write_bytes(b"component,weight,effective_from\n")
+    done = run_cli("import", "scorecard_weights", str(data), "--db", str(path))
+    assert done.returncode == 2
+    assert f"held by process {os.getpid()}; import from the Data page or stop the dashboard" in done.stderr
+
+
+def test_killing_the_import_mid_write_leaves_the_store_as_it_was(store, tmp_path):
+    path, con = store
+    big = tmp_path / "sales.csv"
+    big.write_bytes(csv_bytes(sales_rows(1_500_000), "utf-8"))
+    before = state(con)
+    con.close()
+    process = subprocess.Popen([sys.executable, "-m", "store", "import", "sales", str(big), "--db", str(path)],
+                               cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    for line in process.stdout:
+        if "writing" in line:  # validation passed; the transaction is under way
+            break
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    con = db.connect(path)
+    try:
+        assert state(con) == before
+        assert con.execute("SELECT count(*) FROM import_log WHERE outcome = 'ok' AND table_name = 'sales'"
+                           ).fetchone()[0] == 0
+    finally:
+        con.close()
+
+
+def test_the_demo_store_round_trips_through_its_templates(store_con, demo_store, tmp_path):
+    """Every table exported in its template's layout and imported into an empty store: every
+    query gives the same answer."""
+    import queries
+    from tests.test_queries import SAMPLE_PARAMS
+
+    source_path, _ = demo_store
+    source = db.shared_connection()
+    as_of = source.execute("SELECT as_of_date FROM store_meta").fetchone()[0]
+    target_path = db.init(tmp_path / "empty.duckdb", as_of)
+    target = db.connect(target_path)
+    try:
+        for table in importer.IMPORTABLE:
+            result = importer.import_file(target, table, importer.export_csv(source, table), f"{table}.csv")
+            assert result.rows == source.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for name in queries.names():
+            if name in ("data_freshness", "store_meta"):
+                continue
+            pd.testing.assert_frame_equal(queries.run(name, SAMPLE_PARAMS[name], con=target),
+                                          queries.run(name, SAMPLE_PARAMS[name], con=source), obj=name)
+    finally:
+        target.close()
