@@ -106,6 +106,10 @@ def cases(today: dt.date, customer: str, kam: str) -> dict[str, tuple[Filters | 
         "salesperson_options": (None, {}),
         "store_meta": (None, {}),
         "data_freshness": (None, {}),
+        "table_profile": (None, {}),
+        "orphan_references": (None, {}),
+        "incomplete_customers": (None, {}),
+        "customers_owner_left": (None, {}),
         "filter_options": (None, {}),
         "visit_record_timeliness": (ytd, {"group_by": "month"}),
     }

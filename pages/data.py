@@ -1,20 +1,101 @@
-"""Data quality (SPEC §3.10): how complete the customer archive is, and what each table of
-the store holds and when it was last loaded. (Imports come to this page later.)"""
+"""Data (SPEC §3.10): import a table from CSV or Excel — preview, every problem with its row
+and column, all or nothing — templates for every table, and the data's quality: archive
+completeness, incomplete customers, customers whose owner has left, what each table holds
+and references that point at nothing. The work is done by store/importer.py."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from store import db, importer
 from ui import fmt
-from ui.shell import download, footer, kpi_tile, load, start_page, t, table
+from ui.shell import download, footer, kpi_tile, lang, load, start_page, t, table
 
 filters = start_page("data", "🗂️")
+con = db.shared_connection()
 
+# --- import -----------------------------------------------------------------------------------
+st.subheader(t("data.import"))
+done = st.session_state.pop("import_done", None)
+if done:
+    st.success(done)
+left, right = st.columns([2, 1])
+chosen = left.selectbox(t("data.table"), importer.IMPORTABLE, key="import_table",
+                        format_func=lambda name: f"{t('table.' + name)} · {name}")
+mode = right.radio(t("data.mode"), ("append", "replace"), key="import_mode", horizontal=True,
+                   format_func=lambda m: t("data.mode." + m), help=t("data.mode_help"))
+attempt = st.session_state.setdefault("upload_round", 0)
+uploaded = st.file_uploader(t("data.file", mb=importer.MAX_BYTES // 2**20), type=["csv", "xlsx"],
+                            key=f"upload_{attempt}")
+if uploaded is not None:
+    data = uploaded.getvalue()
+    sheet = None
+    try:
+        if uploaded.name.lower().endswith(".xlsx"):
+            sheets = importer.sheet_names(data)
+            if len(sheets) > 1:
+                sheet = st.selectbox(t("data.sheet", n=len(sheets)), sheets, key="import_sheet")
+        parsed = importer.read_file(con, chosen, data, uploaded.name, sheet)
+    except db.StoreError as problem:
+        st.error(t("data.unreadable", name=uploaded.name, detail=str(problem)))
+        st.stop()
+    st.caption(t("data.preview", name=parsed.file_name, encoding=parsed.encoding, rows=fmt.count(parsed.rows),
+                 table=chosen))
+    for header in parsed.unknown_headers:
+        st.warning(t("data.unknown_header", header=header, table=chosen))
+    for header in parsed.ignored_derived:
+        st.warning(t("data.derived_header", header=header))
+    for problem in parsed.problems:
+        st.error(problem.rule)
+    preview = parsed.data.slice(0, 20).to_pandas()
+    st.dataframe(preview, hide_index=True, width="stretch")
+    if not parsed.problems and st.button(t("data.import_button", rows=fmt.count(parsed.rows), table=chosen),
+                                         type="primary", key="import_go"):
+        try:
+            result = importer.import_file(con, chosen, data, uploaded.name, mode=mode, user="dashboard", sheet=sheet)
+        except importer.ImportRejected as rejected:
+            st.error(t("data.rejected", detail=str(rejected)))
+            problems = pd.DataFrame([{"row": p.row, "column": p.column, "value": p.value, "rule": p.rule}
+                                     for p in rejected.problems])
+            shown = problems.head(1000)
+            if len(problems) > len(shown):
+                st.caption(t("data.problems_first", shown=fmt.count(len(shown)), n=fmt.count(len(problems))))
+            table(shown)
+            download(problems, f"import-problems-{chosen}", None, key="problems_csv")
+        except db.StoreError as failure:
+            st.error(str(failure))
+        else:
+            st.session_state["import_done"] = t("data.imported", rows=fmt.count(result.rows), table=chosen,
+                                                version=result.store_version)
+            st.session_state["upload_round"] = attempt + 1  # a fresh uploader for the next file
+            st.session_state.pop("store_version", None)  # every page reads the new data
+            st.rerun()
+
+# --- templates --------------------------------------------------------------------------------
+st.subheader(t("data.templates", table=chosen))
+st.caption(t("data.templates_help"))
+left, right, _ = st.columns([1, 1, 3])
+reader = lang()
+left.download_button(t("data.template_csv"), lambda: importer.template_csv(con, chosen, reader), key="template_csv",
+                     file_name=f"template-{chosen}.csv", mime="text/csv", on_click="ignore",
+                     icon=":material/download:")
+right.download_button(t("data.template_xlsx"), lambda: importer.template_xlsx(con, chosen, reader),
+                      key="template_xlsx", file_name=f"template-{chosen}.xlsx", on_click="ignore",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      icon=":material/download:")
+table(pd.DataFrame(importer.describe(con, chosen)).rename(columns=lambda c: "template_" + c))
+
+# --- quality ----------------------------------------------------------------------------------
+st.subheader(t("data.quality"))
 archive = load("archive_completeness", filters).iloc[0]
-left, _ = st.columns([1, 3])
+left, middle, right = st.columns(3)
 kpi_tile(left, "data.completeness", fmt.pct(archive.completeness_pct), "help.completeness",
          caption=f"{fmt.count(archive.complete_count)} / {fmt.count(archive.customers_count)}")
+owner_left = load("customers_owner_left", filters)
+kpi_tile(middle, "data.owner_left", fmt.count(len(owner_left)), "help.owner_left")
+orphans = load("orphan_references")
+kpi_tile(right, "data.orphans", fmt.count(int(orphans.orphan_count.sum())), "help.orphans")
 fields = ("name", "tier", "industry", "region", "owner", "phone", "address")
 missing = pd.DataFrame({
     "field": [t("field." + f) for f in fields],
@@ -23,8 +104,26 @@ missing = pd.DataFrame({
 table(missing)
 download(missing, "data-quality", filters, key="missing_csv")
 
+incomplete = load("incomplete_customers", filters)
+st.caption(t("data.incomplete", n=fmt.count(len(incomplete))))
+if not incomplete.empty:
+    listed = incomplete.drop(columns=["owner_id"]).assign(missing_fields=incomplete.missing_fields.map(
+        lambda codes: "、".join(t("field." + c) for c in codes.split(","))))
+    table(listed)
+    download(listed, "data-incomplete-customers", filters, key="incomplete_csv")
+if not owner_left.empty:
+    st.caption(t("data.owner_left_list", n=fmt.count(len(owner_left))))
+    table(owner_left, money_columns=("sales_12_months_cny",))
+    download(owner_left, "data-owner-left", filters, key="owner_left_csv")
+broken = orphans[orphans.orphan_count > 0]
+if not broken.empty:
+    st.warning(t("data.orphans_found", n=fmt.count(len(broken))))
+    table(broken)
+with st.expander(t("data.orphans_all", n=fmt.count(len(orphans)))):
+    table(orphans)
+
 st.subheader(t("data.tables"))
-tables = load("data_freshness")
-table(tables)
-download(tables, "data-tables", None, key="tables_csv")
+profile = load("table_profile")
+table(profile.assign(table_name=profile.table_name.map(lambda name: f"{t('table.' + name)} · {name}")))
+download(profile, "data-tables", None, key="tables_csv")
 footer()

@@ -148,19 +148,21 @@ def sheet_names(data: bytes) -> list[str]:
         workbook.close()
 
 
-def _decode(data: bytes) -> tuple[bytes, str]:
-    """UTF-8 bytes of a text file and the encoding it was found in."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:], "UTF-8 with BOM"
+def _gb18030(data: bytes) -> bytes:
+    """A GBK/GB18030 file (what Excel on a Chinese Windows saves) as UTF-8 bytes."""
     try:
-        data.decode("utf-8")
-        return data, "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030").encode("utf-8"), "GBK/GB18030"
+        return data.decode("gb18030").encode("utf-8")
     except UnicodeDecodeError:
         raise db.StoreError("the file is not text in UTF-8 or GBK/GB18030; save it as CSV (UTF-8) or .xlsx") from None
+
+
+def _read_csv(text: bytes, names: list[str]) -> pa.Table:
+    return pa_csv.read_csv(
+        io.BytesIO(text),
+        read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
+        parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+        convert_options=pa_csv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                              strings_can_be_null=False, quoted_strings_can_be_null=False))
 
 
 def _cell(value: object) -> str:
@@ -223,19 +225,27 @@ def read_file(con: duckdb.DuckDBPyConnection, table: str, data: bytes, file_name
         raw = pa.table(arrays, names=[f"c{i}" for i in range(len(header))])
         encoding = "Excel (.xlsx)"
     else:
-        text, encoding = _decode(data)
-        first_line = text.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
-        header = [h.strip() for h in next(csv.reader([first_line]))]
+        # UTF-8 (with or without a BOM) is read as it is; the CSV reader checks it is valid
+        # UTF-8, and a file that is not is GBK/GB18030 or unreadable
+        text, encoding = (data[3:], "UTF-8 with BOM") if data.startswith(b"\xef\xbb\xbf") else (data, "UTF-8")
+        first = text.split(b"\n", 1)[0]
+        try:
+            first.decode("utf-8")
+        except UnicodeDecodeError:
+            text, encoding = _gb18030(text), "GBK/GB18030"
+            first = text.split(b"\n", 1)[0]
+        header = [h.strip() for h in next(csv.reader([first.decode("utf-8").rstrip("\r")]))]
         names = [f"c{i}" for i in range(len(header))]
         try:
-            raw = pa_csv.read_csv(
-                io.BytesIO(text),
-                read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
-                parse_options=pa_csv.ParseOptions(newlines_in_values=True),
-                convert_options=pa_csv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                      strings_can_be_null=False, quoted_strings_can_be_null=False))
+            raw = _read_csv(text, names)
         except pa.ArrowInvalid as exc:
-            raise db.StoreError(f"{file_name} cannot be read as CSV: {exc}") from None
+            if encoding != "UTF-8" or "UTF8" not in str(exc).upper():
+                raise db.StoreError(f"{file_name} cannot be read as CSV: {exc}") from None
+            text, encoding = _gb18030(text), "GBK/GB18030"  # a UTF-8 header over GBK rows
+            try:
+                raw = _read_csv(text, names)
+            except pa.ArrowInvalid as again:
+                raise db.StoreError(f"{file_name} cannot be read as CSV: {again}") from None
     cols = table_columns(con, table)
     by_name = {c.name.lower(): c.name for c in cols}
     by_name |= {columns.header_zh(table, c.name): c.name for c in cols}
@@ -277,52 +287,77 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str) -> list[
     if problems or not cols:
         return problems
 
-    def add(sql: str, rule, column: str | None, params: dict | None = None) -> None:
-        for row, value in con.execute(sql + f" ORDER BY 1 LIMIT {MAX_PROBLEMS}", params or {}).fetchall():
-            problems.append(Problem(rule(value) if callable(rule) else rule, row, column, value))
+    def items(checks: list[tuple[str, str, str, str]]) -> str:
+        """The rules a row breaks, as a list of {k: check number, v: the value}."""
+        cases = ", ".join(f"CASE WHEN {cond} THEN {{'k': {k}, 'v': ({value})::VARCHAR}} END"
+                          for k, (cond, value, _, _) in enumerate(checks))
+        return f"list_filter([{cases}]::STRUCT(k INTEGER, v VARCHAR)[], lambda x: x IS NOT NULL)"
 
+    def collect(sql: str, checks: list[tuple[str, str, str, str]], params: dict | None = None) -> None:
+        for row, broken in con.execute(sql + f" ORDER BY __row LIMIT {MAX_PROBLEMS}", params or {}).fetchall():
+            for item in broken:
+                _, _, rule, column = checks[item["k"]]
+                problems.append(Problem(rule, row, column, item["v"]))
+
+    def scan(relation: str, checks: list[tuple[str, str, str, str]], params: dict | None = None) -> None:
+        """One pass over `relation` for many row rules: each check is (condition, value
+        expression, rule, column); the rows breaking any come back with which."""
+        if checks:
+            collect(f"SELECT __row, broken FROM (SELECT __row, {items(checks)} AS broken FROM {relation}) "
+                    "WHERE len(broken) > 0", checks, params)
+
+    # one pass turns the text into the table's types and notes every value that is empty
+    # where required, not of its type, or not one of the allowed values
+    checks, params = [("false", "NULL", "", "")], {}  # never an empty list, whatever the table
     for c in cols:
         q = _q(c.name)
         if c.required:
-            add(f"SELECT __row, {q} FROM incoming WHERE {q} IS NULL", "required: empty", c.name)
+            checks.append((f"{q} IS NULL", q, "required: empty", c.name))
         if c.type != "VARCHAR":
-            add(f"SELECT __row, {q} FROM incoming WHERE {q} IS NOT NULL AND TRY_CAST({q} AS {c.type}) IS NULL",
-                f"not {_type_words(c.type)}", c.name)
+            checks.append((f"{q} IS NOT NULL AND TRY_CAST({q} AS {c.type}) IS NULL", q, f"not {_type_words(c.type)}",
+                           c.name))
         if c.allowed:
-            add(f"SELECT __row, {q} FROM incoming WHERE {q} IS NOT NULL AND NOT list_contains($allowed, {q})",
-                "not one of: " + ", ".join(c.allowed), c.name, {"allowed": list(c.allowed)})
+            params[f"allowed{len(params)}"] = list(c.allowed)
+            checks.append((f"{q} IS NOT NULL AND NOT list_contains(${f'allowed{len(params) - 1}'}, {q})", q,
+                           "not one of: " + ", ".join(c.allowed), c.name))
+    typed = ", ".join(f"TRY_CAST({_q(c.name)} AS {c.type}) AS {_q(c.name)}" for c in cols)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS SELECT __row, {typed}, {items(checks)} AS __broken "
+                "FROM incoming", params)
+    collect("SELECT __row, __broken FROM typed WHERE len(__broken) > 0", checks)
     if problems:  # the checks below need well-typed values
         return problems[:MAX_PROBLEMS]
-    typed = ", ".join(f"TRY_CAST({_q(c.name)} AS {c.type}) AS {_q(c.name)}" for c in cols)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS SELECT __row, {typed} FROM incoming")
     present = {c.name for c in cols}
+    checks, params = [], {}
     for expression, names in con.execute("""SELECT expression, constraint_column_names FROM duckdb_constraints()
                                             WHERE table_name = $t AND constraint_type = 'CHECK'""",
                                          {"t": table}).fetchall():
         if set(names) <= present and not any((table, n) in DERIVED_COLUMNS for n in names):
             shown = sorted(set(names))
-            add(f"SELECT __row, concat_ws(', ', {', '.join(_q(n) + '::VARCHAR' for n in shown)}) FROM typed "
-                f"WHERE NOT ({expression})", f"breaks the rule {expression}", ", ".join(shown))
+            checks.append((f"NOT ({expression})", f"concat_ws(', ', {', '.join(_q(n) + '::VARCHAR' for n in shown)})",
+                           f"breaks the rule {expression}", ", ".join(shown)))
+    for c in cols:
+        q = _q(c.name)
+        if c.references:
+            ref_table, ref_column = c.references
+            checks.append((f"{q} IS NOT NULL AND {q} NOT IN (SELECT {_q(ref_column)} FROM {_q(ref_table)} "
+                           f"WHERE {_q(ref_column)} IS NOT NULL)", q,
+                           f"unknown in {ref_table} (import {ref_table} first)", c.name))
+        if c.type in ("DATE", "TIMESTAMP") and c.name not in PLANNED:
+            params["limit"] = today_of(con) + dt.timedelta(days=FUTURE_DAYS)
+            checks.append((f"{q}::DATE > $limit", q, f"in the far future (after {params['limit'].isoformat()})",
+                           c.name))
+    scan("typed", checks, params)
     key = primary_key(con, table)
     if key and set(key) <= present:
         keys = ", ".join(_q(k) for k in key)
-        shown = "concat_ws(' / ', " + ", ".join(_q(k) + "::VARCHAR" for k in key) + ")"
-        add(f"SELECT __row, {shown} FROM (SELECT __row, {keys}, count(*) OVER (PARTITION BY {keys}) AS n FROM typed) "
-            "WHERE n > 1", "the same key appears more than once in the file", ", ".join(key))
+        shown = "concat_ws(' / ', " + ", ".join("t." + _q(k) + "::VARCHAR" for k in key) + ")"
+        twice = f"(SELECT {keys} FROM typed GROUP BY ALL HAVING count(*) > 1)"
+        scan(f"(SELECT t.*, {shown} AS __key FROM typed t SEMI JOIN {twice} d USING ({keys}))",
+             [("true", "__key", "the same key appears more than once in the file", ", ".join(key))])
         if mode == "append":
-            add(f"SELECT t.__row, concat_ws(' / ', {', '.join('t.' + _q(k) + '::VARCHAR' for k in key)}) "
-                f"FROM typed t SEMI JOIN {_q(table)} s USING ({keys})",
-                "already in the store (use replace to load the table anew)", ", ".join(key))
-    for c in cols:
-        if c.references:
-            ref_table, ref_column = c.references
-            add(f"SELECT __row, {_q(c.name)} FROM typed WHERE {_q(c.name)} IS NOT NULL AND {_q(c.name)} NOT IN "
-                f"(SELECT {_q(ref_column)} FROM {_q(ref_table)} WHERE {_q(ref_column)} IS NOT NULL)",
-                f"unknown in {ref_table} (import {ref_table} first)", c.name)
-        if c.type in ("DATE", "TIMESTAMP") and c.name not in PLANNED:
-            limit = today_of(con) + dt.timedelta(days=FUTURE_DAYS)
-            add(f"SELECT __row, {_q(c.name)}::VARCHAR FROM typed WHERE {_q(c.name)}::DATE > $limit",
-                f"in the far future (after {limit.isoformat()})", c.name, {"limit": limit})
+            scan(f"(SELECT t.*, {shown} AS __key FROM typed t SEMI JOIN {_q(table)} s USING ({keys}))",
+                 [("true", "__key", "already in the store (use replace to load the table anew)", ", ".join(key))])
+    problems.sort(key=lambda p: (p.row or 0))
     if table == "commission_rules":
         _overlapping_rules(con, mode, problems)
     return problems[:MAX_PROBLEMS]
@@ -347,7 +382,8 @@ def _type_words(type_: str) -> str:
     if type_.startswith("DECIMAL") or type_ in ("DOUBLE", "FLOAT"):
         return "a number"
     return {"DATE": "a date (YYYY-MM-DD)", "TIMESTAMP": "a date and time (YYYY-MM-DD HH:MM:SS)",
-            "INTEGER": "a whole number", "BIGINT": "a whole number", "BOOLEAN": "true or false"}.get(type_, type_)
+            "INTEGER": "a whole number", "BIGINT": "a whole number", "BOOLEAN": "true or false",
+            "VARCHAR": "text"}.get(type_, type_)
 
 
 def _staged(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> None:
@@ -398,7 +434,7 @@ def import_file(con: duckdb.DuckDBPyConnection, table: str, data: bytes, file_na
             try:
                 if mode == "replace":
                     cursor.execute(f"DELETE FROM {_q(table)}")
-                cursor.execute(f"INSERT INTO {_q(table)} ({target}) SELECT {target} FROM typed ORDER BY __row")
+                cursor.execute(f"INSERT INTO {_q(table)} ({target}) SELECT {target} FROM typed")
                 db.refresh_derived(cursor)
                 _log(cursor, parsed, mode, user, "ok", None)
                 version = cursor.execute("UPDATE store_meta SET store_version = store_version + 1 "

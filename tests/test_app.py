@@ -111,8 +111,28 @@ def test_data_page_shows_archive_completeness(on_fixture):
     app = page("pages/data.py", lang="en")
     assert not app.exception
     assert metrics(app)["Customer archive completeness"][0] == "66.7%"  # 4 of 6 customers
-    missing = app.dataframe[0].value
+    missing = frame_with(app, "Required field")
     assert dict(zip(missing["Required field"], missing["Customers missing it"]))["Phone"] == 1
+    incomplete = frame_with(app, "Missing").set_index("Customer ID").Missing
+    assert dict(incomplete) == {"C3": "Phone", "C6": "Industry"}
+    assert metrics(app)["Broken references"][0] == "0"
+    # the template of the table chosen (regions, the first) describes each column
+    described = frame_with(app, "Chinese header").set_index("Column")
+    assert tuple(described.loc["region_id", ["Chinese header", "Required"]]) == ("区域编号", "yes")
+    profile = frame_with(app, "Rows loaded").set_index("Table")
+    assert profile.loc["Sales lines · sales", "Rows"] > 0
+
+
+def test_data_page_in_chinese_with_the_sales_template(on_fixture):
+    app = AppTest.from_file(str(ROOT / "pages/data.py"), default_timeout=60)
+    app.session_state["filter_state"] = FilterState(lang="zh")
+    app.session_state["import_table"] = "sales"
+    app.run()
+    assert not app.exception
+    described = frame_with(app, "中文表头").set_index("字段名")
+    assert described.loc["quantity", "说明"] == "negative on a return line"
+    assert described.loc["customer_id", "允许的值"] == "must exist in customers"
+    assert "sales" in [h.value for h in app.subheader][1]
 
 
 def test_a_missing_store_is_explained(monkeypatch, tmp_path):

@@ -89,7 +89,7 @@ def test_the_url_follows_the_filters_and_reopens_the_same_view(served_app, brows
 def test_filters_survive_a_page_switch_and_back(served_app, page):
     page.goto(served_app + "/?region=R03&tier=A")
     wait_ready(page)
-    page.get_by_role("link", name="Data quality").click()
+    page.get_by_role("link", name="Data").click()
     page.get_by_text("Customer archive completeness").first.wait_for(timeout=60_000)
     assert "region=R03" in page.url and "tier=A" in page.url
     assert page.locator('[data-testid="stMultiSelect"]').filter(has_text="Dali").count() == 1
@@ -271,4 +271,46 @@ def test_the_scorecard_csv_is_the_appraisal_form(served_app, page):
     assert len(totals) > 10 and totals == sorted(totals, reverse=True)
     assert [int(r["排名"]) for r in rows[:3]] == [1, 2, 3] or totals[0] == totals[1]
     assert all(0 <= t <= 120 for t in totals)
+    assert console_errors(page) == []
+
+
+@pytest.fixture
+def own_app(tmp_path):
+    """A dashboard over a store of its own, for a test that writes to it."""
+    from store import demo
+    from tests.conftest import AS_OF, SEED
+    from tools.serve import serving
+
+    path = tmp_path / "own.duckdb"
+    demo.build(path, seed=SEED, as_of=AS_OF, scale="small", progress=lambda _: None)
+    with serving(path) as url:
+        yield url
+
+
+def test_importing_a_gbk_file_from_the_data_page(own_app, page, tmp_path):
+    page.goto(own_app + "/data")
+    page.get_by_text("Import a table").wait_for(timeout=60_000)
+    upload = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    # a bad file first: a region without its Chinese name — nothing is written, the row is named
+    bad = tmp_path / "regions-bad.csv"
+    bad.write_bytes("region_id,name_zh,name_en\r\nR11,,Lishui\r\n".encode("gbk"))
+    upload.set_input_files(str(bad))
+    page.get_by_role("button", name="Check and import 1 rows into regions").click()
+    page.get_by_text("Nothing was imported").wait_for(timeout=60_000)
+    assert page.get_by_text("regions-bad.csv: 1 problems; nothing was written").count() == 1
+    name, rows = download_csv(page.locator('[data-testid="stDownloadButton"]').filter(has_text="Download CSV").first)
+    assert name.startswith("import-problems-regions") and rows == [
+        {"Row": "2", "Column": "name_zh", "Value": "", "Rule": "required: empty"}]
+    # then a good one, in GBK as a Chinese Windows Excel saves it
+    good = tmp_path / "区域.csv"
+    good.write_bytes("区域编号,区域名称,英文名称\r\nR11,里水,Lishui\r\n".encode("gbk"))
+    upload.set_input_files(str(good))
+    page.get_by_text("read as GBK/GB18030").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Check and import 1 rows into regions").click()
+    page.get_by_text("Imported 1 rows into regions").wait_for(timeout=60_000)
+    # every page shows the new data at once: a link naming the new region is now valid
+    page.goto(own_app + "/?region=R11")
+    wait_ready(page)
+    assert page.locator('[data-testid="stMultiSelect"]').filter(has_text="Lishui").count() == 1
+    assert "R11" not in " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
     assert console_errors(page) == []

@@ -291,9 +291,16 @@ def test_the_demo_store_round_trips_through_its_templates(store_con, demo_store,
             result = importer.import_file(target, table, importer.export_csv(source, table), f"{table}.csv")
             assert result.rows == source.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         for name in queries.names():
-            if name in ("data_freshness", "store_meta"):
+            if name in ("data_freshness", "store_meta", "table_profile"):  # when and how it was loaded
                 continue
             pd.testing.assert_frame_equal(queries.run(name, SAMPLE_PARAMS[name], con=target),
                                           queries.run(name, SAMPLE_PARAMS[name], con=source), obj=name)
     finally:
         target.close()
+
+
+def test_the_dashboards_upload_limit_is_the_importers():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] * 2**20 == importer.MAX_BYTES

@@ -826,3 +826,30 @@ def test_scores_are_capped_and_the_weights_must_add_up():
     with pytest.raises(ScorecardError, match="add up to 95, not 100"):
         compose(attainment, empty, empty, empty, weights.assign(weight=[30, 20, 15, 15, 10, 5]), people,
                 D(2026, 2, 1))
+
+
+# --- data quality (SPEC §3.10, §4.12) ---------------------------------------------------------------
+
+def test_incomplete_customers_owners_who_left_and_orphans(kpi, fixture_path, tmp_path):
+    import shutil
+
+    import queries
+    from store import db
+
+    incomplete = kpi("incomplete_customers", None).set_index("customer_id").missing_fields
+    assert dict(incomplete) == {"C3": "phone", "C6": "industry"}  # C3 has no phone, C6 no industry
+    assert kpi("customers_owner_left", None).empty  # nobody has left in the fixture
+    orphans = kpi("orphan_references", None)
+    assert len(orphans) > 30 and orphans.orphan_count.sum() == 0  # every reference checked, none broken
+    copy = tmp_path / "left.duckdb"
+    shutil.copy(fixture_path, copy)
+    con = db.connect(copy)
+    try:
+        con.execute("UPDATE salespeople SET left_on = DATE '2026-03-01' WHERE salesperson_id = 'S3'")
+        con.execute("DELETE FROM products WHERE product_id = 'P2'")  # as a replaced table might leave it
+        left = queries.run_filtered("customers_owner_left", None, con=con)
+        orphans = queries.run("orphan_references", con=con).set_index(["table_name", "column_name"])
+    finally:
+        con.close()
+    assert set(left.customer_id) == {"C3", "C4", "C5"}  # 王五's customers need a new owner
+    assert orphans.loc[("sales", "product_id")].example == "P2" and orphans.orphan_count.sum() > 0

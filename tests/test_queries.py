@@ -20,6 +20,10 @@ def _only(params: dict, *names: str) -> dict:
     return {k: v for k, v in params.items() if k in names}
 
 
+# The demo store reassigns a leaver's customers, so none has an owner who left (the fixture
+# tests give this query rows).
+EMPTY_ON_DEMO = {"customers_owner_left"}
+
 SAMPLE_PARAMS = {
     "abnormal_customers": _only(YEAR, "end_date", "regions", "salespeople", "tiers", "industries"),
     "activity_weeks": {**_only(YEAR, "start_date", "end_date", "regions", "salespeople"), "grain": "week"},
@@ -69,6 +73,10 @@ SAMPLE_PARAMS = {
     "receivables_dso_cei": _only(YEAR, *FILTER_PARAMS[:6]),
     "revisit_completion": {**_only(YEAR, *FILTER_PARAMS[:6]), "group_by": "salesperson"},
     "data_freshness": {},
+    "table_profile": {},
+    "orphan_references": {},
+    "incomplete_customers": _only(NO_FILTER, "regions", "salespeople", "tiers", "industries"),
+    "customers_owner_left": _only(NO_FILTER, "regions", "salespeople", "tiers", "industries"),
     "filter_options": {},
     "sales_lines": {**YEAR, "salesperson_id": "S0036"},
     "salesperson_options": {"regions": ["R02"]},
@@ -87,7 +95,7 @@ def test_every_query_runs_and_returns_its_documented_columns(store_con, name):
     assert query.description, f"{name}.sql has no description in its header"
     frame = queries.run(name, SAMPLE_PARAMS[name])
     assert tuple(frame.columns) == query.columns
-    assert len(frame) > 0
+    assert len(frame) > 0 or name in EMPTY_ON_DEMO
 
 
 def test_store_meta_reports_the_as_of_date_and_version(store_con):
