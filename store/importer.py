@@ -126,14 +126,33 @@ def primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return list(row[0]) if row else []
 
 
+def _type(type_: str) -> str:
+    """A column type as the catalog gives it (VARCHAR, DATE, DECIMAL(18,2) …), checked."""
+    if not re.fullmatch(r"[A-Z]+(\(\d+,\s*\d+\))?", type_):
+        raise ValueError(f"not a type: {type_!r}")
+    return type_
+
+
 def _check_table(table: str) -> None:
     if table not in IMPORTABLE:
         raise db.StoreError(f"'{table}' is not a table you can import into; choose one of: {', '.join(IMPORTABLE)}")
 
 
+# Every table and column name the schema declares: the only identifiers this module puts
+# into SQL text (values always travel as bound parameters).
+SCHEMA_NAMES = frozenset(
+    re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", db.SCHEMA_PATH.read_text(encoding="utf-8")
+               + db.DERIVED_PATH.read_text(encoding="utf-8"))
+    + re.findall(r"^    ([a-z_][a-z0-9_]*) +[A-Z]", db.SCHEMA_PATH.read_text(encoding="utf-8")
+                 + db.DERIVED_PATH.read_text(encoding="utf-8"), flags=re.M))
+
+
 def _q(identifier: str) -> str:
-    """An identifier of the schema, quoted (never one from a file: see table_columns)."""
-    return '"' + identifier.replace('"', '""') + '"'
+    """A table or column name of the schema, quoted; anything else is refused, so no name
+    from a file (or anywhere else) can reach SQL text."""
+    if identifier not in SCHEMA_NAMES:
+        raise ValueError(f"not a table or column of the store: {identifier!r}")
+    return '"' + identifier + '"'
 
 
 # --- reading a file ---------------------------------------------------------------------------
@@ -314,13 +333,14 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str) -> list[
         if c.required:
             checks.append((f"{q} IS NULL", q, "required: empty", c.name))
         if c.type != "VARCHAR":
-            checks.append((f"{q} IS NOT NULL AND TRY_CAST({q} AS {c.type}) IS NULL", q, f"not {_type_words(c.type)}",
+            checks.append((f"{q} IS NOT NULL AND TRY_CAST({q} AS {_type(c.type)}) IS NULL", q,
+                           f"not {_type_words(c.type)}",
                            c.name))
         if c.allowed:
             params[f"allowed{len(params)}"] = list(c.allowed)
             checks.append((f"{q} IS NOT NULL AND NOT list_contains(${f'allowed{len(params) - 1}'}, {q})", q,
                            "not one of: " + ", ".join(c.allowed), c.name))
-    typed = ", ".join(f"TRY_CAST({_q(c.name)} AS {c.type}) AS {_q(c.name)}" for c in cols)
+    typed = ", ".join(f"TRY_CAST({_q(c.name)} AS {_type(c.type)}) AS {_q(c.name)}" for c in cols)
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS SELECT __row, {typed}, {items(checks)} AS __broken "
                 "FROM incoming", params)
     collect("SELECT __row, __broken FROM typed WHERE len(__broken) > 0", checks)

@@ -114,6 +114,33 @@ def fixture_path(tmp_path_factory):
 
 
 @pytest.fixture
+def altered(fixture_path, tmp_path):
+    """A copy of the fixture store changed by the test's own SQL: `path, run =
+    altered("UPDATE …")`; `run` is like `kpi` on that copy, `path` for a page to open."""
+    import shutil
+
+    import queries
+
+    opened = []
+
+    def make(*statements: str):
+        path = tmp_path / f"altered-{len(opened)}.duckdb"
+        shutil.copy(fixture_path, path)
+        con = db.connect(path)
+        opened.append(con)
+        for statement in statements:
+            con.execute(statement)
+
+        def run(name, filters=None, scope=None, **extra):
+            return queries.run_filtered(name, filters, scope=scope, con=con, **extra)
+        return path, run
+
+    yield make
+    for con in opened:
+        con.close()
+
+
+@pytest.fixture
 def kpi(fixture_path):
     """Run a named query on the fixture store: kpi("attainment", filters, level=…)."""
     import queries

