@@ -14,8 +14,7 @@ from queries.scorecard import COMPONENTS, ScorecardError, due_date, previous_mon
 from ui.shell import download, footer, lang, load, start_page, t
 
 filters = start_page("scorecard", "📋")
-today = load("store_meta").iloc[0].as_of_date
-today = today.date() if hasattr(today, "date") else today
+today = st.session_state["store_today"]  # the store's as-of date, set by the sidebar
 if not filters.carries_target:  # a tier, industry or product-line filter is set
     st.caption(t("scorecard.filters_ignored"))
 
