@@ -52,7 +52,7 @@ if lines.empty and payable.empty:
 claims = load("commission_claims", filters)
 
 # --- tiles -------------------------------------------------------------------------------
-per_person = payable.groupby(["person_id", "name", "role"], as_index=False)[
+per_person = payable.groupby(["person_id", "name", "role"], as_index=False, dropna=False)[
     ["deals_count", "own_commission_cny", "shares_given_cny", "shares_received_cny", "lead_bonuses_cny", "fines_cny",
      "payable_cny"]].sum().round(2).sort_values("payable_cny", ascending=False)  # sums of fen stay in fen
 total = payable.payable_cny.sum()
@@ -134,13 +134,23 @@ def deal_rule(row) -> str:
              rule=row.base_rule_id)
 
 
-def deal_reason(row) -> str:
-    if row.status == "cancelled":
-        return t("reason.cancelled")
+def unpaid_reason(row, cancelled: bool, lost: bool = False) -> str:
+    """Why a deal or claim earns nothing — void (why), cancelled, or lost to an earlier
+    claim — from its void_code, earlier_by_name and earlier_at; '' if it does earn."""
     if row.void_code == "already_registered":
         return t("reason.already_registered", name=row.earlier_by_name, date=str(row.earlier_at)[:10])
     if isinstance(row.void_code, str):
         return t("reason." + row.void_code)
+    if cancelled:
+        return t("reason.cancelled")
+    return t("reason.lost") if lost else ""
+
+
+def deal_reason(row) -> str:
+    if row.status == "cancelled":
+        return t("reason.cancelled")
+    if isinstance(row.void_code, str):
+        return unpaid_reason(row, cancelled=False)
     if row.attribution == "referral":
         return t("reason.referral", name=row.manager_name, share=fmt.pct(float(row.share) * 100),
                  rule=row.share_rule_id or "—")
@@ -173,12 +183,9 @@ download(deals, f"commissions-deals-{show}", filters, key="deals_csv")
 
 st.subheader(t("commissions.claims"))
 unpaid = claims[claims.verdict != "won"].copy()
-unpaid["reason"] = [t("reason.already_registered", name=r.earlier_by_name, date=str(r.earlier_at)[:10])
-                    if r.void_code == "already_registered" else t("reason." + r.void_code)
-                    if isinstance(r.void_code, str) else t("reason." + ("cancelled" if r.verdict == "cancelled"
-                                                                         else "lost"))
+unpaid["reason"] = [unpaid_reason(r, cancelled=r.verdict == "cancelled", lost=r.verdict == "lost")
                     for r in unpaid.itertuples()]
-unpaid["verdict"] = unpaid.verdict.map(lambda v: t("code." + v) if v != "cancelled" else t("code.cancelled"))
+unpaid["verdict"] = unpaid.verdict.map(lambda v: t("code." + v))
 unpaid["channel"] = unpaid.channel.map(lambda c: t("code." + c))
 unpaid["close_date"] = unpaid.close_date.dt.date
 unpaid = unpaid[["deal_id", "close_date", "customer_name", "closer_name", "manager_name", "channel", "registered_at",
@@ -194,21 +201,9 @@ if people:
                           key="statement_person")
     statement = load("commission_statement", None, person=person, start_date=filters.start_date,
                      end_date=filters.end_date, **overrides)
-    reasons = []
-    for r in statement.itertuples():
-        if r.kind == "fine":
-            reasons.append(t("reason.fine", orgs=int(r.orgs_short), batches=int(r.batches_short),
-                             leads=int(r.leads_short)))
-        elif r.kind == "claim_void" and r.void_code == "already_registered":
-            reasons.append(t("reason.already_registered", name=r.earlier_by_name, date=str(r.earlier_at)[:10]))
-        elif r.kind == "claim_void":
-            reasons.append(t("reason." + r.void_code))
-        elif r.kind in ("claim_lost", "claim_cancelled"):
-            reasons.append(t("reason." + ("lost" if r.kind == "claim_lost" else "cancelled")))
-        elif r.status == "cancelled":
-            reasons.append(t("reason.cancelled"))
-        else:
-            reasons.append("")
+    reasons = [t("reason.fine", orgs=int(r.orgs_short), batches=int(r.batches_short), leads=int(r.leads_short))
+               if r.kind == "fine" else unpaid_reason(r, cancelled=r.status == "cancelled", lost=r.kind == "claim_lost")
+               for r in statement.itertuples()]
     sheet = statement[["entry_date", "kind", "deal_id", "customer_name", "product_line", "units", "amount",
                        "counterpart_name", "rule_id", "rule_value", "amount_cny"]].copy()
     sheet["kind"] = sheet.kind.map(lambda k: t("code." + k))
