@@ -19,13 +19,7 @@ lines AS (
                                     least($end_date::DATE, $today::DATE), $regions, $salespeople)
 ),
 monthly AS (SELECT month, sum(budget) AS budget FROM lines GROUP BY month),
-spent AS (
-    SELECT e.expense_date AS day, sum(e.amount) AS amount FROM expenses e, y
-    WHERE e.expense_date BETWEEN y.y0 AND least($end_date::DATE, $today::DATE)
-      AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, e.region_id))
-      AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, e.salesperson_id))
-    GROUP BY 1
-),
+spent AS (SELECT day, sum(amount) AS amount FROM lines WHERE day IS NOT NULL GROUP BY day),
 series AS (
     SELECT d.day, coalesce(s.amount, 0) AS amount,
            coalesce(m.budget, 0) / days_in_month(d.day) AS budget_day

@@ -333,9 +333,10 @@ GROUP BY ALL;
 
 -- Expense budget and spend (SPEC §4.11) per salesperson, region, month and category, as
 -- two kinds of rows: budgets (monthly, pro-rated to the days of each month inside
--- [start_date, end_date]) and spend dated in the period up to `today`, each spend row
--- marked unbudgeted when its salesperson has no budget row for that month and category.
--- The expense page's control ratios and overruns, and the scorecard, group it.
+-- [start_date, end_date]; day NULL) and spend on its day in the period up to `today`, each
+-- spend row marked unbudgeted when its salesperson has no budget row for that month and
+-- category. The expense page's control ratios, overruns and burn line, and the scorecard,
+-- group it.
 CREATE OR REPLACE MACRO kpi_expense_lines(start_date, end_date, today, regions, salespeople) AS TABLE
 WITH
 budget AS (
@@ -349,7 +350,7 @@ budget AS (
 ),
 spend AS (
     SELECT e.salesperson_id, e.region_id, date_trunc('month', e.expense_date)::DATE AS month,
-           e.category, e.amount,
+           e.expense_date, e.category, e.amount,
            NOT EXISTS (SELECT 1 FROM expense_budgets b WHERE b.salesperson_id = e.salesperson_id
                        AND b.month = date_trunc('month', e.expense_date) AND b.category = e.category)
                AS unbudgeted
@@ -358,9 +359,10 @@ spend AS (
       AND (regions IS NULL OR list_contains(regions, e.region_id))
       AND (salespeople IS NULL OR list_contains(salespeople, e.salesperson_id))
 )
-SELECT salesperson_id, region_id, month, category, budget, 0 AS amount, false AS unbudgeted FROM budget
+SELECT salesperson_id, region_id, month, NULL::DATE AS day, category, budget, 0 AS amount, false AS unbudgeted
+FROM budget
 UNION ALL
-SELECT salesperson_id, region_id, month, category, 0, amount, unbudgeted FROM spend;
+SELECT salesperson_id, region_id, month, expense_date, category, 0, amount, unbudgeted FROM spend;
 
 -- Customers that match the filters by their own region, current owner, tier and industry.
 CREATE OR REPLACE MACRO kpi_customers(regions, salespeople, tiers, industries) AS TABLE
