@@ -36,7 +36,10 @@ if uploaded is not None:
             sheets = importer.sheet_names(data)
             if len(sheets) > 1:
                 sheet = st.selectbox(t("data.sheet", n=len(sheets)), sheets, key="import_sheet")
-        parsed = importer.read_file(con, chosen, data, uploaded.name, sheet)
+        key = (uploaded.file_id, chosen, sheet)  # read once, not at every rerun of the page
+        if st.session_state.get("import_parsed", (None, None))[0] != key:
+            st.session_state["import_parsed"] = (key, importer.read_file(con, chosen, data, uploaded.name, sheet))
+        parsed = st.session_state["import_parsed"][1]
     except db.StoreError as problem:
         st.error(t("data.unreadable", name=uploaded.name, detail=str(problem)))
         st.stop()
@@ -53,7 +56,7 @@ if uploaded is not None:
     if not parsed.problems and st.button(t("data.import_button", rows=fmt.count(parsed.rows), table=chosen),
                                          type="primary", key="import_go"):
         try:
-            result = importer.import_file(con, chosen, data, uploaded.name, mode=mode, user="dashboard", sheet=sheet)
+            result = importer.load(con, parsed, mode=mode, user="dashboard")
         except importer.ImportRejected as rejected:
             st.error(t("data.rejected", detail=str(rejected)))
             problems = pd.DataFrame([{"row": p.row, "column": p.column, "value": p.value, "rule": p.rule}
@@ -69,6 +72,7 @@ if uploaded is not None:
             st.session_state["import_done"] = t("data.imported", rows=fmt.count(result.rows), table=chosen,
                                                 version=result.store_version)
             st.session_state["upload_round"] = attempt + 1  # a fresh uploader for the next file
+            st.session_state.pop("import_parsed", None)
             st.session_state.pop("store_version", None)  # every page reads the new data
             st.rerun()
 

@@ -429,9 +429,15 @@ class Result:
 
 def import_file(con: duckdb.DuckDBPyConnection, table: str, data: bytes, file_name: str, mode: str = "append",
                 user: str = "cli", sheet: str | None = None, progress=lambda line: None) -> Result:
-    """Validate the file and, if it has no problem, load it in one transaction; otherwise
-    raise ImportRejected with every problem (and log the rejection)."""
-    parsed = read_file(con, table, data, file_name, sheet)
+    """Read and validate the file and, if it has no problem, load it in one transaction;
+    otherwise raise ImportRejected with every problem (and log the rejection)."""
+    return load(con, read_file(con, table, data, file_name, sheet), mode, user, progress)
+
+
+def load(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str = "append", user: str = "cli",
+         progress=lambda line: None) -> Result:
+    """Validate a file already read (the Data page's preview) and load it as import_file does."""
+    table = parsed.table
     cursor = con.cursor()
     try:
         done = cursor.execute("""SELECT imported_at, table_name FROM import_log
