@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from queries.scorecard import COMPONENTS, ScorecardError, due_date, previous_month, scorecard
-from ui.shell import download, footer, lang, load, start_page, t
+from ui.shell import download, footer, load, start_page, t
 
 filters = start_page("scorecard", "📋")
 today = st.session_state["store_today"]  # the store's as-of date, set by the sidebar
@@ -58,9 +58,7 @@ st.plotly_chart(figure, config={"displaylogo": False}, key="scorecard_chart")
 def form(card: pd.DataFrame) -> pd.DataFrame:
     """The appraisal form's layout: rank, name, region, then per component its figure and
     score, the weighted total, and what was not scored."""
-    regions = load("filter_options")
-    names = regions[regions["filter"] == "regions"]
-    region_names = dict(zip(names.value, names.label_en if lang() == "en" else names.label_zh))
+    region_names = st.session_state["filter_labels"]  # the sidebar's names, in the page's language
     out = pd.DataFrame({t("scorecard.rank"): card["rank"], t("col.name"): card.name,
                         t("col.region_id"): card.region_id.map(lambda r: region_names.get(r, r))})
     for c in COMPONENTS:
