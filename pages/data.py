@@ -125,6 +125,7 @@ if not broken.empty:
     table(broken)
 with st.expander(t("data.orphans_all", n=fmt.count(len(orphans)))):
     table(orphans)
+    download(orphans, "data-references", None, key="orphans_csv")
 
 st.subheader(t("data.tables"))
 profile = load("table_profile")

@@ -330,7 +330,7 @@ def test_commissions_page_in_chinese_and_empty(on_fixture):
     assert "无效：非首次到访" in set(frame_with(app, "原因")["原因"])
     empty = page("pages/commissions.py", lang="en", values={"regions": ("R9",), "salespeople": (), "tiers": (),
                                                            "industries": (), "product_lines": ()})
-    assert not empty.exception
+    assert not empty.exception and "No data for" in empty.info[0].value
 
 
 def test_overlapping_commission_rules_stop_the_page_with_their_names(altered, monkeypatch):
