@@ -6,6 +6,9 @@
 -- (≤ 0 days), 1–30, 31–60, 61–90, 91–180, over 180. Overdue ratio (占压率) = outstanding
 -- past due ÷ total outstanding × 100 (NULL when nothing is outstanding). Invoices carry no
 -- product line. Region and salesperson are the invoice's (at the time it was issued).
+-- Without a tier or industry filter, and grouped by department, region or salesperson, the
+-- sums are read from the store's receivables_daily; otherwise from the invoices (the branch
+-- not taken is pruned when the query is planned).
 -- params: regions, salespeople, tiers, industries, as_of_date, group_by, today
 -- choice: group_by = department | region | salesperson | tier | customer
 -- columns: group_id, group_name, group_name_en, not_due_cny, days_1_30_cny, days_31_60_cny, days_61_90_cny, days_91_180_cny, over_180_cny, outstanding_cny, overdue_cny, overdue_ratio_pct, credit_cny, open_invoices_count
@@ -16,8 +19,30 @@ WITH inv AS (
            i.outstanding, i.credit, i.days_past_due
     FROM kpi_invoices_on(least($as_of_date::DATE, $today::DATE), $regions, $salespeople, $tiers, $industries) i
     LEFT JOIN customers c ON $group_by = 'tier' AND c.customer_id = i.customer_id
+    WHERE NOT ($tiers::VARCHAR[] IS NULL AND $industries::VARCHAR[] IS NULL
+               AND $group_by IN ('department', 'region', 'salesperson'))
 ),
 sums AS (
+    SELECT CASE $group_by WHEN 'department' THEN 'department' WHEN 'region' THEN region_id
+                          ELSE salesperson_id END AS group_id,
+           sum(outstanding) - sum(past_due_0) AS not_due,
+           sum(past_due_0) - sum(past_due_30) AS d30,
+           sum(past_due_30) - sum(past_due_60) AS d60,
+           sum(past_due_60) - sum(past_due_90) AS d90,
+           sum(past_due_90) - sum(past_due_180) AS d180,
+           sum(past_due_180) AS over180,
+           sum(outstanding) AS total,
+           sum(past_due_0) AS overdue,
+           sum(credit) AS credit,
+           sum(open_count) AS open_count
+    FROM receivables_daily
+    WHERE $tiers::VARCHAR[] IS NULL AND $industries::VARCHAR[] IS NULL
+      AND $group_by IN ('department', 'region', 'salesperson')
+      AND day <= least($as_of_date::DATE, $today::DATE)
+      AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, region_id))
+      AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, salesperson_id))
+    GROUP BY ALL
+    UNION ALL
     SELECT group_id,
            sum(outstanding) FILTER (WHERE days_past_due <= 0) AS not_due,
            sum(outstanding) FILTER (WHERE days_past_due BETWEEN 1 AND 30) AS d30,

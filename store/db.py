@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "data" / "cockpit.duckdb"
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 MACROS_PATH = Path(__file__).with_name("macros.sql")
+DERIVED_TABLES_PATH = Path(__file__).with_name("derived_tables.sql")
 DERIVED_PATH = Path(__file__).with_name("derived.sql")
-SCHEMA_VERSION = 2  # 2: daily totals, visit_plans.first_visit_on
+SCHEMA_VERSION = 3  # 2: daily totals, visit_plans.first_visit_on; 3: customer_status, receivables_daily
 CONFIG = {"enable_external_access": False}
 
 TABLES = (
@@ -29,8 +30,8 @@ TABLES = (
     "competitor_notes", "expenses", "expense_budgets", "registrations", "deals",
     "activities", "commission_rules", "activity_quotas", "scorecard_weights", "import_log",
 )
-# Summaries the store keeps from the facts (defined and refilled in store/derived.sql).
-DERIVED_TABLES = ("sales_daily", "payments_daily")
+# Summaries the store keeps from the facts (store/derived_tables.sql, filled by derived.sql).
+DERIVED_TABLES = ("sales_daily", "payments_daily", "customer_status", "receivables_daily")
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 
@@ -81,7 +82,7 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = False) -> d
 
 def _upgrade(con: duckdb.DuckDBPyConnection) -> None:
     """A store made by an earlier version gains the derived tables and columns added since
-    (store/derived.sql creates what is missing and refills it), once, in one transaction."""
+    (created and filled by refresh_derived), once, in one transaction."""
     missing = con.execute(
         "SELECT count(*) FROM (SELECT unnest($derived) EXCEPT SELECT table_name FROM duckdb_tables()"
         " WHERE schema_name = 'main')", {"derived": list(DERIVED_TABLES)}).fetchone()[0]
@@ -108,7 +109,6 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     database."""
     con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
     refresh_derived(con)
-    install_macros(con)
 
 
 def init(path: str | os.PathLike | None, as_of: dt.date) -> Path:
@@ -128,8 +128,11 @@ def init(path: str | os.PathLike | None, as_of: dt.date) -> Path:
 
 
 def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute the derived columns and summaries from the facts (creating the summary
-    tables if missing); call after every load, in its transaction."""
+    """Recompute the derived columns and summaries from the facts (creating them first if
+    missing; some are computed through the shared relations, which read others); call after
+    every load, in its transaction."""
+    con.execute(DERIVED_TABLES_PATH.read_text(encoding="utf-8"))
+    install_macros(con)
     con.execute(DERIVED_PATH.read_text(encoding="utf-8"))
 
 

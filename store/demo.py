@@ -963,11 +963,11 @@ def build(
             if time.perf_counter() - load_began > 1:
                 progress(f"  loaded {name} ({tables[name].num_rows:,} rows) "
                          f"in {time.perf_counter() - load_began:.1f} s")
-        db.refresh_derived(con)
         con.execute(
             "INSERT INTO store_meta VALUES (1, $version, $as_of, 1, $at, $seed, $scale)",
             {"version": db.SCHEMA_VERSION, "as_of": as_of, "at": now, "seed": seed, "scale": scale},
         )
+        db.refresh_derived(con)  # after store_meta: some summaries are as of the store's today
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
     finally:

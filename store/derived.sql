@@ -1,6 +1,5 @@
--- Derived columns and summaries, recomputed from the facts after every load (demo build or
--- import), in the same transaction. Each is created here if missing, so a store made by an
--- earlier version gains it when opened (store/db.py).
+-- Derived columns and summaries (defined in store/derived_tables.sql), recomputed from the
+-- facts after every load (demo build or import), in the same transaction.
 
 -- invoices.paid_total: everything paid against the invoice; invoices.settled_on: the first
 -- day the cumulative payments reached the amount (payments are positive, so an invoice
@@ -35,25 +34,7 @@ FROM (
 ) f
 WHERE f.customer_id = customers.customer_id;
 
--- One row: a day's sales lines of one salesperson in one region, summed. Refilled from
--- sales after every load; a store made before they existed gains them when opened.
-CREATE TABLE IF NOT EXISTS sales_daily (
-    order_date     DATE NOT NULL,
-    salesperson_id VARCHAR NOT NULL,
-    region_id      VARCHAR NOT NULL,
-    amount         DECIMAL(18, 2) NOT NULL,
-    cost           DECIMAL(18, 2) NOT NULL
-);
-
--- One row: a day's payments credited to one salesperson in one region, summed. Refilled
--- from payments after every load.
-CREATE TABLE IF NOT EXISTS payments_daily (
-    paid_on        DATE NOT NULL,
-    salesperson_id VARCHAR NOT NULL,
-    region_id      VARCHAR NOT NULL,
-    amount         DECIMAL(18, 2) NOT NULL
-);
-
+-- Daily totals.
 DELETE FROM sales_daily;
 INSERT INTO sales_daily
 SELECT order_date, salesperson_id, region_id, sum(amount), sum(cost)
@@ -65,7 +46,6 @@ SELECT paid_on, salesperson_id, region_id, sum(amount)
 FROM payments GROUP BY ALL ORDER BY paid_on, salesperson_id, region_id;
 
 -- visit_plans.first_visit_on: the first visit made against the plan (NULL: none yet).
-ALTER TABLE visit_plans ADD COLUMN IF NOT EXISTS first_visit_on DATE;
 UPDATE visit_plans
 SET first_visit_on = f.first_visit_on
 FROM (
@@ -74,3 +54,55 @@ FROM (
     GROUP BY vp.plan_id
 ) f
 WHERE f.plan_id = visit_plans.plan_id;
+
+-- The abnormal-customer figures as of the store's today.
+DELETE FROM customer_status;
+INSERT INTO customer_status
+SELECT * FROM kpi_customer_figures((SELECT as_of_date FROM store_meta WHERE id = 1));
+
+-- Receivables changes per day (their meaning is in store/derived_tables.sql). Each
+-- payment's effect comes from the invoice's cumulative payments: it takes off
+-- least(paid so far, amount) − least(paid before it, amount) and credits what goes beyond.
+DELETE FROM receivables_daily;
+INSERT INTO receivables_daily
+WITH
+steps AS (
+    SELECT i.salesperson_id, i.region_id, i.due_date, greatest(p.paid_on, i.issue_date) AS day,
+           least(p.cumulative, i.amount) - least(p.cumulative - p.amount, i.amount) AS paid_off,
+           greatest(p.cumulative - i.amount, 0) - greatest(p.cumulative - p.amount - i.amount, 0) AS overpaid
+    FROM (SELECT invoice_id, paid_on, amount,
+                 sum(amount) OVER (PARTITION BY invoice_id ORDER BY paid_on, payment_id) AS cumulative
+          FROM payments) p
+    JOIN invoices i ON i.invoice_id = p.invoice_id
+),
+balance AS (  -- changes of the outstanding amount, with the due date that ages them
+    SELECT salesperson_id, region_id, due_date, issue_date AS day, amount FROM invoices
+    UNION ALL
+    SELECT salesperson_id, region_id, due_date, day, -paid_off FROM steps WHERE paid_off <> 0
+),
+aged AS (  -- each change as seen by each column: outstanding (-1) and past due > 0 … 180 days
+    SELECT b.salesperson_id, b.region_id, b.amount, a.past,
+           CASE WHEN a.past < 0 THEN b.day ELSE greatest(b.day, b.due_date + a.past + 1) END AS day
+    FROM balance b CROSS JOIN (SELECT unnest([-1, 0, 30, 60, 90, 180]) AS past) a
+),
+changes AS (
+    SELECT day, salesperson_id, region_id, past, amount, 0 AS credit, 0 AS opened FROM aged
+    UNION ALL
+    SELECT day, salesperson_id, region_id, NULL, 0, overpaid, 0 FROM steps WHERE overpaid <> 0
+    UNION ALL
+    SELECT issue_date, salesperson_id, region_id, NULL, 0, 0, 1 FROM invoices
+    UNION ALL
+    SELECT greatest(settled_on, issue_date), salesperson_id, region_id, NULL, 0, 0, -1
+    FROM invoices WHERE settled_on IS NOT NULL
+)
+SELECT day, salesperson_id, region_id,
+       coalesce(sum(amount) FILTER (WHERE past = -1), 0),
+       coalesce(sum(amount) FILTER (WHERE past = 0), 0),
+       coalesce(sum(amount) FILTER (WHERE past = 30), 0),
+       coalesce(sum(amount) FILTER (WHERE past = 60), 0),
+       coalesce(sum(amount) FILTER (WHERE past = 90), 0),
+       coalesce(sum(amount) FILTER (WHERE past = 180), 0),
+       sum(credit), sum(opened)
+FROM changes
+GROUP BY ALL
+ORDER BY day, salesperson_id, region_id;

@@ -126,6 +126,52 @@ SELECT invoice_id, customer_id, issue_date, due_date, amount, salesperson_id, re
 FROM inv
 WHERE paid <> amount;
 
+-- What the abnormal-customer rules (SPEC §4.9) look at, per customer, as of a date D:
+-- sales in the 90 days ending on D and in the same 90 days a year earlier, outstanding on D
+-- and the part of it more than 90 days past due, complaints received in the 30 days ending
+-- on D, and the latest overall survey score up to D. The store keeps these figures as of its
+-- today (customer_status, store/derived.sql), so the usual view reads 100,000 rows, not the
+-- sales lines.
+CREATE OR REPLACE MACRO kpi_customer_figures(on_date) AS TABLE
+WITH
+sales90 AS (
+    SELECT s.customer_id,
+           sum(s.amount) FILTER (WHERE s.order_date > on_date - 90) AS now_90,
+           sum(s.amount) FILTER (WHERE s.order_date <= (on_date - INTERVAL 1 YEAR)::DATE) AS prior_90
+    FROM sales s
+    WHERE s.order_date BETWEEN on_date - 89 AND on_date
+       OR s.order_date BETWEEN (on_date - INTERVAL 1 YEAR)::DATE - 89 AND (on_date - INTERVAL 1 YEAR)::DATE
+    GROUP BY s.customer_id
+),
+owed AS (
+    SELECT customer_id, sum(outstanding) AS outstanding,
+           sum(outstanding) FILTER (WHERE days_past_due > 90) AS overdue_90
+    FROM kpi_invoices_on(on_date, NULL, NULL, NULL, NULL)
+    GROUP BY customer_id
+),
+complained AS (
+    SELECT customer_id, count(*) AS n FROM complaints
+    WHERE received_at >= on_date - 29 AND received_at < on_date + 1
+    GROUP BY customer_id
+),
+latest_survey AS (
+    SELECT customer_id, arg_max(overall_score, {'d': survey_date, 'id': survey_id}) AS score
+    FROM surveys WHERE survey_date <= on_date
+    GROUP BY customer_id
+)
+SELECT c.customer_id,
+       coalesce(s.now_90, 0)::DECIMAL(18, 2) AS sales_90,
+       coalesce(s.prior_90, 0)::DECIMAL(18, 2) AS sales_prior_90,
+       coalesce(o.outstanding, 0)::DECIMAL(18, 2) AS outstanding,
+       coalesce(o.overdue_90, 0)::DECIMAL(18, 2) AS overdue_90,
+       coalesce(k.n, 0)::INTEGER AS complaints_30,
+       ls.score AS latest_score
+FROM customers c
+LEFT JOIN sales90 s ON s.customer_id = c.customer_id
+LEFT JOIN owed o ON o.customer_id = c.customer_id
+LEFT JOIN complained k ON k.customer_id = c.customer_id
+LEFT JOIN latest_survey ls ON ls.customer_id = c.customer_id;
+
 -- Monthly targets of the salespeople that match the region and salesperson filters,
 -- pro-rated to the part of each month inside [start_date, end_date] (SPEC §4.1: a partial
 -- month counts its days). A salesperson's targets belong to their region.

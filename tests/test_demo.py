@@ -118,6 +118,37 @@ def test_daily_totals_agree_with_the_lines_and_payments(store_con):
         assert scalar(store_con, f"SELECT count(*) FROM ({facts} EXCEPT ALL {summary})") == 0
 
 
+def test_the_kept_customer_figures_are_those_computed_from_the_facts_on_the_store_date(store_con):
+    kept = "SELECT * FROM customer_status"
+    computed = "SELECT * FROM kpi_customer_figures((SELECT as_of_date FROM store_meta))"
+    assert scalar(store_con, f"SELECT count(*) FROM ({kept} EXCEPT ALL {computed})") == 0
+    assert scalar(store_con, f"SELECT count(*) FROM ({computed} EXCEPT ALL {kept})") == 0
+    customers = scalar(store_con, "SELECT count(*) FROM customers")
+    assert scalar(store_con, "SELECT count(*) FROM customer_status") == customers
+    assert store_con.execute(  # every figure is there for some customers
+        "SELECT count(*) FILTER (WHERE sales_90 > 0) > 0, count(*) FILTER (WHERE sales_prior_90 > 0) > 0,"
+        " count(*) FILTER (WHERE overdue_90 > 0) > 0, count(*) FILTER (WHERE complaints_30 > 1) > 0,"
+        " count(*) FILTER (WHERE latest_score <= 2) > 0 FROM customer_status").fetchone() == (True,) * 5
+
+
+@pytest.mark.parametrize("on", ["2022-12-31", "2024-02-29", "2025-11-23", "2026-06-30", "2026-11-22"])
+def test_receivables_summed_from_the_daily_changes_are_those_of_the_invoices_on_the_date(store_con, on):
+    from_invoices = rows(store_con, """
+        SELECT salesperson_id, region_id, sum(outstanding), sum(outstanding) FILTER (WHERE days_past_due > 0),
+               sum(outstanding) FILTER (WHERE days_past_due > 30), sum(outstanding) FILTER (WHERE days_past_due > 60),
+               sum(outstanding) FILTER (WHERE days_past_due > 90), sum(outstanding) FILTER (WHERE days_past_due > 180),
+               sum(credit), count(*) FILTER (WHERE outstanding > 0)
+        FROM kpi_invoices_on($on::DATE, NULL, NULL, NULL, NULL) GROUP BY ALL ORDER BY ALL""", {"on": on})
+    from_changes = rows(store_con, """
+        SELECT * FROM (
+            SELECT salesperson_id, region_id, sum(outstanding) o, sum(past_due_0) p0, sum(past_due_30) p30,
+                   sum(past_due_60) p60, sum(past_due_90) p90, sum(past_due_180) p180, sum(credit) c, sum(open_count) n
+            FROM receivables_daily WHERE day <= $on::DATE GROUP BY ALL)
+        WHERE o <> 0 OR c <> 0 ORDER BY ALL""", {"on": on})
+    assert [tuple(v or 0 for v in r) for r in from_changes] == [tuple(v or 0 for v in r) for r in from_invoices]
+    assert on < "2023" or sum(r[3] or 0 for r in from_invoices) > 0  # something is overdue then
+
+
 @pytest.mark.parametrize("macro, args, facts", [
     # No tier/industry/product-line filter: read from the daily totals.
     ("kpi_sales_by_day", "['R01', 'R02'], NULL, NULL, NULL, NULL",

@@ -350,6 +350,20 @@ def test_abnormal_customers_with_their_reasons(kpi):
     assert (c3.sales_last_90_days_cny, c3.sales_prior_year_90_days_cny, c3.overdue_90_cny) == (1500, 4000, 5400)
 
 
+def test_abnormal_customers_as_of_an_earlier_period_end_are_figured_from_the_facts_then(kpi):
+    # To 28 Feb: C4 owed I11 10,000 (PAY3 of 4,000 came on 1 Mar) + I12 2,000 = 12,000 > 5,000,
+    # where on the store's today it owes 6,000 + 2,000 = 8,000.
+    february = kpi("abnormal_customers", Filters(D(2026, 1, 1), D(2026, 2, 28)))
+    assert row(february, customer_id="C4").outstanding_cny == 12_000
+    assert "over_credit" in row(february, customer_id="C4").reasons
+    # C2's complaints CP5 (1 Mar) and CP3 (10 Mar): both in the 30 days ending 10 Mar, one in
+    # those ending 9 Mar.
+    to_10 = kpi("abnormal_customers", Filters(D(2026, 1, 1), D(2026, 3, 10)))
+    assert row(to_10, customer_id="C2").complaints_30_days_count == 2
+    to_9 = kpi("abnormal_customers", Filters(D(2026, 1, 1), D(2026, 3, 9)))
+    assert "complaints_30" not in ",".join(to_9[to_9.customer_id == "C2"].reasons)
+
+
 def test_paid_totals_are_derived_from_the_payments(fixture_path):
     from store import db
 

@@ -108,11 +108,13 @@ def test_a_store_of_schema_1_gains_the_derived_tables_and_columns_when_opened(tm
     con.execute("INSERT INTO store_meta VALUES (1, 1, DATE '2026-01-31', 1, now(), NULL, NULL)")
     con.execute("INSERT INTO sales VALUES (1, 1, DATE '2026-01-05', 'C1', 'P1', 2, 100, 60, 'S1', 'R1'),"
                 " (2, 1, DATE '2026-01-05', 'C1', 'P2', 1, 50.5, 20, 'S1', 'R1')")
+    con.execute("INSERT INTO customers (customer_id, name, registered_on) VALUES ('C1', '甲', DATE '2025-06-01')")
     con.execute("INSERT INTO visit_plans VALUES ('VP1', 'C1', 'S1', DATE '2026-01-01', NULL)")
     con.execute("INSERT INTO visits VALUES ('V1', 'C1', 'S1', 'R1', DATE '2026-01-20', 'revisit', 'follow_up',"
                 " 'VP1', NULL), ('V2', 'C1', 'S1', 'R1', DATE '2026-01-09', 'revisit', 'follow_up', 'VP1', NULL)")
     con.execute("DROP TABLE sales_daily")
     con.execute("DROP TABLE payments_daily")
+    con.execute("DROP TABLE customer_status")
     con.execute("ALTER TABLE visit_plans DROP COLUMN first_visit_on")
     con.close()
     con = db.connect(path)
@@ -122,6 +124,9 @@ def test_a_store_of_schema_1_gains_the_derived_tables_and_columns_when_opened(tm
     assert con.execute("SELECT order_date::VARCHAR, amount, cost FROM sales_daily").fetchall() == [
         ("2026-01-05", 150.50, 80)]
     assert con.execute("SELECT count(*) FROM payments_daily").fetchone()[0] == 0
+    # The figures as of the store's today (31 Jan): both lines fall in the 90 days ending on it.
+    assert con.execute("SELECT customer_id, sales_90, sales_prior_90 FROM customer_status").fetchall() == [
+        ("C1", 150.50, 0)]
     con.close()
 
 

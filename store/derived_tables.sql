@@ -1,0 +1,56 @@
+-- The summaries and derived columns the store keeps from its facts: their definitions.
+-- Created here when missing, so a store made by an earlier version gains them when opened
+-- (store/db.py); filled by store/derived.sql after every load, in the load's transaction.
+
+-- visit_plans.first_visit_on: the first visit made against the plan (NULL: none yet).
+ALTER TABLE visit_plans ADD COLUMN IF NOT EXISTS first_visit_on DATE;
+
+-- One row: a day's sales lines of one salesperson in one region, summed.
+CREATE TABLE IF NOT EXISTS sales_daily (
+    order_date     DATE NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR NOT NULL,
+    amount         DECIMAL(18, 2) NOT NULL,
+    cost           DECIMAL(18, 2) NOT NULL
+);
+
+-- One row: a day's payments credited to one salesperson in one region, summed.
+CREATE TABLE IF NOT EXISTS payments_daily (
+    paid_on        DATE NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR NOT NULL,
+    amount         DECIMAL(18, 2) NOT NULL
+);
+
+-- One row: a customer's figures that the abnormal-customer rules look at (SPEC §4.9,
+-- kpi_customer_figures in store/macros.sql), as of the store's today.
+CREATE TABLE IF NOT EXISTS customer_status (
+    customer_id    VARCHAR NOT NULL,
+    sales_90       DECIMAL(18, 2) NOT NULL,
+    sales_prior_90 DECIMAL(18, 2) NOT NULL,
+    outstanding    DECIMAL(18, 2) NOT NULL,
+    overdue_90     DECIMAL(18, 2) NOT NULL,
+    complaints_30  INTEGER NOT NULL,
+    latest_score   SMALLINT
+);
+
+-- One row: how one day changed the receivables of invoices issued by one salesperson in one
+-- region (SPEC §4.4): summed from the first day up to a date D, each column is that figure
+-- on D — outstanding; the part of it more than 0, 30, 60, 90 and 180 days past due; credit
+-- (overpayments); invoices with something outstanding. An invoice adds its amount on its
+-- issue day; a payment takes off what it paid of the amount (on its day, or the issue day
+-- if earlier) and adds any overpayment to credit; each past-due column sees the same
+-- changes, none before the day the invoice passes that many days past its due date.
+CREATE TABLE IF NOT EXISTS receivables_daily (
+    day            DATE NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR NOT NULL,
+    outstanding    DECIMAL(18, 2) NOT NULL,
+    past_due_0     DECIMAL(18, 2) NOT NULL,
+    past_due_30    DECIMAL(18, 2) NOT NULL,
+    past_due_60    DECIMAL(18, 2) NOT NULL,
+    past_due_90    DECIMAL(18, 2) NOT NULL,
+    past_due_180   DECIMAL(18, 2) NOT NULL,
+    credit         DECIMAL(18, 2) NOT NULL,
+    open_count     INTEGER NOT NULL
+);
