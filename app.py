@@ -8,9 +8,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import fmt
-from ui.shell import download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
+from ui.shell import download, empty_state, footer, kpi_tile, lang, load, loader, start_page, t, table
 
 ALERTS_ON_SCREEN = 200
+ALERT_REASONS = ("sales_drop", "overdue_90", "complaints_30", "low_survey", "over_credit")
 
 filters = start_page("overview", "📊")
 last_year = filters.year_earlier()
@@ -103,12 +104,12 @@ if not filters.carries_target:
 download(pacing, "overview-pacing", filters, key="pacing_csv")
 
 st.subheader(t("overview.alerts"))
-alerts = load("abnormal_customers", filters)
-if alerts.empty:
+summary = load("alert_summary", filters).iloc[0]
+if summary.customers_count == 0:
     st.success(t("overview.alerts.none", date=min(filters.end_date, pacing.day.max().date()).isoformat()))
 else:
-    counts = alerts.reasons.str.split(",").explode().value_counts()
-    words = {code: t("code." + code) for code in counts.index}  # the CSV is made outside this run
+    counts = sorted(((code, int(summary[code + "_count"])) for code in ALERT_REASONS), key=lambda c: -c[1])
+    words = {code: t("code." + code) for code in ALERT_REASONS}  # the CSV is made outside this run
 
     def listed(rows):
         """The alert columns, reasons in words."""
@@ -117,13 +118,15 @@ else:
         frame["reasons"] = frame["reasons"].map(lambda codes: "；".join(words[c] for c in codes.split(",")))
         return frame
 
-    st.caption(t("overview.alerts.count", n=fmt.count(len(alerts)),
-                 reasons=", ".join(f"{words[code]} {fmt.count(n)}" for code, n in counts.items())))
+    total = int(summary.customers_count)
+    st.caption(t("overview.alerts.count", n=fmt.count(total),
+                 reasons=", ".join(f"{words[code]} {fmt.count(n)}" for code, n in counts if n)))
     # A company-wide store can flag thousands: the screen shows the most serious, the CSV all.
-    if len(alerts) > ALERTS_ON_SCREEN:
-        st.caption(t("overview.alerts.top", shown=fmt.count(ALERTS_ON_SCREEN), n=fmt.count(len(alerts))))
-    table(listed(alerts.head(ALERTS_ON_SCREEN)),
+    if total > ALERTS_ON_SCREEN:
+        st.caption(t("overview.alerts.top", shown=fmt.count(ALERTS_ON_SCREEN), n=fmt.count(total)))
+    table(listed(load("abnormal_customers", filters, top=ALERTS_ON_SCREEN)),
           money_columns=("overdue_90_cny", "outstanding_cny", "credit_limit_cny"))
-    download(lambda: listed(alerts), "overview-alerts", filters, key="alerts_csv",
-             label=t("download.all", n=fmt.count(len(alerts))))
+    every = loader("abnormal_customers", filters, top=None)
+    download(lambda: listed(every()), "overview-alerts", filters, key="alerts_csv",
+             label=t("download.all", n=fmt.count(total)))
 footer()

@@ -61,7 +61,8 @@ def cases(today: dt.date, customer: str, kam: str) -> dict[str, tuple[Filters | 
     """One meeting-sized call per query: year to date, department level."""
     ytd = Filters(dt.date(today.year, 1, 1), today)
     return {
-        "abnormal_customers": (ytd, {}),
+        "abnormal_customers": (ytd, {"top": None}),
+        "alert_summary": (ytd, {}),
         "competitor_monthly": (ytd, {}),
         "competitor_notes_found": (ytd, {"search": "报价", "competitors": None, "topics": None}),
         "competitor_report": (None, {"month": dt.date(today.year, today.month, 1)}),

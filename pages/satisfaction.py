@@ -105,7 +105,7 @@ download(churned, "satisfaction-churned", filters, key="churned_csv")
 
 # --- one customer's history -----------------------------------------------------------------
 st.subheader(t("sat.timeline"))
-choices = load("abnormal_customers", filters)
+choices = load("abnormal_customers", filters, top=None)
 options = list(dict.fromkeys(list(open_now.customer_id) + list(choices.customer_id)))
 names = dict(zip(open_now.customer_id, open_now.customer_name)) | dict(zip(choices.customer_id, choices.customer_name))
 if options:

@@ -55,10 +55,11 @@ FROM (
 ) f
 WHERE f.plan_id = visit_plans.plan_id;
 
--- The abnormal-customer figures as of the store's today.
-DELETE FROM customer_status;
-INSERT INTO customer_status
-SELECT * FROM kpi_customer_figures((SELECT as_of_date FROM store_meta WHERE id = 1));
+-- The abnormal customers on the store's today.
+DELETE FROM customer_alerts;
+INSERT INTO customer_alerts
+SELECT * FROM kpi_customer_alerts((SELECT as_of_date FROM store_meta WHERE id = 1))
+ORDER BY reasons_count DESC, overdue_90 DESC, customer_id;
 
 -- Receivables changes per day (their meaning is in store/derived_tables.sql). Each
 -- payment's effect comes from the invoice's cumulative payments: it takes off

@@ -22,16 +22,24 @@ CREATE TABLE IF NOT EXISTS payments_daily (
     amount         DECIMAL(18, 2) NOT NULL
 );
 
--- One row: a customer's figures that the abnormal-customer rules look at (SPEC §4.9,
--- kpi_customer_figures in store/macros.sql), as of the store's today.
-CREATE TABLE IF NOT EXISTS customer_status (
+-- One row: a customer flagged abnormal on the store's today, with the figures the rules
+-- look at and the rules that apply (SPEC §4.9, kpi_customer_alerts in store/macros.sql).
+CREATE TABLE IF NOT EXISTS customer_alerts (
     customer_id    VARCHAR NOT NULL,
+    name           VARCHAR NOT NULL,
+    tier           VARCHAR,
+    industry       VARCHAR,
+    region_id      VARCHAR,
+    owner_id       VARCHAR,
+    credit_limit   DECIMAL(18, 2) NOT NULL,
     sales_90       DECIMAL(18, 2) NOT NULL,
     sales_prior_90 DECIMAL(18, 2) NOT NULL,
     outstanding    DECIMAL(18, 2) NOT NULL,
     overdue_90     DECIMAL(18, 2) NOT NULL,
     complaints_30  INTEGER NOT NULL,
-    latest_score   SMALLINT
+    latest_score   SMALLINT,
+    reasons        VARCHAR NOT NULL,
+    reasons_count  INTEGER NOT NULL
 );
 
 -- One row: how one day changed the receivables of invoices issued by one salesperson in one

@@ -15,6 +15,15 @@ CREATE OR REPLACE MACRO customer_passes(customer, tiers, industries) AS (
          OR customer IN (SELECT customer_id FROM customers WHERE list_contains(industries, industry)))
 );
 
+-- Whether a customer with this region, owner, tier and industry matches the filters.
+CREATE OR REPLACE MACRO customer_matches(region_id, owner_id, tier, industry, regions, salespeople, tiers,
+                                        industries) AS (
+    (regions IS NULL OR list_contains(regions, region_id))
+    AND (salespeople IS NULL OR list_contains(salespeople, owner_id))
+    AND (tiers IS NULL OR list_contains(tiers, tier))
+    AND (industries IS NULL OR list_contains(industries, industry))
+);
+
 -- The 95 % Wilson score interval (z = 1.96) of a proportion k of n.
 CREATE OR REPLACE MACRO wilson_low(k, n) AS (
     ((k / n) + 1.9208 / n - 1.96 * sqrt((k / n) * (1 - k / n) / n + 0.9604 / (n * n))) / (1 + 3.8416 / n)
@@ -126,13 +135,15 @@ SELECT invoice_id, customer_id, issue_date, due_date, amount, salesperson_id, re
 FROM inv
 WHERE paid <> amount;
 
--- What the abnormal-customer rules (SPEC §4.9) look at, per customer, as of a date D:
--- sales in the 90 days ending on D and in the same 90 days a year earlier, outstanding on D
--- and the part of it more than 90 days past due, complaints received in the 30 days ending
--- on D, and the latest overall survey score up to D. The store keeps these figures as of its
--- today (customer_status, store/derived.sql), so the usual view reads 100,000 rows, not the
--- sales lines.
-CREATE OR REPLACE MACRO kpi_customer_figures(on_date) AS TABLE
+-- Abnormal customers (异常客户预警, SPEC §4.9) as of a date D: the customers to which at
+-- least one rule applies, with the figures the rules look at and the rules' codes joined by
+-- commas, in this order:
+-- sales_drop — sales in the 90 days ending on D down more than 50 % against the same 90 days
+-- a year earlier (which had sales); overdue_90 — outstanding more than 90 days past due;
+-- complaints_30 — two or more complaints received in the 30 days ending on D; low_survey —
+-- latest overall survey score up to D ≤ 2; over_credit — outstanding above the credit limit.
+-- The store keeps them as of its today (customer_alerts, store/derived.sql).
+CREATE OR REPLACE MACRO kpi_customer_alerts(on_date) AS TABLE
 WITH
 sales90 AS (
     SELECT s.customer_id,
@@ -158,19 +169,49 @@ latest_survey AS (
     SELECT customer_id, arg_max(overall_score, {'d': survey_date, 'id': survey_id}) AS score
     FROM surveys WHERE survey_date <= on_date
     GROUP BY customer_id
+),
+figures AS (
+    SELECT c.customer_id, c.name, c.tier, c.industry, c.region_id, c.owner_id, c.credit_limit,
+           coalesce(s.now_90, 0)::DECIMAL(18, 2) AS sales_90,
+           coalesce(s.prior_90, 0)::DECIMAL(18, 2) AS sales_prior_90,
+           coalesce(o.outstanding, 0)::DECIMAL(18, 2) AS outstanding,
+           coalesce(o.overdue_90, 0)::DECIMAL(18, 2) AS overdue_90,
+           coalesce(k.n, 0)::INTEGER AS complaints_30,
+           ls.score AS latest_score
+    FROM customers c
+    LEFT JOIN sales90 s ON s.customer_id = c.customer_id
+    LEFT JOIN owed o ON o.customer_id = c.customer_id
+    LEFT JOIN complained k ON k.customer_id = c.customer_id
+    LEFT JOIN latest_survey ls ON ls.customer_id = c.customer_id
+),
+flags AS (
+    SELECT *,
+           sales_prior_90 > 0 AND sales_90 < sales_prior_90 * 0.5 AS sales_drop,
+           overdue_90 > 0 AS overdue, complaints_30 >= 2 AS complained,
+           coalesce(latest_score <= 2, false) AS low_survey, outstanding > credit_limit AS over_credit
+    FROM figures
 )
-SELECT c.customer_id,
-       coalesce(s.now_90, 0)::DECIMAL(18, 2) AS sales_90,
-       coalesce(s.prior_90, 0)::DECIMAL(18, 2) AS sales_prior_90,
-       coalesce(o.outstanding, 0)::DECIMAL(18, 2) AS outstanding,
-       coalesce(o.overdue_90, 0)::DECIMAL(18, 2) AS overdue_90,
-       coalesce(k.n, 0)::INTEGER AS complaints_30,
-       ls.score AS latest_score
-FROM customers c
-LEFT JOIN sales90 s ON s.customer_id = c.customer_id
-LEFT JOIN owed o ON o.customer_id = c.customer_id
-LEFT JOIN complained k ON k.customer_id = c.customer_id
-LEFT JOIN latest_survey ls ON ls.customer_id = c.customer_id;
+SELECT customer_id, name, tier, industry, region_id, owner_id, credit_limit, sales_90, sales_prior_90,
+       outstanding, overdue_90, complaints_30, latest_score,
+       concat_ws(',', CASE WHEN sales_drop THEN 'sales_drop' END, CASE WHEN overdue THEN 'overdue_90' END,
+                 CASE WHEN complained THEN 'complaints_30' END, CASE WHEN low_survey THEN 'low_survey' END,
+                 CASE WHEN over_credit THEN 'over_credit' END) AS reasons,
+       (sales_drop::INTEGER + overdue::INTEGER + complained::INTEGER + low_survey::INTEGER
+        + over_credit::INTEGER)::INTEGER AS reasons_count
+FROM flags
+WHERE sales_drop OR overdue OR complained OR low_survey OR over_credit;
+
+-- The abnormal customers as of D = end_date or today, whichever is earlier, that match the
+-- filters by their own region, current owner, tier and industry. Read from the store's
+-- customer_alerts when D is its today (the other branch is pruned when the query is planned).
+CREATE OR REPLACE MACRO kpi_alerts(end_date, today, regions, salespeople, tiers, industries) AS TABLE
+SELECT *
+FROM (
+    SELECT * FROM customer_alerts WHERE least(end_date, today) = today
+    UNION ALL
+    SELECT * FROM kpi_customer_alerts(least(end_date, today)) WHERE least(end_date, today) <> today
+)
+WHERE customer_matches(region_id, owner_id, tier, industry, regions, salespeople, tiers, industries);
 
 -- Monthly targets of the salespeople that match the region and salesperson filters,
 -- pro-rated to the part of each month inside [start_date, end_date] (SPEC §4.1: a partial
@@ -414,7 +455,4 @@ SELECT salesperson_id, region_id, month, expense_date, category, 0, amount, unbu
 CREATE OR REPLACE MACRO kpi_customers(regions, salespeople, tiers, industries) AS TABLE
 SELECT c.*
 FROM customers c
-WHERE (regions IS NULL OR list_contains(regions, c.region_id))
-  AND (salespeople IS NULL OR list_contains(salespeople, c.owner_id))
-  AND (tiers IS NULL OR list_contains(tiers, c.tier))
-  AND (industries IS NULL OR list_contains(industries, c.industry));
+WHERE customer_matches(c.region_id, c.owner_id, c.tier, c.industry, regions, salespeople, tiers, industries);

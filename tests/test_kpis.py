@@ -337,7 +337,7 @@ def test_customer_archive_completeness(kpi):
 
 
 def test_abnormal_customers_with_their_reasons(kpi):
-    frame = kpi("abnormal_customers", ytd())
+    frame = kpi("abnormal_customers", ytd(), top=None)
     reasons = {r.customer_id: sorted(r.reasons.split(",")) for r in frame.itertuples()}
     assert reasons == {
         # C3: last 90 days 1000 + 500 against 4000 in the same days a year earlier (−62.5 %);
@@ -348,19 +348,28 @@ def test_abnormal_customers_with_their_reasons(kpi):
     }
     c3 = row(frame, customer_id="C3")
     assert (c3.sales_last_90_days_cny, c3.sales_prior_year_90_days_cny, c3.overdue_90_cny) == (1500, 4000, 5400)
+    # Most serious first: C3 has three reasons; C2 and C4 one each, neither owes anything more than
+    # 90 days past due, and C4 is 8,000 − 5,000 = 3,000 over its limit where C2 is 4,500 − 50,000 under.
+    assert list(frame.customer_id) == ["C3", "C4", "C2"]
+    assert list(kpi("abnormal_customers", ytd(), top=2).customer_id) == ["C3", "C4"]
+    summary = kpi("alert_summary", ytd()).iloc[0]
+    assert (summary.customers_count, summary.sales_drop_count, summary.overdue_90_count, summary.complaints_30_count,
+            summary.low_survey_count, summary.over_credit_count) == (3, 1, 1, 1, 1, 1)
+    south = kpi("alert_summary", ytd(regions=["R2"])).iloc[0]  # C3 and C4 are customers of 南区; C2 is not
+    assert (south.customers_count, south.complaints_30_count, south.over_credit_count) == (2, 0, 1)
 
 
 def test_abnormal_customers_as_of_an_earlier_period_end_are_figured_from_the_facts_then(kpi):
     # To 28 Feb: C4 owed I11 10,000 (PAY3 of 4,000 came on 1 Mar) + I12 2,000 = 12,000 > 5,000,
     # where on the store's today it owes 6,000 + 2,000 = 8,000.
-    february = kpi("abnormal_customers", Filters(D(2026, 1, 1), D(2026, 2, 28)))
+    february = kpi("abnormal_customers", Filters(D(2026, 1, 1), D(2026, 2, 28)), top=None)
     assert row(february, customer_id="C4").outstanding_cny == 12_000
     assert "over_credit" in row(february, customer_id="C4").reasons
     # C2's complaints CP5 (1 Mar) and CP3 (10 Mar): both in the 30 days ending 10 Mar, one in
     # those ending 9 Mar.
-    to_10 = kpi("abnormal_customers", Filters(D(2026, 1, 1), D(2026, 3, 10)))
+    to_10 = kpi("abnormal_customers", Filters(D(2026, 1, 1), D(2026, 3, 10)), top=None)
     assert row(to_10, customer_id="C2").complaints_30_days_count == 2
-    to_9 = kpi("abnormal_customers", Filters(D(2026, 1, 1), D(2026, 3, 9)))
+    to_9 = kpi("abnormal_customers", Filters(D(2026, 1, 1), D(2026, 3, 9)), top=None)
     assert "complaints_30" not in ",".join(to_9[to_9.customer_id == "C2"].reasons)
 
 

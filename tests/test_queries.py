@@ -25,7 +25,8 @@ def _only(params: dict, *names: str) -> dict:
 EMPTY_ON_DEMO = {"customers_owner_left"}
 
 SAMPLE_PARAMS = {
-    "abnormal_customers": _only(YEAR, "end_date", "regions", "salespeople", "tiers", "industries"),
+    "abnormal_customers": {**_only(YEAR, "end_date", "regions", "salespeople", "tiers", "industries"), "top": None},
+    "alert_summary": _only(YEAR, "end_date", "regions", "salespeople", "tiers", "industries"),
     "activity_weeks": {**_only(YEAR, "start_date", "end_date", "regions", "salespeople"), "grain": "week"},
     "late_visit_records": _only(YEAR, *FILTER_PARAMS[:6]),
     "revisits_not_done": _only(YEAR, *FILTER_PARAMS[:6]),
@@ -202,3 +203,9 @@ def test_queries_say_which_shared_filters_they_cannot_apply():
 def test_today_is_bound_from_the_store_and_never_passed_in(store_con):
     with pytest.raises(queries.QueryError, match="as-of date"):
         queries.run("csat", {**SAMPLE_PARAMS["csat"], "today": dt.date(2030, 1, 1)})
+
+
+def test_the_freshness_footer_lists_the_tables_a_department_imports(store_con):
+    listed = set(queries.run("data_freshness").table_name)
+    assert listed == set(db.TABLES) - {"store_meta", "import_log"}
+

@@ -109,12 +109,15 @@ def test_a_store_of_schema_1_gains_the_derived_tables_and_columns_when_opened(tm
     con.execute("INSERT INTO sales VALUES (1, 1, DATE '2026-01-05', 'C1', 'P1', 2, 100, 60, 'S1', 'R1'),"
                 " (2, 1, DATE '2026-01-05', 'C1', 'P2', 1, 50.5, 20, 'S1', 'R1')")
     con.execute("INSERT INTO customers (customer_id, name, registered_on) VALUES ('C1', '甲', DATE '2025-06-01')")
+    con.execute("INSERT INTO invoices VALUES ('I1', 'C1', NULL, DATE '2026-01-05', DATE '2026-01-20', 100, 'S1',"
+                " 'R1', 0, NULL)")
     con.execute("INSERT INTO visit_plans VALUES ('VP1', 'C1', 'S1', DATE '2026-01-01', NULL)")
     con.execute("INSERT INTO visits VALUES ('V1', 'C1', 'S1', 'R1', DATE '2026-01-20', 'revisit', 'follow_up',"
                 " 'VP1', NULL), ('V2', 'C1', 'S1', 'R1', DATE '2026-01-09', 'revisit', 'follow_up', 'VP1', NULL)")
     con.execute("DROP TABLE sales_daily")
     con.execute("DROP TABLE payments_daily")
-    con.execute("DROP TABLE customer_status")
+    con.execute("DROP TABLE customer_alerts")
+    con.execute("DROP TABLE receivables_daily")
     con.execute("ALTER TABLE visit_plans DROP COLUMN first_visit_on")
     con.close()
     con = db.connect(path)
@@ -124,9 +127,11 @@ def test_a_store_of_schema_1_gains_the_derived_tables_and_columns_when_opened(tm
     assert con.execute("SELECT order_date::VARCHAR, amount, cost FROM sales_daily").fetchall() == [
         ("2026-01-05", 150.50, 80)]
     assert con.execute("SELECT count(*) FROM payments_daily").fetchone()[0] == 0
-    # The figures as of the store's today (31 Jan): both lines fall in the 90 days ending on it.
-    assert con.execute("SELECT customer_id, sales_90, sales_prior_90 FROM customer_status").fetchall() == [
-        ("C1", 150.50, 0)]
+    # On the store's today (31 Jan) C1 owes the unpaid 100, 11 days past due, over its credit limit of 0.
+    assert con.execute("SELECT customer_id, outstanding, reasons FROM customer_alerts").fetchall() == [
+        ("C1", 100, "over_credit")]
+    assert con.execute("SELECT sum(outstanding), sum(past_due_0), sum(past_due_30) FROM receivables_daily"
+                       " WHERE day <= DATE '2026-01-31'").fetchone() == (100, 100, 0)
     con.close()
 
 

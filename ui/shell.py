@@ -58,12 +58,19 @@ def _cached(name: str, sql: str, params: tuple, store_version: int, store_file: 
 
 def load(name: str, filters: Filters | None = None, **extra: object) -> pd.DataFrame:
     """A named query's result for these filters, narrowed to the viewer's scope, cached."""
+    return loader(name, filters, **extra)()
+
+
+def loader(name: str, filters: Filters | None = None, **extra: object) -> Callable[[], pd.DataFrame]:
+    """`load` for later: the query is bound now and run (or read from the cache) when called,
+    e.g. by a download button outside the page's run."""
     params = queries.bind(name, filters, SCOPE, **extra)
     key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     version = st.session_state.get("store_version")  # read by the sidebar at every rerun
     if version is None:
         version = int(queries.run("store_meta").iloc[0].store_version)
-    return _cached(name, queries.load(name).sql, key, version, str(db.store_path().resolve()))
+    sql, store = queries.load(name).sql, str(db.store_path().resolve())
+    return lambda: _cached(name, sql, key, version, store)
 
 
 # --- the sidebar ---------------------------------------------------------------------------
