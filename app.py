@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import fmt
-from ui.shell import download, empty_state, footer, kpi_tile, lang, load, loader, start_page, t, table
+from ui.shell import download, empty_state, footer, kpi_tile, lang, load_many, loader, start_page, t, table
 
 ALERTS_ON_SCREEN = 200
 ALERT_REASONS = ("sales_drop", "overdue_90", "complaints_30", "low_survey", "over_credit")
@@ -16,16 +16,27 @@ ALERT_REASONS = ("sales_drop", "overdue_90", "complaints_30", "low_survey", "ove
 filters = start_page("overview", "📊")
 last_year = filters.year_earlier()
 
-attainment = load("attainment", filters, level="department", grain="period").set_index("metric")
-growth = load("growth", filters, level="department").set_index("metric")
-aging = load("receivables_aging", filters, as_of_date=filters.end_date, group_by="department")
-aging_before = load("receivables_aging", last_year, as_of_date=last_year.end_date, group_by="department")
-revisits = load("revisit_completion", filters, group_by="total")
-revisits_before = load("revisit_completion", last_year, group_by="total")
-csat = load("csat", filters, group_by="total")
-csat_before = load("csat", last_year, group_by="total")
-sla = load("complaint_sla", filters, group_by="total")
-sla_before = load("complaint_sla", last_year, group_by="total")
+# Every figure of the page, fetched at once (this period and the same period a year earlier).
+got = load_many(
+    attainment=loader("attainment", filters, level="department", grain="period"),
+    growth=loader("growth", filters, level="department"),
+    aging=loader("receivables_aging", filters, as_of_date=filters.end_date, group_by="department"),
+    aging_before=loader("receivables_aging", last_year, as_of_date=last_year.end_date, group_by="department"),
+    revisits=loader("revisit_completion", filters, group_by="total"),
+    revisits_before=loader("revisit_completion", last_year, group_by="total"),
+    csat=loader("csat", filters, group_by="total"),
+    csat_before=loader("csat", last_year, group_by="total"),
+    sla=loader("complaint_sla", filters, group_by="total"),
+    sla_before=loader("complaint_sla", last_year, group_by="total"),
+    payable=loader("commission_payable", filters, share_override=None, bonus_override=None),
+    pacing=loader("pacing_by_day", filters, metric="sales"),
+    alert_summary=loader("alert_summary", filters),
+    alerts=loader("abnormal_customers", filters, top=ALERTS_ON_SCREEN),
+)
+attainment, growth = got["attainment"].set_index("metric"), got["growth"].set_index("metric")
+aging, aging_before = got["aging"], got["aging_before"]
+revisits, revisits_before = got["revisits"], got["revisits_before"]
+csat, csat_before, sla, sla_before = got["csat"], got["csat_before"], got["sla"], got["sla_before"]
 
 actuals = attainment.actual_value.fillna(0) if not attainment.empty else []
 if (len(actuals) == 0 or (actuals == 0).all()) and aging.empty and csat.empty and sla.empty:
@@ -79,12 +90,12 @@ kpi_tile(tiles[2], "kpi.complaint_timeliness", fmt.pct(timely), "help.complaint_
          caption=t("kpi.judged", n=fmt.count(first(sla, "judged_count") or 0),
                    pending=fmt.count(first(sla, "pending_count") or 0)))
 
-payable = load("commission_payable", filters, share_override=None, bonus_override=None)
+payable = got["payable"]
 kpi_tile(tiles[3], "kpi.payable", fmt.money_compact(payable.payable_cny.sum(), lang()), "help.payable",
          caption=t("kpi.deals", n=fmt.count(payable.deals_count.sum())))
 
 st.subheader(t("overview.pacing"))
-pacing = load("pacing_by_day", filters, metric="sales")
+pacing = got["pacing"]
 figure = go.Figure()
 figure.add_scatter(x=pacing.day, y=pacing.cumulative_actual, name=t("overview.pacing.actual"), mode="lines",
                    line={"color": "#c0392b", "width": 3})
@@ -104,7 +115,7 @@ if not filters.carries_target:
 download(pacing, "overview-pacing", filters, key="pacing_csv")
 
 st.subheader(t("overview.alerts"))
-summary = load("alert_summary", filters).iloc[0]
+summary = got["alert_summary"].iloc[0]
 if summary.customers_count == 0:
     st.success(t("overview.alerts.none", date=min(filters.end_date, pacing.day.max().date()).isoformat()))
 else:
@@ -124,7 +135,7 @@ else:
     # A company-wide store can flag thousands: the screen shows the most serious, the CSV all.
     if total > ALERTS_ON_SCREEN:
         st.caption(t("overview.alerts.top", shown=fmt.count(ALERTS_ON_SCREEN), n=fmt.count(total)))
-    table(listed(load("abnormal_customers", filters, top=ALERTS_ON_SCREEN)),
+    table(listed(got["alerts"]),
           money_columns=("overdue_90_cny", "outstanding_cny", "credit_limit_cny"))
     every = loader("abnormal_customers", filters, top=None)
     download(lambda: listed(every()), "overview-alerts", filters, key="alerts_csv",

@@ -1,6 +1,6 @@
 -- name: activity_weeks
 -- Weekly activity quotas and fines (SPEC §4.8, seed 004) for key-account managers, per ISO
--- week or totalled per month, from the judged weeks of store/macros.sql (kpi_activity_weeks:
+-- week or totalled per month, from the judged weeks the store keeps (kpi_activity_weeks:
 -- complete weeks only, quotas in force on the Thursday, shortfall and fine per measure, the
 -- streak of short weeks). A week's fines belong to the month holding its Thursday, and the
 -- period selects weeks by that Thursday; four or more short weeks in a row is flagged.
@@ -10,7 +10,7 @@
 -- columns: salesperson_id, name, region_id, period_start, orgs_developed, orgs_quota, orgs_short, batches_on_site, batches_quota, batches_short, leads_submitted, leads_quota, leads_short, fine_cny, short_weeks, short_streak, flagged
 WITH
 chosen AS (
-    SELECT * FROM kpi_activity_weeks($today::DATE)
+    SELECT * FROM kpi_activity_weeks()
     WHERE thursday BETWEEN $start_date::DATE AND least($end_date::DATE, $today::DATE)
       AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, region_id))
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, salesperson_id))

@@ -51,7 +51,7 @@ LEFT JOIN salespeople eb ON eb.salesperson_id = e.earlier_by
 UNION ALL
 SELECT week_start, 'fine', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, -fine, NULL, NULL, NULL,
        orgs_short, batches_short, leads_short
-FROM kpi_activity_weeks($today::DATE)
+FROM kpi_activity_weeks()
 WHERE salesperson_id = $person AND fine > 0
   AND thursday BETWEEN $start_date::DATE AND least($end_date::DATE, $today::DATE)
 ORDER BY entry_date, deal_id NULLS LAST, kind

@@ -21,7 +21,8 @@ SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 MACROS_PATH = Path(__file__).with_name("macros.sql")
 DERIVED_TABLES_PATH = Path(__file__).with_name("derived_tables.sql")
 DERIVED_PATH = Path(__file__).with_name("derived.sql")
-SCHEMA_VERSION = 3  # 2: daily totals, visit_plans.first_visit_on; 3: customer_alerts, receivables_daily
+# 2: daily totals, visit_plans.first_visit_on; 3: alerts, receivables, commissions, quota weeks, revisits
+SCHEMA_VERSION = 3
 CONFIG = {"enable_external_access": False}
 
 TABLES = (
@@ -31,7 +32,8 @@ TABLES = (
     "activities", "commission_rules", "activity_quotas", "scorecard_weights", "import_log",
 )
 # Summaries the store keeps from the facts (store/derived_tables.sql, filled by derived.sql).
-DERIVED_TABLES = ("sales_daily", "payments_daily", "customer_alerts", "receivables_daily")
+DERIVED_TABLES = ("sales_daily", "payments_daily", "customer_alerts", "receivables_daily", "deal_commissions",
+                  "quota_weeks", "revisit_outcomes")
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 

@@ -55,6 +55,17 @@ FROM (
 ) f
 WHERE f.plan_id = visit_plans.plan_id;
 
+-- Revisit plans counted by month, salesperson, their customer's region, tier and industry,
+-- and outcome.
+DELETE FROM revisit_outcomes;
+INSERT INTO revisit_outcomes
+SELECT vp.planned_month, vp.salesperson_id, c.region_id, c.tier, c.industry,
+       CASE WHEN vp.first_visit_on <= last_day(vp.planned_month) THEN vp.planned_month ELSE vp.first_visit_on END,
+       count(*)
+FROM visit_plans vp JOIN customers c ON c.customer_id = vp.customer_id
+GROUP BY ALL
+ORDER BY ALL;
+
 -- The abnormal customers on the store's today.
 DELETE FROM customer_alerts;
 INSERT INTO customer_alerts
@@ -107,3 +118,14 @@ SELECT day, salesperson_id, region_id,
 FROM changes
 GROUP BY ALL
 ORDER BY day, salesperson_id, region_id;
+
+-- Every deal's commission line, and the judged quota weeks as of the store's today.
+DELETE FROM deal_commissions;
+INSERT INTO deal_commissions
+SELECT * FROM kpi_commission_deals((SELECT min(close_date) FROM deals), (SELECT max(close_date) FROM deals), NULL, NULL)
+ORDER BY close_date, deal_id;
+
+DELETE FROM quota_weeks;
+INSERT INTO quota_weeks
+SELECT * FROM kpi_activity_weeks_on((SELECT as_of_date FROM store_meta WHERE id = 1))
+ORDER BY salesperson_id, week_start;

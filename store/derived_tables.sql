@@ -62,3 +62,74 @@ CREATE TABLE IF NOT EXISTS receivables_daily (
     credit         DECIMAL(18, 2) NOT NULL,
     open_count     INTEGER NOT NULL
 );
+
+-- One row: a deal with its commission line under the rules in force (SPEC §4.7,
+-- kpi_commission_deals in store/macros.sql).
+CREATE TABLE IF NOT EXISTS deal_commissions (
+    deal_id            VARCHAR NOT NULL,
+    close_date         DATE NOT NULL,
+    customer_id        VARCHAR,
+    product_line       VARCHAR,
+    units              INTEGER,
+    amount             DECIMAL(18, 2),
+    status             VARCHAR,
+    attribution_source VARCHAR,
+    closer_id          VARCHAR,
+    base_rule_id       VARCHAR,
+    base_rate          DECIMAL(18, 4),
+    base_commission    DECIMAL(18, 2),
+    registration_id    VARCHAR,
+    manager_id         VARCHAR,
+    registered_at      TIMESTAMP,
+    claims_count       BIGINT,
+    attribution        VARCHAR,
+    void_code          VARCHAR,
+    earlier_by         VARCHAR,
+    earlier_at         TIMESTAMP,
+    share_rule_id      VARCHAR,
+    share              DECIMAL(18, 4),
+    referral_share_cny DECIMAL(18, 2),
+    bonus_rule_id      VARCHAR,
+    bonus_per_unit     DECIMAL(18, 4),
+    lead_bonus_cny     DECIMAL(18, 2)
+);
+
+-- One row: a judged week of a key-account manager's activity quotas as of the store's today
+-- (SPEC §4.8, kpi_activity_weeks_on in store/macros.sql).
+CREATE TABLE IF NOT EXISTS quota_weeks (
+    salesperson_id VARCHAR NOT NULL,
+    name           VARCHAR,
+    region_id      VARCHAR,
+    week_start     DATE NOT NULL,
+    thursday       DATE NOT NULL,
+    orgs           BIGINT,
+    batches        BIGINT,
+    leads          BIGINT,
+    orgs_quota     INTEGER,
+    orgs_fine      DECIMAL(18, 2),
+    batches_quota  INTEGER,
+    batches_fine   DECIMAL(18, 2),
+    leads_quota    INTEGER,
+    leads_fine     DECIMAL(18, 2),
+    orgs_short     BIGINT,
+    batches_short  BIGINT,
+    leads_short    BIGINT,
+    fine           DECIMAL(18, 2),
+    short          BOOLEAN,
+    island         BIGINT,
+    streak         BIGINT
+);
+
+-- One row: revisit plans of one month and salesperson, for customers of one region, tier and
+-- industry, with the same outcome, counted (SPEC §4.10). outcome_on: the planned month
+-- itself when the first visit against the plan came by the month's end; the day of that
+-- visit when it came later; NULL when none has come.
+CREATE TABLE IF NOT EXISTS revisit_outcomes (
+    planned_month  DATE NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR,
+    tier           VARCHAR,
+    industry       VARCHAR,
+    outcome_on     DATE,
+    plans          INTEGER NOT NULL
+);

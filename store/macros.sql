@@ -234,9 +234,10 @@ WHERE t.month <= end_date AND last_day(t.month) >= start_date
 -- `today` (and not after they left); a week with no record counts as zero. Quotas and fines
 -- are the activity_quotas rows in force on the week's Thursday; shortfall = quota − actual
 -- when positive; fine = Σ shortfall × fine per missing unit; a week is short when any
--- measure falls short; streak = consecutive short weeks up to this one. The weekly-quota
--- page and the commission payable (fines) both read it.
-CREATE OR REPLACE MACRO kpi_activity_weeks(today) AS TABLE
+-- measure falls short; streak = consecutive short weeks up to this one. The store keeps
+-- them as of its today (quota_weeks, store/derived.sql), which the weekly-quota page and the
+-- commission payable (fines) read through kpi_activity_weeks().
+CREATE OR REPLACE MACRO kpi_activity_weeks_on(today) AS TABLE
 WITH
 kams AS (
     SELECT salesperson_id, name, region_id, left_on FROM salespeople
@@ -288,6 +289,8 @@ streaks AS (
     FROM weekly
 )
 SELECT * FROM streaks;
+
+CREATE OR REPLACE MACRO kpi_activity_weeks() AS TABLE SELECT * FROM quota_weeks;
 
 -- Commission attribution (SPEC §4.7, seed 004). kpi_commission_claims: every claim of the
 -- deals closed in [start_date, end_date], judged, the one chosen per deal marked;
@@ -342,7 +345,7 @@ SELECT *, row_number() OVER (PARTITION BY deal_id
                              ORDER BY void_code IS NOT NULL, registered_at, registration_id) = 1 AS chosen
 FROM judged;
 
-CREATE OR REPLACE MACRO kpi_commission_lines(start_date, end_date, share_override, bonus_override) AS TABLE
+CREATE OR REPLACE MACRO kpi_commission_deals(start_date, end_date, share_override, bonus_override) AS TABLE
 WITH
 d AS (
     SELECT d.*, r.rule_id AS base_rule_id, r.value AS base_rate
@@ -392,6 +395,16 @@ SELECT deal_id, close_date, customer_id, product_line, units, amount, status, at
            AS lead_bonus_cny
 FROM ruled;
 
+-- A deal's line does not depend on the period asked for, so the store keeps every deal's
+-- line under the rules in force (deal_commissions, store/derived.sql); a what-if is
+-- computed from the facts (the branch not taken is pruned when the query is planned).
+CREATE OR REPLACE MACRO kpi_commission_lines(start_date, end_date, share_override, bonus_override) AS TABLE
+SELECT * FROM deal_commissions
+WHERE share_override IS NULL AND bonus_override IS NULL AND close_date BETWEEN start_date AND end_date
+UNION ALL
+SELECT * FROM kpi_commission_deals(start_date, end_date, share_override, bonus_override)
+WHERE NOT (share_override IS NULL AND bonus_override IS NULL);
+
 -- Commission payable per person and month (SPEC §4.7): own base commissions − referral
 -- shares given + shares received + lead bonuses − activity-quota fines (the month holding
 -- the week's Thursday, kpi_activity_weeks). Never floored: it may be negative. A deal
@@ -409,7 +422,7 @@ parts AS (
     FROM lines WHERE attribution IS NOT NULL
     UNION ALL
     SELECT salesperson_id, date_trunc('month', thursday)::DATE, 0, 0, 0, 0, fine, 0
-    FROM kpi_activity_weeks(today)
+    FROM kpi_activity_weeks()
     WHERE thursday BETWEEN start_date AND least(end_date, today) AND fine > 0
 )
 SELECT person_id, month, sum(deals)::BIGINT AS deals, sum(own) AS own_commission, sum(given) AS shares_given,

@@ -130,6 +130,7 @@ def altered(fixture_path, tmp_path):
         opened.append(con)
         for statement in statements:
             con.execute(statement)
+        db.refresh_derived(con)  # as every load does
 
         def run(name, filters=None, scope=None, **extra):
             return queries.run_filtered(name, filters, scope=scope, con=con, **extra)

@@ -127,6 +127,30 @@ def test_the_kept_alerts_are_those_computed_from_the_facts_on_the_store_date(sto
         assert scalar(store_con, "SELECT count(*) FROM customer_alerts WHERE reasons LIKE $c", {"c": f"%{code}%"}) > 0
 
 
+@pytest.mark.parametrize("kept, computed", [
+    # a deal's line does not depend on the period asked for
+    ("SELECT * FROM kpi_commission_lines(DATE '2026-02-10', DATE '2026-07-31', NULL, NULL)",
+     "SELECT * FROM kpi_commission_deals(DATE '2026-02-10', DATE '2026-07-31', NULL, NULL)"),
+    ("SELECT * FROM kpi_activity_weeks()", "SELECT * FROM kpi_activity_weeks_on((SELECT as_of_date FROM store_meta))"),
+])
+def test_the_kept_commission_lines_and_quota_weeks_are_those_computed_from_the_facts(store_con, kept, computed):
+    assert scalar(store_con, f"SELECT count(*) FROM ({kept})") > 100
+    assert scalar(store_con, f"SELECT count(*) FROM ({kept} EXCEPT ALL {computed})") == 0
+    assert scalar(store_con, f"SELECT count(*) FROM ({computed} EXCEPT ALL {kept})") == 0
+
+
+def test_the_kept_revisit_outcomes_count_every_plan_once(store_con):
+    kept = ("SELECT planned_month, salesperson_id, coalesce(sum(plans) FILTER (WHERE outcome_on = planned_month), 0),"
+            " coalesce(sum(plans) FILTER (WHERE outcome_on > last_day(planned_month)), 0), sum(plans)"
+            " FROM revisit_outcomes GROUP BY ALL")
+    computed = ("SELECT planned_month, salesperson_id,"
+                " count(*) FILTER (WHERE first_visit_on <= last_day(planned_month)),"
+                " count(*) FILTER (WHERE first_visit_on > last_day(planned_month)), count(*)"
+                " FROM visit_plans GROUP BY ALL")
+    assert scalar(store_con, f"SELECT count(*) FROM ({kept} EXCEPT ALL {computed})") == 0
+    assert scalar(store_con, f"SELECT count(*) FROM ({computed} EXCEPT ALL {kept})") == 0
+
+
 @pytest.mark.parametrize("on", ["2022-12-31", "2024-02-29", "2025-11-23", "2026-06-30", "2026-11-22"])
 def test_receivables_summed_from_the_daily_changes_are_those_of_the_invoices_on_the_date(store_con, on):
     from_invoices = rows(store_con, """

@@ -6,11 +6,15 @@ Every page opens with `filters = sidebar("page_key")` and draws below it.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 import queries
 from queries.filters import EVERYTHING, Filters
@@ -71,6 +75,18 @@ def loader(name: str, filters: Filters | None = None, **extra: object) -> Callab
         version = int(queries.run("store_meta").iloc[0].store_version)
     sql, store = queries.load(name).sql, str(db.store_path().resolve())
     return lambda: _cached(name, sql, key, version, store)
+
+
+def load_many(**loaders: Callable[[], pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Several `loader`s run at once (each query on its own cursor, the cache shared), for a
+    page that needs many figures: the store answers them side by side on the machine's cores."""
+    if len(loaders) < 2:
+        return {name: fetch() for name, fetch in loaders.items()}
+    context = get_script_run_ctx()
+    with ThreadPoolExecutor(max_workers=min(len(loaders), os.cpu_count() or 1, 4),
+                            initializer=lambda: add_script_run_ctx(threading.current_thread(), context)) as pool:
+        futures = {name: pool.submit(fetch) for name, fetch in loaders.items()}
+        return {name: future.result() for name, future in futures.items()}
 
 
 # --- the sidebar ---------------------------------------------------------------------------
