@@ -3,7 +3,11 @@
 -- given date or the store's today, whichever is earlier), D itself as the last point.
 -- An invoice is open at a date E when issued on or before E and not yet settled
 -- (invoices.settled_on after E or NULL); its outstanding on E is its amount less the
--- payments made on or before E (never negative: it is open). Overdue: due before E.
+-- payments made on or before E (never negative: it is open). Overdue: due before E; with
+-- something outstanding and nothing overdue the ratio is 0 %.
+-- Without a tier or industry filter the balances are summed from the store's
+-- receivables_daily; otherwise from the invoices (the branch not taken is pruned when the
+-- query is planned).
 -- params: regions, salespeople, tiers, industries, as_of_date, today
 -- columns: month_end, outstanding_cny, overdue_cny, overdue_ratio_pct
 WITH
@@ -13,10 +17,20 @@ ends AS (
                date_trunc('month', least($as_of_date::DATE, $today::DATE)) + INTERVAL 1 MONTH,
                INTERVAL 1 MONTH) r(m)
 ),
+daily AS (
+    SELECT day, sum(outstanding) AS outstanding, sum(past_due_0) AS overdue
+    FROM receivables_daily
+    WHERE $tiers::VARCHAR[] IS NULL AND $industries::VARCHAR[] IS NULL
+      AND day <= least($as_of_date::DATE, $today::DATE)
+      AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, region_id))
+      AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, salesperson_id))
+    GROUP BY day
+),
 inv AS (
     SELECT invoice_id, issue_date, due_date, amount, coalesce(settled_on, DATE '9999-12-31') AS settled
     FROM invoices
-    WHERE issue_date <= least($as_of_date::DATE, $today::DATE)
+    WHERE NOT ($tiers::VARCHAR[] IS NULL AND $industries::VARCHAR[] IS NULL)
+      AND issue_date <= least($as_of_date::DATE, $today::DATE)
       AND coalesce(settled_on, DATE '9999-12-31') > (SELECT min(e) FROM ends)
       AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, region_id))
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, salesperson_id))
@@ -30,14 +44,21 @@ paid_at AS (
     SELECT o.e, o.invoice_id, sum(p.amount) AS paid
     FROM open_at o JOIN payments p ON p.invoice_id = o.invoice_id AND p.paid_on <= o.e
     GROUP BY ALL
+),
+balances AS (
+    SELECT ends.e, sum(d.outstanding) AS outstanding, sum(d.overdue) AS overdue
+    FROM ends JOIN daily d ON d.day <= ends.e
+    GROUP BY ends.e
+    UNION ALL
+    SELECT o.e, sum(o.amount - coalesce(pa.paid, 0)),
+           coalesce(sum(o.amount - coalesce(pa.paid, 0)) FILTER (WHERE o.overdue), 0)
+    FROM open_at o LEFT JOIN paid_at pa ON pa.e = o.e AND pa.invoice_id = o.invoice_id
+    GROUP BY o.e
 )
 SELECT ends.e AS month_end,
-       coalesce(sum(o.amount - coalesce(pa.paid, 0)), 0) AS outstanding_cny,
-       coalesce(sum(o.amount - coalesce(pa.paid, 0)) FILTER (WHERE o.overdue), 0) AS overdue_cny,
-       sum(o.amount - coalesce(pa.paid, 0)) FILTER (WHERE o.overdue)
-           / nullif(sum(o.amount - coalesce(pa.paid, 0)), 0) * 100 AS overdue_ratio_pct
+       coalesce(b.outstanding, 0) AS outstanding_cny,
+       coalesce(b.overdue, 0) AS overdue_cny,
+       b.overdue / nullif(b.outstanding, 0) * 100 AS overdue_ratio_pct
 FROM ends
-LEFT JOIN open_at o ON o.e = ends.e
-LEFT JOIN paid_at pa ON pa.e = o.e AND pa.invoice_id = o.invoice_id
-GROUP BY ends.e
+LEFT JOIN balances b ON b.e = ends.e
 ORDER BY ends.e

@@ -135,6 +135,32 @@ SELECT invoice_id, customer_id, issue_date, due_date, amount, salesperson_id, re
 FROM inv
 WHERE paid <> amount;
 
+-- Receivables on `on_date` per salesperson and region of the invoices (SPEC §4.4, as
+-- kpi_invoices_on): outstanding, the part of it more than 0, 30, 60, 90 and 180 days past
+-- due, credit, and the invoices with something outstanding. Without a tier or industry
+-- filter they are summed from the store's receivables_daily; with one, from the invoices
+-- (the branch not taken is pruned when the query is planned).
+CREATE OR REPLACE MACRO kpi_receivables_on(on_date, regions, salespeople, tiers, industries) AS TABLE
+SELECT salesperson_id, region_id, sum(outstanding) AS outstanding, sum(past_due_0) AS past_due_0,
+       sum(past_due_30) AS past_due_30, sum(past_due_60) AS past_due_60, sum(past_due_90) AS past_due_90,
+       sum(past_due_180) AS past_due_180, sum(credit) AS credit, sum(open_count) AS open_count
+FROM receivables_daily
+WHERE tiers IS NULL AND industries IS NULL AND day <= on_date
+  AND (regions IS NULL OR list_contains(regions, region_id))
+  AND (salespeople IS NULL OR list_contains(salespeople, salesperson_id))
+GROUP BY ALL
+UNION ALL
+SELECT salesperson_id, region_id, sum(outstanding),
+       coalesce(sum(outstanding) FILTER (WHERE days_past_due > 0), 0),
+       coalesce(sum(outstanding) FILTER (WHERE days_past_due > 30), 0),
+       coalesce(sum(outstanding) FILTER (WHERE days_past_due > 60), 0),
+       coalesce(sum(outstanding) FILTER (WHERE days_past_due > 90), 0),
+       coalesce(sum(outstanding) FILTER (WHERE days_past_due > 180), 0),
+       sum(credit), count(*) FILTER (WHERE outstanding > 0)
+FROM kpi_invoices_on(on_date, regions, salespeople, tiers, industries)
+WHERE NOT (tiers IS NULL AND industries IS NULL)
+GROUP BY ALL;
+
 -- Abnormal customers (异常客户预警, SPEC §4.9) as of a date D: the customers to which at
 -- least one rule applies, with the figures the rules look at and the rules' codes joined by
 -- commas, in this order:

@@ -448,6 +448,15 @@ def test_overdue_ratio_trend_at_month_ends(kpi):
     feb = frame.loc[pd.Timestamp(2026, 2, 28)]
     assert (feb.outstanding_cny, feb.overdue_cny) == (25500, 12400)
     assert feb.overdue_ratio_pct == pytest.approx(12400 / 25500 * 100)  # 48.6 %
+    # 31 Aug 2025: I09 1800 + I10 1900 = 3700 open, due mid-September: nothing overdue is 0 %, not blank
+    august = frame.loc[pd.Timestamp(2025, 8, 31)]
+    assert (august.outstanding_cny, august.overdue_cny, august.overdue_ratio_pct) == (3700, 0, 0)
+    assert frame.loc[:pd.Timestamp(2025, 7, 31)].overdue_ratio_pct.isna().all()  # nothing outstanding yet
+    # A tier filter reads the invoices rather than the store's daily changes: the same figures for C3 (tier C).
+    tier_c = kpi("overdue_ratio_trend", Filters(D(2026, 1, 1), D(2026, 3, 15), tiers=["C"]),
+                 as_of_date=D(2026, 3, 15)).set_index("month_end")
+    assert tier_c.loc[pd.Timestamp(2025, 8, 31)].tolist() == [3700, 0, 0]
+    assert tier_c.loc[pd.Timestamp(2026, 2, 28)].outstanding_cny == 1700 + 1800 + 1900  # I08–I10, never paid
 
 
 def test_collections_worklist(kpi):
