@@ -79,7 +79,7 @@ DELETE FROM receivables_daily;
 INSERT INTO receivables_daily
 WITH
 steps AS (
-    SELECT i.salesperson_id, i.region_id, i.due_date, greatest(p.paid_on, i.issue_date) AS day,
+    SELECT i.salesperson_id, i.region_id, i.due_date, i.settled_on, greatest(p.paid_on, i.issue_date) AS day,
            least(p.cumulative, i.amount) - least(p.cumulative - p.amount, i.amount) AS paid_off,
            greatest(p.cumulative - i.amount, 0) - greatest(p.cumulative - p.amount - i.amount, 0) AS overpaid
     FROM (SELECT invoice_id, paid_on, amount,
@@ -88,14 +88,17 @@ steps AS (
     JOIN invoices i ON i.invoice_id = p.invoice_id
 ),
 balance AS (  -- changes of the outstanding amount, with the due date that ages them
-    SELECT salesperson_id, region_id, due_date, issue_date AS day, amount FROM invoices
+    SELECT salesperson_id, region_id, due_date, settled_on, issue_date AS day, amount FROM invoices
     UNION ALL
-    SELECT salesperson_id, region_id, due_date, day, -paid_off FROM steps WHERE paid_off <> 0
+    SELECT salesperson_id, region_id, due_date, settled_on, day, -paid_off FROM steps WHERE paid_off <> 0
 ),
-aged AS (  -- each change as seen by each column: outstanding (-1) and past due > 0 … 180 days
+aged AS (  -- each change as seen by each column: outstanding (-1) and past due > 0 … 180 days —
+           -- an invoice settled before it passed a column's age adds and takes off the same
+           -- amount on one day there, so it is left out of that column
     SELECT b.salesperson_id, b.region_id, b.amount, a.past,
            CASE WHEN a.past < 0 THEN b.day ELSE greatest(b.day, b.due_date + a.past + 1) END AS day
     FROM balance b CROSS JOIN (SELECT unnest([-1, 0, 30, 60, 90, 180]) AS past) a
+    WHERE a.past < 0 OR b.settled_on IS NULL OR b.settled_on > b.due_date + a.past + 1
 ),
 changes AS (
     SELECT day, salesperson_id, region_id, past, amount, 0 AS credit, 0 AS opened FROM aged
