@@ -6,8 +6,8 @@ SELECT t.table_name, t.estimated_size AS rows_count, max(l.imported_at) AS last_
 FROM duckdb_tables() t
 LEFT JOIN import_log l ON l.table_name = t.table_name AND l.outcome = 'ok'
 WHERE t.schema_name = 'main'
-  AND t.table_name NOT IN ('store_meta', 'import_log', 'sales_daily', 'payments_daily', 'customer_alerts',
-                           'receivables_daily', 'deal_commissions', 'quota_weeks',
-                           'revisit_outcomes')
+  AND t.table_name NOT IN ('store_meta', 'import_log', 'sales_daily', 'sales_daily_tiers', 'payments_daily',
+                           'payments_daily_tiers', 'customer_alerts', 'receivables_daily',
+                           'receivables_daily_tiers', 'deal_commissions', 'quota_weeks', 'revisit_outcomes')
 GROUP BY ALL
 ORDER BY t.table_name

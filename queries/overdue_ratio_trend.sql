@@ -5,9 +5,9 @@
 -- (invoices.settled_on after E or NULL); its outstanding on E is its amount less the
 -- payments made on or before E (never negative: it is open). Overdue: due before E; with
 -- something outstanding and nothing overdue the ratio is 0 %.
--- Without a tier or industry filter the balances are summed from the store's
--- receivables_daily; otherwise from the invoices (the branch not taken is pruned when the
--- query is planned).
+-- Without an industry filter the balances are summed from the store's receivables changes
+-- (kpi_receivables_changes); with one, from the invoices (the branch not taken is pruned
+-- when the query is planned).
 -- params: regions, salespeople, tiers, industries, as_of_date, today
 -- columns: month_end, outstanding_cny, overdue_cny, overdue_ratio_pct
 WITH
@@ -19,17 +19,14 @@ ends AS (
 ),
 daily AS (
     SELECT day, sum(outstanding) AS outstanding, sum(past_due_0) AS overdue
-    FROM receivables_daily
-    WHERE $tiers::VARCHAR[] IS NULL AND $industries::VARCHAR[] IS NULL
-      AND day <= least($as_of_date::DATE, $today::DATE)
-      AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, region_id))
-      AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, salesperson_id))
+    FROM kpi_receivables_changes($regions, $salespeople, $tiers, false)
+    WHERE $industries::VARCHAR[] IS NULL AND day <= least($as_of_date::DATE, $today::DATE)
     GROUP BY day
 ),
 inv AS (
     SELECT invoice_id, issue_date, due_date, amount, coalesce(settled_on, DATE '9999-12-31') AS settled
     FROM invoices
-    WHERE NOT ($tiers::VARCHAR[] IS NULL AND $industries::VARCHAR[] IS NULL)
+    WHERE $industries::VARCHAR[] IS NOT NULL
       AND issue_date <= least($as_of_date::DATE, $today::DATE)
       AND coalesce(settled_on, DATE '9999-12-31') > (SELECT min(e) FROM ends)
       AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, region_id))

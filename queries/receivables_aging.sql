@@ -6,22 +6,20 @@
 -- (≤ 0 days), 1–30, 31–60, 61–90, 91–180, over 180. Overdue ratio (占压率) = outstanding
 -- past due ÷ total outstanding × 100 (NULL when nothing is outstanding). Invoices carry no
 -- product line. Region and salesperson are the invoice's (at the time it was issued).
--- Grouped by department, region or salesperson the sums come from kpi_receivables_on (the
--- store's receivables_daily when no tier or industry filter is set); by tier or customer,
--- from the invoices (the branch not taken is pruned when the query is planned).
+-- Grouped by department, region, salesperson or tier the sums come from kpi_receivables_on
+-- (the store's receivables changes unless an industry filter is set); by customer, from
+-- the invoices (the branch not taken is pruned when the query is planned).
 -- params: regions, salespeople, tiers, industries, as_of_date, group_by, today
 -- choice: group_by = department | region | salesperson | tier | customer
 -- columns: group_id, group_name, group_name_en, not_due_cny, days_1_30_cny, days_31_60_cny, days_61_90_cny, days_91_180_cny, over_180_cny, outstanding_cny, overdue_cny, overdue_ratio_pct, credit_cny, open_invoices_count
 WITH inv AS (
-    SELECT CASE $group_by WHEN 'tier' THEN c.tier ELSE i.customer_id END AS group_id,
-           i.outstanding, i.credit, i.days_past_due
+    SELECT i.customer_id AS group_id, i.outstanding, i.credit, i.days_past_due
     FROM kpi_invoices_on(least($as_of_date::DATE, $today::DATE), $regions, $salespeople, $tiers, $industries) i
-    LEFT JOIN customers c ON $group_by = 'tier' AND c.customer_id = i.customer_id
-    WHERE $group_by IN ('tier', 'customer')
+    WHERE $group_by = 'customer'
 ),
 sums AS (
     SELECT CASE $group_by WHEN 'department' THEN 'department' WHEN 'region' THEN region_id
-                          ELSE salesperson_id END AS group_id,
+                          WHEN 'tier' THEN tier ELSE salesperson_id END AS group_id,
            sum(outstanding) - sum(past_due_0) AS not_due,
            sum(past_due_0) - sum(past_due_30) AS d30,
            sum(past_due_30) - sum(past_due_60) AS d60,
@@ -32,8 +30,9 @@ sums AS (
            sum(past_due_0) AS overdue,
            sum(credit) AS credit,
            sum(open_count) AS open_count
-    FROM kpi_receivables_on(least($as_of_date::DATE, $today::DATE), $regions, $salespeople, $tiers, $industries)
-    WHERE $group_by IN ('department', 'region', 'salesperson')
+    FROM kpi_receivables_on(least($as_of_date::DATE, $today::DATE), $regions, $salespeople, $tiers, $industries,
+                            $group_by = 'tier')
+    WHERE $group_by <> 'customer'
     GROUP BY ALL
     UNION ALL
     SELECT group_id,

@@ -10,12 +10,13 @@
 WITH
 ar_start AS (
     SELECT coalesce(sum(outstanding), 0) AS v
-    FROM kpi_receivables_on($start_date::DATE - 1, $regions, $salespeople, $tiers, $industries)
+    FROM kpi_receivables_on($start_date::DATE - 1, $regions, $salespeople, $tiers, $industries, false)
 ),
 ar_end AS (
     SELECT coalesce(sum(outstanding), 0) AS v,
            coalesce(sum(outstanding) - sum(past_due_0), 0) AS current_v
-    FROM kpi_receivables_on(least($end_date::DATE, $today::DATE), $regions, $salespeople, $tiers, $industries)
+    FROM kpi_receivables_on(least($end_date::DATE, $today::DATE), $regions, $salespeople, $tiers, $industries,
+                            false)
 ),
 invoiced AS (
     SELECT coalesce(sum(amount), 0) AS v

@@ -21,8 +21,9 @@ SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 MACROS_PATH = Path(__file__).with_name("macros.sql")
 DERIVED_TABLES_PATH = Path(__file__).with_name("derived_tables.sql")
 DERIVED_PATH = Path(__file__).with_name("derived.sql")
-# 2: daily totals, visit_plans.first_visit_on; 3: alerts, receivables, commissions, quota weeks, revisits
-SCHEMA_VERSION = 3
+# 2: daily totals, visit_plans.first_visit_on; 3: alerts, receivables, commissions, quota weeks, revisits;
+# 4: the daily totals and receivables also per customer tier
+SCHEMA_VERSION = 4
 CONFIG = {"enable_external_access": False}
 
 TABLES = (
@@ -32,8 +33,9 @@ TABLES = (
     "activities", "commission_rules", "activity_quotas", "scorecard_weights", "import_log",
 )
 # Summaries the store keeps from the facts (store/derived_tables.sql, filled by derived.sql).
-DERIVED_TABLES = ("sales_daily", "payments_daily", "customer_alerts", "receivables_daily", "deal_commissions",
-                  "quota_weeks", "revisit_outcomes")
+DERIVED_TABLES = ("sales_daily", "sales_daily_tiers", "payments_daily", "payments_daily_tiers", "customer_alerts",
+                  "receivables_daily", "receivables_daily_tiers", "deal_commissions", "quota_weeks",
+                  "revisit_outcomes")
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 

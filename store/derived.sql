@@ -34,16 +34,29 @@ FROM (
 ) f
 WHERE f.customer_id = customers.customer_id;
 
--- Daily totals.
+-- Daily totals per customer tier (a fact of a customer not in customers: NULL), and summed
+-- over the tiers.
+DELETE FROM sales_daily_tiers;
+INSERT INTO sales_daily_tiers
+SELECT s.order_date, s.salesperson_id, s.region_id, c.tier, sum(s.amount), sum(s.cost)
+FROM sales s LEFT JOIN customers c ON c.customer_id = s.customer_id
+GROUP BY ALL ORDER BY ALL;
+
 DELETE FROM sales_daily;
 INSERT INTO sales_daily
 SELECT order_date, salesperson_id, region_id, sum(amount), sum(cost)
-FROM sales GROUP BY ALL ORDER BY order_date, salesperson_id, region_id;
+FROM sales_daily_tiers GROUP BY ALL ORDER BY order_date, salesperson_id, region_id;
+
+DELETE FROM payments_daily_tiers;
+INSERT INTO payments_daily_tiers
+SELECT p.paid_on, p.salesperson_id, p.region_id, c.tier, sum(p.amount)
+FROM payments p LEFT JOIN customers c ON c.customer_id = p.customer_id
+GROUP BY ALL ORDER BY ALL;
 
 DELETE FROM payments_daily;
 INSERT INTO payments_daily
 SELECT paid_on, salesperson_id, region_id, sum(amount)
-FROM payments GROUP BY ALL ORDER BY paid_on, salesperson_id, region_id;
+FROM payments_daily_tiers GROUP BY ALL ORDER BY paid_on, salesperson_id, region_id;
 
 -- visit_plans.first_visit_on: the first visit made against the plan (NULL: none yet).
 UPDATE visit_plans
@@ -75,50 +88,62 @@ ORDER BY reasons_count DESC, overdue_90 DESC, customer_id;
 -- Receivables changes per day (their meaning is in store/derived_tables.sql). Each
 -- payment's effect comes from the invoice's cumulative payments: it takes off
 -- least(paid so far, amount) − least(paid before it, amount) and credits what goes beyond.
-DELETE FROM receivables_daily;
-INSERT INTO receivables_daily
+DELETE FROM receivables_daily_tiers;
+INSERT INTO receivables_daily_tiers BY NAME
 WITH
+inv AS (
+    SELECT i.*, c.tier FROM invoices i LEFT JOIN customers c ON c.customer_id = i.customer_id
+),
 steps AS (
-    SELECT i.salesperson_id, i.region_id, i.due_date, i.settled_on, greatest(p.paid_on, i.issue_date) AS day,
+    SELECT i.salesperson_id, i.region_id, i.tier, i.due_date, i.settled_on,
+           greatest(p.paid_on, i.issue_date) AS day,
            least(p.cumulative, i.amount) - least(p.cumulative - p.amount, i.amount) AS paid_off,
            greatest(p.cumulative - i.amount, 0) - greatest(p.cumulative - p.amount - i.amount, 0) AS overpaid
     FROM (SELECT invoice_id, paid_on, amount,
                  sum(amount) OVER (PARTITION BY invoice_id ORDER BY paid_on, payment_id) AS cumulative
           FROM payments) p
-    JOIN invoices i ON i.invoice_id = p.invoice_id
+    JOIN inv i ON i.invoice_id = p.invoice_id
 ),
 balance AS (  -- changes of the outstanding amount, with the due date that ages them
-    SELECT salesperson_id, region_id, due_date, settled_on, issue_date AS day, amount FROM invoices
+    SELECT salesperson_id, region_id, tier, due_date, settled_on, issue_date AS day, amount FROM inv
     UNION ALL
-    SELECT salesperson_id, region_id, due_date, settled_on, day, -paid_off FROM steps WHERE paid_off <> 0
+    SELECT salesperson_id, region_id, tier, due_date, settled_on, day, -paid_off FROM steps WHERE paid_off <> 0
 ),
 aged AS (  -- each change as seen by each column: outstanding (-1) and past due > 0 … 180 days —
            -- an invoice settled before it passed a column's age adds and takes off the same
            -- amount on one day there, so it is left out of that column
-    SELECT b.salesperson_id, b.region_id, b.amount, a.past,
+    SELECT b.salesperson_id, b.region_id, b.tier, b.amount, a.past,
            CASE WHEN a.past < 0 THEN b.day ELSE greatest(b.day, b.due_date + a.past + 1) END AS day
     FROM balance b CROSS JOIN (SELECT unnest([-1, 0, 30, 60, 90, 180]) AS past) a
     WHERE a.past < 0 OR b.settled_on IS NULL OR b.settled_on > b.due_date + a.past + 1
 ),
 changes AS (
-    SELECT day, salesperson_id, region_id, past, amount, 0 AS credit, 0 AS opened FROM aged
+    SELECT day, salesperson_id, region_id, tier, past, amount, 0 AS credit, 0 AS opened FROM aged
     UNION ALL
-    SELECT day, salesperson_id, region_id, NULL, 0, overpaid, 0 FROM steps WHERE overpaid <> 0
+    SELECT day, salesperson_id, region_id, tier, NULL, 0, overpaid, 0 FROM steps WHERE overpaid <> 0
     UNION ALL
-    SELECT issue_date, salesperson_id, region_id, NULL, 0, 0, 1 FROM invoices
+    SELECT issue_date, salesperson_id, region_id, tier, NULL, 0, 0, 1 FROM inv
     UNION ALL
-    SELECT greatest(settled_on, issue_date), salesperson_id, region_id, NULL, 0, 0, -1
-    FROM invoices WHERE settled_on IS NOT NULL
+    SELECT greatest(settled_on, issue_date), salesperson_id, region_id, tier, NULL, 0, 0, -1
+    FROM inv WHERE settled_on IS NOT NULL
 )
-SELECT day, salesperson_id, region_id,
-       coalesce(sum(amount) FILTER (WHERE past = -1), 0),
-       coalesce(sum(amount) FILTER (WHERE past = 0), 0),
-       coalesce(sum(amount) FILTER (WHERE past = 30), 0),
-       coalesce(sum(amount) FILTER (WHERE past = 60), 0),
-       coalesce(sum(amount) FILTER (WHERE past = 90), 0),
-       coalesce(sum(amount) FILTER (WHERE past = 180), 0),
-       sum(credit), sum(opened)
+SELECT day, salesperson_id, region_id, tier,
+       coalesce(sum(amount) FILTER (WHERE past = -1), 0) AS outstanding,
+       coalesce(sum(amount) FILTER (WHERE past = 0), 0) AS past_due_0,
+       coalesce(sum(amount) FILTER (WHERE past = 30), 0) AS past_due_30,
+       coalesce(sum(amount) FILTER (WHERE past = 60), 0) AS past_due_60,
+       coalesce(sum(amount) FILTER (WHERE past = 90), 0) AS past_due_90,
+       coalesce(sum(amount) FILTER (WHERE past = 180), 0) AS past_due_180,
+       sum(credit) AS credit, sum(opened) AS open_count
 FROM changes
+GROUP BY ALL
+ORDER BY day, salesperson_id, region_id, tier;
+
+DELETE FROM receivables_daily;
+INSERT INTO receivables_daily
+SELECT day, salesperson_id, region_id, sum(outstanding), sum(past_due_0), sum(past_due_30), sum(past_due_60),
+       sum(past_due_90), sum(past_due_180), sum(credit), sum(open_count)
+FROM receivables_daily_tiers
 GROUP BY ALL
 ORDER BY day, salesperson_id, region_id;
 

@@ -14,11 +14,32 @@ CREATE TABLE IF NOT EXISTS sales_daily (
     cost           DECIMAL(18, 2) NOT NULL
 );
 
+-- One row: a day's sales lines of one salesperson in one region to customers of one tier
+-- (the customer's tier now; NULL for a customer without one), summed.
+CREATE TABLE IF NOT EXISTS sales_daily_tiers (
+    order_date     DATE NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR NOT NULL,
+    tier           VARCHAR,
+    amount         DECIMAL(18, 2) NOT NULL,
+    cost           DECIMAL(18, 2) NOT NULL
+);
+
 -- One row: a day's payments credited to one salesperson in one region, summed.
 CREATE TABLE IF NOT EXISTS payments_daily (
     paid_on        DATE NOT NULL,
     salesperson_id VARCHAR NOT NULL,
     region_id      VARCHAR NOT NULL,
+    amount         DECIMAL(18, 2) NOT NULL
+);
+
+-- One row: a day's payments credited to one salesperson in one region from customers of
+-- one tier, summed.
+CREATE TABLE IF NOT EXISTS payments_daily_tiers (
+    paid_on        DATE NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR NOT NULL,
+    tier           VARCHAR,
     amount         DECIMAL(18, 2) NOT NULL
 );
 
@@ -53,6 +74,22 @@ CREATE TABLE IF NOT EXISTS receivables_daily (
     day            DATE NOT NULL,
     salesperson_id VARCHAR NOT NULL,
     region_id      VARCHAR NOT NULL,
+    outstanding    DECIMAL(18, 2) NOT NULL,
+    past_due_0     DECIMAL(18, 2) NOT NULL,
+    past_due_30    DECIMAL(18, 2) NOT NULL,
+    past_due_60    DECIMAL(18, 2) NOT NULL,
+    past_due_90    DECIMAL(18, 2) NOT NULL,
+    past_due_180   DECIMAL(18, 2) NOT NULL,
+    credit         DECIMAL(18, 2) NOT NULL,
+    open_count     INTEGER NOT NULL
+);
+
+-- One row: the same changes for the invoices to customers of one tier.
+CREATE TABLE IF NOT EXISTS receivables_daily_tiers (
+    day            DATE NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR NOT NULL,
+    tier           VARCHAR,
     outstanding    DECIMAL(18, 2) NOT NULL,
     past_due_0     DECIMAL(18, 2) NOT NULL,
     past_due_30    DECIMAL(18, 2) NOT NULL,

@@ -62,10 +62,11 @@ WHERE pm.paid_on BETWEEN start_date AND end_date
   AND customer_passes(pm.customer_id, tiers, industries);
 
 -- The same facts summed per day, salesperson and region, for queries that need no finer
--- grain. Without a tier, industry or product-line filter they are read from the store's
--- daily totals (store/derived.sql, 15× fewer rows than the lines); with one, from the
--- lines. The branch not taken is pruned when the query is planned, as its condition is on
--- parameters only.
+-- grain (rows to be summed: under a tier filter a day comes as one row per tier). Without a
+-- filter on the customer or product they are read from the store's daily totals
+-- (store/derived.sql, 15× fewer rows than the lines); with a tier filter alone, from the
+-- daily totals per customer tier (6× fewer); otherwise from the lines. The branches not
+-- taken are pruned when the query is planned, as their conditions are on parameters only.
 CREATE OR REPLACE MACRO kpi_sales_by_day(start_date, end_date, regions, salespeople, tiers, industries,
                                          product_lines) AS TABLE
 SELECT d.order_date AS day, d.salesperson_id, d.region_id, d.amount, d.amount - d.cost AS gross_profit
@@ -75,9 +76,17 @@ WHERE tiers IS NULL AND industries IS NULL AND product_lines IS NULL
   AND (regions IS NULL OR list_contains(regions, d.region_id))
   AND (salespeople IS NULL OR list_contains(salespeople, d.salesperson_id))
 UNION ALL
+SELECT d.order_date, d.salesperson_id, d.region_id, d.amount, d.amount - d.cost
+FROM sales_daily_tiers d
+WHERE tiers IS NOT NULL AND industries IS NULL AND product_lines IS NULL
+  AND d.order_date BETWEEN start_date AND end_date
+  AND list_contains(tiers, d.tier)
+  AND (regions IS NULL OR list_contains(regions, d.region_id))
+  AND (salespeople IS NULL OR list_contains(salespeople, d.salesperson_id))
+UNION ALL
 SELECT order_date, salesperson_id, region_id, sum(amount), sum(gross_profit)
 FROM kpi_sales(start_date, end_date, regions, salespeople, tiers, industries, product_lines)
-WHERE NOT (tiers IS NULL AND industries IS NULL AND product_lines IS NULL)
+WHERE NOT (industries IS NULL AND product_lines IS NULL)
 GROUP BY ALL;
 
 CREATE OR REPLACE MACRO kpi_payments_by_day(start_date, end_date, regions, salespeople, tiers,
@@ -89,9 +98,17 @@ WHERE tiers IS NULL AND industries IS NULL
   AND (regions IS NULL OR list_contains(regions, d.region_id))
   AND (salespeople IS NULL OR list_contains(salespeople, d.salesperson_id))
 UNION ALL
+SELECT d.paid_on, d.salesperson_id, d.region_id, d.amount
+FROM payments_daily_tiers d
+WHERE tiers IS NOT NULL AND industries IS NULL
+  AND d.paid_on BETWEEN start_date AND end_date
+  AND list_contains(tiers, d.tier)
+  AND (regions IS NULL OR list_contains(regions, d.region_id))
+  AND (salespeople IS NULL OR list_contains(salespeople, d.salesperson_id))
+UNION ALL
 SELECT paid_on, salesperson_id, region_id, sum(amount)
 FROM kpi_payments(start_date, end_date, regions, salespeople, tiers, industries)
-WHERE NOT (tiers IS NULL AND industries IS NULL)
+WHERE industries IS NOT NULL
 GROUP BY ALL;
 
 -- The invoices issued on or before `on_date` that match the filters and, on that date,
@@ -135,30 +152,52 @@ SELECT invoice_id, customer_id, issue_date, due_date, amount, salesperson_id, re
 FROM inv
 WHERE paid <> amount;
 
--- Receivables on `on_date` per salesperson and region of the invoices (SPEC §4.4, as
--- kpi_invoices_on): outstanding, the part of it more than 0, 30, 60, 90 and 180 days past
--- due, credit, and the invoices with something outstanding. Without a tier or industry
--- filter they are summed from the store's receivables_daily; with one, from the invoices
--- (the branch not taken is pruned when the query is planned).
-CREATE OR REPLACE MACRO kpi_receivables_on(on_date, regions, salespeople, tiers, industries) AS TABLE
-SELECT salesperson_id, region_id, sum(outstanding) AS outstanding, sum(past_due_0) AS past_due_0,
-       sum(past_due_30) AS past_due_30, sum(past_due_60) AS past_due_60, sum(past_due_90) AS past_due_90,
-       sum(past_due_180) AS past_due_180, sum(credit) AS credit, sum(open_count) AS open_count
+-- The store's receivables changes per day, salesperson and region of the invoices
+-- (store/derived_tables.sql: summed up to a date they give that date's receivables), for
+-- the invoices that match the region, salesperson and tier filters; per tier of the
+-- customer too when `by_tier` or a tier filter is set (read from receivables_daily_tiers),
+-- else tier is NULL (receivables_daily, fewer rows). The branch not taken is pruned when
+-- the query is planned. An industry filter is not kept: callers read the invoices then.
+CREATE OR REPLACE MACRO kpi_receivables_changes(regions, salespeople, tiers, by_tier) AS TABLE
+SELECT day, salesperson_id, region_id, NULL::VARCHAR AS tier, outstanding, past_due_0, past_due_30, past_due_60,
+       past_due_90, past_due_180, credit, open_count
 FROM receivables_daily
-WHERE tiers IS NULL AND industries IS NULL AND day <= on_date
+WHERE tiers IS NULL AND NOT by_tier
   AND (regions IS NULL OR list_contains(regions, region_id))
   AND (salespeople IS NULL OR list_contains(salespeople, salesperson_id))
+UNION ALL
+SELECT day, salesperson_id, region_id, tier, outstanding, past_due_0, past_due_30, past_due_60, past_due_90,
+       past_due_180, credit, open_count
+FROM receivables_daily_tiers
+WHERE (tiers IS NOT NULL OR by_tier)
+  AND (tiers IS NULL OR list_contains(tiers, tier))
+  AND (regions IS NULL OR list_contains(regions, region_id))
+  AND (salespeople IS NULL OR list_contains(salespeople, salesperson_id));
+
+-- Receivables on `on_date` per salesperson and region of the invoices (SPEC §4.4, as
+-- kpi_invoices_on), and per tier of their customer when `by_tier` (else tier is NULL):
+-- outstanding, the part of it more than 0, 30, 60, 90 and 180 days past due, credit, and
+-- the invoices with something outstanding. Summed from the store's receivables changes;
+-- under an industry filter, from the invoices (the branch not taken is pruned when the
+-- query is planned).
+CREATE OR REPLACE MACRO kpi_receivables_on(on_date, regions, salespeople, tiers, industries, by_tier) AS TABLE
+SELECT salesperson_id, region_id, tier, sum(outstanding) AS outstanding, sum(past_due_0) AS past_due_0,
+       sum(past_due_30) AS past_due_30, sum(past_due_60) AS past_due_60, sum(past_due_90) AS past_due_90,
+       sum(past_due_180) AS past_due_180, sum(credit) AS credit, sum(open_count) AS open_count
+FROM kpi_receivables_changes(regions, salespeople, tiers, by_tier)
+WHERE industries IS NULL AND day <= on_date
 GROUP BY ALL
 UNION ALL
-SELECT salesperson_id, region_id, sum(outstanding),
-       coalesce(sum(outstanding) FILTER (WHERE days_past_due > 0), 0),
-       coalesce(sum(outstanding) FILTER (WHERE days_past_due > 30), 0),
-       coalesce(sum(outstanding) FILTER (WHERE days_past_due > 60), 0),
-       coalesce(sum(outstanding) FILTER (WHERE days_past_due > 90), 0),
-       coalesce(sum(outstanding) FILTER (WHERE days_past_due > 180), 0),
-       sum(credit), count(*) FILTER (WHERE outstanding > 0)
-FROM kpi_invoices_on(on_date, regions, salespeople, tiers, industries)
-WHERE NOT (tiers IS NULL AND industries IS NULL)
+SELECT i.salesperson_id, i.region_id, CASE WHEN by_tier THEN c.tier END, sum(i.outstanding),
+       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > 0), 0),
+       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > 30), 0),
+       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > 60), 0),
+       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > 90), 0),
+       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > 180), 0),
+       sum(i.credit), count(*) FILTER (WHERE i.outstanding > 0)
+FROM kpi_invoices_on(on_date, regions, salespeople, tiers, industries) i
+LEFT JOIN customers c ON by_tier AND c.customer_id = i.customer_id
+WHERE industries IS NOT NULL
 GROUP BY ALL;
 
 -- Abnormal customers (异常客户预警, SPEC §4.9) as of a date D: the customers to which at

@@ -113,6 +113,12 @@ def test_daily_totals_agree_with_the_lines_and_payments(store_con):
          "SELECT order_date, salesperson_id, region_id, sum(amount), sum(cost) FROM sales GROUP BY ALL"),
         ("SELECT paid_on, salesperson_id, region_id, amount FROM payments_daily",
          "SELECT paid_on, salesperson_id, region_id, sum(amount) FROM payments GROUP BY ALL"),
+        ("SELECT order_date, salesperson_id, region_id, tier, amount, cost FROM sales_daily_tiers",
+         "SELECT order_date, salesperson_id, s.region_id, tier, sum(amount), sum(cost) FROM sales s"
+         " LEFT JOIN customers USING (customer_id) GROUP BY ALL"),
+        ("SELECT paid_on, salesperson_id, region_id, tier, amount FROM payments_daily_tiers",
+         "SELECT paid_on, salesperson_id, p.region_id, tier, sum(amount) FROM payments p"
+         " LEFT JOIN customers USING (customer_id) GROUP BY ALL"),
     ):
         assert scalar(store_con, f"SELECT count(*) FROM ({summary} EXCEPT ALL {facts})") == 0
         assert scalar(store_con, f"SELECT count(*) FROM ({facts} EXCEPT ALL {summary})") == 0
@@ -151,22 +157,22 @@ def test_the_kept_revisit_outcomes_count_every_plan_once(store_con):
     assert scalar(store_con, f"SELECT count(*) FROM ({computed} EXCEPT ALL {kept})") == 0
 
 
+@pytest.mark.parametrize("by_tier", [False, True])
 @pytest.mark.parametrize("on", ["2022-12-31", "2024-02-29", "2025-11-23", "2026-06-30", "2026-11-22"])
-def test_receivables_summed_from_the_daily_changes_are_those_of_the_invoices_on_the_date(store_con, on):
-    from_invoices = rows(store_con, """
-        SELECT salesperson_id, region_id, sum(outstanding), sum(outstanding) FILTER (WHERE days_past_due > 0),
-               sum(outstanding) FILTER (WHERE days_past_due > 30), sum(outstanding) FILTER (WHERE days_past_due > 60),
-               sum(outstanding) FILTER (WHERE days_past_due > 90), sum(outstanding) FILTER (WHERE days_past_due > 180),
-               sum(credit), count(*) FILTER (WHERE outstanding > 0)
-        FROM kpi_invoices_on($on::DATE, NULL, NULL, NULL, NULL) GROUP BY ALL ORDER BY ALL""", {"on": on})
+def test_receivables_summed_from_the_daily_changes_are_those_of_the_invoices_on_the_date(store_con, on, by_tier):
+    tier = "c.tier" if by_tier else "NULL::VARCHAR"
+    from_invoices = rows(store_con, f"""
+        SELECT salesperson_id, i.region_id, {tier}, sum(outstanding),
+               sum(outstanding) FILTER (WHERE days_past_due > 0), sum(outstanding) FILTER (WHERE days_past_due > 30),
+               sum(outstanding) FILTER (WHERE days_past_due > 60), sum(outstanding) FILTER (WHERE days_past_due > 90),
+               sum(outstanding) FILTER (WHERE days_past_due > 180), sum(credit), count(*) FILTER (WHERE outstanding > 0)
+        FROM kpi_invoices_on($on::DATE, NULL, NULL, NULL, NULL) i LEFT JOIN customers c USING (customer_id)
+        GROUP BY ALL ORDER BY ALL""", {"on": on})
     from_changes = rows(store_con, """
-        SELECT * FROM (
-            SELECT salesperson_id, region_id, sum(outstanding) o, sum(past_due_0) p0, sum(past_due_30) p30,
-                   sum(past_due_60) p60, sum(past_due_90) p90, sum(past_due_180) p180, sum(credit) c, sum(open_count) n
-            FROM receivables_daily WHERE day <= $on::DATE GROUP BY ALL)
-        WHERE o <> 0 OR c <> 0 ORDER BY ALL""", {"on": on})
+        SELECT * FROM kpi_receivables_on($on::DATE, NULL, NULL, NULL, NULL, $by_tier)
+        WHERE outstanding <> 0 OR credit <> 0 ORDER BY ALL""", {"on": on, "by_tier": by_tier})
     assert [tuple(v or 0 for v in r) for r in from_changes] == [tuple(v or 0 for v in r) for r in from_invoices]
-    assert on < "2023" or sum(r[3] or 0 for r in from_invoices) > 0  # something is overdue then
+    assert on < "2023" or sum(r[4] or 0 for r in from_invoices) > 0  # something is overdue then
 
 
 @pytest.mark.parametrize("macro, args, facts", [
@@ -176,7 +182,14 @@ def test_receivables_summed_from_the_daily_changes_are_those_of_the_invoices_on_
     ("kpi_payments_by_day", "NULL, ['S0013', 'S0014', 'S0015'], NULL, NULL",
      "SELECT paid_on, salesperson_id, region_id, sum(amount) FROM payments"
      " WHERE salesperson_id IN ('S0013', 'S0014', 'S0015') {when}"),
-    # With one: read from the lines.
+    # A tier filter alone: read from the daily totals, which keep the customer's tier.
+    ("kpi_sales_by_day", "NULL, NULL, ['A'], NULL, NULL",
+     "SELECT order_date, s.salesperson_id, s.region_id, sum(amount) FROM sales s"
+     " JOIN customers USING (customer_id) WHERE tier = 'A' {when}"),
+    ("kpi_payments_by_day", "['R01'], NULL, ['B', 'C'], NULL",
+     "SELECT paid_on, p.salesperson_id, p.region_id, sum(amount) FROM payments p"
+     " JOIN customers USING (customer_id) WHERE p.region_id = 'R01' AND tier IN ('B', 'C') {when}"),
+    # With an industry or product-line filter: read from the lines.
     ("kpi_sales_by_day", "['R01', 'R02'], NULL, ['A', 'B'], NULL, ['耗材']",
      "SELECT order_date, s.salesperson_id, s.region_id, sum(amount) FROM sales s"
      " JOIN customers USING (customer_id) JOIN products USING (product_id)"
@@ -191,8 +204,8 @@ def test_by_day_sums_come_out_the_same_from_the_daily_totals_and_the_lines(store
     expected = rows(store_con, "SELECT * FROM (" + facts.format(when=when) + ") ORDER BY ALL")
     assert len(expected) > 50
     assert rows(store_con, f"""
-        SELECT day, salesperson_id, region_id, amount FROM {macro}(DATE '2025-11-15', DATE '2026-02-10', {args})
-        ORDER BY ALL""") == expected
+        SELECT day, salesperson_id, region_id, sum(amount)
+        FROM {macro}(DATE '2025-11-15', DATE '2026-02-10', {args}) GROUP BY ALL ORDER BY ALL""") == expected
 
 
 def test_a_payment_matches_its_invoice_customer_and_comes_after_issue(store_con):
