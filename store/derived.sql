@@ -1,6 +1,13 @@
 -- Derived columns and summaries (defined in store/derived_tables.sql), recomputed from the
 -- facts after every load (demo build or import), in the same transaction.
 
+-- Each payment with what had been paid against its invoice up to and including it (read by
+-- the invoices' paid totals and the receivables changes; dropped at the end).
+CREATE OR REPLACE TEMP TABLE paid_so_far AS
+SELECT invoice_id, paid_on, amount,
+       sum(amount) OVER (PARTITION BY invoice_id ORDER BY paid_on, payment_id) AS cumulative
+FROM payments;
+
 -- invoices.paid_total: everything paid against the invoice; invoices.settled_on: the first
 -- day the cumulative payments reached the amount (payments are positive, so an invoice
 -- once settled stays settled).
@@ -10,11 +17,7 @@ FROM (
     SELECT i.invoice_id, coalesce(max(p.cumulative), 0) AS paid_total,
            min(p.paid_on) FILTER (WHERE p.cumulative >= i.amount) AS settled_on
     FROM invoices i
-    LEFT JOIN (
-        SELECT invoice_id, paid_on,
-               sum(amount) OVER (PARTITION BY invoice_id ORDER BY paid_on, payment_id) AS cumulative
-        FROM payments
-    ) p ON p.invoice_id = i.invoice_id
+    LEFT JOIN paid_so_far p ON p.invoice_id = i.invoice_id
     GROUP BY i.invoice_id, i.amount
 ) t
 WHERE t.invoice_id = invoices.invoice_id;
@@ -99,9 +102,7 @@ steps AS (
            greatest(p.paid_on, i.issue_date) AS day,
            least(p.cumulative, i.amount) - least(p.cumulative - p.amount, i.amount) AS paid_off,
            greatest(p.cumulative - i.amount, 0) - greatest(p.cumulative - p.amount - i.amount, 0) AS overpaid
-    FROM (SELECT invoice_id, paid_on, amount,
-                 sum(amount) OVER (PARTITION BY invoice_id ORDER BY paid_on, payment_id) AS cumulative
-          FROM payments) p
+    FROM paid_so_far p
     JOIN inv i ON i.invoice_id = p.invoice_id
 ),
 balance AS (  -- changes of the outstanding amount, with the due date that ages them
@@ -157,3 +158,5 @@ DELETE FROM quota_weeks;
 INSERT INTO quota_weeks
 SELECT * FROM kpi_activity_weeks_on((SELECT as_of_date FROM store_meta WHERE id = 1))
 ORDER BY salesperson_id, week_start;
+
+DROP TABLE paid_so_far;
