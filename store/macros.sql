@@ -359,7 +359,7 @@ CREATE OR REPLACE MACRO kpi_activity_weeks() AS TABLE SELECT * FROM quota_weeks;
 
 -- Commission attribution (SPEC §4.7, seed 004). kpi_commission_claims: every claim of the
 -- deals closed in [start_date, end_date], judged, the one chosen per deal marked;
--- kpi_commission_lines: one row per deal closed then, with the closer's base commission
+-- kpi_commission_deals: one row per deal closed then, with the closer's base commission
 -- (base rate in force on the close date for the deal's product line × amount, rounded to
 -- the fen; cancelled deals earn nothing), and the one attribution the deal carries, if it
 -- claims one:
