@@ -30,10 +30,17 @@ per_customer AS (
     FROM inv GROUP BY customer_id
     HAVING overdue_cny > 0
 ),
-whole AS (  -- the customer's whole outstanding, for the credit check
-    SELECT customer_id, sum(outstanding) AS owed
+whole AS (  -- the customer's whole outstanding, for the credit check: without a filter, the
+            -- invoices already read (the other branch is pruned when the query is planned)
+    SELECT customer_id, outstanding_cny AS owed FROM per_customer
+    WHERE $regions::VARCHAR[] IS NULL AND $salespeople::VARCHAR[] IS NULL
+      AND $tiers::VARCHAR[] IS NULL AND $industries::VARCHAR[] IS NULL
+    UNION ALL
+    SELECT customer_id, sum(outstanding)
     FROM kpi_invoices_on(least($as_of_date::DATE, $today::DATE), NULL, NULL, NULL, NULL)
-    WHERE customer_id IN (SELECT customer_id FROM per_customer)
+    WHERE NOT ($regions::VARCHAR[] IS NULL AND $salespeople::VARCHAR[] IS NULL
+               AND $tiers::VARCHAR[] IS NULL AND $industries::VARCHAR[] IS NULL)
+      AND customer_id IN (SELECT customer_id FROM per_customer)
     GROUP BY customer_id
 )
 SELECT p.customer_id, c.name AS customer_name, sp.name AS owner_name, c.region_id,
