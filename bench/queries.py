@@ -90,7 +90,7 @@ def cases(today: dt.date, customer: str, kam: str) -> dict[str, tuple[Filters | 
         "sales_lines": (Filters(dt.date(today.year, today.month, 1), today), {"salesperson_id": "S0100"}),
         "salesperson_options": (None, {}),
         "store_meta": (None, {}),
-        "data_freshness": (None, {}),
+        "data_freshness": (None, {"tables": list(db.TABLES)}),
         "table_profile": (None, {}),
         "orphan_references": (None, {}),
         "incomplete_customers": (None, {}),

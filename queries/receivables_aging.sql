@@ -6,18 +6,12 @@
 -- (≤ 0 days), 1–30, 31–60, 61–90, 91–180, over 180. Overdue ratio (占压率) = outstanding
 -- past due ÷ total outstanding × 100 (NULL when nothing is outstanding). Invoices carry no
 -- product line. Region and salesperson are the invoice's (at the time it was issued).
--- Grouped by department, region, salesperson or tier the sums come from kpi_receivables_on
--- (the store's receivables changes unless an industry filter is set); by customer, from
--- the invoices (the branch not taken is pruned when the query is planned).
+-- The sums come from kpi_receivables_on (the store's receivables changes unless an industry
+-- filter is set; per customer, see collections_worklist).
 -- params: regions, salespeople, tiers, industries, as_of_date, group_by, today
--- choice: group_by = department | region | salesperson | tier | customer
+-- choice: group_by = department | region | salesperson | tier
 -- columns: group_id, group_name, group_name_en, not_due_cny, days_1_30_cny, days_31_60_cny, days_61_90_cny, days_91_180_cny, over_180_cny, outstanding_cny, overdue_cny, overdue_ratio_pct, credit_cny, open_invoices_count
-WITH inv AS (
-    SELECT i.customer_id AS group_id, i.outstanding, i.credit, i.days_past_due
-    FROM kpi_invoices_on(least($as_of_date::DATE, $today::DATE), $regions, $salespeople, $tiers, $industries) i
-    WHERE $group_by = 'customer'
-),
-sums AS (
+WITH sums AS (
     SELECT CASE $group_by WHEN 'department' THEN 'department' WHEN 'region' THEN region_id
                           WHEN 'tier' THEN tier ELSE salesperson_id END AS group_id,
            sum(outstanding) - sum(past_due_0) AS not_due,
@@ -32,25 +26,11 @@ sums AS (
            sum(open_count) AS open_count
     FROM kpi_receivables_on(least($as_of_date::DATE, $today::DATE), $regions, $salespeople, $tiers, $industries,
                             $group_by = 'tier')
-    WHERE $group_by <> 'customer'
     GROUP BY ALL
-    UNION ALL
-    SELECT group_id,
-           sum(outstanding) FILTER (WHERE days_past_due <= 0) AS not_due,
-           sum(outstanding) FILTER (WHERE days_past_due BETWEEN 1 AND 30) AS d30,
-           sum(outstanding) FILTER (WHERE days_past_due BETWEEN 31 AND 60) AS d60,
-           sum(outstanding) FILTER (WHERE days_past_due BETWEEN 61 AND 90) AS d90,
-           sum(outstanding) FILTER (WHERE days_past_due BETWEEN 91 AND 180) AS d180,
-           sum(outstanding) FILTER (WHERE days_past_due > 180) AS over180,
-           sum(outstanding) AS total,
-           sum(outstanding) FILTER (WHERE days_past_due > 0) AS overdue,
-           sum(credit) AS credit,
-           count(*) FILTER (WHERE outstanding > 0) AS open_count
-    FROM inv GROUP BY group_id
 )
 SELECT s.group_id,
-       coalesce(r.name_zh, sp.name, c.name, s.group_id) AS group_name,
-       coalesce(r.name_en, sp.name, c.name, s.group_id) AS group_name_en,
+       coalesce(r.name_zh, sp.name, s.group_id) AS group_name,
+       coalesce(r.name_en, sp.name, s.group_id) AS group_name_en,
        coalesce(s.not_due, 0) AS not_due_cny, coalesce(s.d30, 0) AS days_1_30_cny,
        coalesce(s.d60, 0) AS days_31_60_cny, coalesce(s.d90, 0) AS days_61_90_cny,
        coalesce(s.d180, 0) AS days_91_180_cny, coalesce(s.over180, 0) AS over_180_cny,
@@ -60,6 +40,5 @@ SELECT s.group_id,
 FROM sums s
 LEFT JOIN regions r ON $group_by = 'region' AND r.region_id = s.group_id
 LEFT JOIN salespeople sp ON $group_by = 'salesperson' AND sp.salesperson_id = s.group_id
-LEFT JOIN customers c ON $group_by = 'customer' AND c.customer_id = s.group_id
 WHERE s.total > 0 OR s.credit > 0
 ORDER BY overdue_cny DESC, s.group_id

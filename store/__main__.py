@@ -71,13 +71,15 @@ def main(argv: list[str] | None = None) -> int:
                 con.close()
         else:
             import queries
+            from store import importer
 
             con = db.connect(args.db)
             try:
                 meta = queries.run("store_meta", con=con).iloc[0]
                 print(f"{db.store_path(args.db)}: schema {meta.schema_version}, "
                       f"as of {meta.as_of_date:%Y-%m-%d}, store version {meta.store_version}")
-                for row in queries.run("data_freshness", con=con).itertuples():
+                fresh = queries.run("data_freshness", {"tables": list(importer.IMPORTABLE)}, con=con)
+                for row in fresh.itertuples():
                     print(f"  {row.table_name:<18} {row.rows_count:>12,}")
             finally:
                 con.close()

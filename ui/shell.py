@@ -19,6 +19,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 import queries
 from queries.filters import EVERYTHING, Filters
 from store import db
+from store.importer import IMPORTABLE
 from ui import export, fmt
 from ui.i18n import DEFAULT_LANG, LANGS, text
 from ui.urlstate import LIST_KEYS, PRESETS, FilterState, Problem, from_url, period, to_filters, to_url
@@ -244,7 +245,7 @@ def table(frame: pd.DataFrame, money_columns: tuple[str, ...] = ()) -> None:
 
 def footer() -> None:
     """Data freshness: when each source table was last imported (SPEC §2)."""
-    fresh = load("data_freshness")
+    fresh = load("data_freshness", tables=list(IMPORTABLE))
     with st.expander(t("footer.freshness")):
         shown = fresh[["table_name", "last_import"]].copy()
         shown["last_import"] = shown["last_import"].map(
