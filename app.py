@@ -7,6 +7,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from queries.values import first, missing
 from ui import fmt
 from ui.shell import download, empty_state, footer, kpi_tile, lang, load_many, loader, start_page, t, table
 
@@ -45,50 +46,45 @@ if not filters.carries_target:
     st.caption(t("notice.no_target"))
 
 
-def first(frame, column):
-    return frame.iloc[0][column] if not frame.empty else None
-
-
 def change(now, before):
     """Percentage-point change of a rate against a year earlier, shown as +1.2 pp."""
-    if now is None or before is None or now != now or before != before:
+    if missing(now) or missing(before):
         return None
     return f"{now - before:+.1f} pp"
 
 
 tiles = st.columns(4)
 for column, metric in zip(tiles[:3], ("sales", "gross_profit", "collections")):
-    row = attainment.loc[metric] if metric in attainment.index else None
-    actual = row.actual_value if row is not None else 0
-    yoy = growth.loc[metric].yoy_pct if metric in growth.index else None
-    target_text = (t("kpi.target", value=fmt.money_compact(row.plan_target, lang()))
-                   if row is not None and row.target_note is None else t("kpi.no_target"))
-    attained = t("kpi.vs_target", value=fmt.pct(row.plan_attainment_pct)) if row is not None and \
-        row.target_note is None else None
-    kpi_tile(column, "kpi." + metric, fmt.money_compact(actual, lang()), "help." + metric,
+    row = attainment.loc[[metric]] if metric in attainment.index else attainment.iloc[:0]
+    yoy = growth.loc[[metric]] if metric in growth.index else growth.iloc[:0]
+    has_target = not row.empty and missing(first(row, "target_note"))
+    target_text = (t("kpi.target", value=fmt.money_compact(first(row, "plan_target"), lang()))
+                   if has_target else t("kpi.no_target"))
+    attained = t("kpi.vs_target", value=fmt.pct(first(row, "plan_attainment_pct"))) if has_target else None
+    kpi_tile(column, "kpi." + metric, fmt.money_compact(first(row, "actual_value", 0), lang()), "help." + metric,
              delta=attained, delta_color="off",
-             caption=" · ".join([target_text, t("kpi.yoy", value=fmt.signed_pct(yoy)) if yoy == yoy and yoy is not None
-                                 else t("kpi.yoy_none")]))
+             caption=" · ".join([target_text, t("kpi.yoy", value=fmt.signed_pct(first(yoy, "yoy_pct")))
+                                 if not missing(first(yoy, "yoy_pct")) else t("kpi.yoy_none")]))
 ratio, ratio_before = first(aging, "overdue_ratio_pct"), first(aging_before, "overdue_ratio_pct")
 kpi_tile(tiles[3], "kpi.overdue_ratio", fmt.pct(ratio), "help.overdue_ratio",
          delta=change(ratio, ratio_before), delta_color="inverse",
-         caption=t("kpi.outstanding", value=fmt.money_compact(first(aging, "outstanding_cny") or 0, lang())))
+         caption=t("kpi.outstanding", value=fmt.money_compact(first(aging, "outstanding_cny", 0), lang())))
 
 tiles = st.columns(4)
 completion = first(revisits, "completion_pct")
 kpi_tile(tiles[0], "kpi.revisit_completion", fmt.pct(completion), "help.revisit_completion",
          delta=change(completion, first(revisits_before, "completion_pct")),
-         caption=t("kpi.planned", n=fmt.count(first(revisits, "planned_count") or 0)))
+         caption=t("kpi.planned", n=fmt.count(first(revisits, "planned_count", 0))))
 satisfied = first(csat, "csat_pct")
-responses = int(first(csat, "responses_count") or 0)
+responses = int(first(csat, "responses_count", 0))
 kpi_tile(tiles[1], "kpi.csat", fmt.pct(satisfied), "help.csat",
          delta=change(satisfied, first(csat_before, "csat_pct")),
          caption=t("thin", n=responses) if 0 < responses < 5 else t("kpi.responses", n=fmt.count(responses)))
 timely = first(sla, "timeliness_pct")
 kpi_tile(tiles[2], "kpi.complaint_timeliness", fmt.pct(timely), "help.complaint_timeliness",
          delta=change(timely, first(sla_before, "timeliness_pct")),
-         caption=t("kpi.judged", n=fmt.count(first(sla, "judged_count") or 0),
-                   pending=fmt.count(first(sla, "pending_count") or 0)))
+         caption=t("kpi.judged", n=fmt.count(first(sla, "judged_count", 0)),
+                   pending=fmt.count(first(sla, "pending_count", 0))))
 
 payable = got["payable"]
 kpi_tile(tiles[3], "kpi.payable", fmt.money_compact(payable.payable_cny.sum(), lang()), "help.payable",
@@ -103,7 +99,7 @@ if filters.carries_target:
     figure.add_scatter(x=pacing.day, y=pacing.cumulative_target, name=t("overview.pacing.target"),
                        mode="lines", line={"color": "#7f8c8d", "dash": "dash"})
 today = pacing[pacing.is_today]
-if not today.empty and today.iloc[0].pacing_pct == today.iloc[0].pacing_pct:
+if not missing(first(today, "pacing_pct")):
     figure.add_annotation(x=today.iloc[0].day, y=today.iloc[0].cumulative_actual, showarrow=True,
                           text=t("overview.pacing.today", pct=fmt.pct(today.iloc[0].pacing_pct)))
 figure.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10},
@@ -135,8 +131,7 @@ else:
     # A company-wide store can flag thousands: the screen shows the most serious, the CSV all.
     if total > ALERTS_ON_SCREEN:
         st.caption(t("overview.alerts.top", shown=fmt.count(ALERTS_ON_SCREEN), n=fmt.count(total)))
-    table(listed(got["alerts"]),
-          money_columns=("overdue_90_cny", "outstanding_cny", "credit_limit_cny"))
+    table(listed(got["alerts"]))
     every = loader("abnormal_customers", filters, top=None)
     download(lambda: listed(every()), "overview-alerts", filters, key="alerts_csv",
              label=t("download.all", n=fmt.count(total)))

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from queries.values import missing
 from ui import fmt
 from ui.shell import download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
 
@@ -80,13 +81,11 @@ if what_if:
 st.subheader(t("commissions.payable_person"))
 monthly = payable.assign(role=payable.role.map(lambda r: t("code." + r) if r == r and r else r))
 monthly["month"] = monthly["month"].dt.strftime("%Y-%m")
-money = ("own_commission_cny", "shares_given_cny", "shares_received_cny", "lead_bonuses_cny", "fines_cny",
-         "payable_cny", "payable_rules_cny", "change_cny")
 shown_people = per_person.assign(role=per_person.role.map(lambda r: t("code." + r)))
-table(shown_people.drop(columns=["person_id"]), money_columns=money)
+table(shown_people.drop(columns=["person_id"]))
 download(shown_people.drop(columns=["person_id"]), "commissions-payable-by-person", filters, key="payable_csv")
 with st.expander(t("commissions.payable")):
-    table(monthly.drop(columns=["person_id", "region_id"]), money_columns=money)
+    table(monthly.drop(columns=["person_id", "region_id"]))
     download(monthly.drop(columns=["person_id", "region_id"]), "commissions-payable-by-month", filters,
              key="payable_month_csv")
 
@@ -128,7 +127,7 @@ def money_text(value) -> str:
 
 
 def deal_rule(row) -> str:
-    if row.base_rule_id != row.base_rule_id or row.base_rule_id is None:
+    if missing(row.base_rule_id):
         return t("reason.no_base_rate", line=row.product_line)
     return t("reason.base", rate=f"{float(row.base_rate) * 100:.2f} %", amount=money_text(row.amount),
              rule=row.base_rule_id)
@@ -139,7 +138,7 @@ def unpaid_reason(row, cancelled: bool, lost: bool = False) -> str:
     claim — from its void_code, earlier_by_name and earlier_at; '' if it does earn."""
     if row.void_code == "already_registered":
         return t("reason.already_registered", name=row.earlier_by_name, date=str(row.earlier_at)[:10])
-    if isinstance(row.void_code, str):
+    if not missing(row.void_code):
         return t("reason." + row.void_code)
     if cancelled:
         return t("reason.cancelled")
@@ -149,14 +148,14 @@ def unpaid_reason(row, cancelled: bool, lost: bool = False) -> str:
 def deal_reason(row) -> str:
     if row.status == "cancelled":
         return t("reason.cancelled")
-    if isinstance(row.void_code, str):
+    if not missing(row.void_code):
         return unpaid_reason(row, cancelled=False)
     if row.attribution == "referral":
         return t("reason.referral", name=row.manager_name, share=fmt.pct(float(row.share) * 100),
-                 rule=row.share_rule_id or "—")
+                 rule=fmt.text(row.share_rule_id))
     if row.attribution == "lead":
         return t("reason.lead", name=row.manager_name, units=row.units, bonus=money_text(row.bonus_per_unit),
-                 rule=row.bonus_rule_id or "—")
+                 rule=fmt.text(row.bonus_rule_id))
     return ""
 
 
@@ -174,11 +173,10 @@ deals = picked[["deal_id", "close_date", "customer_name", "product_line", "units
 deals["close_date"] = deals.close_date.dt.date
 deals["manager_name"] = deals.manager_name.fillna("")
 deals["status"] = deals.status.map(lambda s: t("code." + s))
-deals["attribution"] = deals.attribution.map(lambda a: t("code." + a) if isinstance(a, str) else "")
+deals["attribution"] = deals.attribution.map(lambda a: "" if missing(a) else t("code." + a))
 deals["rule"] = [deal_rule(r) for r in picked.itertuples()]
 deals["reason"] = [deal_reason(r) for r in picked.itertuples()]
-table(deals, money_columns=("amount", "base_commission_cny", "referral_share_cny", "closer_keeps_cny",
-                            "lead_bonus_cny"))
+table(deals)
 download(deals, f"commissions-deals-{show}", filters, key="deals_csv")
 
 st.subheader(t("commissions.claims"))
@@ -213,7 +211,7 @@ if people:
     sheet["reason"] = reasons
     total_row = {column: None for column in sheet.columns}
     total_row.update(kind=t("commissions.total"), amount_cny=round(statement.amount_cny.sum(), 2))
-    table(sheet, money_columns=("amount", "amount_cny"))
+    table(sheet)
     st.metric(t("commissions.total"), fmt.money(statement.amount_cny.sum(), lang()))
     with_total = pd.concat([sheet, pd.DataFrame([total_row])], ignore_index=True)
     download(with_total, f"commissions-statement-{person}", filters, key="statement_csv",

@@ -71,7 +71,6 @@ chosen_topics = cols[2].multiselect(t("comp.topic"), topic_choices, key="comp_to
 notes = load("competitor_notes_found", filters, search=search, competitors=competitors or None,
              topics=list(chosen_topics) or None)
 st.caption(t("comp.found", n=fmt.count(len(notes))))
-table(notes.assign(topic=notes.topic.map(lambda x: t("topic." + x))),
-      money_columns=("their_price_cny", "our_price_cny"))
+table(notes.assign(topic=notes.topic.map(lambda x: t("topic." + x))))
 download(notes, "competitors-notes", filters, key="notes_csv")
 footer()

@@ -117,7 +117,7 @@ if not incomplete.empty:
     download(listed, "data-incomplete-customers", filters, key="incomplete_csv")
 if not owner_left.empty:
     st.caption(t("data.owner_left_list", n=fmt.count(len(owner_left))))
-    table(owner_left, money_columns=("sales_12_months_cny",))
+    table(owner_left)
     download(owner_left, "data-owner-left", filters, key="owner_left_csv")
 broken = orphans[orphans.orphan_count > 0]
 if not broken.empty:

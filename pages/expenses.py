@@ -53,7 +53,7 @@ figure.update_layout(barmode="group", height=360, margin={"l": 10, "r": 10, "t":
 st.plotly_chart(figure, config={"displaylogo": False}, key="expense_chart")
 st.caption(t("expenses.red"))
 shown = groups.drop(columns=["group_id", "group_name_en"])
-table(shown, money_columns=("budget_cny", "actual_cny", "unbudgeted_cny"))
+table(shown)
 download(shown, f"expenses-by-{group_by}", filters, key="expense_groups_csv")
 
 st.subheader(t("expenses.overruns"))
@@ -65,7 +65,7 @@ listed = listed.rename(columns={"region_name_en": "region_name"}).assign(
 if listed.empty:
     st.success(t("expenses.no_overruns"))
 else:
-    table(listed, money_columns=("budget_cny", "actual_cny", "excess_cny"))
+    table(listed)
     download(listed, "expenses-overruns", filters, key="overruns_csv")
 
 st.subheader(t("expenses.burn"))

@@ -10,6 +10,7 @@ from dataclasses import replace
 import plotly.graph_objects as go
 import streamlit as st
 
+from queries.values import first, missing
 from ui import fmt
 from ui.shell import download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
 
@@ -32,21 +33,19 @@ if department.empty and dso.invoiced_cny == 0:
     empty_state(filters)
 
 tiles = st.columns(4)
-aging_total = department.iloc[0] if not department.empty else None
-kpi_tile(tiles[0], "kpi.overdue_ratio", fmt.pct(aging_total.overdue_ratio_pct if aging_total is not None else None),
-         "help.overdue_ratio",
-         caption=t("kpi.outstanding", value=fmt.money_compact(aging_total.outstanding_cny if aging_total is not None
-                                                               else 0, lang())))
-kpi_tile(tiles[1], "kpi.dso", t("kpi.days", n=f"{dso.dso_days:.0f}") if dso.dso_days == dso.dso_days else fmt.MISSING,
+kpi_tile(tiles[0], "kpi.overdue_ratio", fmt.pct(first(department, "overdue_ratio_pct")), "help.overdue_ratio",
+         caption=t("kpi.outstanding", value=fmt.money_compact(first(department, "outstanding_cny", 0), lang())))
+kpi_tile(tiles[1], "kpi.dso", fmt.MISSING if missing(dso.dso_days) else t("kpi.days", n=f"{dso.dso_days:.0f}"),
          "help.dso", caption=t("kpi.invoiced", value=fmt.money_compact(dso.invoiced_cny, lang())))
 kpi_tile(tiles[2], "kpi.cei", fmt.pct(dso.cei_pct), "help.cei",
          caption=t("kpi.collected", value=fmt.money_compact(dso.collected_cny, lang())))
 if not collections.empty:
     c = collections.iloc[0]
+    has_target = missing(c.target_note)
     kpi_tile(tiles[3], "kpi.collections_target", fmt.money_compact(c.actual_value, lang()), "help.collections",
-             delta=t("kpi.vs_target", value=fmt.pct(c.plan_attainment_pct)) if c.target_note is None else None,
+             delta=t("kpi.vs_target", value=fmt.pct(c.plan_attainment_pct)) if has_target else None,
              delta_color="off", caption=t("kpi.target", value=fmt.money_compact(c.plan_target, lang()))
-             if c.target_note is None else t("kpi.no_target"))
+             if has_target else t("kpi.no_target"))
 
 # --- aging by group: a stacked bar per group, one colour per bucket; a click narrows -------
 BUCKETS = ("not_due", "days_1_30", "days_31_60", "days_61_90", "days_91_180", "over_180")
@@ -65,8 +64,7 @@ figure.update_layout(barmode="stack", height=max(260, 28 * len(aging) + 90), xax
 event = st.plotly_chart(figure, config={"displaylogo": False}, key="recv_aging_chart", on_select="rerun",
                         selection_mode="points")
 table(aging.drop(columns=["group_id", "group_name_en" if lang() == "zh" else "group_name"]).rename(
-    columns={"group_name_en": "group_name"}),
-      money_columns=tuple(b + "_cny" for b in BUCKETS) + ("outstanding_cny", "overdue_cny", "credit_cny"))
+    columns={"group_name_en": "group_name"}))
 download(aging, "receivables-aging", filters, key="aging_csv")
 
 st.subheader(t("recv.trend"))
@@ -92,8 +90,7 @@ worklist = load("collections_worklist", narrow, as_of_date=as_of, bucket=bucket)
 if worklist.empty:
     st.success(t("recv.nothing_overdue", date=as_of.isoformat()))
 else:
-    table(worklist, money_columns=tuple(b + "_cny" for b in BUCKETS[1:]) + ("overdue_cny", "outstanding_cny",
-                                                                            "credit_limit_cny"))
+    table(worklist)
     download(worklist, "receivables-worklist", narrow, key="worklist_csv")
 
     st.subheader(t("recv.customer"))
@@ -104,10 +101,10 @@ else:
     left, right = st.columns([3, 2])
     with left:
         st.caption(t("recv.invoices", date=as_of.isoformat()))
-        table(invoices, money_columns=("amount_cny", "paid_cny", "outstanding_cny", "credit_cny"))
+        table(invoices)
         download(invoices, f"receivables-invoices-{customer}", None, key="invoices_csv")
     with right:
         st.caption(t("recv.payments", date=as_of.isoformat()))
-        table(payments, money_columns=("amount_cny",))
+        table(payments)
         download(payments, f"receivables-payments-{customer}", None, key="payments_csv")
 footer()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from queries.values import first
 from ui import fmt
 from ui.shell import download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
 
@@ -20,15 +21,13 @@ if total.empty and sla.empty and churn.base_customers_count == 0:
     empty_state(filters)
 
 tiles = st.columns(4)
-csat = total.iloc[0] if not total.empty else None
-kpi_tile(tiles[0], "kpi.csat", fmt.pct(csat.csat_pct if csat is not None else None), "help.csat",
-         caption=t("kpi.responses", n=fmt.count(csat.responses_count if csat is not None else 0)))
-kpi_tile(tiles[1], "kpi.mean_score", f"{csat.overall_mean:.2f}" if csat is not None else fmt.MISSING, "help.mean_score")
-s = sla.iloc[0] if not sla.empty else None
-kpi_tile(tiles[2], "kpi.complaint_timeliness", fmt.pct(s.timeliness_pct if s is not None else None),
+kpi_tile(tiles[0], "kpi.csat", fmt.pct(first(total, "csat_pct")), "help.csat",
+         caption=t("kpi.responses", n=fmt.count(first(total, "responses_count", 0))))
+kpi_tile(tiles[1], "kpi.mean_score", fmt.score(first(total, "overall_mean")), "help.mean_score")
+kpi_tile(tiles[2], "kpi.complaint_timeliness", fmt.pct(first(sla, "timeliness_pct")),
          "help.complaint_timeliness",
-         caption=t("kpi.judged", n=fmt.count(s.judged_count if s is not None else 0),
-                   pending=fmt.count(s.pending_count if s is not None else 0)))
+         caption=t("kpi.judged", n=fmt.count(first(sla, "judged_count", 0)),
+                   pending=fmt.count(first(sla, "pending_count", 0))))
 kpi_tile(tiles[3], "kpi.churn", fmt.pct(churn.churn_pct), "help.churn",
          caption=t("sat.churn_caption", churned=fmt.count(churn.churned_count), n=fmt.count(churn.base_customers_count),
                    start=f"{churn.window_start:%Y-%m-%d}", end=f"{churn.window_end:%Y-%m-%d}"))
@@ -100,7 +99,7 @@ download(open_now, "satisfaction-open-complaints", filters, key="open_csv")
 
 st.subheader(t("sat.churned"))
 churned = load("churned_customers", filters)
-table(churned, money_columns=("base_sales_cny",))
+table(churned)
 download(churned, "satisfaction-churned", filters, key="churned_csv")
 
 # --- one customer's history -----------------------------------------------------------------

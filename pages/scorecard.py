@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from queries.scorecard import COMPONENTS, ScorecardError, due_date, previous_month, scorecard
-from ui.shell import download, footer, load, start_page, t
+from ui.fmt import round_half_up
+from ui.shell import download, footer, load, start_page, t, table
 
 filters = start_page("scorecard", "📋")
 today = st.session_state["store_today"]  # the store's as-of date, set by the sidebar
@@ -62,9 +63,9 @@ def form(card: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({t("scorecard.rank"): card["rank"], t("col.name"): card.name,
                         t("col.region_id"): card.region_id.map(lambda r: region_names.get(r, r))})
     for c in COMPONENTS:
-        out[t("component." + c) + " (%)"] = card[c + "_pct"].round(1)
-        out[t("component." + c) + " · " + t("scorecard.score")] = card[c + "_score"].round(1)
-    out[t("scorecard.total")] = card.total_score.round(2)
+        out[t("component." + c) + " (%)"] = round_half_up(card[c + "_pct"], 2)
+        out[t("component." + c) + " · " + t("scorecard.score")] = round_half_up(card[c + "_score"], 2)
+    out[t("scorecard.total")] = round_half_up(card.total_score, 2)
     out[t("scorecard.notes")] = [
         "；".join([t("scorecard.not_scored", what="、".join(t("component." + c) for c in unscored))] * bool(unscored)
                  + [t("scorecard.no_budget")] * bool(no_budget))
@@ -73,6 +74,7 @@ def form(card: pd.DataFrame) -> pd.DataFrame:
 
 
 sheet = form(card)
-st.dataframe(sheet, hide_index=True, width="stretch")
+table(sheet, places={column: 2 if column == t("scorecard.total") else 1
+                     for column in sheet.columns if sheet[column].dtype.kind == "f"})
 download(sheet, f"scorecard-{month.strftime('%Y-%m')}", filters, key="scorecard_csv")
 footer()

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from queries.filters import Filters
+from queries.values import first, missing
 from ui import fmt
 from ui.shell import download, empty_state, footer, lang, load, start_page, t, table
 
@@ -44,9 +45,8 @@ shown = rows[["bucket_start", "node_name" if lang() == "zh" else "node_name_en",
     columns={"node_name_en": "node_name"}).copy()
 shown["bucket_start"] = shown["bucket_start"].dt.strftime("%Y-%m" if grain == "month" else "%Y-%m-%d")
 shown["node_name"] = shown["node_name"].fillna(t("code.department"))
-shown["target_note"] = shown["target_note"].map(lambda n: t("note." + n) if isinstance(n, str) else "")
-table(shown, money_columns=() if metric == "new_customers" else ("actual_value", "plan_target", "plan_gap_value",
-                                                                  "stretch_target"))
+shown["target_note"] = shown["target_note"].map(lambda n: "" if missing(n) else t("note." + n))
+table(shown)
 download(shown, "targets-attainment", filters, key="attainment_csv")
 
 # --- pacing --------------------------------------------------------------------------------
@@ -61,13 +61,13 @@ figure.add_scatter(x=pacing.day, y=pacing.cumulative_actual, name=t("overview.pa
 figure.add_scatter(x=pacing.day, y=pacing.cumulative_target, name=t("overview.pacing.target"), mode="lines",
                    line={"color": "#7f8c8d", "dash": "dash"})
 today = pacing[pacing.is_today]
-if not today.empty and today.iloc[0].cumulative_target == today.iloc[0].cumulative_target:
+if not missing(first(today, "cumulative_target")):
     now = today.iloc[0]
     figure.add_scatter(x=[now.day], y=[now.cumulative_target], mode="markers", name=t("targets.expected"),
                        marker={"size": 12, "color": "#2c3e50", "symbol": "diamond"})
     facts = [t("targets.expected_value", value=amount(now.cumulative_target)),
              t("overview.pacing.today", pct=fmt.pct(now.pacing_pct))]
-    if now.required_daily_rate == now.required_daily_rate and now.required_daily_rate is not None:
+    if not missing(now.required_daily_rate):
         facts.append(t("targets.required_rate", value=fmt.money(now.required_daily_rate, lang())))
     st.caption(" · ".join(facts))
 figure.update_layout(height=340, margin={"l": 10, "r": 10, "t": 10, "b": 10}, xaxis_title=t("axis.date"),
@@ -84,7 +84,7 @@ with left:
         shown = forecast[["node_name" if lang() == "zh" else "node_name_en", "actual_ytd", "forecast_value",
                           "annual_target", "forecast_attainment_pct"]].rename(columns={"node_name_en": "node_name"})
         shown = shown.assign(node_name=shown["node_name"].fillna(t("code.department")))
-        table(shown, money_columns=("actual_ytd", "forecast_value", "annual_target"))
+        table(shown)
         download(shown, "targets-forecast", filters, key="forecast_csv")
     else:
         st.caption(t("targets.forecast_sales_only"))
@@ -96,7 +96,7 @@ with right:
         shown = growth[["node_name" if lang() == "zh" else "node_name_en", "current_value", "prior_year_value",
                         "yoy_pct", "previous_period_value", "pop_pct"]].rename(columns={"node_name_en": "node_name"})
         shown = shown.assign(node_name=shown["node_name"].fillna(t("code.department")))
-        table(shown, money_columns=("current_value", "prior_year_value", "previous_period_value"))
+        table(shown)
         if not growth.empty:
             g = growth.iloc[0]
             st.caption(t("targets.growth_periods", py=f"{g.prior_year_start:%Y-%m-%d} – {g.prior_year_end:%Y-%m-%d}",
@@ -132,10 +132,10 @@ if points:
     st.markdown(f"**{t('targets.cell', name=name, month=month)}**")
     picked = cells[(cells.node_id == person) & (cells.month == month)][
         ["month", "node_name", "actual_value", "plan_target", "plan_attainment_pct"]]
-    table(picked, money_columns=() if metric == "new_customers" else ("actual_value", "plan_target"))
+    table(picked)
     lines = load("sales_lines", span, salesperson_id=person)
     st.caption(t("targets.lines", n=fmt.count(len(lines))))
-    table(lines, money_columns=("amount_cny", "gross_profit_cny"))
+    table(lines)
     download(lines, f"targets-lines-{person}-{month}", span, key="lines_csv")
 else:
     st.caption(t("targets.click_cell"))
@@ -144,6 +144,6 @@ else:
     shown = ranking[["node_name", "parent_id", "actual_value", "plan_target", "plan_attainment_pct",
                      "stretch_attainment_pct"]].reset_index(drop=True)
     shown.insert(0, "rank", range(1, len(shown) + 1))
-    table(shown, money_columns=() if metric == "new_customers" else ("actual_value", "plan_target"))
+    table(shown)
     download(shown, "targets-ranking", filters, key="ranking_csv")
 footer()

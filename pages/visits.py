@@ -6,6 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from queries.values import first
 from ui import fmt
 from ui.shell import download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
 
@@ -19,14 +20,12 @@ if completion.empty and records.empty and months.empty:  # coverage is as of a d
     empty_state(filters)
 
 tiles = st.columns(4)
-c = completion.iloc[0] if not completion.empty else None
-kpi_tile(tiles[0], "kpi.revisit_completion", fmt.pct(c.completion_pct if c is not None else None),
-         "help.revisit_completion", caption=t("kpi.planned", n=fmt.count(c.planned_count if c is not None else 0)))
-r = records.iloc[0] if not records.empty else None
-kpi_tile(tiles[1], "kpi.record_timeliness", fmt.pct(r.timeliness_pct if r is not None else None),
+kpi_tile(tiles[0], "kpi.revisit_completion", fmt.pct(first(completion, "completion_pct")),
+         "help.revisit_completion", caption=t("kpi.planned", n=fmt.count(first(completion, "planned_count", 0))))
+kpi_tile(tiles[1], "kpi.record_timeliness", fmt.pct(first(records, "timeliness_pct")),
          "help.record_timeliness",
-         caption=t("visits.records_caption", n=fmt.count(r.visits_count if r is not None else 0),
-                   pending=fmt.count(r.pending_count if r is not None else 0)))
+         caption=t("visits.records_caption", n=fmt.count(first(records, "visits_count", 0)),
+                   pending=fmt.count(first(records, "pending_count", 0))))
 kpi_tile(tiles[2], "kpi.coverage", fmt.pct(coverage.coverage_pct), "help.coverage",
          caption=t("visits.coverage_caption", covered=fmt.count(coverage.covered_count),
                    n=fmt.count(coverage.tier_a_count)))
@@ -69,7 +68,7 @@ if not flagged.empty:
     st.warning(t("visits.flagged", names="、".join(sorted(set(flagged.name)))))
 shown = quotas.drop(columns=["salesperson_id"])
 shown["period_start"] = shown["period_start"].dt.strftime("%Y-%m-%d" if grain == "week" else "%Y-%m")
-table(shown, money_columns=("fine_cny",))
+table(shown)
 download(quotas, f"visits-quotas-by-{grain}", filters, key="quotas_csv")
 
 st.subheader(t("visits.volume"))

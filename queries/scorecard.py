@@ -19,6 +19,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from queries.filters import Filters
+from queries.values import missing
 
 COMPONENTS = ("sales_attainment", "collections_attainment", "expense_control", "revisit_completion",
               "complaint_timeliness", "new_customers")
@@ -31,7 +32,7 @@ class ScorecardError(ValueError):
 
 def attainment_score(ratio: float | None) -> float | None:
     """min(actual ÷ target, 1.2) × 100; None when there is no figure."""
-    if ratio is None or pd.isna(ratio):
+    if missing(ratio):
         return None
     return min(float(ratio), CAP) * 100
 
@@ -39,7 +40,7 @@ def attainment_score(ratio: float | None) -> float | None:
 def expense_score(ratio: float | None) -> float | None:
     """clamp(2 − actual ÷ budget, 0, 1.2) × 100: on budget 100, half the budget 120 (the
     cap), 1.5× the budget 50, twice the budget or more 0; None without a budget."""
-    if ratio is None or pd.isna(ratio):
+    if missing(ratio):
         return None
     return min(max(2 - float(ratio), 0.0), CAP) * 100
 
@@ -79,11 +80,11 @@ def compose(attainment: pd.DataFrame, expenses: pd.DataFrame, revisits: pd.DataF
             weights: pd.DataFrame, people: pd.DataFrame, month: dt.date,
             salespeople: tuple[str, ...] = ()) -> pd.DataFrame:
     weight = {c: float(w) for c, w in zip(weights.component, weights.weight)}
-    missing = [c for c in COMPONENTS if c not in weight]
-    if missing or abs(sum(weight.values()) - 100) > 1e-6:
+    unweighted = [c for c in COMPONENTS if c not in weight]
+    if unweighted or abs(sum(weight.values()) - 100) > 1e-6:
         raise ScorecardError(
             f"The scorecard weights in force on {month.isoformat()} add up to {sum(weight.values()):g}, not 100"
-            + (f", and {', '.join(missing)} has no weight" if missing else "")
+            + (f", and {', '.join(unweighted)} has no weight" if unweighted else "")
             + ": correct the scorecard_weights table.")
     staff = people[(people.role == "salesperson")
                    & (people.left_on.isna() | (pd.to_datetime(people.left_on) >= pd.Timestamp(month)))]
@@ -112,7 +113,7 @@ def compose(attainment: pd.DataFrame, expenses: pd.DataFrame, revisits: pd.DataF
         unscored = []
         for component in COMPONENTS:
             value = actual[component].get(person.salesperson_id)
-            value = None if value is None or pd.isna(value) else float(value)
+            value = None if missing(value) else float(value)
             score = (expense_score if component == "expense_control" else attainment_score)(
                 None if value is None else value / 100)
             row[component + "_pct"], row[component + "_score"] = value, score
@@ -129,6 +130,8 @@ def compose(attainment: pd.DataFrame, expenses: pd.DataFrame, revisits: pd.DataF
                *[c + suffix for c in COMPONENTS for suffix in ("_pct", "_score")],
                "total_score", "unscored", "expense_no_budget"]
     table = pd.DataFrame(rows, columns=columns)
+    figures = [c for c in columns if c.endswith(("_pct", "_score"))]
+    table[figures] = table[figures].astype("float64")  # a component nobody has a figure for is NaN, not None
     table = table.sort_values(["total_score", "salesperson_id"], ascending=[False, True], na_position="last")
     table.insert(0, "rank", table.total_score.rank(method="min", ascending=False).astype("Int64"))
     return table.reset_index(drop=True)

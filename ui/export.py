@@ -5,11 +5,14 @@ return) neutralised with a leading apostrophe. Numbers stay numbers, negatives i
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pandas as pd
 
 from queries.filters import Filters
+from queries.values import missing
+from ui import fmt
 from ui.i18n import TEXT, text
 
 _FORMULA_START = re.compile(r"^[\s]*[=+\-@]")
@@ -30,13 +33,22 @@ def header(column: str, lang: str) -> str:
 
 
 def csv_bytes(frame: pd.DataFrame, lang: str) -> bytes:
-    """The frame as CSV bytes: BOM, translated headers, neutralised text cells."""
+    """The frame as CSV bytes: BOM, translated headers, neutralised text cells; money to the
+    fen and percentages to two decimals (half-up), other decimals to four; dates as
+    2026-11-01 and moments without seconds; a missing value as an empty cell."""
     safe = frame.copy()
     for column in safe.columns:
-        if not pd.api.types.is_numeric_dtype(safe[column]) and not pd.api.types.is_datetime64_any_dtype(
-                safe[column]):
-            safe[column] = safe[column].map(
-                lambda v: neutralise("; ".join(map(str, v)) if isinstance(v, list | tuple) else v))
+        values = safe[column]
+        if pd.api.types.is_bool_dtype(values) or pd.api.types.is_integer_dtype(values):
+            continue
+        if pd.api.types.is_float_dtype(values):
+            safe[column] = fmt.round_half_up(values, 2 if fmt.kind(column) in ("money", "pct") else 4)
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            safe[column] = values.map(lambda v: "" if missing(v) else fmt.when(v))
+        else:
+            safe[column] = values.map(
+                lambda v: neutralise("; ".join(map(str, v)) if isinstance(v, list | tuple)
+                                     else fmt.when(v) if isinstance(v, dt.date | dt.datetime) else v))
     safe.columns = [header(c, lang) for c in safe.columns]
     return safe.to_csv(index=False).encode("utf-8-sig")
 

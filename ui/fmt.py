@@ -1,31 +1,74 @@
-"""Number formats, one place: ¥ with thousands separators; in Chinese, amounts of ¥10,000
-and more in 万 (ten thousands); percentages with one decimal; a missing value as "—".
-KPI tiles use the compact form (¥3.78B / ¥37.76亿), tables the full one."""
+"""Number formats, one place. Money on screen is rounded half-up at the precision shown
+(¥875,823.84 reads ¥875,824; −97,073.76 reads −97,074), never cut; in Chinese, amounts of
+¥10,000 and more in 万 (ten thousands); percentages with one decimal; a missing value as "—".
+KPI tiles use the compact form (¥3.78B / ¥37.76亿), tables the full one. CSV files carry
+money to the fen and percentages to two decimals (ui/export.py).
+
+A column's kind follows from its name (the queries' unit suffixes): `*_cny` and the
+target/actual columns are money, `*_pct` percentages, `*_count` counts."""
 
 from __future__ import annotations
 
-import math
-from decimal import Decimal
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
 
+from queries.values import missing as _missing
+
 MISSING = "—"
 
+# Money columns whose names carry no `_cny` suffix (their metric's unit is the yuan).
+MONEY_COLUMNS = frozenset({
+    "actual_value", "plan_target", "plan_gap_value", "stretch_target", "actual_ytd", "forecast_value",
+    "annual_target", "annual_budget", "current_value", "prior_year_value", "previous_period_value",
+    "cumulative_actual", "cumulative_target", "cumulative_budget", "required_daily_rate", "amount", "target_value",
+})
 
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+def kind(column: str) -> str:
+    """How a result column is shown: money, pct, count or other (by its name)."""
+    if column.endswith("_cny") or column in MONEY_COLUMNS:
+        return "money"
+    if column.endswith("_pct"):
+        return "pct"
+    if column.endswith("_count"):
+        return "count"
+    return "other"
+
+
+def rounded(value: float | Decimal | int, places: int) -> Decimal:
+    """The value rounded half-up to `places` decimals, from its shortest decimal form (so
+    0.125 → 0.13 and 2.5 → 3, as a person rounds, not as binary floating point does)."""
+    try:
+        exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    except (InvalidOperation, ValueError):
+        exact = Decimal(str(value))
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def round_half_up(values: pd.Series, places: int) -> pd.Series:
+    """A column of numbers rounded half-up (`rounded`), missing values left missing."""
+    return values.map(lambda v: v if _missing(v) else float(rounded(v, places))).astype("float64")
+
+
+def _grouped(value: float | Decimal, places: int) -> str:
+    return f"{rounded(value, places):,.{places}f}"
 
 
 def money(value: float | Decimal | None, lang: str) -> str:
     """¥1,234,567 (English) or ¥123.5万 (Chinese, from ¥10,000 up); negatives keep their sign."""
     if _missing(value):
         return MISSING
-    amount = float(value)
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    if lang == "zh" and amount >= 10_000:
-        return f"{sign}¥{amount / 10_000:,.1f}万"
-    return f"{sign}¥{amount:,.0f}"
+    amount = Decimal(repr(float(value)))
+    shown = (f"¥{_grouped(abs(amount) / 10_000, 1)}万" if lang == "zh" and abs(amount) >= 10_000
+             else f"¥{_grouped(abs(amount), 0)}")
+    return _signed(amount, shown)
+
+
+def _signed(amount: Decimal, shown: str) -> str:
+    """A minus before a negative amount, unless it reads as zero (−0.4 shows ¥0)."""
+    return "-" + shown if amount < 0 and any(d in "123456789" for d in shown) else shown
 
 
 def money_compact(value: float | Decimal | None, lang: str) -> str:
@@ -33,28 +76,70 @@ def money_compact(value: float | Decimal | None, lang: str) -> str:
     ¥1,234.5万 from ¥10,000 (Chinese); smaller amounts in full."""
     if _missing(value):
         return MISSING
-    amount = float(value)
-    sign, amount = ("-" if amount < 0 else ""), abs(amount)
-    if lang == "zh":
-        if amount >= 100_000_000:
-            return f"{sign}¥{amount / 100_000_000:,.2f}亿"
-        return money(float(value), lang)
-    if amount >= 1_000_000_000:
-        return f"{sign}¥{amount / 1_000_000_000:,.2f}B"
-    if amount >= 1_000_000:
-        return f"{sign}¥{amount / 1_000_000:,.1f}M"
-    return money(float(value), lang)
+    signed = Decimal(repr(float(value)))
+    amount = abs(signed)
+    if lang == "zh" and amount >= 100_000_000:
+        return _signed(signed, f"¥{_grouped(amount / 100_000_000, 2)}亿")
+    if lang != "zh" and amount >= 1_000_000_000:
+        return _signed(signed, f"¥{_grouped(amount / 1_000_000_000, 2)}B")
+    if lang != "zh" and amount >= 1_000_000:
+        return _signed(signed, f"¥{_grouped(amount / 1_000_000, 1)}M")
+    return money(value, lang)
 
 
 def pct(value: float | None) -> str:
     """36.2% (the value is already in percent)."""
-    return MISSING if _missing(value) else f"{float(value):.1f}%"
+    return MISSING if _missing(value) else f"{rounded(value, 1)}%"
 
 
 def signed_pct(value: float | None) -> str:
     """+12.5% / -3.0%: a change, in percent."""
-    return MISSING if _missing(value) else f"{float(value):+.1f}%"
+    return MISSING if _missing(value) else f"{rounded(value, 1):+}%"
+
+
+def score(value: float | None) -> str:
+    """A mean survey score on the 1–5 scale, with two decimals: 4.25."""
+    return MISSING if _missing(value) else str(rounded(value, 2))
 
 
 def count(value: float | int | None) -> str:
     return MISSING if _missing(value) else f"{int(value):,}"
+
+
+def number(value: float | None, places: int = 2) -> str:
+    """Any other figure, with thousands separators and up to `places` decimals."""
+    return MISSING if _missing(value) else _grouped(value, places)
+
+
+def when(value: object) -> str:
+    """A date as 2026-11-01, a moment as 2026-11-01 09:30 (never 00:00:00)."""
+    if _missing(value):
+        return MISSING
+    moment = pd.Timestamp(value)
+    return moment.strftime("%Y-%m-%d") if moment == moment.normalize() else moment.strftime("%Y-%m-%d %H:%M")
+
+
+def text(value: object) -> str:
+    """A text cell: lists joined, missing as —."""
+    if isinstance(value, list | tuple):
+        return "; ".join(map(str, value))
+    return MISSING if _missing(value) else str(value)
+
+
+def cell_formatter(column: str, series: pd.Series):
+    """The function that turns one column's values into what a table shows."""
+    shown = kind(column)
+    if shown == "money":
+        return lambda v: number(v, 0)
+    if shown == "pct":
+        return lambda v: number(v, 1)
+    if pd.api.types.is_bool_dtype(series):
+        return None  # a check box
+    if pd.api.types.is_integer_dtype(series) or shown == "count":
+        return count
+    if pd.api.types.is_float_dtype(series):
+        return number
+    if pd.api.types.is_datetime64_any_dtype(series) or series.map(
+            lambda v: isinstance(v, dt.date | dt.datetime)).any():
+        return when
+    return text

@@ -231,23 +231,22 @@ def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], page: str, filter
                        icon=":material/download:")
 
 
-def table(frame: pd.DataFrame, money_columns: tuple[str, ...] = ()) -> None:
-    """A table with translated headers (money headers carry the unit, ¥ or 元); money is
-    formatted by the table itself, with thousands separators and no decimals, and every
-    percentage (a column named *_pct) with one decimal."""
+def table(frame: pd.DataFrame, places: dict[str, int] | None = None) -> None:
+    """A table with translated headers (money headers carry the unit, ¥ or 元). Every cell is
+    shown as `fmt` writes it — money rounded half-up to the yuan, percentages with one
+    decimal, dates without a time of day, a missing value as "—" — while the numbers
+    underneath stay numbers, so a click on a header sorts by value. `places` gives other
+    number columns their decimals."""
     shown = frame.rename(columns={c: export.header(c, lang()) for c in frame.columns})
-    formats = {export.header(c, lang()): st.column_config.NumberColumn(format="localized", step=1)
-               for c in money_columns if c in frame.columns}
-    formats |= {export.header(c, lang()): st.column_config.NumberColumn(format="%.1f")
-                for c in frame.columns if c.endswith("_pct")}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=formats)
+    formatters = {export.header(c, lang()): fmt.cell_formatter(c, frame[c]) for c in frame.columns}
+    for column, decimals in (places or {}).items():
+        formatters[export.header(column, lang())] = lambda v, d=decimals: fmt.number(v, d)
+    styled = shown.style.format({c: f for c, f in formatters.items() if f is not None}, na_rep=fmt.MISSING)
+    st.dataframe(styled, hide_index=True, width="stretch")
 
 
 def footer() -> None:
     """Data freshness: when each source table was last imported (SPEC §2)."""
     fresh = load("data_freshness", tables=list(IMPORTABLE))
     with st.expander(t("footer.freshness")):
-        shown = fresh[["table_name", "last_import"]].copy()
-        shown["last_import"] = shown["last_import"].map(
-            lambda v: v.strftime("%Y-%m-%d %H:%M") if pd.notna(v) else fmt.MISSING)
-        table(shown)
+        table(fresh[["table_name", "last_import"]])
