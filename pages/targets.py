@@ -29,6 +29,15 @@ if not filters.carries_target:
     st.caption(t("notice.no_target"))
 
 
+def named(frame):
+    """The frame with `node_name` in the reader's language. The department's own row and the
+    targets of salespeople who have no region are named for what they are, never one for
+    the other."""
+    names = frame["node_name" if lang() == "zh" else "node_name_en"]
+    fallback = frame["node_id"].map(lambda n: t("code.department") if n == "department" else t("code.no_region"))
+    return frame.assign(node_name=names.where(names.notna(), fallback))
+
+
 def amount(value) -> str:
     return fmt.count(value) if metric == "new_customers" else fmt.money(value, lang())
 
@@ -39,12 +48,9 @@ attainment = load("attainment", filters, level=level, grain=grain)
 rows = attainment[attainment.metric == metric]
 if rows.empty:
     empty_state(filters)
-shown = rows[["bucket_start", "node_name" if lang() == "zh" else "node_name_en", "actual_value", "plan_target",
-              "plan_gap_value", "plan_attainment_pct", "stretch_target", "stretch_attainment_pct",
-              "target_note"]].rename(
-    columns={"node_name_en": "node_name"}).copy()
+shown = named(rows)[["bucket_start", "node_name", "actual_value", "plan_target", "plan_gap_value",
+                     "plan_attainment_pct", "stretch_target", "stretch_attainment_pct", "target_note"]].copy()
 shown["bucket_start"] = shown["bucket_start"].dt.strftime("%Y-%m" if grain == "month" else "%Y-%m-%d")
-shown["node_name"] = shown["node_name"].fillna(t("code.department"))
 shown["target_note"] = shown["target_note"].map(lambda n: "" if missing(n) else t("note." + n))
 table(shown)
 download(shown, "targets-attainment", filters, key="attainment_csv")
@@ -81,9 +87,8 @@ with left:
     st.subheader(t("targets.forecast"))
     if metric in ("sales", "gross_profit"):
         forecast = load("landing_forecast", filters, level=level, metric=metric)
-        shown = forecast[["node_name" if lang() == "zh" else "node_name_en", "actual_ytd", "forecast_value",
-                          "annual_target", "forecast_attainment_pct"]].rename(columns={"node_name_en": "node_name"})
-        shown = shown.assign(node_name=shown["node_name"].fillna(t("code.department")))
+        shown = named(forecast)[["node_name", "actual_ytd", "forecast_value", "annual_target",
+                                 "forecast_attainment_pct"]]
         table(shown)
         download(shown, "targets-forecast", filters, key="forecast_csv")
     else:
@@ -93,9 +98,8 @@ with right:
     if metric != "new_customers":
         growth = load("growth", filters, level=level)
         growth = growth[growth.metric == metric]
-        shown = growth[["node_name" if lang() == "zh" else "node_name_en", "current_value", "prior_year_value",
-                        "yoy_pct", "previous_period_value", "pop_pct"]].rename(columns={"node_name_en": "node_name"})
-        shown = shown.assign(node_name=shown["node_name"].fillna(t("code.department")))
+        shown = named(growth)[["node_name", "current_value", "prior_year_value", "yoy_pct", "previous_period_value",
+                               "pop_pct"]]
         table(shown)
         if not growth.empty:
             g = growth.iloc[0]
@@ -141,8 +145,11 @@ else:
     st.caption(t("targets.click_cell"))
     ranking = load("attainment", filters, level="salesperson", grain="period")
     ranking = ranking[ranking.metric == metric].sort_values("plan_attainment_pct", ascending=False, na_position="last")
+    regions = st.session_state["filter_labels"]  # the sidebar's names, in the page's language
     shown = ranking[["node_name", "parent_id", "actual_value", "plan_target", "plan_attainment_pct",
                      "stretch_attainment_pct"]].reset_index(drop=True)
+    shown["parent_id"] = shown["parent_id"].map(lambda r: t("code.no_region") if missing(r) else regions.get(r, r))
+    shown = shown.rename(columns={"parent_id": "region_name"})
     shown.insert(0, "rank", range(1, len(shown) + 1))
     table(shown)
     download(shown, "targets-ranking", filters, key="ranking_csv")

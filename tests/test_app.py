@@ -392,3 +392,88 @@ def test_scorecard_page_in_chinese_empty_and_with_bad_weights(on_fixture, altere
     bad = page("pages/scorecard.py", lang="en", preset="ytd")
     assert not bad.exception
     assert "add up to 95, not 100" in bad.error[0].value
+
+
+def shown_cells(element) -> pd.DataFrame:
+    """A table's cells as the reader sees them (the display strings), with its headers."""
+    from streamlit import dataframe_util
+
+    cells = dataframe_util.convert_arrow_bytes_to_pandas_df(element.proto.arrow_data.styler.display_values)
+    cells.columns = element.value.columns
+    return cells
+
+
+def test_target_tiles_keep_their_target_when_another_metric_has_none(altered, monkeypatch):
+    # Only sales targets left: the sales tile still compares with its target (47.2 %, as in
+    # test_overview_tiles_show_the_fixture_figures); gross profit and collections say "No target".
+    path, _ = altered("DELETE FROM targets WHERE metric <> 'sales'")
+    monkeypatch.setenv("COCKPIT_DB", str(path))
+    app = page("app.py", lang="en", preset="ytd")
+    assert not app.exception
+    assert metrics(app)["Sales"] == ("¥23,500", "47.2% of target")
+    assert not metrics(app)["Gross profit"][1]
+    # Only collections targets left: the Receivables tile compares collections 7,700 with
+    # (8000 + 5000 + 4000) × 2 + 17000 × 15/31 = 42,225.81 → 18.2 %.
+    path, _ = altered("DELETE FROM targets WHERE metric <> 'collections'")
+    monkeypatch.setenv("COCKPIT_DB", str(path))
+    app = page("pages/receivables.py", lang="en", preset="ytd")
+    assert not app.exception
+    assert metrics(app)["Collections vs target"] == ("¥7,700", "18.2% of target")
+
+
+def test_the_scorecard_of_one_salesperson_with_components_nobody_has(on_fixture):
+    # 李四 (S2) in February: no expense budget, no revisit plan and no complaint, so three
+    # components have no figure for anyone shown; the form says so instead of crashing.
+    app = page("pages/scorecard.py", lang="en", preset="ytd",
+               values={"regions": (), "salespeople": ("S2",), "tiers": (), "industries": (), "product_lines": ()})
+    assert not app.exception
+    form = frame_with(app, "Weighted score")
+    assert list(form["Name"]) == ["李四"] and list(form["Weighted score"]) == [30.0]
+    cells = shown_cells(next(d for d in app.dataframe if "Weighted score" in d.value.columns))
+    assert cells.iloc[0]["Revisit-plan completion (%)"] == "—"
+    assert cells.iloc[0]["Weighted score"] == "30.00"
+
+
+def test_tables_round_money_half_up_and_show_missing_as_a_dash(altered, monkeypatch):
+    # One sales line of 875,823.84 on 2 March and a return of −97,073.76: the table shows
+    # whole yuan rounded half-up (875,824 and −97,074), never cut (875,823 / −97,073).
+    path, _ = altered(
+        "INSERT INTO sales SELECT 901, 901, DATE '2026-03-02', 'C1', product_id, 1, 875823.84, 0, 'S1', 'R1' "
+        "FROM products LIMIT 1",
+        "INSERT INTO sales SELECT 902, 902, DATE '2026-03-02', 'C1', product_id, -1, -97073.76, 0, 'S1', 'R1' "
+        "FROM products LIMIT 1")
+    monkeypatch.setenv("COCKPIT_DB", str(path))
+    app = AppTest.from_file(str(ROOT / "pages/targets.py"), default_timeout=60)
+    app.session_state["filter_state"] = FilterState(lang="en")
+    app.session_state["targets_heatmap"] = {
+        "selection": {"points": [{"x": "2026-03", "y": "张三", "customdata": ["S1", "2026-03"]}],
+                      "point_indices": [0], "box": [], "lasso": []}}
+    app.run()
+    assert not app.exception
+    lines = next(d for d in app.dataframe if "Line" in d.value.columns)
+    cells = shown_cells(lines).set_index(lines.value["Line"])
+    amount = [c for c in cells.columns if c.startswith("Amount")][0]
+    assert cells.loc[901, amount] == "875,824" and cells.loc[902, amount] == "-97,074"
+    assert lines.value.set_index("Line").loc[901, amount] == 875823.84  # the number underneath is exact
+    # the attainment table of a month with no target yet shows — where there is no figure
+    attainment = shown_cells(app.dataframe[0])
+    assert not attainment.isin(["None", "nan", "NaN", "<NA>"]).any().any()
+
+
+def test_targets_of_salespeople_without_a_region_are_named_as_such(altered, monkeypatch):
+    # The head (H1) has no region; give them a January sales target of 1,000. By region the
+    # page shows North, South and a "No region" row with plan 1,000 and actual 0 — never a row
+    # called "Department". The department's January plan is 10000 + 6000 + 5000 + 1000 = 22,000.
+    path, run = altered("INSERT INTO targets VALUES ('H1', DATE '2026-01-01', 'sales', 1000, 1000)")
+    monkeypatch.setenv("COCKPIT_DB", str(path))
+    app = page("pages/targets.py", lang="en")
+    assert not app.exception
+    january = app.dataframe[0].value.query("Period == '2026-01'").set_index("Name")
+    assert sorted(january.index) == ["No region", "North", "South"]
+    assert january.loc["No region", "Plan"] == 1000 and january.loc["No region", "Actual"] == 0
+    zh = page("pages/targets.py", lang="zh")
+    assert "未分配区域" in set(zh.dataframe[0].value["名称"]) and "全部门" not in set(zh.dataframe[0].value["名称"])
+    from queries.filters import Filters
+    department = run("attainment", Filters(dt.date(2026, 1, 1), dt.date(2026, 1, 31)), level="department",
+                     grain="period")
+    assert department.query("metric == 'sales'").plan_target.iloc[0] == 22000

@@ -130,3 +130,32 @@ def test_a_reversed_period_in_a_link_is_dropped():
     state, problems = from_url({"period": "custom", "start": "2026-03-01", "end": "2026-01-01"},
                                OPTIONS, ("en", "zh"))
     assert problems == [Problem("reversed")] and state.preset == "ytd"
+
+
+@pytest.mark.parametrize("value, lang, shown", [
+    (875_823.84, "en", "¥875,824"),   # rounded, not cut to 875,823
+    (-97_073.76, "en", "-¥97,074"),
+    (2.5, "en", "¥3"), (3.5, "en", "¥4"),  # half-up, not to the even neighbour
+    (-0.4, "en", "¥0"),                    # no minus before a zero
+    (12_345.05, "zh", "¥1.2万"), (12_350.0, "zh", "¥1.2万"), (12_500.0, "zh", "¥1.3万"),
+])
+def test_money_on_screen_is_rounded_half_up(value, lang, shown):
+    assert fmt.money(value, lang) == shown
+
+
+def test_percentages_round_half_up_and_missing_reads_as_a_dash():
+    assert fmt.pct(22.95) == "23.0%" and fmt.pct(0.05) == "0.1%" and fmt.signed_pct(-2.25) == "-2.3%"
+    for nothing in (None, float("nan"), pd.NA, pd.NaT):
+        assert fmt.pct(nothing) == fmt.money(nothing, "en") == fmt.when(nothing) == fmt.text(nothing) == "—"
+    assert fmt.when(pd.Timestamp("2026-11-01")) == "2026-11-01"  # never 00:00:00
+    assert fmt.when(pd.Timestamp("2026-11-01 09:30:12")) == "2026-11-01 09:30"
+
+
+def test_csv_carries_money_to_the_fen_and_percentages_to_two_decimals():
+    frame = pd.DataFrame({"amount_cny": [20565.6206, 0.125], "share_of_voice_pct": [22.957333333333334, 50.0],
+                          "base_rate": [0.0275, 0.03], "month": pd.to_datetime(["2026-11-01", "2026-12-01"])})
+    rows = list(csv.reader(io.StringIO(export.csv_bytes(frame, "en").decode("utf-8-sig"))))
+    assert rows[1][0] == "20565.62" and rows[2][0] == "0.13"  # half-up at the fen
+    assert rows[1][1] == "22.96"
+    assert rows[1][2] == "0.0275"  # a rate keeps its decimals
+    assert rows[1][3] == "2026-11-01"

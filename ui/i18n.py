@@ -417,6 +417,7 @@ TEXT: dict[str, dict[str, str]] = {
     "code.low_survey": {"en": "Latest survey ≤ 2", "zh": "最近一次满意度≤2分"},
     "code.over_credit": {"en": "Over credit limit", "zh": "超出信用额度"},
     "code.department": {"en": "Department", "zh": "全部门"},
+    "code.no_region": {"en": "No region", "zh": "未分配区域"},
     # column headers
     "col.customer_id": {"en": "Customer ID", "zh": "客户编号"},
     "col.customer_name": {"en": "Customer", "zh": "客户名称"},
