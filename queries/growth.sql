@@ -32,7 +32,7 @@ w AS (
 ),
 facts AS (
     SELECT day, region_id, salesperson_id, amount AS sales, gross_profit,
-           NULL::DECIMAL(38, 2) AS collections
+           NULL::DECIMAL(38, 4) AS collections
     FROM kpi_sales_by_day(least(($start_date::DATE - INTERVAL 1 YEAR)::DATE, $start_date::DATE - (least($end_date::DATE, $today::DATE) - $start_date::DATE + 1)::INTEGER, ($start_date::DATE - to_months(date_diff('month', $start_date::DATE, $end_date::DATE) + 1))::DATE), (least($end_date::DATE, $today::DATE)),
                    $regions, $salespeople, $tiers, $industries, $product_lines)
     UNION ALL

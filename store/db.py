@@ -22,8 +22,8 @@ MACROS_PATH = Path(__file__).with_name("macros.sql")
 DERIVED_TABLES_PATH = Path(__file__).with_name("derived_tables.sql")
 DERIVED_PATH = Path(__file__).with_name("derived.sql")
 # 2: daily totals, visit_plans.first_visit_on; 3: alerts, receivables, commissions, quota weeks, revisits;
-# 4: the daily totals and receivables also per customer tier
-SCHEMA_VERSION = 4
+# 4: the daily totals and receivables also per customer tier; 5: money to four decimals, fractional quantities
+SCHEMA_VERSION = 5
 CONFIG = {"enable_external_access": False}
 
 TABLES = (
@@ -94,9 +94,46 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> None:
                         {"v": SCHEMA_VERSION}).fetchone()[0]
     if missing or older:
         con.execute("BEGIN")
+        _retype(con)
         refresh_derived(con)
         con.execute("UPDATE store_meta SET schema_version = $v", {"v": SCHEMA_VERSION})
         con.execute("COMMIT")
+
+
+def _table_statements(sql: str) -> dict[str, str]:
+    """Each CREATE TABLE statement of a schema file, by table name."""
+    plain = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    statements = (s.strip() for s in plain.split(";"))
+    return {m.group(1): s for s in statements if (m := re.match(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", s))}
+
+
+def _retype(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables whose column types changed since the store was made (money from two to four
+    decimals, fractional quantities) are made anew with the current definition and their
+    rows copied, values unchanged (DuckDB cannot change the type of a column under a CHECK);
+    the summaries are dropped, to be rebuilt by refresh_derived. In the caller's transaction."""
+    wanted = duckdb.connect()
+    wanted.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+    columns = "SELECT table_name, list(column_name || ' ' || data_type ORDER BY column_index) FROM duckdb_columns() " \
+              "WHERE schema_name = 'main' GROUP BY table_name"
+    expected, present = dict(wanted.execute(columns).fetchall()), dict(con.execute(columns).fetchall())
+    wanted.close()
+    statements = _table_statements(SCHEMA_PATH.read_text(encoding="utf-8"))
+    for table in TABLES:
+        if table in present and present[table] != expected[table]:
+            con.execute(_naming(table, "ALTER TABLE {t} RENAME TO {t}__old"))
+            con.execute(statements[table])
+            con.execute(_naming(table, "INSERT INTO {t} BY NAME SELECT * FROM {t}__old"))
+            con.execute(_naming(table, "DROP TABLE {t}__old"))
+    for table in DERIVED_TABLES:
+        con.execute(_naming(table, "DROP TABLE IF EXISTS {t}"))
+
+
+def _naming(table: str, sql: str) -> str:
+    """`sql` about one of the store's own tables (an identifier is never taken from input)."""
+    if table not in TABLES + DERIVED_TABLES:
+        raise ValueError(f"not a table of the store: {table!r}")
+    return sql.replace("{t}", table)
 
 
 def insert_from_frame(table: str) -> str:

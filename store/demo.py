@@ -124,7 +124,7 @@ def ids(prefix: str, index: np.ndarray, width: int) -> pa.Array:
 
 
 def money(cents: np.ndarray) -> np.ndarray:
-    """Whole fen as float yuan; the store casts to DECIMAL(18,2), landing on the exact fen."""
+    """Whole fen as float yuan; the store casts to DECIMAL(18,4), landing on the exact fen."""
     return np.asarray(cents, dtype=np.int64) / 100.0
 
 

@@ -10,8 +10,8 @@ CREATE TABLE IF NOT EXISTS sales_daily (
     order_date     DATE NOT NULL,
     salesperson_id VARCHAR NOT NULL,
     region_id      VARCHAR NOT NULL,
-    amount         DECIMAL(18, 2) NOT NULL,
-    cost           DECIMAL(18, 2) NOT NULL
+    amount         DECIMAL(18, 4) NOT NULL,
+    cost           DECIMAL(18, 4) NOT NULL
 );
 
 -- One row: a day's sales lines of one salesperson in one region to customers of one tier
@@ -21,8 +21,8 @@ CREATE TABLE IF NOT EXISTS sales_daily_tiers (
     salesperson_id VARCHAR NOT NULL,
     region_id      VARCHAR NOT NULL,
     tier           VARCHAR,
-    amount         DECIMAL(18, 2) NOT NULL,
-    cost           DECIMAL(18, 2) NOT NULL
+    amount         DECIMAL(18, 4) NOT NULL,
+    cost           DECIMAL(18, 4) NOT NULL
 );
 
 -- One row: a day's payments credited to one salesperson in one region, summed.
@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS payments_daily (
     paid_on        DATE NOT NULL,
     salesperson_id VARCHAR NOT NULL,
     region_id      VARCHAR NOT NULL,
-    amount         DECIMAL(18, 2) NOT NULL
+    amount         DECIMAL(18, 4) NOT NULL
 );
 
 -- One row: a day's payments credited to one salesperson in one region from customers of
@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS payments_daily_tiers (
     salesperson_id VARCHAR NOT NULL,
     region_id      VARCHAR NOT NULL,
     tier           VARCHAR,
-    amount         DECIMAL(18, 2) NOT NULL
+    amount         DECIMAL(18, 4) NOT NULL
 );
 
 -- One row: a customer flagged abnormal on the store's today, with the figures the rules
@@ -52,11 +52,11 @@ CREATE TABLE IF NOT EXISTS customer_alerts (
     industry       VARCHAR,
     region_id      VARCHAR,
     owner_id       VARCHAR,
-    credit_limit   DECIMAL(18, 2) NOT NULL,
-    sales_90       DECIMAL(18, 2) NOT NULL,
-    sales_prior_90 DECIMAL(18, 2) NOT NULL,
-    outstanding    DECIMAL(18, 2) NOT NULL,
-    overdue_90     DECIMAL(18, 2) NOT NULL,
+    credit_limit   DECIMAL(18, 4) NOT NULL,
+    sales_90       DECIMAL(18, 4) NOT NULL,
+    sales_prior_90 DECIMAL(18, 4) NOT NULL,
+    outstanding    DECIMAL(18, 4) NOT NULL,
+    overdue_90     DECIMAL(18, 4) NOT NULL,
     complaints_30  INTEGER NOT NULL,
     latest_score   SMALLINT,
     reasons        VARCHAR NOT NULL,
@@ -74,13 +74,13 @@ CREATE TABLE IF NOT EXISTS receivables_daily (
     day            DATE NOT NULL,
     salesperson_id VARCHAR NOT NULL,
     region_id      VARCHAR NOT NULL,
-    outstanding    DECIMAL(18, 2) NOT NULL,
-    past_due_0     DECIMAL(18, 2) NOT NULL,
-    past_due_30    DECIMAL(18, 2) NOT NULL,
-    past_due_60    DECIMAL(18, 2) NOT NULL,
-    past_due_90    DECIMAL(18, 2) NOT NULL,
-    past_due_180   DECIMAL(18, 2) NOT NULL,
-    credit         DECIMAL(18, 2) NOT NULL,
+    outstanding    DECIMAL(18, 4) NOT NULL,
+    past_due_0     DECIMAL(18, 4) NOT NULL,
+    past_due_30    DECIMAL(18, 4) NOT NULL,
+    past_due_60    DECIMAL(18, 4) NOT NULL,
+    past_due_90    DECIMAL(18, 4) NOT NULL,
+    past_due_180   DECIMAL(18, 4) NOT NULL,
+    credit         DECIMAL(18, 4) NOT NULL,
     open_count     INTEGER NOT NULL
 );
 
@@ -90,13 +90,13 @@ CREATE TABLE IF NOT EXISTS receivables_daily_tiers (
     salesperson_id VARCHAR NOT NULL,
     region_id      VARCHAR NOT NULL,
     tier           VARCHAR,
-    outstanding    DECIMAL(18, 2) NOT NULL,
-    past_due_0     DECIMAL(18, 2) NOT NULL,
-    past_due_30    DECIMAL(18, 2) NOT NULL,
-    past_due_60    DECIMAL(18, 2) NOT NULL,
-    past_due_90    DECIMAL(18, 2) NOT NULL,
-    past_due_180   DECIMAL(18, 2) NOT NULL,
-    credit         DECIMAL(18, 2) NOT NULL,
+    outstanding    DECIMAL(18, 4) NOT NULL,
+    past_due_0     DECIMAL(18, 4) NOT NULL,
+    past_due_30    DECIMAL(18, 4) NOT NULL,
+    past_due_60    DECIMAL(18, 4) NOT NULL,
+    past_due_90    DECIMAL(18, 4) NOT NULL,
+    past_due_180   DECIMAL(18, 4) NOT NULL,
+    credit         DECIMAL(18, 4) NOT NULL,
     open_count     INTEGER NOT NULL
 );
 
@@ -108,7 +108,7 @@ CREATE TABLE IF NOT EXISTS deal_commissions (
     customer_id        VARCHAR,
     product_line       VARCHAR,
     units              INTEGER,
-    amount             DECIMAL(18, 2),
+    amount             DECIMAL(18, 4),
     status             VARCHAR,
     attribution_source VARCHAR,
     closer_id          VARCHAR,
@@ -143,15 +143,15 @@ CREATE TABLE IF NOT EXISTS quota_weeks (
     batches        BIGINT,
     leads          BIGINT,
     orgs_quota     INTEGER,
-    orgs_fine      DECIMAL(18, 2),
+    orgs_fine      DECIMAL(18, 4),
     batches_quota  INTEGER,
-    batches_fine   DECIMAL(18, 2),
+    batches_fine   DECIMAL(18, 4),
     leads_quota    INTEGER,
-    leads_fine     DECIMAL(18, 2),
+    leads_fine     DECIMAL(18, 4),
     orgs_short     BIGINT,
     batches_short  BIGINT,
     leads_short    BIGINT,
-    fine           DECIMAL(18, 2),
+    fine           DECIMAL(18, 4),
     short          BOOLEAN,
     island         BIGINT,
     streak         BIGINT

@@ -336,6 +336,10 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str) -> list[
             checks.append((f"{q} IS NOT NULL AND TRY_CAST({q} AS {_type(c.type)}) IS NULL", q,
                            f"not {_type_words(c.type)}",
                            c.name))
+        if _exact_words(c.type):  # a number the type would round (1.5 → 2, 20565.6206 → 20565.62)
+            checks.append((f"TRY_CAST({q} AS {_type(c.type)}) IS NOT NULL "
+                           f"AND TRY_CAST({q} AS DECIMAL(38, 18)) <> TRY_CAST({q} AS {_type(c.type)})", q,
+                           _exact_words(c.type), c.name))
         if c.allowed:
             params[f"allowed{len(params)}"] = list(c.allowed)
             checks.append((f"{q} IS NOT NULL AND NOT list_contains(${f'allowed{len(params) - 1}'}, {q})", q,
@@ -353,7 +357,7 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str) -> list[
                                          {"t": table}).fetchall():
         if set(names) <= present and not any((table, n) in DERIVED_COLUMNS for n in names):
             shown = sorted(set(names))
-            checks.append((f"NOT ({expression})", f"concat_ws(', ', {', '.join(_q(n) + '::VARCHAR' for n in shown)})",
+            checks.append((f"NOT ({expression})", f"concat_ws(', ', {', '.join(_as_written(n) for n in shown)})",
                            f"breaks the rule {expression}", ", ".join(shown)))
     for c in cols:
         q = _q(c.name)
@@ -398,11 +402,28 @@ def _overlapping_rules(con: duckdb.DuckDBPyConnection, mode: str, problems: list
         problems.append(Problem(f"overlaps rule {other} (same kind, dates overlap)", row, "effective_from", rule))
 
 
+def _as_written(name: str) -> str:
+    """A typed value as text the way a person writes it: 148.5 and 0, not 148.5000 and 0.0000."""
+    text = _q(name) + "::VARCHAR"
+    return f"CASE WHEN {text} LIKE '%.%' THEN rtrim(rtrim({text}, '0'), '.') ELSE {text} END"
+
+
+def _exact_words(type_: str) -> str | None:
+    """What a number must be for a numeric column to keep it exactly; None for other types."""
+    if type_ in ("INTEGER", "BIGINT", "SMALLINT"):
+        return "not a whole number (the store would round it)"
+    scale = re.fullmatch(r"DECIMAL\(\d+,(\d+)\)", type_)
+    if scale:
+        return f"more than {scale.group(1)} decimal places (the store would round it)"
+    return None
+
+
 def _type_words(type_: str) -> str:
     if type_.startswith("DECIMAL") or type_ in ("DOUBLE", "FLOAT"):
         return "a number"
     return {"DATE": "a date (YYYY-MM-DD)", "TIMESTAMP": "a date and time (YYYY-MM-DD HH:MM:SS)",
-            "INTEGER": "a whole number", "BIGINT": "a whole number", "BOOLEAN": "true or false",
+            "INTEGER": "a whole number", "BIGINT": "a whole number", "SMALLINT": "a whole number",
+            "BOOLEAN": "true or false",
             "VARCHAR": "text"}.get(type_, type_)
 
 

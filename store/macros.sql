@@ -237,10 +237,10 @@ latest_survey AS (
 ),
 figures AS (
     SELECT c.customer_id, c.name, c.tier, c.industry, c.region_id, c.owner_id, c.credit_limit,
-           coalesce(s.now_90, 0)::DECIMAL(18, 2) AS sales_90,
-           coalesce(s.prior_90, 0)::DECIMAL(18, 2) AS sales_prior_90,
-           coalesce(o.outstanding, 0)::DECIMAL(18, 2) AS outstanding,
-           coalesce(o.overdue_90, 0)::DECIMAL(18, 2) AS overdue_90,
+           coalesce(s.now_90, 0)::DECIMAL(18, 4) AS sales_90,
+           coalesce(s.prior_90, 0)::DECIMAL(18, 4) AS sales_prior_90,
+           coalesce(o.outstanding, 0)::DECIMAL(18, 4) AS outstanding,
+           coalesce(o.overdue_90, 0)::DECIMAL(18, 4) AS overdue_90,
            coalesce(k.n, 0)::INTEGER AS complaints_30,
            ls.score AS latest_score
     FROM customers c

@@ -1,5 +1,5 @@
--- Key-Account Cockpit store, schema version 1.
--- Money is DECIMAL(18,2) yuan so sums are exact to the fen. Closed vocabularies
+-- Key-Account Cockpit store, the schema of store/db.py SCHEMA_VERSION.
+-- Money is DECIMAL(18,4) yuan (ERP exports carry four decimals), so sums are exact. Closed vocabularies
 -- (roles, tiers, categories, topics …) are English codes checked here and translated
 -- by the UI; open vocabularies (industry, product line, competitor) are data text.
 -- References between tables are checked by the importer and the store's tests rather
@@ -51,7 +51,7 @@ CREATE TABLE customers (
     owner_id             VARCHAR,
     phone                VARCHAR,
     address              VARCHAR,
-    credit_limit         DECIMAL(18, 2) NOT NULL DEFAULT 0 CHECK (credit_limit >= 0),
+    credit_limit         DECIMAL(18, 4) NOT NULL DEFAULT 0 CHECK (credit_limit >= 0),
     registered_on        DATE NOT NULL,
     first_order_on       DATE,
     first_salesperson_id VARCHAR,
@@ -63,7 +63,7 @@ CREATE TABLE products (
     product_id   VARCHAR PRIMARY KEY,
     name         VARCHAR NOT NULL,
     product_line VARCHAR NOT NULL,
-    list_price   DECIMAL(18, 2) NOT NULL CHECK (list_price > 0)
+    list_price   DECIMAL(18, 4) NOT NULL CHECK (list_price > 0)
 );
 
 -- One row: an order line. A return is a line with negative quantity, amount and cost.
@@ -74,9 +74,9 @@ CREATE TABLE sales (
     order_date     DATE NOT NULL,
     customer_id    VARCHAR NOT NULL,
     product_id     VARCHAR NOT NULL,
-    quantity       INTEGER NOT NULL CHECK (quantity <> 0),
-    amount         DECIMAL(18, 2) NOT NULL,
-    cost           DECIMAL(18, 2) NOT NULL,
+    quantity       DECIMAL(18, 4) NOT NULL CHECK (quantity <> 0),
+    amount         DECIMAL(18, 4) NOT NULL,
+    cost           DECIMAL(18, 4) NOT NULL,
     salesperson_id VARCHAR NOT NULL,
     region_id      VARCHAR NOT NULL,
     CHECK ((quantity > 0 AND amount >= 0 AND cost >= 0)
@@ -89,8 +89,8 @@ CREATE TABLE targets (
     month          DATE NOT NULL CHECK (day(month) = 1),
     metric         VARCHAR NOT NULL
         CHECK (metric IN ('sales', 'gross_profit', 'collections', 'new_customers')),
-    plan_value     DECIMAL(18, 2) NOT NULL CHECK (plan_value >= 0),
-    stretch_value  DECIMAL(18, 2) NOT NULL,
+    plan_value     DECIMAL(18, 4) NOT NULL CHECK (plan_value >= 0),
+    stretch_value  DECIMAL(18, 4) NOT NULL,
     PRIMARY KEY (salesperson_id, month, metric),
     CHECK (stretch_value >= plan_value)
 );
@@ -106,10 +106,10 @@ CREATE TABLE invoices (
     order_id       BIGINT,
     issue_date     DATE NOT NULL,
     due_date       DATE NOT NULL,
-    amount         DECIMAL(18, 2) NOT NULL CHECK (amount > 0),
+    amount         DECIMAL(18, 4) NOT NULL CHECK (amount > 0),
     salesperson_id VARCHAR NOT NULL,
     region_id      VARCHAR NOT NULL,
-    paid_total     DECIMAL(18, 2) NOT NULL DEFAULT 0 CHECK (paid_total >= 0),
+    paid_total     DECIMAL(18, 4) NOT NULL DEFAULT 0 CHECK (paid_total >= 0),
     settled_on     DATE,
     CHECK (due_date >= issue_date),
     CHECK (settled_on IS NULL OR settled_on >= issue_date)
@@ -121,7 +121,7 @@ CREATE TABLE payments (
     invoice_id     VARCHAR NOT NULL,
     customer_id    VARCHAR NOT NULL,
     paid_on        DATE NOT NULL,
-    amount         DECIMAL(18, 2) NOT NULL CHECK (amount > 0),
+    amount         DECIMAL(18, 4) NOT NULL CHECK (amount > 0),
     salesperson_id VARCHAR NOT NULL,
     region_id      VARCHAR NOT NULL
 );
@@ -194,8 +194,8 @@ CREATE TABLE competitor_notes (
     topic          VARCHAR NOT NULL
         CHECK (topic IN ('price', 'product', 'promotion', 'service', 'personnel', 'bid')),
     product_line   VARCHAR,
-    their_price    DECIMAL(18, 2) CHECK (their_price > 0),
-    our_price      DECIMAL(18, 2) CHECK (our_price > 0),
+    their_price    DECIMAL(18, 4) CHECK (their_price > 0),
+    our_price      DECIMAL(18, 4) CHECK (our_price > 0),
     bid_outcome    VARCHAR CHECK (bid_outcome IN ('won', 'lost')),
     note_text      VARCHAR NOT NULL,
     CHECK (bid_outcome IS NULL OR topic = 'bid')
@@ -211,7 +211,7 @@ CREATE TABLE expenses (
     category       VARCHAR NOT NULL
         CHECK (category IN ('travel', 'entertainment', 'samples', 'marketing',
                             'communication', 'other')),
-    amount         DECIMAL(18, 2) NOT NULL CHECK (amount >= 0),
+    amount         DECIMAL(18, 4) NOT NULL CHECK (amount >= 0),
     description    VARCHAR
 );
 
@@ -223,7 +223,7 @@ CREATE TABLE expense_budgets (
     category       VARCHAR NOT NULL
         CHECK (category IN ('travel', 'entertainment', 'samples', 'marketing',
                             'communication', 'other')),
-    budget_amount  DECIMAL(18, 2) NOT NULL CHECK (budget_amount >= 0),
+    budget_amount  DECIMAL(18, 4) NOT NULL CHECK (budget_amount >= 0),
     PRIMARY KEY (salesperson_id, month, category)
 );
 
@@ -249,7 +249,7 @@ CREATE TABLE deals (
     customer_id        VARCHAR NOT NULL,
     product_line       VARCHAR NOT NULL,
     units              INTEGER NOT NULL CHECK (units > 0),
-    amount             DECIMAL(18, 2) NOT NULL CHECK (amount >= 0),
+    amount             DECIMAL(18, 4) NOT NULL CHECK (amount >= 0),
     close_date         DATE NOT NULL,
     closer_id          VARCHAR NOT NULL,
     status             VARCHAR NOT NULL CHECK (status IN ('closed', 'cancelled')),
@@ -289,7 +289,7 @@ CREATE TABLE activity_quotas (
     measure          VARCHAR NOT NULL
         CHECK (measure IN ('orgs_developed', 'batches_on_site', 'leads_submitted')),
     weekly_quota     INTEGER NOT NULL CHECK (weekly_quota > 0),
-    fine_per_missing DECIMAL(18, 2) NOT NULL CHECK (fine_per_missing >= 0),
+    fine_per_missing DECIMAL(18, 4) NOT NULL CHECK (fine_per_missing >= 0),
     effective_from   DATE NOT NULL,
     effective_to     DATE,
     CHECK (effective_to IS NULL OR effective_to > effective_from)

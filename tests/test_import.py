@@ -304,3 +304,34 @@ def test_the_dashboards_upload_limit_is_the_importers():
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] * 2**20 == importer.MAX_BYTES
+
+
+def test_values_are_kept_as_the_file_says_or_refused_with_row_column_and_value(store):
+    # Amounts to four decimals (as ERP exports carry) and fractional quantities (tons,
+    # metres) are kept exactly and summed exactly; a value the store would round — a fifth
+    # decimal, a survey score of 4.5 on the whole-number 1–5 scale — is a row error.
+    _, con = store
+    header = ["line_id", "order_id", "order_date", "customer_id", "product_id", "quantity", "amount", "cost",
+              "salesperson_id", "region_id"]
+    good = [header, [9001, 9001, "2026-03-02", "C1", "P1", "1.5", "20565.6206", "10000.0001", "S1", "R1"],
+            [9002, 9002, "2026-03-02", "C1", "P1", "2", "0.0003", "0", "S1", "R1"]]
+    importer.import_file(con, "sales", csv_bytes(good, "utf-8"), "erp.csv")
+    assert con.execute("SELECT quantity::VARCHAR, amount::VARCHAR FROM sales WHERE line_id = 9001").fetchone() == (
+        "1.5000", "20565.6206")
+    # 20565.6206 + 0.0003 = 20565.6209, not 20565.62 + 0.00 = 20565.62
+    assert con.execute("SELECT sum(amount)::VARCHAR FROM sales WHERE line_id > 9000").fetchone()[0] == "20565.6209"
+    assert con.execute("SELECT amount::VARCHAR FROM sales_daily WHERE order_date = DATE '2026-03-02' "
+                       "AND salesperson_id = 'S1'").fetchone()[0].endswith(".6209")
+    before = state(con)
+    bad = [header, [9003, 9003, "2026-03-03", "C1", "P1", "1", "100.12345", "50", "S1", "R1"]]
+    with pytest.raises(importer.ImportRejected) as rejected:
+        importer.import_file(con, "sales", csv_bytes(bad, "utf-8"), "five-decimals.csv")
+    assert [(p.row, p.column, p.value, p.rule) for p in rejected.value.problems] == [
+        (2, "amount", "100.12345", "more than 4 decimal places (the store would round it)")]
+    survey = [["survey_id", "customer_id", "salesperson_id", "region_id", "survey_date", "overall_score"],
+              ["SV90", "C1", "S1", "R1", "2026-03-03", "4.5"]]
+    with pytest.raises(importer.ImportRejected) as rejected:
+        importer.import_file(con, "surveys", csv_bytes(survey, "utf-8"), "surveys.csv")
+    assert [(p.row, p.column, p.value, p.rule) for p in rejected.value.problems] == [
+        (2, "overall_score", "4.5", "not a whole number (the store would round it)")]
+    assert state(con) == before

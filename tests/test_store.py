@@ -135,6 +135,33 @@ def test_a_store_of_schema_1_gains_the_derived_tables_and_columns_when_opened(tm
     con.close()
 
 
+def test_a_store_of_schema_4_keeps_its_figures_when_money_gains_two_decimals(tmp_path):
+    # A store made when money had two decimals and quantities were whole: opened, its tables are
+    # made anew with four decimals and fractional quantities, every value and rule kept.
+    path = tmp_path / "two-decimals.duckdb"
+    con = db.connect(path, create=True)
+    db.create_schema(con)
+    con.execute("DROP TABLE sales")
+    two_decimals = db._table_statements(db.SCHEMA_PATH.read_text(encoding="utf-8"))["sales"].replace(
+        "DECIMAL(18, 4)", "DECIMAL(18, 2)")
+    con.execute(two_decimals.replace("quantity       DECIMAL(18, 2)", "quantity INTEGER"))
+    con.execute("INSERT INTO store_meta VALUES (1, 4, DATE '2026-01-31', 1, now(), NULL, NULL)")
+    con.execute("INSERT INTO sales VALUES (1, 1, DATE '2026-01-05', 'C1', 'P1', 2, 875823.84, 60, 'S1', 'R1'),"
+                " (2, 2, DATE '2026-01-06', 'C1', 'P1', -1, -97073.76, -20, 'S1', 'R1')")
+    con.close()
+    con = db.connect(path)
+    types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'sales'")
+                 .fetchall())
+    assert types["amount"] == "DECIMAL(18,4)" and types["quantity"] == "DECIMAL(18,4)"
+    assert [float(v) for (v,) in con.execute("SELECT amount FROM sales ORDER BY line_id").fetchall()] == [
+        875823.84, -97073.76]
+    # 875,823.84 − 97,073.76 = 778,750.08 in the daily totals, rebuilt with the new types
+    assert float(con.execute("SELECT sum(amount) FROM sales_daily").fetchone()[0]) == 778750.08
+    with pytest.raises(duckdb.ConstraintException):  # the rules came along
+        con.execute("INSERT INTO sales VALUES (3, 3, DATE '2026-01-07', 'C1', 'P1', 0, 1, 1, 'S1', 'R1')")
+    con.close()
+
+
 def test_the_importer_puts_only_the_schemas_names_into_sql():
     from store import importer
 
