@@ -10,7 +10,10 @@ Each file opens with a header of comment lines:
     -- columns: month, sales_cny             (the result's columns, in order)
 
 A query that declares the reserved parameter `today` gets the store's as-of date bound
-by the runner (a constant, so DuckDB can plan with it); callers never pass it.
+by the runner (a constant, so DuckDB can plan with it); callers never pass it. One that
+declares `through` gets the last day that has happened of what it was asked about: its
+`end_date` (or `as_of_date`) or the store's today, whichever is earlier — bound once here,
+not written in every query.
 
 `run(name, params)` is the only way pages reach the store: values are bound by DuckDB
 (never pasted into SQL text), a parameter declared as a choice only accepts its listed
@@ -34,6 +37,9 @@ from store.db import shared_connection
 
 QUERY_DIR = Path(__file__).resolve().parent
 TODAY = "today"  # reserved: the runner binds the store's as-of date (SPEC §4 "today")
+THROUGH = "through"  # reserved: the runner binds least(end_date or as_of_date, today)
+THROUGH_FROM = ("end_date", "as_of_date")
+RESERVED = (TODAY, THROUGH)
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -50,6 +56,7 @@ class Query:
     choices: Mapping[str, tuple[str, ...]]
     columns: tuple[str, ...]
     sql: str
+    bound: frozenset[str] = frozenset()  # the parameters the SQL text itself reads
 
 
 def _split_list(text: str) -> tuple[str, ...]:
@@ -84,6 +91,12 @@ def parse(name: str, text: str) -> Query:
     if columns is None:
         raise QueryError(f"queries/{name}.sql: the header has no '-- columns:' line")
     used = set(_PARAM_USE.findall(_strip_comments(text)))
+    bound = frozenset(used)
+    if THROUGH in params:
+        sources = [p for p in THROUGH_FROM if p in params]
+        if len(sources) != 1:
+            raise QueryError(f"queries/{name}.sql: '{THROUGH}' needs exactly one of {list(THROUGH_FROM)} declared")
+        used |= set(sources)  # read through $through
     if used != set(params):
         raise QueryError(
             f"queries/{name}.sql: declares params {sorted(params)} but uses {sorted(used)}"
@@ -91,7 +104,7 @@ def parse(name: str, text: str) -> Query:
     unknown = set(choices) - set(params)
     if unknown:
         raise QueryError(f"queries/{name}.sql: choice for undeclared params {sorted(unknown)}")
-    return Query(name, " ".join(description).strip(), params, choices, columns, text)
+    return Query(name, " ".join(description).strip(), params, choices, columns, text, bound)
 
 
 @functools.cache
@@ -119,9 +132,10 @@ def run(
     """Run a named query with bound parameters on a fresh cursor; return a DataFrame."""
     query = load(name)
     given = dict(params or {})
-    if TODAY in given:
-        raise QueryError(f"query '{name}': '{TODAY}' is the store's as-of date, not a parameter to pass")
-    missing = [p for p in query.params if p not in given and p != TODAY]
+    for reserved in RESERVED:
+        if reserved in given:
+            raise QueryError(f"query '{name}': '{reserved}' is bound from the store's as-of date, not passed")
+    missing = [p for p in query.params if p not in given and p not in RESERVED]
     extra = sorted(set(given) - set(query.params))
     if missing or extra:
         parts = []
@@ -137,9 +151,15 @@ def run(
             )
     cursor = (con or shared_connection()).cursor()
     try:
-        if TODAY in query.params:
-            given[TODAY] = cursor.execute("SELECT as_of_date FROM store_meta WHERE id = 1").fetchone()[0]
-        frame = cursor.execute(query.sql, given).df()
+        if TODAY in query.params or THROUGH in query.params:
+            today = cursor.execute("SELECT as_of_date FROM store_meta WHERE id = 1").fetchone()[0]
+            if TODAY in query.params:
+                given[TODAY] = today
+            if THROUGH in query.params:
+                asked = next(given[p] for p in THROUGH_FROM if p in query.params)
+                given[THROUGH] = cursor.execute("SELECT least($asked::DATE, $today::DATE)",
+                                                {"asked": asked, "today": today}).fetchone()[0]
+        frame = cursor.execute(query.sql, {k: v for k, v in given.items() if k in query.bound}).df()
     finally:
         cursor.close()
     if tuple(frame.columns) != query.columns:

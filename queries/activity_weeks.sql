@@ -5,13 +5,13 @@
 -- streak of short weeks). A week's fines belong to the month holding its Thursday, and the
 -- period selects weeks by that Thursday; four or more short weeks in a row is flagged.
 -- Month rows: fines and short weeks summed, the longest streak reached, flagged if any week was.
--- params: start_date, end_date, regions, salespeople, today, grain
+-- params: start_date, end_date, regions, salespeople, grain, through
 -- choice: grain = week | month
 -- columns: salesperson_id, name, region_id, period_start, orgs_developed, orgs_quota, orgs_short, batches_on_site, batches_quota, batches_short, leads_submitted, leads_quota, leads_short, fine_cny, short_weeks, short_streak, flagged
 WITH
 chosen AS (
     SELECT * FROM kpi_activity_weeks()
-    WHERE thursday BETWEEN $start_date::DATE AND least($end_date::DATE, $today::DATE)
+    WHERE thursday BETWEEN $start_date::DATE AND $through::DATE
       AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, region_id))
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, salesperson_id))
 )

@@ -11,19 +11,19 @@
 -- New customer: a customer whose first-ever order falls in the bucket, credited to the
 -- salesperson and region of that order (customers.first_order_*, derived from sales). Region figures are the facts' own regions;
 -- parent_id is the region a salesperson belongs to, for the tree.
--- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, level, grain, today
+-- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, level, grain, through
 -- choice: level = department | region | salesperson
 -- choice: grain = period | year | quarter | month
 -- columns: bucket_start, node_id, node_name, node_name_en, parent_id, metric, actual_value, plan_target, plan_gap_value, stretch_target, plan_attainment_pct, stretch_attainment_pct, target_note
 WITH
-bounds AS (SELECT $start_date::DATE AS s, least($end_date::DATE, $today::DATE) AS e),
+bounds AS (SELECT $start_date::DATE AS s, $through::DATE AS e),
 node_sales AS (
     SELECT CASE WHEN $grain = 'period' THEN $start_date::DATE
                 ELSE date_trunc(if($grain = 'period', 'year', $grain), day)::DATE END AS bucket_start,
            CASE $level WHEN 'department' THEN 'department'
                        WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
            sum(amount) AS sales, sum(gross_profit) AS gross_profit
-    FROM kpi_sales_by_day($start_date::DATE, (least($end_date::DATE, $today::DATE)),
+    FROM kpi_sales_by_day($start_date::DATE, $through::DATE,
                           $regions, $salespeople, $tiers, $industries, $product_lines)
     GROUP BY ALL
 ),
@@ -37,7 +37,7 @@ facts AS (
            CASE $level WHEN 'department' THEN 'department'
                        WHEN 'region' THEN region_id ELSE salesperson_id END,
            'collections', sum(amount)
-    FROM kpi_payments_by_day($start_date::DATE, (least($end_date::DATE, $today::DATE)),
+    FROM kpi_payments_by_day($start_date::DATE, $through::DATE,
                              $regions, $salespeople, $tiers, $industries)
     WHERE $product_lines::VARCHAR[] IS NULL
     GROUP BY ALL
@@ -48,7 +48,7 @@ facts AS (
                        WHEN 'region' THEN first_region_id ELSE first_salesperson_id END,
            'new_customers', count(*)
     FROM kpi_customers(NULL, NULL, $tiers, $industries)
-    WHERE first_order_on BETWEEN $start_date::DATE AND (least($end_date::DATE, $today::DATE))
+    WHERE first_order_on BETWEEN $start_date::DATE AND $through::DATE
       AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, first_region_id))
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, first_salesperson_id))
       AND $product_lines::VARCHAR[] IS NULL

@@ -5,13 +5,13 @@
 -- 90 days ending on its last day stand in for it. An order is a sales line with positive
 -- quantity (returns are not orders). The filters apply to the orders. A period that starts
 -- after the store's today has no churn (no base).
--- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, today
+-- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, today, through
 -- columns: window_start, window_end, base_start, base_end, base_customers_count, churned_count, churn_pct
 WITH
 w AS (
-    SELECT CASE WHEN least($end_date::DATE, $today::DATE) - $start_date::DATE + 1 < 90
-                THEN least($end_date::DATE, $today::DATE) - 89 ELSE $start_date::DATE END AS window_start,
-           least($end_date::DATE, $today::DATE) AS window_end
+    SELECT CASE WHEN $through::DATE - $start_date::DATE + 1 < 90
+                THEN $through::DATE - 89 ELSE $start_date::DATE END AS window_start,
+           $through::DATE AS window_end
 ),
 b AS (SELECT *, (window_start - INTERVAL 12 MONTH)::DATE AS base_start, window_start - 1 AS base_end FROM w),
 per_customer AS (
@@ -19,9 +19,9 @@ per_customer AS (
            bool_or(order_date < (SELECT window_start FROM b)) AS in_base,
            bool_or(order_date >= (SELECT window_start FROM b)) AS active
     FROM kpi_sales(
-        (CASE WHEN least($end_date::DATE, $today::DATE) - $start_date::DATE + 1 < 90
-              THEN least($end_date::DATE, $today::DATE) - 89 ELSE $start_date::DATE END - INTERVAL 12 MONTH)::DATE,
-        least($end_date::DATE, $today::DATE),
+        (CASE WHEN $through::DATE - $start_date::DATE + 1 < 90
+              THEN $through::DATE - 89 ELSE $start_date::DATE END - INTERVAL 12 MONTH)::DATE,
+        $through::DATE,
         $regions, $salespeople, $tiers, $industries, $product_lines)
     WHERE quantity > 0 AND $start_date::DATE <= $today::DATE
     GROUP BY customer_id

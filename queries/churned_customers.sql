@@ -1,17 +1,17 @@
 -- name: churned_customers
 -- The customers behind the churn rate (SPEC §4.6, same windows as the churn query): ordered
 -- in the 12 months before the window, not within it; with their owner and last order.
--- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, today
+-- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, today, through
 -- columns: customer_id, customer_name, tier, owner_name, region_id, last_order_date, base_sales_cny
 WITH
 w AS (
-    SELECT CASE WHEN least($end_date::DATE, $today::DATE) - $start_date::DATE + 1 < 90
-                THEN least($end_date::DATE, $today::DATE) - 89 ELSE $start_date::DATE END AS window_start,
-           least($end_date::DATE, $today::DATE) AS window_end
+    SELECT CASE WHEN $through::DATE - $start_date::DATE + 1 < 90
+                THEN $through::DATE - 89 ELSE $start_date::DATE END AS window_start,
+           $through::DATE AS window_end
 ),
 orders AS (
     SELECT customer_id, order_date, amount
-    FROM kpi_sales((SELECT (window_start - INTERVAL 12 MONTH)::DATE FROM w), least($end_date::DATE, $today::DATE),
+    FROM kpi_sales((SELECT (window_start - INTERVAL 12 MONTH)::DATE FROM w), $through::DATE,
                    $regions, $salespeople, $tiers, $industries, $product_lines)
     WHERE quantity > 0 AND $start_date::DATE <= $today::DATE  -- a period not yet begun has no churn
 ),

@@ -6,13 +6,13 @@
 -- (by the customer's whole outstanding), and complaints still open on D. Region and
 -- salesperson filters apply to the invoices (as issued); $bucket narrows to customers with
 -- an amount in that bucket.
--- params: regions, salespeople, tiers, industries, as_of_date, bucket, today
+-- params: regions, salespeople, tiers, industries, as_of_date, bucket, through
 -- choice: bucket = all | days_1_30 | days_31_60 | days_61_90 | days_91_180 | over_180
 -- columns: customer_id, customer_name, owner_name, region_id, oldest_open_invoice, oldest_issue_date, max_days_past_due, days_1_30_cny, days_31_60_cny, days_61_90_cny, days_91_180_cny, over_180_cny, overdue_cny, outstanding_cny, last_payment_date, credit_limit_cny, over_credit, open_complaints_count
 WITH
-d AS (SELECT least($as_of_date::DATE, $today::DATE) AS d),
+d AS (SELECT $through::DATE AS d),
 inv AS (
-    SELECT * FROM kpi_invoices_on(least($as_of_date::DATE, $today::DATE), $regions, $salespeople, $tiers, $industries)
+    SELECT * FROM kpi_invoices_on($through::DATE, $regions, $salespeople, $tiers, $industries)
     WHERE outstanding > 0
 ),
 per_customer AS (
@@ -37,7 +37,7 @@ whole AS (  -- the customer's whole outstanding, for the credit check: without a
       AND $tiers::VARCHAR[] IS NULL AND $industries::VARCHAR[] IS NULL
     UNION ALL
     SELECT customer_id, sum(outstanding)
-    FROM kpi_invoices_on(least($as_of_date::DATE, $today::DATE), NULL, NULL, NULL, NULL)
+    FROM kpi_invoices_on($through::DATE, NULL, NULL, NULL, NULL)
     WHERE NOT ($regions::VARCHAR[] IS NULL AND $salespeople::VARCHAR[] IS NULL
                AND $tiers::VARCHAR[] IS NULL AND $industries::VARCHAR[] IS NULL)
       AND customer_id IN (SELECT customer_id FROM per_customer)

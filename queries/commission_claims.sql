@@ -4,14 +4,14 @@
 -- attribution), 'void' with its reason (registered earlier by someone — who and when — or
 -- not a first visit), or 'lost' to an earlier valid claim. Filtered by the claiming manager's
 -- region and person.
--- params: start_date, end_date, regions, salespeople, today
+-- params: start_date, end_date, regions, salespeople, through
 -- columns: deal_id, close_date, customer_id, customer_name, closer_name, manager_id, manager_name, channel, registered_at, first_visit, verdict, void_code, earlier_by_name, earlier_at
 SELECT k.deal_id, k.close_date, d.customer_id, c.name AS customer_name, cl.name AS closer_name,
        k.registered_by AS manager_id, m.name AS manager_name, k.channel, k.registered_at, k.first_visit,
        CASE WHEN k.void_code IS NOT NULL THEN 'void' WHEN k.chosen AND d.status = 'closed' THEN 'won'
             WHEN k.chosen THEN 'cancelled' ELSE 'lost' END AS verdict,
        k.void_code, e.name AS earlier_by_name, k.earlier.at AS earlier_at
-FROM kpi_commission_claims($start_date::DATE, least($end_date::DATE, $today::DATE)) k
+FROM kpi_commission_claims($start_date::DATE, $through::DATE) k
 JOIN deals d ON d.deal_id = k.deal_id
 LEFT JOIN customers c ON c.customer_id = d.customer_id
 LEFT JOIN salespeople cl ON cl.salesperson_id = d.closer_id

@@ -5,7 +5,7 @@
 -- manager and the lead bonus. A deal is listed when its closer or its manager matches the
 -- region and salesperson filters (each person's own region). share_override /
 -- bonus_override: what-if values (NULL: the rules in force).
--- params: start_date, end_date, regions, salespeople, today, share_override, bonus_override
+-- params: start_date, end_date, regions, salespeople, share_override, bonus_override, through
 -- columns: deal_id, close_date, customer_id, customer_name, product_line, units, amount, status, attribution_source, closer_id, closer_name, base_rule_id, base_rate, base_commission_cny, manager_id, manager_name, registration_id, registered_at, claims_count, attribution, void_code, earlier_by_name, earlier_at, share_rule_id, share, referral_share_cny, closer_keeps_cny, bonus_rule_id, bonus_per_unit, lead_bonus_cny
 SELECT l.deal_id, l.close_date, l.customer_id, c.name AS customer_name, l.product_line, l.units, l.amount,
        l.status, l.attribution_source, l.closer_id, cl.name AS closer_name, l.base_rule_id, l.base_rate,
@@ -14,7 +14,7 @@ SELECT l.deal_id, l.close_date, l.customer_id, c.name AS customer_name, l.produc
        e.name AS earlier_by_name, l.earlier_at, l.share_rule_id, l.share, l.referral_share_cny,
        l.base_commission - l.referral_share_cny AS closer_keeps_cny, l.bonus_rule_id, l.bonus_per_unit,
        l.lead_bonus_cny
-FROM kpi_commission_lines($start_date::DATE, least($end_date::DATE, $today::DATE),
+FROM kpi_commission_lines($start_date::DATE, $through::DATE,
                           $share_override::DECIMAL(18, 4), $bonus_override::DECIMAL(18, 4)) l
 LEFT JOIN customers c ON c.customer_id = l.customer_id
 LEFT JOIN salespeople cl ON cl.salesperson_id = l.closer_id

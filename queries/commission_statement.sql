@@ -6,11 +6,11 @@
 -- is its Thursday's) — and, at zero, their claims that earned nothing (claim_void with the
 -- reason, claim_lost to an earlier valid claim, or on a cancelled deal). The amounts add up
 -- to the person's payable (commission_payable). share_override / bonus_override: what-if values.
--- params: start_date, end_date, person, today, share_override, bonus_override
+-- params: start_date, end_date, person, share_override, bonus_override, through
 -- columns: entry_date, kind, deal_id, customer_name, product_line, units, amount, status, counterpart_name, rule_id, rule_value, amount_cny, void_code, earlier_by_name, earlier_at, orgs_short, batches_short, leads_short
 WITH
 lines AS (
-    SELECT * FROM kpi_commission_lines($start_date::DATE, least($end_date::DATE, $today::DATE),
+    SELECT * FROM kpi_commission_lines($start_date::DATE, $through::DATE,
                                        $share_override::DECIMAL(18, 4), $bonus_override::DECIMAL(18, 4))
 ),
 entries AS (
@@ -35,7 +35,7 @@ entries AS (
                               ELSE 'claim_lost' END,
            k.deal_id, k.registered_by, d.closer_id, NULL, NULL, 0, d.status, k.void_code, k.earlier.by,
            k.earlier.at, 5
-    FROM kpi_commission_claims($start_date::DATE, least($end_date::DATE, $today::DATE)) k
+    FROM kpi_commission_claims($start_date::DATE, $through::DATE) k
     JOIN deals d ON d.deal_id = k.deal_id
     WHERE k.registered_by = $person AND (k.void_code IS NOT NULL OR NOT k.chosen OR d.status <> 'closed')
 )
@@ -53,5 +53,5 @@ SELECT week_start, 'fine', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
        orgs_short, batches_short, leads_short
 FROM kpi_activity_weeks()
 WHERE salesperson_id = $person AND fine > 0
-  AND thursday BETWEEN $start_date::DATE AND least($end_date::DATE, $today::DATE)
+  AND thursday BETWEEN $start_date::DATE AND $through::DATE
 ORDER BY entry_date, deal_id NULLS LAST, kind

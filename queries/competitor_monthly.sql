@@ -3,12 +3,12 @@
 -- share of all notes that month × 100); the median price gap, (their − our) ÷ our × 100,
 -- over the notes with both prices (a missing price is left out, never taken as zero) with
 -- the number of such observations; bids won and lost against it and our win rate.
--- params: start_date, end_date, regions, salespeople, today
+-- params: start_date, end_date, regions, salespeople, through
 -- columns: month, competitor, mentions_count, share_of_voice_pct, price_gap_median_pct, price_observations_count, bids_won_count, bids_lost_count, win_rate_pct
 WITH n AS (
     SELECT date_trunc('month', note_date)::DATE AS month, *
     FROM competitor_notes
-    WHERE note_date BETWEEN $start_date::DATE AND least($end_date::DATE, $today::DATE)
+    WHERE note_date BETWEEN $start_date::DATE AND $through::DATE
       AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, region_id))
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, salesperson_id))
 )

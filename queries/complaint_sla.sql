@@ -7,7 +7,7 @@
 -- (even while the complaint is open); pending otherwise (clock 2 is pending until the
 -- action is issued). Timeliness = complaints meeting both ÷ complaints judged (both met,
 -- or either breached) × 100; pending ones are counted apart. Hours are elapsed hours.
--- params: start_date, end_date, regions, salespeople, tiers, industries, group_by, today
+-- params: start_date, end_date, regions, salespeople, tiers, industries, group_by, today, through
 -- choice: group_by = total | month | category | region | salesperson
 -- columns: group_id, group_name, group_name_en, complaints_count, open_count, qa_met_count, qa_breached_count, qa_sla_pct, action_met_count, action_breached_count, action_sla_pct, both_met_count, judged_count, pending_count, timeliness_pct, median_hours_to_qa, median_hours_to_deliver
 WITH
@@ -30,7 +30,7 @@ judged AS (
     FROM complaints k
     WHERE k.received_at >= $start_date::DATE
       AND customer_passes(k.customer_id, $tiers, $industries)
-      AND k.received_at < least($end_date::DATE, $today::DATE) + 1
+      AND k.received_at < $through::DATE + 1
       AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, k.region_id))
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, k.salesperson_id))
 ),

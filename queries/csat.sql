@@ -6,7 +6,7 @@
 -- ci_low_pct / ci_high_pct: the 95 % Wilson score interval of CSAT (z = 1.96).
 -- Surveys dated in the period up to the store's today; region and salesperson are the
 -- survey's, tier and industry the customer's.
--- params: start_date, end_date, regions, salespeople, tiers, industries, group_by, today
+-- params: start_date, end_date, regions, salespeople, tiers, industries, group_by, through
 -- choice: group_by = total | month | region | salesperson
 -- columns: group_id, group_name, group_name_en, responses_count, satisfied_count, csat_pct, ci_low_pct, ci_high_pct, overall_mean, quality_mean, service_mean, delivery_mean, price_mean, thin_sample
 WITH s AS (
@@ -15,7 +15,7 @@ WITH s AS (
                           WHEN 'region' THEN v.region_id ELSE v.salesperson_id END AS group_id,
            v.*
     FROM surveys v
-    WHERE v.survey_date BETWEEN $start_date::DATE AND least($end_date::DATE, $today::DATE)
+    WHERE v.survey_date BETWEEN $start_date::DATE AND $through::DATE
       AND customer_passes(v.customer_id, $tiers, $industries)
       AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, v.region_id))
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, v.salesperson_id))

@@ -3,17 +3,17 @@
 -- whichever is earlier): paid on or before D, outstanding (never negative), credit, and
 -- days past due; open ones first, then newest. (An invoice the balance relation leaves out
 -- was paid exactly its amount by D.)
--- params: customer_id, as_of_date, today
+-- params: customer_id, as_of_date, through
 -- columns: invoice_id, issue_date, due_date, amount_cny, paid_cny, outstanding_cny, credit_cny, days_past_due, salesperson_id
 WITH open_items AS (
     SELECT invoice_id, paid, outstanding, credit
-    FROM kpi_invoices_on(least($as_of_date::DATE, $today::DATE), NULL, NULL, NULL, NULL)
+    FROM kpi_invoices_on($through::DATE, NULL, NULL, NULL, NULL)
     WHERE customer_id = $customer_id
 )
 SELECT i.invoice_id, i.issue_date, i.due_date, i.amount AS amount_cny,
        coalesce(o.paid, i.amount) AS paid_cny, coalesce(o.outstanding, 0) AS outstanding_cny,
        coalesce(o.credit, 0) AS credit_cny,
-       least($as_of_date::DATE, $today::DATE) - i.due_date AS days_past_due, i.salesperson_id
+       $through::DATE - i.due_date AS days_past_due, i.salesperson_id
 FROM invoices i LEFT JOIN open_items o ON o.invoice_id = i.invoice_id
-WHERE i.customer_id = $customer_id AND i.issue_date <= least($as_of_date::DATE, $today::DATE)
+WHERE i.customer_id = $customer_id AND i.issue_date <= $through::DATE
 ORDER BY outstanding_cny > 0 DESC, i.issue_date DESC, i.invoice_id DESC

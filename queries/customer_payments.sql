@@ -1,9 +1,9 @@
 -- name: customer_payments
 -- One customer's payments on or before D (the given date or the store's today, whichever is
 -- earlier), newest first, with the invoice each was made against.
--- params: customer_id, as_of_date, today
+-- params: customer_id, as_of_date, through
 -- columns: payment_id, paid_on, invoice_id, amount_cny
 SELECT payment_id, paid_on, invoice_id, amount AS amount_cny
 FROM payments
-WHERE customer_id = $customer_id AND paid_on <= least($as_of_date::DATE, $today::DATE)
+WHERE customer_id = $customer_id AND paid_on <= $through::DATE
 ORDER BY paid_on DESC, payment_id DESC

@@ -4,19 +4,19 @@
 -- year's whole budget, beside the share of the year elapsed and the budget's own
 -- cumulative plan (each month's budget spread evenly over its days). Spend after the
 -- store's today is not counted.
--- params: end_date, regions, salespeople, today
+-- params: end_date, regions, salespeople, through
 -- columns: day, cumulative_actual, cumulative_budget, annual_budget, burn_pct, elapsed_pct, is_today
 WITH
 y AS (
     SELECT y0, (y0 + INTERVAL 1 YEAR)::DATE - y0 AS year_days
-    FROM (SELECT date_trunc('year', least($end_date::DATE, $today::DATE))::DATE AS y0)
+    FROM (SELECT date_trunc('year', $through::DATE)::DATE AS y0)
 ),
 days AS (
     SELECT range::DATE AS day FROM y, range(y.y0, (y.y0 + INTERVAL 1 YEAR)::DATE, INTERVAL 1 DAY)
 ),
 lines AS (
     SELECT * FROM kpi_expense_lines((SELECT y0 FROM y), ((SELECT y0 FROM y) + INTERVAL 1 YEAR - INTERVAL 1 DAY)::DATE,
-                                    least($end_date::DATE, $today::DATE), $regions, $salespeople)
+                                    $through::DATE, $regions, $salespeople)
 ),
 monthly AS (SELECT month, sum(budget) AS budget FROM lines GROUP BY month),
 spent AS (SELECT day, sum(amount) AS amount FROM lines WHERE day IS NOT NULL GROUP BY day),
@@ -28,13 +28,13 @@ series AS (
     LEFT JOIN monthly m ON m.month = date_trunc('month', d.day)
 )
 SELECT day,
-       CASE WHEN day <= least($end_date::DATE, $today::DATE) THEN sum(amount) OVER (ORDER BY day) END
+       CASE WHEN day <= $through::DATE THEN sum(amount) OVER (ORDER BY day) END
            AS cumulative_actual,
        round(sum(budget_day) OVER (ORDER BY day), 2) AS cumulative_budget,
        round(sum(budget_day) OVER (), 2) AS annual_budget,
-       CASE WHEN day <= least($end_date::DATE, $today::DATE) AND sum(budget_day) OVER () > 0
+       CASE WHEN day <= $through::DATE AND sum(budget_day) OVER () > 0
             THEN sum(amount) OVER (ORDER BY day) / sum(budget_day) OVER () * 100 END AS burn_pct,
        (day - (SELECT y0 FROM y) + 1) / (SELECT year_days FROM y) * 100 AS elapsed_pct,
-       day = least($end_date::DATE, $today::DATE) AS is_today
+       day = $through::DATE AS is_today
 FROM series
 ORDER BY day

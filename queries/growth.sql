@@ -7,12 +7,12 @@
 -- month), cut to the same elapsed days; otherwise the immediately preceding days of equal
 -- length. Growth % = (current − earlier) ÷ earlier × 100, NULL when earlier is zero.
 -- Collections have no product line: NULL under a product-line filter.
--- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, level, today
+-- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, level, through
 -- choice: level = department | region | salesperson
 -- columns: node_id, node_name, node_name_en, metric, current_value, prior_year_value, yoy_pct, previous_period_value, pop_pct, current_start, current_end, prior_year_start, prior_year_end, previous_start, previous_end, whole_months
 WITH
 p AS (
-    SELECT $start_date::DATE AS cur_start, least($end_date::DATE, $today::DATE) AS cur_end,
+    SELECT $start_date::DATE AS cur_start, $through::DATE AS cur_end,
            day($start_date::DATE) = 1 AND $end_date::DATE = last_day($end_date::DATE) AS whole_months,
            date_diff('month', $start_date::DATE, $end_date::DATE) + 1 AS months
 ),
@@ -33,11 +33,11 @@ w AS (
 facts AS (
     SELECT day, region_id, salesperson_id, amount AS sales, gross_profit,
            NULL::DECIMAL(38, 4) AS collections
-    FROM kpi_sales_by_day(least(($start_date::DATE - INTERVAL 1 YEAR)::DATE, $start_date::DATE - (least($end_date::DATE, $today::DATE) - $start_date::DATE + 1)::INTEGER, ($start_date::DATE - to_months(date_diff('month', $start_date::DATE, $end_date::DATE) + 1))::DATE), (least($end_date::DATE, $today::DATE)),
+    FROM kpi_sales_by_day(least(($start_date::DATE - INTERVAL 1 YEAR)::DATE, $start_date::DATE - ($through::DATE - $start_date::DATE + 1)::INTEGER, ($start_date::DATE - to_months(date_diff('month', $start_date::DATE, $end_date::DATE) + 1))::DATE), $through::DATE,
                    $regions, $salespeople, $tiers, $industries, $product_lines)
     UNION ALL
     SELECT day, region_id, salesperson_id, NULL, NULL, amount
-    FROM kpi_payments_by_day(least(($start_date::DATE - INTERVAL 1 YEAR)::DATE, $start_date::DATE - (least($end_date::DATE, $today::DATE) - $start_date::DATE + 1)::INTEGER, ($start_date::DATE - to_months(date_diff('month', $start_date::DATE, $end_date::DATE) + 1))::DATE), (least($end_date::DATE, $today::DATE)),
+    FROM kpi_payments_by_day(least(($start_date::DATE - INTERVAL 1 YEAR)::DATE, $start_date::DATE - ($through::DATE - $start_date::DATE + 1)::INTEGER, ($start_date::DATE - to_months(date_diff('month', $start_date::DATE, $end_date::DATE) + 1))::DATE), $through::DATE,
                       $regions, $salespeople, $tiers, $industries)
     WHERE $product_lines::VARCHAR[] IS NULL
 ),

@@ -3,18 +3,18 @@
 -- of D ÷ tier-A customers × 100, D being the period's end or the store's today, whichever
 -- is earlier (the 90 days are D−89 … D). Customers registered after D are not counted. The
 -- filters choose customers by their own region, current owner and industry.
--- params: end_date, regions, salespeople, industries, today
+-- params: end_date, regions, salespeople, industries, through
 -- columns: window_start, window_end, tier_a_count, covered_count, coverage_pct
 WITH
-p AS (SELECT least($end_date::DATE, $today::DATE) AS e),
+p AS (SELECT $through::DATE AS e),
 a AS (
     SELECT c.customer_id,
            EXISTS (SELECT 1 FROM visits v WHERE v.customer_id = c.customer_id
-                   AND v.visit_date BETWEEN (least($end_date::DATE, $today::DATE) - 89) AND (least($end_date::DATE, $today::DATE))) AS covered
+                   AND v.visit_date BETWEEN ($through::DATE - 89) AND $through::DATE) AS covered
     FROM kpi_customers($regions, $salespeople, ['A'], $industries) c
-    WHERE c.registered_on <= (least($end_date::DATE, $today::DATE))
+    WHERE c.registered_on <= $through::DATE
 )
-SELECT (least($end_date::DATE, $today::DATE) - 89) AS window_start, (least($end_date::DATE, $today::DATE)) AS window_end,
+SELECT ($through::DATE - 89) AS window_start, $through::DATE AS window_end,
        count(a.customer_id) AS tier_a_count,
        count(*) FILTER (WHERE a.covered) AS covered_count,
        count(*) FILTER (WHERE a.covered) / nullif(count(a.customer_id), 0) * 100 AS coverage_pct

@@ -5,35 +5,35 @@
 -- the year's full plan target and forecast ÷ target × 100 (NULL with target_note
 -- 'no_target' when the target is zero, 'no_target_at_filter' under a tier, industry or
 -- product-line filter).
--- params: end_date, regions, salespeople, tiers, industries, product_lines, level, metric, today
+-- params: end_date, regions, salespeople, tiers, industries, product_lines, level, metric, through
 -- choice: level = department | region | salesperson
 -- choice: metric = sales | gross_profit
 -- columns: node_id, node_name, node_name_en, as_of_date, actual_ytd, actual_last_90_days, days_left, forecast_value, annual_target, forecast_attainment_pct, target_note
 WITH
 d AS (
-    SELECT least($end_date::DATE, $today::DATE) AS as_of_date,
-           date_trunc('year', least($end_date::DATE, $today::DATE))::DATE AS year_start,
-           (date_trunc('year', least($end_date::DATE, $today::DATE)) + INTERVAL 1 YEAR
+    SELECT $through::DATE AS as_of_date,
+           date_trunc('year', $through::DATE)::DATE AS year_start,
+           (date_trunc('year', $through::DATE) + INTERVAL 1 YEAR
             - INTERVAL 1 DAY)::DATE AS year_end
 ),
 lines AS (
     SELECT s.region_id, s.salesperson_id, s.day AS order_date,
            CASE $metric WHEN 'sales' THEN s.amount ELSE s.gross_profit END AS value
-    FROM kpi_sales_by_day((least(date_trunc('year', least($end_date::DATE, $today::DATE))::DATE, least($end_date::DATE, $today::DATE) - 89)), (least($end_date::DATE, $today::DATE)),
+    FROM kpi_sales_by_day((least(date_trunc('year', $through::DATE)::DATE, $through::DATE - 89)), $through::DATE,
                    $regions, $salespeople, $tiers, $industries, $product_lines) s
 ),
 actuals AS (
     SELECT CASE $level WHEN 'department' THEN 'department'
                        WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
-           sum(value) FILTER (WHERE order_date >= (date_trunc('year', least($end_date::DATE, $today::DATE))::DATE)) AS actual_ytd,
-           sum(value) FILTER (WHERE order_date >= (least($end_date::DATE, $today::DATE) - 89)) AS actual_last_90_days
+           sum(value) FILTER (WHERE order_date >= (date_trunc('year', $through::DATE)::DATE)) AS actual_ytd,
+           sum(value) FILTER (WHERE order_date >= ($through::DATE - 89)) AS actual_last_90_days
     FROM lines GROUP BY ALL
 ),
 goals AS (
     SELECT CASE $level WHEN 'department' THEN 'department'
                        WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
            sum(plan_value) AS annual_target
-    FROM kpi_targets((date_trunc('year', least($end_date::DATE, $today::DATE))::DATE), (((date_trunc('year', least($end_date::DATE, $today::DATE)) + INTERVAL 1 YEAR - INTERVAL 1 DAY)::DATE)), $regions, $salespeople)
+    FROM kpi_targets((date_trunc('year', $through::DATE)::DATE), (((date_trunc('year', $through::DATE) + INTERVAL 1 YEAR - INTERVAL 1 DAY)::DATE)), $regions, $salespeople)
     WHERE metric = $metric
     GROUP BY ALL
 ),

@@ -2,22 +2,22 @@
 -- Complaints still open at the end of D (the period's end or the store's today, whichever is
 -- earlier), oldest first, with their age in days, owner salesperson, customer, and which
 -- 24-hour clock has run out (SPEC §4.6). Descriptions are customers' words: shown as text.
--- params: end_date, regions, salespeople, tiers, industries, today
+-- params: end_date, regions, salespeople, tiers, industries, through
 -- columns: complaint_id, received_at, age_days, category, customer_id, customer_name, salesperson_name, qa_clock_breached, action_clock_breached, description
 SELECT k.complaint_id, k.received_at,
-       date_diff('day', k.received_at::DATE, least($end_date::DATE, $today::DATE)) AS age_days,
+       date_diff('day', k.received_at::DATE, $through::DATE) AS age_days,
        k.category, k.customer_id, c.name AS customer_name, sp.name AS salesperson_name,
-       coalesce(k.forwarded_to_qa_at, (least($end_date::DATE, $today::DATE) + 1)::TIMESTAMP)
+       coalesce(k.forwarded_to_qa_at, ($through::DATE + 1)::TIMESTAMP)
            > k.received_at + INTERVAL 24 HOUR AS qa_clock_breached,
        k.action_issued_at IS NOT NULL
-           AND coalesce(k.action_delivered_at, (least($end_date::DATE, $today::DATE) + 1)::TIMESTAMP)
+           AND coalesce(k.action_delivered_at, ($through::DATE + 1)::TIMESTAMP)
                > k.action_issued_at + INTERVAL 24 HOUR AS action_clock_breached,
        k.description
 FROM complaints k
 JOIN customers c ON c.customer_id = k.customer_id
 LEFT JOIN salespeople sp ON sp.salesperson_id = k.salesperson_id
-WHERE k.received_at < least($end_date::DATE, $today::DATE) + 1
-  AND (k.closed_at IS NULL OR k.closed_at >= least($end_date::DATE, $today::DATE) + 1)
+WHERE k.received_at < $through::DATE + 1
+  AND (k.closed_at IS NULL OR k.closed_at >= $through::DATE + 1)
   AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, k.region_id))
   AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, k.salesperson_id))
   AND customer_passes(k.customer_id, $tiers, $industries)

@@ -8,26 +8,26 @@
 -- Without an industry filter the balances are summed from the store's receivables changes
 -- (kpi_receivables_changes); with one, from the invoices (the branch not taken is pruned
 -- when the query is planned).
--- params: regions, salespeople, tiers, industries, as_of_date, today
+-- params: regions, salespeople, tiers, industries, as_of_date, through
 -- columns: month_end, outstanding_cny, overdue_cny, overdue_ratio_pct
 WITH
 ends AS (
-    SELECT DISTINCT least(last_day(m::DATE), least($as_of_date::DATE, $today::DATE)) AS e
-    FROM range(date_trunc('month', least($as_of_date::DATE, $today::DATE)) - INTERVAL 23 MONTH,
-               date_trunc('month', least($as_of_date::DATE, $today::DATE)) + INTERVAL 1 MONTH,
+    SELECT DISTINCT least(last_day(m::DATE), $through::DATE) AS e
+    FROM range(date_trunc('month', $through::DATE) - INTERVAL 23 MONTH,
+               date_trunc('month', $through::DATE) + INTERVAL 1 MONTH,
                INTERVAL 1 MONTH) r(m)
 ),
 daily AS (
     SELECT day, sum(outstanding) AS outstanding, sum(past_due_0) AS overdue
     FROM kpi_receivables_changes($regions, $salespeople, $tiers, false)
-    WHERE $industries::VARCHAR[] IS NULL AND day <= least($as_of_date::DATE, $today::DATE)
+    WHERE $industries::VARCHAR[] IS NULL AND day <= $through::DATE
     GROUP BY day
 ),
 inv AS (
     SELECT invoice_id, issue_date, due_date, amount, coalesce(settled_on, DATE '9999-12-31') AS settled
     FROM invoices
     WHERE $industries::VARCHAR[] IS NOT NULL
-      AND issue_date <= least($as_of_date::DATE, $today::DATE)
+      AND issue_date <= $through::DATE
       AND coalesce(settled_on, DATE '9999-12-31') > (SELECT min(e) FROM ends)
       AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, region_id))
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, salesperson_id))

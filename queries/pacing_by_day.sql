@@ -8,7 +8,7 @@
 -- the days left in the period (NULL once the period is over or has no target).
 -- Days after today carry the target only. Tier, industry and product-line filters carry no
 -- target (target columns NULL); collections have no product line (actual NULL then).
--- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, metric, today
+-- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, metric, today, through
 -- choice: metric = sales | gross_profit | collections
 -- columns: day, actual_value, cumulative_actual, target_value, cumulative_target, pacing_pct, is_today, required_daily_rate
 WITH
@@ -17,12 +17,12 @@ days AS (
 ),
 facts AS (
     SELECT day, CASE $metric WHEN 'sales' THEN amount ELSE gross_profit END AS value
-    FROM kpi_sales_by_day($start_date::DATE, least($end_date::DATE, $today::DATE),
+    FROM kpi_sales_by_day($start_date::DATE, $through::DATE,
                           $regions, $salespeople, $tiers, $industries, $product_lines)
     WHERE $metric IN ('sales', 'gross_profit')
     UNION ALL
     SELECT day, amount
-    FROM kpi_payments_by_day($start_date::DATE, least($end_date::DATE, $today::DATE),
+    FROM kpi_payments_by_day($start_date::DATE, $through::DATE,
                              $regions, $salespeople, $tiers, $industries)
     WHERE $metric = 'collections' AND $product_lines::VARCHAR[] IS NULL
 ),
@@ -53,8 +53,8 @@ SELECT day,
        CASE WHEN elapsed AND sum(target) OVER (ORDER BY day) > 0
             THEN sum(actual) OVER (ORDER BY day) / sum(target) OVER (ORDER BY day) * 100
        END AS pacing_pct,
-       day = least($end_date::DATE, $today::DATE) AS is_today,
-       CASE WHEN day = least($end_date::DATE, $today::DATE) AND day < $end_date::DATE
+       day = $through::DATE AS is_today,
+       CASE WHEN day = $through::DATE AND day < $end_date::DATE
                  AND sum(target) OVER () > 0
             THEN (sum(target) OVER () - sum(actual) OVER (ORDER BY day))
                  / count(*) FILTER (WHERE NOT elapsed) OVER () END AS required_daily_rate

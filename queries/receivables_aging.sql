@@ -8,7 +8,7 @@
 -- product line. Region and salesperson are the invoice's (at the time it was issued).
 -- The sums come from kpi_receivables_on (the store's receivables changes unless an industry
 -- filter is set; per customer, see collections_worklist).
--- params: regions, salespeople, tiers, industries, as_of_date, group_by, today
+-- params: regions, salespeople, tiers, industries, as_of_date, group_by, through
 -- choice: group_by = department | region | salesperson | tier
 -- columns: group_id, group_name, group_name_en, not_due_cny, days_1_30_cny, days_31_60_cny, days_61_90_cny, days_91_180_cny, over_180_cny, outstanding_cny, overdue_cny, overdue_ratio_pct, credit_cny, open_invoices_count
 WITH sums AS (
@@ -24,7 +24,7 @@ WITH sums AS (
            sum(past_due_0) AS overdue,
            sum(credit) AS credit,
            sum(open_count) AS open_count
-    FROM kpi_receivables_on(least($as_of_date::DATE, $today::DATE), $regions, $salespeople, $tiers, $industries,
+    FROM kpi_receivables_on($through::DATE, $regions, $salespeople, $tiers, $industries,
                             $group_by = 'tier')
     GROUP BY ALL
 )

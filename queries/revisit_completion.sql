@@ -7,7 +7,7 @@
 -- A plan's visit: the first visit made against it. Counted only when made by the period's
 -- end or the store's today. Read from the plans the store keeps counted by month,
 -- salesperson, customer and outcome (revisit_outcomes).
--- params: start_date, end_date, regions, salespeople, tiers, industries, group_by, today
+-- params: start_date, end_date, regions, salespeople, tiers, industries, group_by, through
 -- choice: group_by = total | month | salesperson
 -- columns: group_id, group_name, planned_count, done_in_month_count, done_late_count, not_done_count, completion_pct
 WITH
@@ -17,10 +17,10 @@ g AS (
                           ELSE salesperson_id END AS group_id,
            plans,
            outcome_on = planned_month AS in_month,
-           outcome_on > last_day(planned_month) AND outcome_on <= least($end_date::DATE, $today::DATE) AS late
+           outcome_on > last_day(planned_month) AND outcome_on <= $through::DATE AS late
     FROM revisit_outcomes
     WHERE planned_month >= date_trunc('month', $start_date::DATE)
-      AND last_day(planned_month) <= least($end_date::DATE, $today::DATE)
+      AND last_day(planned_month) <= $through::DATE
       AND customer_matches(region_id, NULL, tier, industry, $regions, NULL, $tiers, $industries)
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, salesperson_id))
 )

@@ -3,7 +3,7 @@
 -- whose record was filed within 7 days ÷ visits judged × 100. Late: filed after 7 days, or
 -- not filed and 7 days have passed by the store's today; pending: not filed yet and still
 -- within its 7 days (counted apart). Visits dated in the period up to the store's today.
--- params: start_date, end_date, regions, salespeople, tiers, industries, group_by, today
+-- params: start_date, end_date, regions, salespeople, tiers, industries, group_by, today, through
 -- choice: group_by = total | month | salesperson
 -- columns: group_id, group_name, visits_count, on_time_count, late_count, pending_count, timeliness_pct
 WITH v AS (
@@ -15,7 +15,7 @@ WITH v AS (
                 WHEN $today::DATE > v.visit_date + 7 THEN 'late'
                 ELSE 'pending' END AS status
     FROM visits v
-    WHERE v.visit_date BETWEEN $start_date::DATE AND least($end_date::DATE, $today::DATE)
+    WHERE v.visit_date BETWEEN $start_date::DATE AND $through::DATE
       AND customer_passes(v.customer_id, $tiers, $industries)
       AND ($regions::VARCHAR[] IS NULL OR list_contains($regions, v.region_id))
       AND ($salespeople::VARCHAR[] IS NULL OR list_contains($salespeople, v.salesperson_id))

@@ -205,6 +205,21 @@ def test_today_is_bound_from_the_store_and_never_passed_in(store_con):
         queries.run("csat", {**SAMPLE_PARAMS["csat"], "today": dt.date(2030, 1, 1)})
 
 
+def test_the_period_through_today_is_bound_once_by_the_runner(store_con, kpi):
+    with pytest.raises(queries.QueryError, match="bound from the store's as-of date"):
+        queries.run("csat", {**SAMPLE_PARAMS["csat"], "through": dt.date(2030, 1, 1)})
+    with pytest.raises(queries.QueryError, match="needs exactly one of"):
+        queries.parse("x", "-- name: x\n-- params: through\n-- columns: d\nSELECT $through AS d")
+    # The fixture store's today is 15 March 2026: a period to 31 March counts sales to the
+    # 15th (23,500 YTD, tests/test_kpis.py), the same as a period that ends on the 15th.
+    from queries.filters import Filters
+
+    to_end = kpi("attainment", Filters(dt.date(2026, 1, 1), dt.date(2026, 3, 31)), level="department", grain="period")
+    to_today = kpi("attainment", Filters(dt.date(2026, 1, 1), dt.date(2026, 3, 15)), level="department",
+                   grain="period")
+    assert to_end.actual_value.iloc[0] == to_today.actual_value.iloc[0] == 23500
+
+
 def test_the_freshness_footer_lists_the_tables_a_department_imports(store_con):
     from store.importer import IMPORTABLE
 
