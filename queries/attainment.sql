@@ -78,8 +78,7 @@ judged AS (
     SELECT t.*,
            CASE WHEN t.metric IN ('collections', 'new_customers')
                      AND $product_lines::VARCHAR[] IS NOT NULL THEN 'not_applicable'
-                WHEN $tiers::VARCHAR[] IS NOT NULL OR $industries::VARCHAR[] IS NOT NULL
-                     OR $product_lines::VARCHAR[] IS NOT NULL THEN 'no_target_at_filter'
+                WHEN NOT carries_target($tiers, $industries, $product_lines) THEN 'no_target_at_filter'
                 WHEN coalesce(t.plan_target, 0) = 0 THEN 'no_target'
            END AS target_note
     FROM totals t

@@ -20,11 +20,12 @@ per_customer AS (
            arg_min(invoice_id, {'d': issue_date, 'i': invoice_id}) AS oldest_open_invoice,
            min(issue_date) AS oldest_issue_date,
            max(days_past_due) AS max_days_past_due,
-           coalesce(sum(outstanding) FILTER (WHERE days_past_due BETWEEN 1 AND 30), 0) AS days_1_30_cny,
-           coalesce(sum(outstanding) FILTER (WHERE days_past_due BETWEEN 31 AND 60), 0) AS days_31_60_cny,
-           coalesce(sum(outstanding) FILTER (WHERE days_past_due BETWEEN 61 AND 90), 0) AS days_61_90_cny,
-           coalesce(sum(outstanding) FILTER (WHERE days_past_due BETWEEN 91 AND 180), 0) AS days_91_180_cny,
-           coalesce(sum(outstanding) FILTER (WHERE days_past_due > 180), 0) AS over_180_cny,
+           coalesce(sum(outstanding) FILTER (WHERE aging_bucket(days_past_due) = 'days_1_30'), 0) AS days_1_30_cny,
+           coalesce(sum(outstanding) FILTER (WHERE aging_bucket(days_past_due) = 'days_31_60'), 0) AS days_31_60_cny,
+           coalesce(sum(outstanding) FILTER (WHERE aging_bucket(days_past_due) = 'days_61_90'), 0) AS days_61_90_cny,
+           coalesce(sum(outstanding) FILTER (WHERE aging_bucket(days_past_due) = 'days_91_180'), 0)
+               AS days_91_180_cny,
+           coalesce(sum(outstanding) FILTER (WHERE aging_bucket(days_past_due) = 'over_180'), 0) AS over_180_cny,
            coalesce(sum(outstanding) FILTER (WHERE days_past_due > 0), 0) AS overdue_cny,
            sum(outstanding) AS outstanding_cny
     FROM inv GROUP BY customer_id

@@ -11,20 +11,10 @@
 -- choice: group_by = total | month | category | region | salesperson
 -- columns: group_id, group_name, group_name_en, complaints_count, open_count, qa_met_count, qa_breached_count, qa_sla_pct, action_met_count, action_breached_count, action_sla_pct, both_met_count, judged_count, pending_count, timeliness_pct, median_hours_to_qa, median_hours_to_deliver
 WITH
-clock AS (SELECT ($today::DATE + 1)::TIMESTAMP AS now),
 judged AS (
     SELECT k.*,
-           CASE WHEN k.forwarded_to_qa_at IS NOT NULL
-                THEN CASE WHEN k.forwarded_to_qa_at <= k.received_at + INTERVAL 24 HOUR
-                          THEN 'met' ELSE 'breached' END
-                WHEN ((($today::DATE + 1)::TIMESTAMP)) > k.received_at + INTERVAL 24 HOUR THEN 'breached'
-                ELSE 'pending' END AS qa,
-           CASE WHEN k.action_issued_at IS NULL THEN 'pending'
-                WHEN k.action_delivered_at IS NOT NULL
-                THEN CASE WHEN k.action_delivered_at <= k.action_issued_at + INTERVAL 24 HOUR
-                          THEN 'met' ELSE 'breached' END
-                WHEN ((($today::DATE + 1)::TIMESTAMP)) > k.action_issued_at + INTERVAL 24 HOUR THEN 'breached'
-                ELSE 'pending' END AS action,
+           sla_clock(k.received_at, k.forwarded_to_qa_at, ($today::DATE + 1)::TIMESTAMP) AS qa,
+           sla_clock(k.action_issued_at, k.action_delivered_at, ($today::DATE + 1)::TIMESTAMP) AS action,
            date_diff('second', k.received_at, k.forwarded_to_qa_at) / 3600 AS hours_to_qa,
            date_diff('second', k.action_issued_at, k.action_delivered_at) / 3600 AS hours_to_deliver
     FROM complaints k

@@ -64,7 +64,7 @@ class Filters:
     @property
     def carries_target(self) -> bool:
         """Targets exist per salesperson and month only: tier, industry and product-line
-        filters carry none (SPEC §4)."""
+        filters carry none (SPEC §4; the queries' carries_target() in store/macros.sql)."""
         return not (self.tiers or self.industries or self.product_lines)
 
     def params(self, scope: Scope = EVERYTHING) -> dict[str, object]:

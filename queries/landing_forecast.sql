@@ -42,8 +42,7 @@ nodes AS (
            coalesce(a.actual_ytd, 0) AS actual_ytd,
            coalesce(a.actual_last_90_days, 0) AS actual_last_90_days,
            g.annual_target,
-           CASE WHEN $tiers::VARCHAR[] IS NOT NULL OR $industries::VARCHAR[] IS NOT NULL
-                     OR $product_lines::VARCHAR[] IS NOT NULL THEN 'no_target_at_filter'
+           CASE WHEN NOT carries_target($tiers, $industries, $product_lines) THEN 'no_target_at_filter'
                 WHEN coalesce(g.annual_target, 0) = 0 THEN 'no_target' END AS target_note
     FROM actuals a FULL JOIN goals g ON g.node_id = a.node_id
 )

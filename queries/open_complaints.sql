@@ -7,11 +7,10 @@
 SELECT k.complaint_id, k.received_at,
        date_diff('day', k.received_at::DATE, $through::DATE) AS age_days,
        k.category, k.customer_id, c.name AS customer_name, sp.name AS salesperson_name,
-       coalesce(k.forwarded_to_qa_at, ($through::DATE + 1)::TIMESTAMP)
-           > k.received_at + INTERVAL 24 HOUR AS qa_clock_breached,
-       k.action_issued_at IS NOT NULL
-           AND coalesce(k.action_delivered_at, ($through::DATE + 1)::TIMESTAMP)
-               > k.action_issued_at + INTERVAL 24 HOUR AS action_clock_breached,
+       sla_clock(k.received_at, k.forwarded_to_qa_at, ($through::DATE + 1)::TIMESTAMP) = 'breached'
+           AS qa_clock_breached,
+       sla_clock(k.action_issued_at, k.action_delivered_at, ($through::DATE + 1)::TIMESTAMP) = 'breached'
+           AS action_clock_breached,
        k.description
 FROM complaints k
 JOIN customers c ON c.customer_id = k.customer_id

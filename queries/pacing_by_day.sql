@@ -38,8 +38,7 @@ series AS (
     SELECT d.day, d.day <= $today::DATE AS elapsed,
            CASE WHEN $metric = 'collections' AND $product_lines::VARCHAR[] IS NOT NULL THEN NULL
                 ELSE coalesce(daily.value, 0) END AS actual,
-           CASE WHEN $tiers::VARCHAR[] IS NULL AND $industries::VARCHAR[] IS NULL
-                     AND $product_lines::VARCHAR[] IS NULL
+           CASE WHEN carries_target($tiers, $industries, $product_lines)
                 THEN coalesce(mp.plan, 0) / days_in_month(d.day) END AS target
     FROM days d
     LEFT JOIN daily ON daily.day = d.day

@@ -35,7 +35,7 @@ SELECT s.group_id,
        coalesce(s.d60, 0) AS days_31_60_cny, coalesce(s.d90, 0) AS days_61_90_cny,
        coalesce(s.d180, 0) AS days_91_180_cny, coalesce(s.over180, 0) AS over_180_cny,
        coalesce(s.total, 0) AS outstanding_cny, coalesce(s.overdue, 0) AS overdue_cny,
-       CASE WHEN s.total > 0 THEN coalesce(s.overdue, 0) / s.total * 100 END AS overdue_ratio_pct,
+       overdue_ratio_pct(s.overdue, s.total) AS overdue_ratio_pct,
        coalesce(s.credit, 0) AS credit_cny, s.open_count AS open_invoices_count
 FROM sums s
 LEFT JOIN regions r ON $group_by = 'region' AND r.region_id = s.group_id

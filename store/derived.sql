@@ -110,12 +110,12 @@ balance AS (  -- changes of the outstanding amount, with the due date that ages 
     UNION ALL
     SELECT salesperson_id, region_id, tier, due_date, settled_on, day, -paid_off FROM steps WHERE paid_off <> 0
 ),
-aged AS (  -- each change as seen by each column: outstanding (-1) and past due > 0 … 180 days —
+aged AS (  -- each change as seen by each column: outstanding (-1) and past the aging limits —
            -- an invoice settled before it passed a column's age adds and takes off the same
            -- amount on one day there, so it is left out of that column
     SELECT b.salesperson_id, b.region_id, b.tier, b.amount, a.past,
            CASE WHEN a.past < 0 THEN b.day ELSE greatest(b.day, b.due_date + a.past + 1) END AS day
-    FROM balance b CROSS JOIN (SELECT unnest([-1, 0, 30, 60, 90, 180]) AS past) a
+    FROM balance b CROSS JOIN (SELECT unnest([-1] || aging_limits()) AS past) a
     WHERE a.past < 0 OR b.settled_on IS NULL OR b.settled_on > b.due_date + a.past + 1
 ),
 changes AS (
@@ -130,11 +130,11 @@ changes AS (
 )
 SELECT day, salesperson_id, region_id, tier,
        coalesce(sum(amount) FILTER (WHERE past = -1), 0) AS outstanding,
-       coalesce(sum(amount) FILTER (WHERE past = 0), 0) AS past_due_0,
-       coalesce(sum(amount) FILTER (WHERE past = 30), 0) AS past_due_30,
-       coalesce(sum(amount) FILTER (WHERE past = 60), 0) AS past_due_60,
-       coalesce(sum(amount) FILTER (WHERE past = 90), 0) AS past_due_90,
-       coalesce(sum(amount) FILTER (WHERE past = 180), 0) AS past_due_180,
+       coalesce(sum(amount) FILTER (WHERE past = aging_limits()[1]), 0) AS past_due_0,
+       coalesce(sum(amount) FILTER (WHERE past = aging_limits()[2]), 0) AS past_due_30,
+       coalesce(sum(amount) FILTER (WHERE past = aging_limits()[3]), 0) AS past_due_60,
+       coalesce(sum(amount) FILTER (WHERE past = aging_limits()[4]), 0) AS past_due_90,
+       coalesce(sum(amount) FILTER (WHERE past = aging_limits()[5]), 0) AS past_due_180,
        sum(credit) AS credit, sum(opened) AS open_count
 FROM changes
 GROUP BY ALL

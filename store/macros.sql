@@ -32,6 +32,32 @@ CREATE OR REPLACE MACRO wilson_high(k, n) AS (
     ((k / n) + 1.9208 / n + 1.96 * sqrt((k / n) * (1 - k / n) / n + 0.9604 / (n * n))) / (1 + 3.8416 / n)
 );
 
+-- A complaint's 24-hour clock (SPEC §4.6, seed 000) as of `now`: 'met' when its step happened
+-- within 24 h of the clock's start (exactly 24 h counts as met); 'breached' when it happened
+-- later, or has not happened and the 24 h have run out by `now` (even while the complaint is
+-- open); 'pending' otherwise, and while the clock has not started.
+CREATE OR REPLACE MACRO sla_clock(started_at, done_at, now) AS (
+    CASE WHEN started_at IS NULL THEN 'pending'
+         WHEN done_at IS NOT NULL
+         THEN CASE WHEN done_at <= started_at + INTERVAL 24 HOUR THEN 'met' ELSE 'breached' END
+         WHEN now > started_at + INTERVAL 24 HOUR THEN 'breached'
+         ELSE 'pending' END
+);
+
+-- The overdue ratio (占压率, SPEC §4.4): outstanding past due ÷ total outstanding × 100; NULL
+-- when nothing is outstanding, 0 when nothing of it is past due.
+CREATE OR REPLACE MACRO overdue_ratio_pct(past_due, outstanding) AS (
+    CASE WHEN outstanding > 0 THEN coalesce(past_due, 0) / outstanding * 100 END
+);
+
+-- Whether figures under these filters can be compared with targets (SPEC §4): targets exist per
+-- salesperson and month only, so a tier, industry or product-line filter carries none (the
+-- pages show actuals and "no target at this filter"). queries.filters.Filters.carries_target
+-- says the same for the pages' notices; a test holds the two equal.
+CREATE OR REPLACE MACRO carries_target(tiers, industries, product_lines) AS (
+    tiers IS NULL AND industries IS NULL AND product_lines IS NULL
+);
+
 -- Days in the calendar month of a date.
 CREATE OR REPLACE MACRO days_in_month(d) AS (day(last_day(d)));
 
@@ -111,46 +137,71 @@ FROM kpi_payments(start_date, end_date, regions, salespeople, tiers, industries)
 WHERE industries IS NOT NULL
 GROUP BY ALL;
 
--- The invoices issued on or before `on_date` that match the filters and, on that date,
--- had something outstanding or were in credit (settled invoices contribute nothing to any
--- balance), as they stood then (SPEC §4.4): payments after the date are ignored;
--- outstanding never goes below zero and an overpayment shows as credit; days past due =
--- on_date − due date.
+-- The aging buckets (SPEC §3.3) by days past due: not yet due (≤ 0), 1–30, 31–60, 61–90,
+-- 91–180, over 180. aging_limits() are the buckets' upper limits: the store's receivables
+-- changes, kpi_receivables_at and the collections worklist all cut at these.
+CREATE OR REPLACE MACRO aging_limits() AS ([0, 30, 60, 90, 180]);
+CREATE OR REPLACE MACRO aging_bucket(days_past_due) AS (
+    CASE WHEN days_past_due <= aging_limits()[1] THEN 'not_due'
+         WHEN days_past_due <= aging_limits()[2] THEN 'days_1_30'
+         WHEN days_past_due <= aging_limits()[3] THEN 'days_31_60'
+         WHEN days_past_due <= aging_limits()[4] THEN 'days_61_90'
+         WHEN days_past_due <= aging_limits()[5] THEN 'days_91_180'
+         ELSE 'over_180' END
+);
+
+-- The invoices issued on or before each date of `on_dates` that match the filters and, on
+-- that date, had something outstanding or were in credit (settled invoices contribute
+-- nothing to any balance), as they stood then (SPEC §4.4): payments after the date are
+-- ignored; outstanding never goes below zero and an overpayment shows as credit; days past
+-- due = on_date − due date. One row per invoice and date.
 -- Paid on the date = invoices.paid_total (store/derived.sql) less the payments after it, so
 -- only those later payments are read.
-CREATE OR REPLACE MACRO kpi_invoices_on(on_date, regions, salespeople, tiers, industries) AS TABLE
-WITH open_then AS (
-    -- Settled by the date and not overpaid: paid on the date = amount, nothing to show.
-    SELECT i.invoice_id, i.customer_id, i.issue_date, i.due_date, i.amount, i.salesperson_id,
-           i.region_id, i.paid_total
+CREATE OR REPLACE MACRO kpi_invoices_at(on_dates, regions, salespeople, tiers, industries) AS TABLE
+WITH
+dates AS (SELECT DISTINCT unnest(on_dates) AS on_date),
+filtered AS (
+    -- Open on some date: settled by it and not overpaid means paid = amount, nothing to show.
+    SELECT i.invoice_id, i.customer_id, i.issue_date, i.due_date, i.amount, i.salesperson_id, i.region_id,
+           i.paid_total, i.settled_on
     FROM invoices i
-    WHERE i.issue_date <= on_date
-      AND (i.settled_on IS NULL OR i.settled_on > on_date OR i.paid_total > i.amount)
+    WHERE i.issue_date <= list_max(on_dates)
+      AND (i.settled_on IS NULL OR i.settled_on > list_min(on_dates) OR i.paid_total > i.amount)
       AND (regions IS NULL OR list_contains(regions, i.region_id))
       AND (salespeople IS NULL OR list_contains(salespeople, i.salesperson_id))
 ),
 candidates AS (
     -- The customer filter only when one is set (the other branch is pruned at planning).
-    SELECT * FROM open_then WHERE tiers IS NULL AND industries IS NULL
+    SELECT * FROM filtered WHERE tiers IS NULL AND industries IS NULL
     UNION ALL
-    SELECT * FROM open_then
+    SELECT * FROM filtered
     WHERE NOT (tiers IS NULL AND industries IS NULL) AND customer_passes(customer_id, tiers, industries)
 ),
+open_then AS (
+    SELECT d.on_date, c.* EXCLUDE (settled_on)
+    FROM candidates c JOIN dates d
+      ON c.issue_date <= d.on_date AND (c.settled_on IS NULL OR c.settled_on > d.on_date OR c.paid_total > c.amount)
+),
 later AS (
-    SELECT invoice_id, sum(amount) AS later FROM payments
-    WHERE paid_on > on_date AND invoice_id IN (SELECT invoice_id FROM candidates)
-    GROUP BY invoice_id
+    SELECT o.on_date, o.invoice_id, sum(p.amount) AS later
+    FROM payments p JOIN open_then o ON o.invoice_id = p.invoice_id AND p.paid_on > o.on_date
+    WHERE p.paid_on > list_min(on_dates) AND p.invoice_id IN (SELECT invoice_id FROM open_then)
+    GROUP BY ALL
 ),
 inv AS (
-    SELECT c.*, c.paid_total - coalesce(l.later, 0) AS paid
-    FROM candidates c LEFT JOIN later l ON l.invoice_id = c.invoice_id
+    SELECT o.*, o.paid_total - coalesce(l.later, 0) AS paid
+    FROM open_then o LEFT JOIN later l ON l.invoice_id = o.invoice_id AND l.on_date = o.on_date
 )
-SELECT invoice_id, customer_id, issue_date, due_date, amount, salesperson_id, region_id, paid,
+SELECT on_date, invoice_id, customer_id, issue_date, due_date, amount, salesperson_id, region_id, paid,
        greatest(amount - paid, 0) AS outstanding,
        greatest(paid - amount, 0) AS credit,
        on_date - due_date AS days_past_due
 FROM inv
 WHERE paid <> amount;
+
+-- The same on one date.
+CREATE OR REPLACE MACRO kpi_invoices_on(on_date, regions, salespeople, tiers, industries) AS TABLE
+SELECT * EXCLUDE (on_date) FROM kpi_invoices_at([on_date], regions, salespeople, tiers, industries);
 
 -- The store's receivables changes per day, salesperson and region of the invoices
 -- (store/derived_tables.sql: summed up to a date they give that date's receivables), for
@@ -174,31 +225,37 @@ WHERE (tiers IS NOT NULL OR by_tier)
   AND (regions IS NULL OR list_contains(regions, region_id))
   AND (salespeople IS NULL OR list_contains(salespeople, salesperson_id));
 
--- Receivables on `on_date` per salesperson and region of the invoices (SPEC §4.4, as
--- kpi_invoices_on), and per tier of their customer when `by_tier` (else tier is NULL):
--- outstanding, the part of it more than 0, 30, 60, 90 and 180 days past due, credit, and
--- the invoices with something outstanding. Summed from the store's receivables changes;
--- under an industry filter, from the invoices (the branch not taken is pruned when the
--- query is planned).
-CREATE OR REPLACE MACRO kpi_receivables_on(on_date, regions, salespeople, tiers, industries, by_tier) AS TABLE
-SELECT salesperson_id, region_id, tier, sum(outstanding) AS outstanding, sum(past_due_0) AS past_due_0,
-       sum(past_due_30) AS past_due_30, sum(past_due_60) AS past_due_60, sum(past_due_90) AS past_due_90,
-       sum(past_due_180) AS past_due_180, sum(credit) AS credit, sum(open_count) AS open_count
-FROM kpi_receivables_changes(regions, salespeople, tiers, by_tier)
-WHERE industries IS NULL AND day <= on_date
+-- Receivables on each date of `on_dates` per salesperson and region of the invoices (SPEC
+-- §4.4, as kpi_invoices_at), and per tier of their customer when `by_tier` (else tier is
+-- NULL): outstanding, the part of it past the aging limits (more than 0, 30, 60, 90 and 180
+-- days past due), credit, and the invoices with something outstanding. Summed from the
+-- store's receivables changes up to the date; under an industry filter, from the invoices
+-- (the branch not taken is pruned when the query is planned).
+CREATE OR REPLACE MACRO kpi_receivables_at(on_dates, regions, salespeople, tiers, industries, by_tier) AS TABLE
+SELECT d.on_date, c.salesperson_id, c.region_id, c.tier, sum(c.outstanding) AS outstanding,
+       sum(c.past_due_0) AS past_due_0, sum(c.past_due_30) AS past_due_30, sum(c.past_due_60) AS past_due_60,
+       sum(c.past_due_90) AS past_due_90, sum(c.past_due_180) AS past_due_180, sum(c.credit) AS credit,
+       sum(c.open_count) AS open_count
+FROM kpi_receivables_changes(regions, salespeople, tiers, by_tier) c
+JOIN (SELECT DISTINCT unnest(on_dates) AS on_date) d ON c.day <= d.on_date
+WHERE industries IS NULL AND c.day <= list_max(on_dates)
 GROUP BY ALL
 UNION ALL
-SELECT i.salesperson_id, i.region_id, CASE WHEN by_tier THEN c.tier END, sum(i.outstanding),
-       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > 0), 0),
-       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > 30), 0),
-       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > 60), 0),
-       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > 90), 0),
-       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > 180), 0),
+SELECT i.on_date, i.salesperson_id, i.region_id, CASE WHEN by_tier THEN c.tier END, sum(i.outstanding),
+       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > aging_limits()[1]), 0),
+       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > aging_limits()[2]), 0),
+       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > aging_limits()[3]), 0),
+       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > aging_limits()[4]), 0),
+       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > aging_limits()[5]), 0),
        sum(i.credit), count(*) FILTER (WHERE i.outstanding > 0)
-FROM kpi_invoices_on(on_date, regions, salespeople, tiers, industries) i
+FROM kpi_invoices_at(on_dates, regions, salespeople, tiers, industries) i
 LEFT JOIN customers c ON by_tier AND c.customer_id = i.customer_id
 WHERE industries IS NOT NULL
 GROUP BY ALL;
+
+-- The same on one date.
+CREATE OR REPLACE MACRO kpi_receivables_on(on_date, regions, salespeople, tiers, industries, by_tier) AS TABLE
+SELECT * EXCLUDE (on_date) FROM kpi_receivables_at([on_date], regions, salespeople, tiers, industries, by_tier);
 
 -- Abnormal customers (异常客户预警, SPEC §4.9) as of a date D: the customers to which at
 -- least one rule applies, with the figures the rules look at and the rules' codes joined by
@@ -277,6 +334,31 @@ FROM (
     SELECT * FROM kpi_customer_alerts(least(end_date, today)) WHERE least(end_date, today) <> today
 )
 WHERE customer_matches(region_id, owner_id, tier, industry, regions, salespeople, tiers, industries);
+
+-- Churn (SPEC §4.6). The window is [start_date, through] (the period up to the store's
+-- today); when that is shorter than 90 days, the 90 days ending on `through` stand in for it.
+-- The base is the 12 months before the window.
+CREATE OR REPLACE MACRO kpi_churn_window(start_date, through) AS TABLE
+SELECT window_start, through AS window_end, (window_start - INTERVAL 12 MONTH)::DATE AS base_start,
+       window_start - 1 AS base_end
+FROM (SELECT CASE WHEN through - start_date + 1 < 90 THEN through - 89 ELSE start_date END AS window_start);
+
+-- Every customer with an order (a sales line with positive quantity; returns are not orders)
+-- in the base or the window that matches the filters: whether it ordered in the base and in
+-- the window, its last order and its base sales. A period that starts after the store's
+-- today has none.
+CREATE OR REPLACE MACRO kpi_churn_customers(start_date, through, today, regions, salespeople, tiers, industries,
+                                           product_lines) AS TABLE
+WITH w AS (SELECT * FROM kpi_churn_window(start_date, through))
+SELECT s.customer_id,
+       bool_or(s.order_date < w.window_start) AS in_base,
+       bool_or(s.order_date >= w.window_start) AS active,
+       max(s.order_date) AS last_order_date,
+       sum(s.amount) FILTER (WHERE s.order_date < w.window_start) AS base_sales
+FROM kpi_sales((SELECT base_start FROM w), through, regions, salespeople, tiers, industries, product_lines) s,
+     w
+WHERE s.quantity > 0 AND start_date <= today
+GROUP BY s.customer_id;
 
 -- Monthly targets of the salespeople that match the region and salesperson filters,
 -- pro-rated to the part of each month inside [start_date, end_date] (SPEC §4.1: a partial

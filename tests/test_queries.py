@@ -226,3 +226,34 @@ def test_the_freshness_footer_lists_the_tables_a_department_imports(store_con):
     listed = set(queries.run("data_freshness", {"tables": list(IMPORTABLE)}).table_name)
     assert listed == set(db.TABLES) - {"store_meta", "import_log"}
 
+
+
+def test_the_no_target_rule_is_the_same_for_the_pages_and_the_queries(store_con):
+    import itertools
+
+    from queries.filters import Filters
+
+    for tiers, industries, lines in itertools.product(((), ("A",)), ((), ("制造业",)), ((), ("设备",))):
+        filters = Filters(dt.date(2026, 1, 1), dt.date(2026, 1, 31), tiers=tiers, industries=industries,
+                          product_lines=lines)
+        given = {k: v for k, v in filters.params().items() if k in ("tiers", "industries", "product_lines")}
+        in_sql = store_con.execute("SELECT carries_target($tiers::VARCHAR[], $industries::VARCHAR[], "
+                                   "$product_lines::VARCHAR[])", given).fetchone()[0]
+        assert in_sql == filters.carries_target
+
+
+def test_the_complaint_clock_and_the_aging_buckets(store_con):
+    def clock(started, done, now):
+        return store_con.execute("SELECT sla_clock($s::TIMESTAMP, $d::TIMESTAMP, $n::TIMESTAMP)",
+                                 {"s": started, "d": done, "n": now}).fetchone()[0]
+
+    received = "2026-03-01 09:00"
+    assert clock(received, "2026-03-02 09:00", "2026-03-10") == "met"       # exactly 24 h counts as met
+    assert clock(received, "2026-03-02 09:01", "2026-03-10") == "breached"  # a minute late
+    assert clock(received, None, "2026-03-02 00:00") == "pending"           # 15 h gone, 9 h left
+    assert clock(received, None, "2026-03-03 00:00") == "breached"          # ran out while still open
+    assert clock(None, None, "2026-03-03 00:00") == "pending"               # not started
+    buckets = [store_con.execute("SELECT aging_bucket($d)", {"d": d}).fetchone()[0]
+               for d in (-5, 0, 1, 30, 31, 60, 61, 90, 91, 180, 181)]
+    assert buckets == ["not_due", "not_due", "days_1_30", "days_1_30", "days_31_60", "days_31_60", "days_61_90",
+                       "days_61_90", "days_91_180", "days_91_180", "over_180"]
