@@ -9,7 +9,7 @@ import streamlit as st
 
 from queries.values import first, missing
 from ui import fmt
-from ui.shell import download, empty_state, footer, kpi_tile, lang, load_many, loader, start_page, t, table
+from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load_many, loader, start_page, t, table
 
 ALERTS_ON_SCREEN = 200
 ALERT_REASONS = ("sales_drop", "overdue_90", "complaints_30", "low_survey", "over_credit")
@@ -105,7 +105,7 @@ if not missing(first(today, "pacing_pct")):
 figure.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                      xaxis_title=t("axis.date"), yaxis_title=t("axis.amount"),
                      legend={"orientation": "h", "y": 1.1})
-st.plotly_chart(figure, config={"displaylogo": False}, key="pacing_chart")
+chart(figure, key="pacing_chart")
 if not filters.carries_target:
     st.caption(t("overview.pacing.no_target"))
 download(pacing, "overview-pacing", filters, key="pacing_csv")

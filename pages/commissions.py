@@ -12,7 +12,7 @@ import streamlit as st
 
 from queries.values import missing
 from ui import fmt
-from ui.shell import download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
+from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
 
 filters = start_page("commissions", "💰")
 if not filters.carries_target:  # a tier, industry or product-line filter is set
@@ -118,7 +118,7 @@ if between:
         link={"source": [index[f[0]] for f in flows], "target": [index[f[1]] for f in flows],
               "value": [float(f[2]) for f in flows]}))
     figure.update_layout(height=max(320, 14 * len(nodes)), margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    st.plotly_chart(figure, config={"displaylogo": False}, key="flow_chart")
+    chart(figure, key="flow_chart")
 
 
 # --- the deals, each with its rule and reason ------------------------------------------------

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import fmt
-from ui.shell import download, empty_state, footer, load, start_page, t, table
+from ui.shell import chart, download, empty_state, footer, load, start_page, t, table
 
 filters = start_page("competitors", "🔭")
 
@@ -36,7 +36,7 @@ with left:
                        hovertemplate=competitor + " %{x|%Y-%m}: %{y} (%{customdata:.1f}%)<extra></extra>")
     figure.update_layout(barmode="stack", height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                          legend={"orientation": "h", "y": 1.12})
-    st.plotly_chart(figure, config={"displaylogo": False}, key="comp_mentions")
+    chart(figure, key="comp_mentions")
 with right:
     st.subheader(t("comp.price_gap"))
     figure = go.Figure()
@@ -49,7 +49,7 @@ with right:
     figure.add_hline(y=0, line_dash="dot")
     figure.update_layout(height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title="%",
                          legend={"orientation": "h", "y": 1.12})
-    st.plotly_chart(figure, config={"displaylogo": False}, key="comp_gap")
+    chart(figure, key="comp_gap")
 st.caption(t("comp.monthly_note"))
 table(monthly.assign(month=monthly.month.dt.strftime("%Y-%m")))
 download(monthly, "competitors-monthly", filters, key="monthly_csv")

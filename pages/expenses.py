@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import fmt
-from ui.shell import download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
+from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
 
 filters = start_page("expenses", "🧾")
 if not filters.carries_target:  # a tier, industry or product-line filter is set
@@ -50,7 +50,7 @@ figure.add_bar(x=groups.group_name, y=groups.actual_cny, name=t("expenses.actual
                              for over, missing in zip(groups.overrun, groups.budget_missing)])
 figure.update_layout(barmode="group", height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                      yaxis_title=t("axis.amount"), legend={"orientation": "h", "y": 1.1})
-st.plotly_chart(figure, config={"displaylogo": False}, key="expense_chart")
+chart(figure, key="expense_chart")
 st.caption(t("expenses.red"))
 shown = groups.drop(columns=["group_id", "group_name_en"])
 table(shown)
@@ -82,7 +82,7 @@ if not today.empty and today.iloc[0].burn_pct == today.iloc[0].burn_pct:
                           text=t("expenses.burn.today", spent=fmt.pct(now.burn_pct), elapsed=fmt.pct(now.elapsed_pct)))
 figure.update_layout(height=340, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title="%",
                      xaxis_title=t("axis.date"), legend={"orientation": "h", "y": 1.1})
-st.plotly_chart(figure, config={"displaylogo": False}, key="burn_chart")
+chart(figure, key="burn_chart")
 st.caption(t("expenses.burn.caption", budget=fmt.money(burn.annual_budget.max() if not burn.empty else 0, lang())))
 download(burn, "expenses-burn", filters, key="burn_csv")
 footer()

@@ -12,7 +12,7 @@ import streamlit as st
 
 from queries.values import first, missing
 from ui import fmt
-from ui.shell import download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
+from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
 
 filters = start_page("receivables", "💴")
 
@@ -61,7 +61,7 @@ for bucket, colour in zip(BUCKETS, COLOURS):
 figure.update_layout(barmode="stack", height=max(260, 28 * len(aging) + 90), xaxis_title=t("axis.amount"),
                      margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h", "y": 1.08},
                      yaxis={"autorange": "reversed"}, clickmode="event+select")
-event = st.plotly_chart(figure, config={"displaylogo": False}, key="recv_aging_chart", on_select="rerun",
+event = chart(figure, key="recv_aging_chart", on_select="rerun",
                         selection_mode="points")
 table(aging.drop(columns=["group_id", "group_name_en" if lang() == "zh" else "group_name"]).rename(
     columns={"group_name_en": "group_name"}))
@@ -72,7 +72,7 @@ trend = load("overdue_ratio_trend", filters, as_of_date=as_of)
 line = go.Figure(go.Scatter(x=trend.month_end, y=trend.overdue_ratio_pct, mode="lines+markers",
                             line={"color": "#c0392b"}, hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra></extra>"))
 line.update_layout(height=260, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title="%")
-st.plotly_chart(line, config={"displaylogo": False}, key="recv_trend")
+chart(line, key="recv_trend")
 download(trend, "receivables-trend", filters, key="trend_csv")
 
 # --- the worklist, narrowed by the chart's selection ---------------------------------------

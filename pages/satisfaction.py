@@ -10,7 +10,7 @@ import streamlit as st
 
 from queries.values import first
 from ui import fmt
-from ui.shell import download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
+from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
 
 filters = start_page("satisfaction", "😊")
 
@@ -51,7 +51,7 @@ figure.add_scatter(x=thin.group_id, y=thin.csat_pct, mode="markers+text", name=t
                    marker={"color": "white", "size": 11, "line": {"color": "#c0392b", "width": 2}})
 figure.update_layout(height=330, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis={"range": [0, 105]},
                      yaxis_title="CSAT %", legend={"orientation": "h", "y": 1.12})
-st.plotly_chart(figure, config={"displaylogo": False}, key="csat_month")
+chart(figure, key="csat_month")
 if not thin.empty:
     st.caption(t("sat.thin_note", months=", ".join(thin.group_id)))
 table(monthly.drop(columns=["group_name", "group_name_en"]))
@@ -87,7 +87,7 @@ with right:
     histogram.add_vline(x=24, line_dash="dash", annotation_text="24 h")
     histogram.update_layout(barmode="overlay", height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                             xaxis_title=t("sat.hours"), legend={"orientation": "h", "y": 1.12})
-    st.plotly_chart(histogram, config={"displaylogo": False}, key="complaint_hours")
+    chart(histogram, key="complaint_hours")
     download(clocks, "satisfaction-complaint-hours", filters, key="hours_csv")
 by_month = load("complaint_sla", filters, group_by="month")
 table(by_month.drop(columns=["group_name", "group_name_en"]))

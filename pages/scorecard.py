@@ -12,7 +12,7 @@ import streamlit as st
 
 from queries.scorecard import COMPONENTS, ScorecardError, due_date, previous_month, scorecard
 from ui.fmt import round_half_up
-from ui.shell import download, footer, load, start_page, t, table
+from ui.shell import chart, download, footer, load, start_page, t, table
 
 filters = start_page("scorecard", "📋")
 today = st.session_state["store_today"]  # the store's as-of date, set by the sidebar
@@ -53,7 +53,7 @@ figure = go.Figure(go.Bar(x=ranked.total_score, y=ranked.name, orientation="h", 
                           text=[f"{v:.1f}" for v in ranked.total_score], textposition="outside"))
 figure.update_layout(height=max(260, 22 * len(ranked)), margin={"l": 10, "r": 10, "t": 10, "b": 10},
                      yaxis={"autorange": "reversed"}, xaxis_title=t("scorecard.total"))
-st.plotly_chart(figure, config={"displaylogo": False}, key="scorecard_chart")
+chart(figure, key="scorecard_chart")
 
 
 def form(card: pd.DataFrame) -> pd.DataFrame:

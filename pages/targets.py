@@ -12,7 +12,7 @@ import streamlit as st
 from queries.filters import Filters
 from queries.values import first, missing
 from ui import fmt
-from ui.shell import download, empty_state, footer, lang, load, start_page, t, table
+from ui.shell import chart, download, empty_state, footer, lang, load, start_page, t, table
 
 filters = start_page("targets", "🎯")
 
@@ -78,7 +78,7 @@ if not missing(first(today, "cumulative_target")):
     st.caption(" · ".join(facts))
 figure.update_layout(height=340, margin={"l": 10, "r": 10, "t": 10, "b": 10}, xaxis_title=t("axis.date"),
                      yaxis_title=t("axis.amount"), legend={"orientation": "h", "y": 1.12})
-st.plotly_chart(figure, config={"displaylogo": False}, key="targets_pacing")
+chart(figure, key="targets_pacing")
 download(pacing, "targets-pacing", filters, key="pacing_csv")
 
 # --- landing forecast and growth, side by side ----------------------------------------------
@@ -123,7 +123,7 @@ figure = go.Figure(go.Scatter(
     hovertemplate="%{y} · %{x}<br>%{marker.color:.1f}%<extra></extra>"))
 figure.update_layout(height=max(320, 22 * cells["node_name"].nunique() + 80),
                      margin={"l": 10, "r": 10, "t": 10, "b": 10}, clickmode="event+select")
-event = st.plotly_chart(figure, config={"displaylogo": False}, key="targets_heatmap", on_select="rerun",
+event = chart(figure, key="targets_heatmap", on_select="rerun",
                         selection_mode="points")
 points = (event or {}).get("selection", {}).get("points", []) if event else []
 if points:

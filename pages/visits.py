@@ -8,7 +8,7 @@ import streamlit as st
 
 from queries.values import first
 from ui import fmt
-from ui.shell import download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
+from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
 
 filters = start_page("visits", "🤝")
 
@@ -79,6 +79,6 @@ for outcome in sorted(volume.outcome.unique()):
     figure.add_bar(x=part.week_start, y=part.visits_count, name=t("outcome." + outcome))
 figure.update_layout(barmode="stack", height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                      xaxis_title=t("axis.week"), yaxis_title=t("axis.visits"), legend={"orientation": "h", "y": 1.1})
-st.plotly_chart(figure, config={"displaylogo": False}, key="visit_volume")
+chart(figure, key="visit_volume")
 download(volume, "visits-volume", filters, key="volume_csv")
 footer()

@@ -6,18 +6,23 @@ Every page opens with `filters = sidebar("page_key")` and draws below it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 import queries
 from queries.filters import EVERYTHING, Filters
+from queries.values import missing
 from store import db
 from store.importer import IMPORTABLE
 from ui import export, fmt
@@ -243,6 +248,36 @@ def table(frame: pd.DataFrame, places: dict[str, int] | None = None) -> None:
         formatters[export.header(column, lang())] = lambda v, d=decimals: fmt.number(v, d)
     styled = shown.style.format({c: f for c, f in formatters.items() if f is not None}, na_rep=fmt.MISSING)
     st.dataframe(styled, hide_index=True, width="stretch")
+
+
+_MONTH_TEXT = re.compile(r"^\d{4}-\d{2}$")
+
+
+def _date_axis(values: list) -> str | None:
+    """'month' for month labels (2026-11), 'day' for dates, None for anything else."""
+    present = [v for v in values if not missing(v)]
+    if not present:
+        return None
+    if all(isinstance(v, str) and _MONTH_TEXT.match(v) for v in present):
+        return "month"
+    if all(isinstance(v, dt.date | np.datetime64) for v in present):
+        return "day"
+    return None
+
+
+def chart(figure: go.Figure, key: str, **kwargs):
+    """Draw a Plotly figure. Its date axes never show a time of day: months (2026-11) are
+    categories, dates read 2026-11-23 with at least a day between ticks."""
+    for letter in ("x", "y"):
+        values = [v for trace in figure.data if getattr(trace, letter, None) is not None
+                  for v in pd.Series(getattr(trace, letter)).tolist()]
+        kind = _date_axis(values)
+        axis = {"month": {"type": "category"}, "day": {"tickformat": "%Y-%m-%d"}}.get(kind, {})
+        if kind == "day" and (max(values) - min(values)) <= pd.Timedelta(days=10):
+            axis["dtick"] = 86_400_000  # a short span: one tick a day, not one an hour
+        if axis:
+            figure.update_layout({letter + "axis": axis})
+    return st.plotly_chart(figure, config={"displaylogo": False}, key=key, **kwargs)
 
 
 def footer() -> None:
