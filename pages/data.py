@@ -52,7 +52,7 @@ if uploaded is not None:
     for problem in parsed.problems:
         st.error(problem.rule)
     preview = parsed.data.slice(0, 20).to_pandas()
-    st.dataframe(preview, hide_index=True, width="stretch")
+    st.dataframe(preview, hide_index=True, width="stretch", placeholder=fmt.MISSING)
     if not parsed.problems and st.button(t("data.import_button", rows=fmt.count(parsed.rows), table=chosen),
                                          type="primary", key="import_go"):
         try:

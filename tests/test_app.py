@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.screen import shown_cells
 from ui.urlstate import FilterState
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -392,15 +393,6 @@ def test_scorecard_page_in_chinese_empty_and_with_bad_weights(on_fixture, altere
     bad = page("pages/scorecard.py", lang="en", preset="ytd")
     assert not bad.exception
     assert "add up to 95, not 100" in bad.error[0].value
-
-
-def shown_cells(element) -> pd.DataFrame:
-    """A table's cells as the reader sees them (the display strings), with its headers."""
-    from streamlit import dataframe_util
-
-    cells = dataframe_util.convert_arrow_bytes_to_pandas_df(element.proto.arrow_data.styler.display_values)
-    cells.columns = element.value.columns
-    return cells
 
 
 def test_target_tiles_keep_their_target_when_another_metric_has_none(altered, monkeypatch):

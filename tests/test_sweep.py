@@ -16,11 +16,11 @@ import re
 from pathlib import Path
 
 import pytest
-from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from store import demo
 from tests.conftest import SEED
+from tests.screen import shown_cells
 from ui.urlstate import LIST_KEYS, FilterState
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,9 +110,7 @@ def read_by_a_person(app: AppTest) -> list[str]:
         texts += [widget.label, *map(str, widget.options)]
     for frame in app.dataframe:
         texts += [str(c) for c in frame.value.columns]
-        styled = frame.proto.arrow_data.styler.display_values
-        cells = dataframe_util.convert_arrow_bytes_to_pandas_df(styled) if styled else frame.value.astype(str)
-        texts += [str(v) for v in cells.to_numpy().ravel()]
+        texts += [str(v) for v in shown_cells(frame).to_numpy().ravel()]
     for chart in app.get("plotly_chart"):
         texts += _chart_texts(chart.proto.spec)
     return texts

@@ -247,7 +247,7 @@ def table(frame: pd.DataFrame, places: dict[str, int] | None = None) -> None:
     for column, decimals in (places or {}).items():
         formatters[export.header(column, lang())] = lambda v, d=decimals: fmt.number(v, d)
     styled = shown.style.format({c: f for c, f in formatters.items() if f is not None}, na_rep=fmt.MISSING)
-    st.dataframe(styled, hide_index=True, width="stretch")
+    st.dataframe(styled, hide_index=True, width="stretch", placeholder=fmt.MISSING)
 
 
 _MONTH_TEXT = re.compile(r"^\d{4}-\d{2}$")

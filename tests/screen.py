@@ -1,0 +1,16 @@
+"""What a person sees of a page run under AppTest, where that takes more than reading a value."""
+
+from __future__ import annotations
+
+import pandas as pd
+from streamlit import dataframe_util
+
+
+def shown_cells(element) -> pd.DataFrame:
+    """A table's cells as drawn: the display text the table was given (or the value's own text),
+    and the table's placeholder (Streamlit's default: None) where the value is missing."""
+    raw = element.value
+    styled = element.proto.arrow_data.styler.display_values
+    cells = dataframe_util.convert_arrow_bytes_to_pandas_df(styled) if styled else raw.astype(str)
+    cells.columns = raw.columns
+    return cells.mask(raw.isna().to_numpy(), element.proto.placeholder or "None")
