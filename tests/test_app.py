@@ -4,6 +4,7 @@ state, and a hostile link; plus a real-browser smoke test of the served app."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -421,9 +422,10 @@ def test_the_scorecard_of_one_salesperson_with_components_nobody_has(on_fixture)
     assert not app.exception
     form = frame_with(app, "Weighted score")
     assert list(form["Name"]) == ["李四"] and list(form["Weighted score"]) == [30.0]
-    cells = shown_cells(next(d for d in app.dataframe if "Weighted score" in d.value.columns))
+    scored = next(d for d in app.dataframe if "Weighted score" in d.value.columns)
+    cells = shown_cells(scored)
     assert cells.iloc[0]["Revisit-plan completion (%)"] == "—"
-    assert cells.iloc[0]["Weighted score"] == "30.00"
+    assert json.loads(scored.proto.columns)["Weighted score"]["type_config"]["format"] == "%.2f"
 
 
 def test_tables_round_money_half_up_and_show_missing_as_a_dash(altered, monkeypatch):
@@ -443,10 +445,11 @@ def test_tables_round_money_half_up_and_show_missing_as_a_dash(altered, monkeypa
     app.run()
     assert not app.exception
     lines = next(d for d in app.dataframe if "Line" in d.value.columns)
-    cells = shown_cells(lines).set_index(lines.value["Line"])
-    amount = [c for c in cells.columns if c.startswith("Amount")][0]
-    assert cells.loc[901, amount] == "875,824" and cells.loc[902, amount] == "-97,074"
-    assert lines.value.set_index("Line").loc[901, amount] == 875823.84  # the number underneath is exact
+    amount = [c for c in lines.value.columns if c.startswith("Amount")][0]
+    shown = lines.value.set_index("Line")[amount]
+    assert shown[901] == 875824 and shown[902] == -97074
+    # drawn with thousands separators and no decimals: 875,824
+    assert json.loads(lines.proto.columns)[amount]["type_config"]["format"] == "localized"
     # the attainment table of a month with no target yet shows — where there is no figure
     attainment = shown_cells(app.dataframe[0])
     assert not attainment.isin(["None", "nan", "NaN", "<NA>"]).any().any()

@@ -237,17 +237,28 @@ def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], page: str, filter
 
 
 def table(frame: pd.DataFrame, places: dict[str, int] | None = None) -> None:
-    """A table with translated headers (money headers carry the unit, ¥ or 元). Every cell is
-    shown as `fmt` writes it — money rounded half-up to the yuan, percentages with one
-    decimal, dates without a time of day, a missing value as "—" — while the numbers
-    underneath stay numbers, so a click on a header sorts by value. `places` gives other
-    number columns their decimals."""
-    shown = frame.rename(columns={c: export.header(c, lang()) for c in frame.columns})
-    formatters = {export.header(c, lang()): fmt.cell_formatter(c, frame[c]) for c in frame.columns}
-    for column, decimals in (places or {}).items():
-        formatters[export.header(column, lang())] = lambda v, d=decimals: fmt.number(v, d)
-    styled = shown.style.format({c: f for c, f in formatters.items() if f is not None}, na_rep=fmt.MISSING)
-    st.dataframe(styled, hide_index=True, width="stretch", placeholder=fmt.MISSING)
+    """A table with translated headers (money headers carry the unit, ¥ or 元). Numbers are
+    rounded half-up to what the table shows — money to the yuan, percentages to one decimal
+    (`fmt.decimals`; `places` for other columns) — and stay numbers, so a click on a header
+    sorts by value; dates read 2026-11-23, never with a time of 00:00:00; a missing value
+    reads —. The CSV download carries the unrounded figures."""
+    shown, config = frame.copy(), {}
+    for column in frame.columns:
+        values = frame[column]
+        header = export.header(column, lang())
+        places_shown = (places or {}).get(column, fmt.decimals(column, values))
+        if places_shown is not None:
+            if pd.api.types.is_float_dtype(values):
+                shown[column] = fmt.round_half_up_fast(values, places_shown)
+            grouped = places_shown == 0 or fmt.kind(column) == "money"
+            config[header] = st.column_config.NumberColumn(format="localized" if grouped else f"%.{places_shown}f")
+        elif pd.api.types.is_datetime64_any_dtype(values) or (
+                values.dtype == object and values.map(lambda v: isinstance(v, dt.date)).any()):
+            shown[column] = fmt.dates_as_text(values)
+        elif values.dtype == object and values.map(lambda v: isinstance(v, list | tuple)).any():
+            shown[column] = values.map(fmt.text)
+    shown.columns = [export.header(c, lang()) for c in frame.columns]
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, placeholder=fmt.MISSING)
 
 
 _MONTH_TEXT = re.compile(r"^\d{4}-\d{2}$")
