@@ -79,9 +79,13 @@ if what_if:
 
 # --- payable per person and month --------------------------------------------------------
 st.subheader(t("commissions.payable_person"))
-monthly = payable.assign(role=payable.role.map(lambda r: t("code." + r) if r == r and r else r))
+def role_name(role):
+    return role if missing(role) else t("code." + role)
+
+
+monthly = payable.assign(role=payable.role.map(role_name))
 monthly["month"] = monthly["month"].dt.strftime("%Y-%m")
-shown_people = per_person.assign(role=per_person.role.map(lambda r: t("code." + r)))
+shown_people = per_person.assign(role=per_person.role.map(role_name))
 table(shown_people.drop(columns=["person_id"]))
 download(shown_people.drop(columns=["person_id"]), "commissions-payable-by-person", filters, key="payable_csv")
 with st.expander(t("commissions.payable")):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from queries.values import first, missing
 from ui import fmt
 from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
 
@@ -76,7 +77,7 @@ figure.add_scatter(x=burn.day, y=burn.burn_pct, mode="lines", name=t("expenses.b
 figure.add_scatter(x=burn.day, y=burn.elapsed_pct, mode="lines", name=t("expenses.burn.elapsed"),
                    line={"color": "#7f8c8d", "dash": "dash"})
 today = burn[burn.is_today]
-if not today.empty and today.iloc[0].burn_pct == today.iloc[0].burn_pct:
+if not missing(first(today, "burn_pct")):
     now = today.iloc[0]
     figure.add_annotation(x=now.day, y=now.burn_pct, showarrow=True,
                           text=t("expenses.burn.today", spent=fmt.pct(now.burn_pct), elapsed=fmt.pct(now.elapsed_pct)))

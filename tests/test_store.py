@@ -171,3 +171,23 @@ def test_the_importer_puts_only_the_schemas_names_into_sql():
             importer._q(name)
     with pytest.raises(ValueError, match="not a type"):
         importer._type("VARCHAR); DROP TABLE sales; --")
+
+
+def test_missing_values_are_tested_one_way():
+    """A query's missing value is NaN, None, pd.NA or NaT depending on its column's type
+    (pandas 3): the code asks queries.values.missing, never `x is None` of a field or
+    subscript, nor `x == x` / `x != x`."""
+    offenders = []
+    holding_no_results = {"ui/urlstate.py", "queries/filters.py"}  # the filters' own state, not query results
+    paths = [p for p in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"), *ROOT.glob("queries/*.py")]
+             if p.relative_to(ROOT).as_posix() not in holding_no_results]
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Compare) or len(node.ops) != 1:
+                continue
+            left, op, right = node.left, node.ops[0], node.comparators[0]
+            field = isinstance(left, ast.Attribute | ast.Subscript)
+            if (isinstance(op, ast.Is | ast.IsNot) and isinstance(right, ast.Constant) and right.value is None
+                    and field) or (isinstance(op, ast.Eq | ast.NotEq) and ast.dump(left) == ast.dump(right)):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
