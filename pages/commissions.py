@@ -79,13 +79,9 @@ if what_if:
 
 # --- payable per person and month --------------------------------------------------------
 st.subheader(t("commissions.payable_person"))
-def role_name(role):
-    return role if missing(role) else t("code." + role)
-
-
-monthly = payable.assign(role=payable.role.map(role_name))
+monthly = payable.copy()
 monthly["month"] = monthly["month"].dt.strftime("%Y-%m")
-shown_people = per_person.assign(role=per_person.role.map(role_name))
+shown_people = per_person
 table(shown_people.drop(columns=["person_id"]))
 download(shown_people.drop(columns=["person_id"]), "commissions-payable-by-person", filters, key="payable_csv")
 with st.expander(t("commissions.payable")):
@@ -176,8 +172,6 @@ deals = picked[["deal_id", "close_date", "customer_name", "product_line", "units
                 "lead_bonus_cny"]].copy()
 deals["close_date"] = deals.close_date.dt.date
 deals["manager_name"] = deals.manager_name.fillna("")
-deals["status"] = deals.status.map(lambda s: t("code." + s))
-deals["attribution"] = deals.attribution.map(lambda a: "" if missing(a) else t("code." + a))
 deals["rule"] = [deal_rule(r) for r in picked.itertuples()]
 deals["reason"] = [deal_reason(r) for r in picked.itertuples()]
 table(deals)
@@ -187,8 +181,6 @@ st.subheader(t("commissions.claims"))
 unpaid = claims[claims.verdict != "won"].copy()
 unpaid["reason"] = [unpaid_reason(r, cancelled=r.verdict == "cancelled", lost=r.verdict == "lost")
                     for r in unpaid.itertuples()]
-unpaid["verdict"] = unpaid.verdict.map(lambda v: t("code." + v))
-unpaid["channel"] = unpaid.channel.map(lambda c: t("code." + c))
 unpaid["close_date"] = unpaid.close_date.dt.date
 unpaid = unpaid[["deal_id", "close_date", "customer_name", "closer_name", "manager_name", "channel", "registered_at",
                  "verdict", "reason"]].rename(columns={"manager_name": "claimed_by_name"})
@@ -208,7 +200,6 @@ if people:
                for r in statement.itertuples()]
     sheet = statement[["entry_date", "kind", "deal_id", "customer_name", "product_line", "units", "amount",
                        "counterpart_name", "rule_id", "rule_value", "amount_cny"]].copy()
-    sheet["kind"] = sheet.kind.map(lambda k: t("code." + k))
     sheet["entry_date"] = sheet.entry_date.dt.date
     sheet = sheet.astype({"counterpart_name": object, "rule_id": object}).fillna({"counterpart_name": "",
                                                                                   "rule_id": ""})

@@ -56,7 +56,7 @@ download(monthly, "competitors-monthly", filters, key="monthly_csv")
 
 st.subheader(t("comp.topics"))
 topics = load("competitor_topics", filters)
-table(topics.assign(topic=topics.topic.map(lambda x: t("topic." + x))))
+table(topics)
 download(topics, "competitors-topics", filters, key="topics_csv")
 
 # --- the notes, searchable --------------------------------------------------------------------
@@ -71,6 +71,6 @@ chosen_topics = cols[2].multiselect(t("comp.topic"), topic_choices, key="comp_to
 notes = load("competitor_notes_found", filters, search=search, competitors=competitors or None,
              topics=list(chosen_topics) or None)
 st.caption(t("comp.found", n=fmt.count(len(notes))))
-table(notes.assign(topic=notes.topic.map(lambda x: t("topic." + x))))
+table(notes)
 download(notes, "competitors-notes", filters, key="notes_csv")
 footer()

@@ -39,7 +39,7 @@ groups = load("expense_control", filters, group_by=group_by)
 
 def label(row) -> str:
     if group_by == "category":
-        return t("expense_category." + row.group_id)
+        return t("category." + row.group_id)
     return row.group_name_en if group_by == "region" and lang() == "en" else row.group_name
 
 
@@ -59,10 +59,7 @@ download(shown, f"expenses-by-{group_by}", filters, key="expense_groups_csv")
 
 st.subheader(t("expenses.overruns"))
 listed = overruns.drop(columns=["salesperson_id", "region_id", "region_name_en" if lang() == "zh" else "region_name"])
-listed = listed.rename(columns={"region_name_en": "region_name"}).assign(
-    month=overruns.month.dt.strftime("%Y-%m"),
-    category=overruns.category.map(lambda c: t("expense_category." + c)),
-    flag=overruns.flag.map(lambda f: t("code." + f)))
+listed = listed.rename(columns={"region_name_en": "region_name"}).assign(month=overruns.month.dt.strftime("%Y-%m"))
 if listed.empty:
     st.success(t("expenses.no_overruns"))
 else:

@@ -94,7 +94,7 @@ table(by_month.drop(columns=["group_name", "group_name_en"]))
 download(by_month, "satisfaction-complaints-by-month", filters, key="complaint_month_csv")
 st.markdown(f"**{t('sat.open')}**")
 open_now = load("open_complaints", filters)
-table(open_now.assign(category=open_now.category.map(lambda c: t("category." + c))))
+table(open_now)
 download(open_now, "satisfaction-open-complaints", filters, key="open_csv")
 
 st.subheader(t("sat.churned"))
@@ -111,7 +111,7 @@ if options:
     customer = st.selectbox(t("recv.pick_customer"), options, key="timeline_customer",
                             format_func=lambda c: f"{names.get(c, c)} ({c})")
     timeline = load("customer_timeline", None, customer_id=customer)
-    shown = timeline.assign(kind=timeline.kind.map(lambda k: t("kind." + k)))
+    shown = timeline
     table(shown)
     download(timeline, f"satisfaction-timeline-{customer}", None, key="timeline_csv")
 footer()

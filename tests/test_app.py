@@ -472,3 +472,22 @@ def test_targets_of_salespeople_without_a_region_are_named_as_such(altered, monk
     department = run("attainment", Filters(dt.date(2026, 1, 1), dt.date(2026, 1, 31)), level="department",
                      grain="period")
     assert department.query("metric == 'sales'").plan_target.iloc[0] == 22000
+
+
+def test_in_chinese_large_amounts_read_in_wan_and_codes_by_their_names(demo_store, monkeypatch):
+    import queries
+    from queries.filters import Filters
+
+    path, _ = demo_store
+    monkeypatch.setenv("COCKPIT_DB", str(path))
+    app = page("pages/targets.py", lang="zh", preset="ytd")
+    assert not app.exception
+    shown = app.dataframe[0].value
+    assert "实际（万元）" in shown.columns and "计划目标（万元）" in shown.columns
+    regions = queries.run_filtered("attainment", Filters(dt.date(2026, 1, 1), dt.date(2026, 11, 23)),
+                                   level="region", grain="month")
+    first = regions[regions.metric == "sales"].iloc[0]
+    row = shown[(shown["期间"] == first.bucket_start.strftime("%Y-%m")) & (shown["名称"] == first.node_name)].iloc[0]
+    assert row["实际（万元）"] == pytest.approx(round(first.actual_value / 10_000, 2), abs=0.005)
+    ranking = next(d.value for d in app.dataframe if "排名" in d.value.columns)
+    assert set(ranking["区域"]) <= {"桂城", "平洲", "大沥", "盐步", "黄岐", "罗村", "狮山", "丹灶", "西樵", "九江"}

@@ -159,3 +159,34 @@ def test_csv_carries_money_to_the_fen_and_percentages_to_two_decimals():
     assert rows[1][1] == "22.96"
     assert rows[1][2] == "0.0275"  # a rate keeps its decimals
     assert rows[1][3] == "2026-11-01"
+
+
+def test_every_result_column_has_a_header_in_both_languages():
+    import queries
+
+    unlabelled = sorted({f"{name}.{column}" for name in queries.names() for column in queries.load(name).columns
+                         if "col." + column not in TEXT})
+    assert unlabelled == []
+
+
+def test_every_stored_code_has_a_label_in_both_languages():
+    """Each closed vocabulary of the schema (CHECK … IN (…)) is shown by its labels: its
+    column is in CODE_COLUMNS and every value has a key, in both languages."""
+    from ui.i18n import CODE_COLUMNS, label
+
+    schema = (ROOT / "store" / "schema.sql").read_text(encoding="utf-8")
+    unlabelled = []
+    for column, listed in re.findall(r"CHECK \((\w+) IN \(([^)]*)\)\)", schema):
+        for value in re.findall(r"'([^']*)'", listed):
+            if column not in CODE_COLUMNS or CODE_COLUMNS[column] + value not in TEXT:
+                unlabelled.append(f"{column} = {value}")
+    assert unlabelled == []
+    assert label("tier", "A", "zh") == "A类" and label("status", "cancelled", "zh") == "已取消"
+    assert label("customer_name", "A", "zh") == "A"  # not a code column: unchanged
+
+
+def test_csv_and_tables_show_codes_by_their_labels():
+    frame = pd.DataFrame({"role": ["key_account_manager", None], "tier": ["A", "B"], "amount_cny": [1.0, 2.0],
+                          "over_credit": [True, False]})
+    rows = list(csv.reader(io.StringIO(export.csv_bytes(frame, "zh").decode("utf-8-sig"))))
+    assert rows[1] == ["大客户经理", "A类", "1.0", "是"] and rows[2] == ["", "B类", "2.0", "否"]

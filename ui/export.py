@@ -13,7 +13,7 @@ import pandas as pd
 from queries.filters import Filters
 from queries.values import missing
 from ui import fmt
-from ui.i18n import TEXT, text
+from ui.i18n import CODE_COLUMNS, TEXT, label, text
 
 _FORMULA_START = re.compile(r"^[\s]*[=+\-@]")
 _UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\s]+')
@@ -32,14 +32,33 @@ def header(column: str, lang: str) -> str:
     return text(key, lang) if key in TEXT else column
 
 
-def csv_bytes(frame: pd.DataFrame, lang: str) -> bytes:
-    """The frame as CSV bytes: BOM, translated headers, neutralised text cells; money to the
-    fen and percentages to two decimals (half-up), other decimals to four; dates as
-    2026-11-01 and moments without seconds; a missing value as an empty cell."""
-    safe = frame.copy()
+NAMED_COLUMNS = ("region_id",)  # ids shown by the name the sidebar gives them
+
+
+def labelled(frame: pd.DataFrame, lang: str, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The frame with every stored code (a role, a tier, a status …) by its label
+    (ui.i18n.CODE_COLUMNS), and region ids by their `names`; missing values stay missing."""
+    coded = [c for c in frame.columns if c in CODE_COLUMNS and not pd.api.types.is_numeric_dtype(frame[c])]
+    named = [c for c in frame.columns if c in NAMED_COLUMNS and names]
+    if not coded and not named:
+        return frame
+    return frame.assign(**{c: frame[c].map(lambda v, c=c: v if missing(v) else label(c, v, lang)) for c in coded},
+                        **{c: frame[c].map(lambda v: v if missing(v) else names.get(v, v)) for c in named})
+
+
+def csv_bytes(frame: pd.DataFrame, lang: str, names: dict[str, str] | None = None) -> bytes:
+    """The frame as CSV bytes: BOM, translated headers, codes and yes/no by their labels,
+    neutralised text cells; money to the fen and percentages to two decimals (half-up),
+    other decimals to four; dates as 2026-11-01 and moments without seconds; a missing value
+    as an empty cell."""
+    safe = labelled(frame, lang, names).copy()
     for column in safe.columns:
         values = safe[column]
-        if pd.api.types.is_bool_dtype(values) or pd.api.types.is_integer_dtype(values):
+        if pd.api.types.is_bool_dtype(values) or (values.dtype == object and values.map(
+                lambda v: isinstance(v, bool)).any()):
+            safe[column] = values.map(lambda v: "" if missing(v) else text("bool." + str(bool(v)).lower(), lang))
+            continue
+        if pd.api.types.is_integer_dtype(values):
             continue
         if pd.api.types.is_float_dtype(values):
             safe[column] = fmt.round_half_up(values, 2 if fmt.kind(column) in ("money", "pct") else 4)

@@ -139,6 +139,18 @@ def decimals(column: str, values: pd.Series) -> int | None:
     return 2
 
 
+def in_wan(column: str, values: pd.Series, lang: str) -> bool:
+    """Whether a table shows a money column in 万元: in Chinese, when it holds an amount of
+    ¥100,000 or more (smaller amounts read better in yuan)."""
+    return (lang == "zh" and kind(column) == "money" and pd.api.types.is_numeric_dtype(values)
+            and bool((values.abs() >= 100_000).any()))
+
+
+def wan_header(header: str) -> str:
+    """A money column's Chinese header with its unit in 万元: 应收余额（元） → 应收余额（万元）."""
+    return header.replace("（元）", "（万元）") if "（元）" in header else header + "（万元）"
+
+
 def round_half_up_fast(values: pd.Series, places: int) -> pd.Series:
     """`round_half_up` for a whole column at once (a table of thousands of rows): exact for
     the decimals the store keeps; a value within 1e-7 of a half is taken as the half."""

@@ -228,26 +228,33 @@ def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], page: str, filter
              label: str | None = None) -> None:
     """A CSV of exactly these rows (SPEC §2), built only when the button is clicked; `frame`
     may be a function that makes the rows then (outside the page's run: no `t` or widgets)."""
-    reader = lang()
+    reader, names = lang(), st.session_state.get("filter_labels")
     rows = frame if callable(frame) else lambda: frame
-    st.download_button(label or t("download"), lambda: export.csv_bytes(rows(), reader), key=key, mime="text/csv",
+    st.download_button(label or t("download"), lambda: export.csv_bytes(rows(), reader, names), key=key,
+                       mime="text/csv",
                        on_click="ignore",  # downloading does not rerun the page
                        file_name=export.file_name(page, filters, st.session_state.get("filter_labels")),
                        icon=":material/download:")
 
 
 def table(frame: pd.DataFrame, places: dict[str, int] | None = None) -> None:
-    """A table with translated headers (money headers carry the unit, ¥ or 元). Numbers are
-    rounded half-up to what the table shows — money to the yuan, percentages to one decimal
-    (`fmt.decimals`; `places` for other columns) — and stay numbers, so a click on a header
+    """A table with translated headers (money headers carry the unit, ¥ or 元; in Chinese a
+    column of large amounts reads in 万元). Numbers are rounded half-up to what the table
+    shows — money to the yuan, percentages to one decimal (`fmt.decimals`; `places` for
+    other columns) — and stay numbers, so a click on a header
     sorts by value; dates read 2026-11-23, never with a time of 00:00:00; a missing value
     reads —. The CSV download carries the unrounded figures."""
+    frame = export.labelled(frame, lang(), st.session_state.get("filter_labels"))
     shown, config = frame.copy(), {}
+    headers = {c: export.header(c, lang()) for c in frame.columns}
     for column in frame.columns:
-        values = frame[column]
-        header = export.header(column, lang())
+        values, header = frame[column], headers[column]
         places_shown = (places or {}).get(column, fmt.decimals(column, values))
-        if places_shown is not None:
+        if places_shown is not None and fmt.in_wan(column, values, lang()):
+            shown[column] = fmt.round_half_up_fast(values / 10_000, 2)
+            headers[column] = header = fmt.wan_header(header)
+            config[header] = st.column_config.NumberColumn(format="localized")
+        elif places_shown is not None:
             if pd.api.types.is_float_dtype(values):
                 shown[column] = fmt.round_half_up_fast(values, places_shown)
             grouped = places_shown == 0 or fmt.kind(column) == "money"
@@ -257,7 +264,7 @@ def table(frame: pd.DataFrame, places: dict[str, int] | None = None) -> None:
             shown[column] = fmt.dates_as_text(values)
         elif values.dtype == object and values.map(lambda v: isinstance(v, list | tuple)).any():
             shown[column] = values.map(fmt.text)
-    shown.columns = [export.header(c, lang()) for c in frame.columns]
+    shown.columns = [headers[c] for c in frame.columns]
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, placeholder=fmt.MISSING)
 
 
