@@ -9,9 +9,10 @@ import streamlit as st
 
 from queries.values import first, missing
 from ui import fmt
+from ui.i18n import text
 from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load_many, loader, start_page, t, table
 
-ALERTS_ON_SCREEN = 200
+ALERTS_ON_SCREEN = 20
 ALERT_REASONS = ("sales_drop", "overdue_90", "complaints_30", "low_survey", "over_credit")
 
 filters = start_page("overview", "📊")
@@ -62,7 +63,7 @@ for column, metric in zip(tiles[:3], ("sales", "gross_profit", "collections")):
                    if has_target else t("kpi.no_target"))
     attained = t("kpi.vs_target", value=fmt.pct(first(row, "plan_attainment_pct"))) if has_target else None
     kpi_tile(column, "kpi." + metric, fmt.money_compact(first(row, "actual_value", 0), lang()), "help." + metric,
-             delta=attained, delta_color="off",
+             delta=attained, good=first(row, "plan_attainment_pct", 0) >= 100 if has_target else None,
              caption=" · ".join([target_text, t("kpi.yoy", value=fmt.signed_pct(first(yoy, "yoy_pct")))
                                  if not missing(first(yoy, "yoy_pct")) else t("kpi.yoy_none")]))
 ratio, ratio_before = first(aging, "overdue_ratio_pct"), first(aging_before, "overdue_ratio_pct")
@@ -116,22 +117,37 @@ if summary.customers_count == 0:
     st.success(t("overview.alerts.none", date=min(filters.end_date, pacing.day.max().date()).isoformat()))
 else:
     counts = sorted(((code, int(summary[code + "_count"])) for code in ALERT_REASONS), key=lambda c: -c[1])
-    words = {code: t("code." + code) for code in ALERT_REASONS}  # the CSV is made outside this run
+    words = {code: t("code." + code) for code in ALERT_REASONS}
+    reader = lang()  # the CSV is made outside this run
 
-    def listed(rows):
-        """The alert columns, reasons in words."""
-        frame = rows[["customer_name", "tier", "owner_name", "reasons", "overdue_90_cny", "outstanding_cny",
-                      "credit_limit_cny", "complaints_30_days_count", "latest_overall_score"]].copy()
-        frame["reasons"] = frame["reasons"].map(lambda codes: "；".join(words[c] for c in codes.split(",")))
-        return frame
+    def because(row) -> str:
+        """Each reason with its figure: sales −62.5 %, ¥5,400 more than 90 days overdue …"""
+        figures = {
+            "sales_drop": {"pct": fmt.signed_pct((row.sales_last_90_days_cny / row.sales_prior_year_90_days_cny - 1)
+                                                 * 100 if row.sales_prior_year_90_days_cny else None)},
+            "overdue_90": {"amount": fmt.money(row.overdue_90_cny, reader)},
+            "complaints_30": {"n": fmt.count(row.complaints_30_days_count)},
+            "low_survey": {"score": fmt.count(row.latest_overall_score)},
+            "over_credit": {"amount": fmt.money(row.outstanding_cny - row.credit_limit_cny, reader)},
+        }
+        return "；".join(text("alert." + code, reader, **figures[code]) for code in row.reasons.split(","))
+
+    def listed(rows, on_screen=False):
+        """The alert rows, each reason with its figure; on screen only what a meeting reads."""
+        frame = rows.assign(reasons=[because(r) for r in rows.itertuples()])
+        columns = ["customer_name", "tier", "owner_name", "at_risk_cny", "reasons"]
+        if not on_screen:
+            columns += ["overdue_90_cny", "outstanding_cny", "credit_limit_cny", "sales_last_90_days_cny",
+                        "sales_prior_year_90_days_cny", "complaints_30_days_count", "latest_overall_score"]
+        return frame[columns]
 
     total = int(summary.customers_count)
     st.caption(t("overview.alerts.count", n=fmt.count(total),
                  reasons=", ".join(f"{words[code]} {fmt.count(n)}" for code, n in counts if n)))
-    # A company-wide store can flag thousands: the screen shows the most serious, the CSV all.
+    # A company-wide store can flag thousands: the screen shows the most at risk, the CSV all.
     if total > ALERTS_ON_SCREEN:
         st.caption(t("overview.alerts.top", shown=fmt.count(ALERTS_ON_SCREEN), n=fmt.count(total)))
-    table(listed(got["alerts"]))
+    table(listed(got["alerts"], on_screen=True))
     every = loader("abnormal_customers", filters, top=None)
     download(lambda: listed(every()), "overview-alerts", filters, key="alerts_csv",
              label=t("download.all", n=fmt.count(total)))

@@ -44,7 +44,8 @@ if not collections.empty:
     has_target = missing(c.target_note)
     kpi_tile(tiles[3], "kpi.collections_target", fmt.money_compact(c.actual_value, lang()), "help.collections",
              delta=t("kpi.vs_target", value=fmt.pct(c.plan_attainment_pct)) if has_target else None,
-             delta_color="off", caption=t("kpi.target", value=fmt.money_compact(c.plan_target, lang()))
+             good=c.plan_attainment_pct >= 100 if has_target else None,
+             caption=t("kpi.target", value=fmt.money_compact(c.plan_target, lang()))
              if has_target else t("kpi.no_target"))
 
 # --- aging by group: a stacked bar per group, one colour per bucket; a click narrows -------

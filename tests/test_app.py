@@ -47,6 +47,10 @@ def test_overview_tiles_show_the_fixture_figures(on_fixture):
     assert shown["Commission payable"][0] == "¥7,129"
     alerts = app.dataframe[0].value
     assert set(alerts["Customer"]) == {"乙商贸有限公司", "丙商贸有限公司", "丁机械有限公司"}
+    # C3 (丙商贸): 1,500 against 4,000 a year earlier = −62.5 %; 5,400 more than 90 days overdue;
+    # latest survey 1 — each reason with its figure (tests/test_kpis.py)
+    assert alerts.iloc[0]["Reasons"] == ("Sales -62.5% vs a year ago (90 days)；¥5,400 over 90 days overdue；"
+                                         "Latest survey scored 1")
     assert not app.warning
 
 
@@ -64,12 +68,14 @@ def test_a_long_alert_list_shows_the_most_serious_on_screen(store_con):
     from queries.filters import Filters
 
     flagged = queries.run_filtered("abnormal_customers", Filters(dt.date(2026, 1, 1), dt.date(2026, 11, 23)), top=None)
-    assert len(flagged) > 200  # the small demo store flags several hundred
+    assert len(flagged) > 20  # the small demo store flags several hundred
     app = page("app.py", lang="en", preset="ytd")
     assert not app.exception
     shown = app.dataframe[0].value
-    assert list(shown["Customer"]) == list(flagged.customer_name[:200])
-    assert f"Showing the 200 most serious of {len(flagged):,}" in " ".join(c.value for c in app.caption)
+    assert list(shown["Customer"]) == list(flagged.customer_name[:20])
+    assert list(shown.columns) == ["Customer", "Tier", "Owner", "Money at risk (¥)", "Reasons"]
+    assert shown["Money at risk (¥)"].is_monotonic_decreasing
+    assert f"Showing the 20 most at risk of {len(flagged):,}" in " ".join(c.value for c in app.caption)
 
 
 def test_a_filter_that_matches_nothing_shows_the_empty_state(on_fixture):

@@ -348,9 +348,11 @@ def test_abnormal_customers_with_their_reasons(kpi):
     }
     c3 = row(frame, customer_id="C3")
     assert (c3.sales_last_90_days_cny, c3.sales_prior_year_90_days_cny, c3.overdue_90_cny) == (1500, 4000, 5400)
-    # Most serious first: C3 has three reasons; C2 and C4 one each, neither owes anything more than
-    # 90 days past due, and C4 is 8,000 − 5,000 = 3,000 over its limit where C2 is 4,500 − 50,000 under.
+    # Most money at risk first: C3 5,400 more than 90 days overdue (above what it owes over its
+    # limit) + its sales fall of 4,000 − 1,500 = 2,500 → 7,900; C4 8,000 − 5,000 = 3,000 over
+    # its limit; C2 nothing (4,500 owed, under its 50,000 limit; complaints only).
     assert list(frame.customer_id) == ["C3", "C4", "C2"]
+    assert list(frame.at_risk_cny) == [7900, 3000, 0]
     assert list(kpi("abnormal_customers", ytd(), top=2).customer_id) == ["C3", "C4"]
     summary = kpi("alert_summary", ytd()).iloc[0]
     assert (summary.customers_count, summary.sales_drop_count, summary.overdue_90_count, summary.complaints_30_count,

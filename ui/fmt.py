@@ -139,6 +139,21 @@ def decimals(column: str, values: pd.Series) -> int | None:
     return 2
 
 
+def month(value: str, lang: str) -> str:
+    """A month label 2026-01 as 2026年1月 (Chinese) or 2026-01."""
+    year, number = value.split("-")[:2]
+    return f"{year}年{int(number)}月" if lang == "zh" else f"{year}-{number}"
+
+
+def amount_tick(value: float) -> str:
+    """An axis tick of an amount in Chinese: 0, 500万, 1,500万, 1.2亿."""
+    if abs(value) >= 100_000_000:
+        return f"{value / 100_000_000:,.1f}亿".replace(".0亿", "亿")
+    if abs(value) >= 10_000:
+        return f"{value / 10_000:,.0f}万"
+    return f"{value:,.0f}"
+
+
 def in_wan(column: str, values: pd.Series, lang: str) -> bool:
     """Whether a table shows a money column in 万元: in Chinese, when it holds an amount of
     ¥100,000 or more (smaller amounts read better in yuan)."""

@@ -205,11 +205,16 @@ def _widget(name: str, value, apply, draw) -> None:
 # --- shared pieces -------------------------------------------------------------------------
 
 def kpi_tile(column, label_key: str, value: str, help_key: str, delta: str | None = None,
-             caption: str | None = None, delta_color: str = "normal") -> None:
+             caption: str | None = None, delta_color: str = "normal", good: bool | None = None) -> None:
     """A KPI tile: value, delta, and beneath it the target or comparison; the tooltip holds
-    the definition (SPEC §4)."""
+    the definition (SPEC §4). `good` says whether a delta that is not a change (such as
+    "95.2 % of target") is good — green, arrow up — or bad — red, arrow down."""
+    arrow = "auto" if good is None else "up" if good else "down"
+    if good is not None:
+        delta_color = "green" if good else "red"
     with column:
-        st.metric(t(label_key), value, delta, help=t(help_key), delta_color=delta_color, border=True)
+        st.metric(t(label_key), value, delta, help=t(help_key), delta_color=delta_color, border=True,
+                  delta_arrow=arrow)
         if caption:
             st.caption(caption)
 
@@ -283,9 +288,14 @@ def _date_axis(values: list) -> str | None:
     return None
 
 
+CHART_FONT = 14  # px: chart text a room can read on a 1280×720 projector
+
+
 def chart(figure: go.Figure, key: str, **kwargs):
-    """Draw a Plotly figure. Its date axes never show a time of day: months (2026-11) are
-    categories, dates read 2026-11-23 with at least a day between ticks."""
+    """Draw a Plotly figure, readable on a projector (text 14 px). Its date axes never show a
+    time of day: months (2026-11) are categories, read 2026年11月 in Chinese; dates read
+    2026-11-23 with at least a day between ticks. In Chinese an amount axis reads in 万 / 亿."""
+    figure.update_layout(font={"size": CHART_FONT}, hoverlabel={"font": {"size": CHART_FONT}})
     for letter in ("x", "y"):
         values = [v for trace in figure.data if getattr(trace, letter, None) is not None
                   for v in pd.Series(getattr(trace, letter)).tolist()]
@@ -293,9 +303,28 @@ def chart(figure: go.Figure, key: str, **kwargs):
         axis = {"month": {"type": "category"}, "day": {"tickformat": "%Y-%m-%d"}}.get(kind, {})
         if kind == "day" and (max(values) - min(values)) <= pd.Timedelta(days=10):
             axis["dtick"] = 86_400_000  # a short span: one tick a day, not one an hour
+        if kind == "month" and lang() == "zh":
+            months = sorted({v for v in values if not missing(v)})
+            axis |= {"tickvals": months, "ticktext": [fmt.month(m, "zh") for m in months]}
+        layout_axis = getattr(figure.layout, letter + "axis")
+        if lang() == "zh" and layout_axis.title.text == t("axis.amount") and kind is None:
+            axis |= _wan_ticks(values)
         if axis:
             figure.update_layout({letter + "axis": axis})
     return st.plotly_chart(figure, config={"displaylogo": False}, key=key, **kwargs)
+
+
+def _wan_ticks(values: list) -> dict:
+    """Tick positions and labels of an amount axis in 万 / 亿 (about five ticks)."""
+    numbers = [float(v) for v in values if not missing(v)]
+    if not numbers:
+        return {}
+    low, high = min(0.0, min(numbers)), max(0.0, max(numbers))
+    span = (high - low) or 1.0
+    step = 10 ** np.floor(np.log10(span / 5))
+    step *= next(m for m in (1, 2, 5, 10) if span / (step * m) <= 6)
+    ticks = list(np.arange(np.floor(low / step) * step, high + step, step))
+    return {"tickvals": ticks, "ticktext": [fmt.amount_tick(v) for v in ticks]}
 
 
 def footer() -> None:
