@@ -4,9 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ ! -x .venv/bin/python ]; then
+  echo "Creating the Python environment in .venv…"
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+plan=$(.venv/bin/python -m pip install --quiet --disable-pip-version-check --dry-run -r requirements.txt 2>&1 \
+       || echo "Would install")
+if grep -q "Would install" <<<"$plan"; then
+  echo "Installing the dashboard's packages (streamlit, duckdb, plotly, pandas …; a minute or two the first time)…"
+  .venv/bin/python -m pip install --disable-pip-version-check --progress-bar on -r requirements.txt \
+    | grep -E "^(Collecting|Successfully installed)" || true
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt  # fails loudly if anything is missing
+fi
 store="${COCKPIT_DB:-data/cockpit.duckdb}"
 if [ ! -f "$store" ]; then
   echo "No store at $store yet: building the demo store (takes a few seconds)…"
