@@ -12,7 +12,7 @@ import streamlit as st
 
 from queries.values import missing
 from ui import fmt
-from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
+from ui.shell import chart, download, empty_state, footer, keep, kpi_tile, lang, linked, load, start_page, t, table
 
 filters = start_page("commissions", "💰")
 if not filters.carries_target:  # a tier, industry or product-line filter is set
@@ -160,8 +160,11 @@ def deal_reason(row) -> str:
 
 
 st.subheader(t("commissions.deals"))
-show = st.segmented_control(t("commissions.show"), ("all", "attributed", "void"), default="all", key="deals_show",
+SHOWN = ("all", "attributed", "void")
+show = st.segmented_control(t("commissions.show"), SHOWN, key="deals_show",
+                            default=linked("deals", "deals_show", SHOWN, "all"),
                             format_func=lambda v: t("commissions.show." + v)) or "all"
+keep("deals", show)
 picked = lines
 if show == "attributed":
     picked = lines[lines.attribution.notna()]

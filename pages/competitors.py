@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import fmt
-from ui.shell import chart, download, empty_state, footer, load, start_page, t, table
+from ui.shell import chart, download, empty_state, footer, keep, linked, load, month_text, start_page, t, table
 
 filters = start_page("competitors", "🔭")
 
@@ -19,7 +19,13 @@ if monthly.empty:
 # --- the monthly report: the page's first answer in the meeting ---------------------------
 st.subheader(t("comp.report"))
 months = sorted(monthly.month.dt.date.unique(), reverse=True)
-month = st.selectbox(t("comp.month"), months, key="comp_month", format_func=lambda m: m.strftime("%Y-%m"))
+in_progress = st.session_state["store_today"].replace(day=1)  # the month of the store's today is not over
+complete = [m for m in months if m < in_progress]
+month = st.selectbox(t("comp.month"), months, key="comp_month",
+                     index=months.index(linked("month", "comp_month", months, complete[0] if complete else months[0],
+                                               as_text=month_text)),
+                     format_func=lambda m: month_text(m) + (t("month.in_progress") if m >= in_progress else ""))
+keep("month", month, as_text=month_text)
 report = load("competitor_report", filters, month=month)
 table(report)
 download(report, f"competitors-report-{month:%Y-%m}", filters, key="report_csv")

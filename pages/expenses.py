@@ -9,7 +9,7 @@ import streamlit as st
 
 from queries.values import first, missing
 from ui import fmt
-from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
+from ui.shell import chart, download, empty_state, footer, keep, kpi_tile, lang, linked, load, start_page, t, table
 
 filters = start_page("expenses", "🧾")
 if not filters.carries_target:  # a tier, industry or product-line filter is set
@@ -31,9 +31,11 @@ kpi_tile(tiles[3], "kpi.overruns", fmt.count((overruns.flag == "overrun").sum())
                    n=fmt.count((overruns.flag == "no_budget").sum())))
 
 st.subheader(t("expenses.by"))
-group_by = st.segmented_control(t("expenses.group"), ("region", "salesperson", "category", "month"),
-                                default="region", key="expense_group",
+GROUPS = ("region", "salesperson", "category", "month")
+group_by = st.segmented_control(t("expenses.group"), GROUPS, key="expense_group",
+                                default=linked("group", "expense_group", GROUPS, "region"),
                                 format_func=lambda g: t("expenses.group." + g)) or "region"
+keep("group", group_by)
 groups = load("expense_control", filters, group_by=group_by)
 
 

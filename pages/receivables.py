@@ -5,6 +5,7 @@ invoices and payments."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import plotly.graph_objects as go
@@ -12,18 +13,23 @@ import streamlit as st
 
 from queries.values import first, missing
 from ui import fmt
-from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
+from ui.shell import chart, download, empty_state, footer, keep, kpi_tile, lang, linked, load, start_page, t, table
 
 filters = start_page("receivables", "💴")
 
 store_today = st.session_state["store_today"]
 default_day = min(filters.end_date, store_today)
 controls = st.columns([1, 2])
-as_of = controls[0].date_input(t("recv.as_of"), value=default_day, max_value=store_today,
-                               key=f"recv_as_of_{default_day}")
-group_by = controls[1].segmented_control(t("recv.group"), ("region", "salesperson", "tier"), default="region",
-                                         key="recv_group", format_func=lambda v: t("level." + v)
+days = [default_day - dt.timedelta(days=n) for n in range(3 * 366)]  # a link may name any of the last 3 years
+as_of = controls[0].date_input(t("recv.as_of"), max_value=store_today, key=f"recv_as_of_{default_day}",
+                               value=linked("as_of", f"recv_as_of_{default_day}", days, default_day))
+GROUPS = ("region", "salesperson", "tier")
+group_by = controls[1].segmented_control(t("recv.group"), GROUPS, key="recv_group",
+                                         default=linked("group", "recv_group", GROUPS, "region"),
+                                         format_func=lambda v: t("level." + v)
                                          if v != "tier" else t("filter.tiers")) or "region"
+keep("as_of", as_of)
+keep("group", group_by)
 
 department = load("receivables_aging", filters, as_of_date=as_of, group_by="department")
 dso = load("receivables_dso_cei", filters).iloc[0]

@@ -12,7 +12,7 @@ import streamlit as st
 
 from queries.scorecard import COMPONENTS, ScorecardError, due_date, previous_month, scorecard
 from ui.fmt import round_half_up
-from ui.shell import chart, download, footer, load, start_page, t, table
+from ui.shell import chart, download, footer, keep, linked, load, month_text, start_page, t, table
 
 filters = start_page("scorecard", "📋")
 today = st.session_state["store_today"]  # the store's as-of date, set by the sidebar
@@ -24,8 +24,10 @@ months = [default]
 for _ in range(23):
     months.append(previous_month(months[-1]))
 months.insert(0, today.replace(day=1))  # the month in progress, for a look before it ends
-month = st.selectbox(t("scorecard.month"), months, index=1, key="scorecard_month",
-                     format_func=lambda m: m.strftime("%Y-%m"))
+month = st.selectbox(t("scorecard.month"), months, key="scorecard_month",
+                     index=months.index(linked("month", "scorecard_month", months, default, as_text=month_text)),
+                     format_func=lambda m: month_text(m) + (t("month.in_progress") if m == months[0] else ""))
+keep("month", month, as_text=month_text)
 due = due_date(month)
 left = (due - today).days
 st.caption(t("scorecard.due", month=month.strftime("%Y-%m"), due=due.isoformat())

@@ -12,19 +12,24 @@ import streamlit as st
 from queries.filters import Filters
 from queries.values import first, missing
 from ui import fmt
-from ui.shell import chart, download, empty_state, footer, lang, load, start_page, t, table
+from ui.shell import chart, download, empty_state, footer, keep, lang, linked, load, start_page, t, table
 
 filters = start_page("targets", "🎯")
 
 METRICS = ("sales", "gross_profit", "collections", "new_customers")
 choice = st.columns([4, 3, 2])
-metric = choice[0].segmented_control(t("targets.metric"), METRICS, default="sales", key="targets_metric",
+LEVELS, GRAINS = ("department", "region", "salesperson"), ("year", "quarter", "month")
+metric = choice[0].segmented_control(t("targets.metric"), METRICS, key="targets_metric",
+                                     default=linked("measure", "targets_metric", METRICS, "sales"),
                                      format_func=lambda m: t("kpi." + m)) or "sales"
-level = choice[1].segmented_control(t("targets.level"), ("department", "region", "salesperson"),
-                                    default="region", key="targets_level",
+level = choice[1].segmented_control(t("targets.level"), LEVELS, key="targets_level",
+                                    default=linked("level", "targets_level", LEVELS, "region"),
                                     format_func=lambda v: t("level." + v)) or "region"
-grain = choice[2].segmented_control(t("targets.grain"), ("year", "quarter", "month"), default="month",
-                                    key="targets_grain", format_func=lambda v: t("grain." + v)) or "month"
+grain = choice[2].segmented_control(t("targets.grain"), GRAINS, key="targets_grain",
+                                    default=linked("grain", "targets_grain", GRAINS, "month"),
+                                    format_func=lambda v: t("grain." + v)) or "month"
+for name, value in (("measure", metric), ("level", level), ("grain", grain)):
+    keep(name, value)
 if not filters.carries_target:
     st.caption(t("notice.no_target"))
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from queries.values import first
 from ui import fmt
-from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
+from ui.shell import chart, download, empty_state, footer, keep, kpi_tile, lang, linked, load, start_page, t, table
 
 filters = start_page("visits", "🤝")
 
@@ -61,8 +61,10 @@ with right:
     download(uncovered, "visits-uncovered-key-accounts", filters, key="uncovered_csv")
 
 st.subheader(t("visits.quotas"))
-grain = st.segmented_control(t("targets.grain"), ("week", "month"), default="week", key="quota_grain",
+grain = st.segmented_control(t("targets.grain"), ("week", "month"), key="quota_grain",
+                             default=linked("grain", "quota_grain", ("week", "month"), "week"),
                              format_func=lambda g: t("visits.by_" + g)) or "week"
+keep("grain", grain)
 quotas = load("activity_weeks", filters, grain=grain)
 if not flagged.empty:
     st.warning(t("visits.flagged", names="、".join(sorted(set(flagged.name)))))

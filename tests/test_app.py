@@ -497,3 +497,33 @@ def test_in_chinese_large_amounts_read_in_wan_and_codes_by_their_names(demo_stor
     assert row["实际（万元）"] == pytest.approx(round(first.actual_value / 10_000, 2), abs=0.005)
     ranking = next(d.value for d in app.dataframe if "排名" in d.value.columns)
     assert set(ranking["区域"]) <= {"桂城", "平洲", "大沥", "盐步", "黄岐", "罗村", "狮山", "丹灶", "西樵", "九江"}
+
+
+def test_a_link_with_page_controls_reopens_the_same_view(on_fixture):
+    app = AppTest.from_file(str(ROOT / "pages/targets.py"), default_timeout=60)
+    app.query_params.update({"lang": "en", "measure": "gross_profit", "level": "salesperson", "grain": "quarter"})
+    app.run()
+    assert not app.exception
+    shown = app.dataframe[0].value
+    assert set(shown["Name"]) == {"张三", "李四", "王五"} and set(shown["Period"]) == {"2026-01-01"}
+    # 2026 Q1 gross profit to 15 March of 王五 (S3): 4,750 (tests/test_kpis.py, the South)
+    assert shown.set_index("Name").loc["王五", "Actual"] == 4750
+    assert (app.query_params["measure"], app.query_params["level"], app.query_params["grain"]) == (
+        "gross_profit", "salesperson", "quarter")
+    bad = AppTest.from_file(str(ROOT / "pages/targets.py"), default_timeout=60)
+    bad.query_params.update({"lang": "en", "measure": "'; DROP TABLE targets; --", "grain": "decade"})
+    bad.run()
+    assert not bad.exception and bad.query_params["measure"] == "sales" and bad.query_params["grain"] == "month"
+
+
+def test_monthly_reports_default_to_the_last_complete_month(demo_store, monkeypatch):
+    # The demo store's today is 23 November: November is in progress, so the competitor report
+    # and the scorecard open on October, and November is marked as in progress.
+    path, _ = demo_store
+    monkeypatch.setenv("COCKPIT_DB", str(path))
+    for name in ("pages/competitors.py", "pages/scorecard.py"):
+        app = page(name, lang="en")
+        assert not app.exception
+        month = app.selectbox[0]
+        assert month.value == dt.date(2026, 10, 1)
+        assert "2026-11 (in progress)" in month.options

@@ -147,6 +147,29 @@ def test_a_region_set_on_the_overview_is_kept_on_targets_and_back(served_app, pa
     back_to_overview_with_dali(page)
 
 
+def test_a_link_with_page_controls_reopens_the_same_view_in_a_fresh_browser(served_app, browser, page):
+    page.goto(served_app + "/targets?region=R05")
+    page.get_by_text("Attainment against plan and stretch").wait_for(timeout=60_000)
+    for button in ("Gross profit", "Salesperson", "Quarter"):
+        settle(page)
+        page.get_by_role("radio", name=button, exact=True).click()
+    page.wait_for_function("() => ['measure=gross_profit', 'level=salesperson', 'grain=quarter', 'region=R05']"
+                           ".every(p => window.location.search.includes(p))", timeout=30_000)
+    link = page.url
+    fresh = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        again = fresh.new_page()
+        again.goto(link)
+        again.get_by_text("Attainment against plan and stretch").wait_for(timeout=60_000)
+        settle(again)
+        active = again.locator('[data-variant="segmented_control"][aria-checked="true"]').all_inner_texts()
+        assert [a.strip() for a in active] == ["Gross profit", "Salesperson", "Quarter"]
+        assert again.locator('[data-testid="stMultiSelect"]').filter(has_text="Huangqi").count() == 1
+    finally:
+        fresh.close()
+    assert console_errors(page) == []
+
+
 def test_clicking_a_heatmap_cell_narrows_the_table_to_its_lines(served_app, page):
     page.goto(served_app + "/targets?region=R05")  # a link straight to the page
     page.get_by_text("Ranking for the period").wait_for(timeout=60_000)

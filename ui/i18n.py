@@ -423,6 +423,7 @@ TEXT: dict[str, dict[str, str]] = {
     "code.over_credit": {"en": "Over credit limit", "zh": "超出信用额度"},
     "code.department": {"en": "Department", "zh": "全部门"},
     "code.no_region": {"en": "No region", "zh": "未分配区域"},
+    "month.in_progress": {"en": " (in progress)", "zh": "（进行中）"},
     # stored codes shown by their labels (CODE_COLUMNS)
     "bool.true": {"en": "Yes", "zh": "是"},
     "bool.false": {"en": "No", "zh": "否"},

@@ -136,6 +136,7 @@ def sidebar(page: str) -> Filters:
         state, problems = from_url(dict(st.query_params), options, LANGS)
         st.session_state[_STATE] = state
         st.session_state["filter_problems"] = problems
+        st.session_state[_LINK] = dict(st.query_params)  # page controls read theirs (linked)
     state: FilterState = st.session_state[_STATE]
     problems = st.session_state.pop("filter_problems", [])
 
@@ -183,6 +184,33 @@ def sidebar(page: str) -> Filters:
     st.query_params.from_dict(to_url(state))
     st.session_state["filter_labels"] = labels
     return to_filters(state, today)
+
+
+_LINK = "opening_link"  # the link the session opened with, for the page controls still to read it
+
+
+def _as_link(value: object) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def linked(name: str, key: str, options, default, as_text=_as_link):
+    """The value a page control starts with: the link's `name=…` when the session was opened
+    with one naming one of `options` (read once), else `default`. Once drawn, the control
+    keeps the reader's choice, and `keep(name, value)` writes it into the link, so a copied
+    link reopens the same view."""
+    wanted = st.session_state.get(_LINK, {}).pop(name, None)
+    if key in st.session_state or wanted is None:
+        return default
+    return next((option for option in options if as_text(option) == wanted), default)
+
+
+def keep(name: str, value: object, as_text=_as_link) -> None:
+    """Write a page control's value into the link (after the sidebar wrote the filters)."""
+    st.query_params[name] = as_text(value)
+
+
+def month_text(month: dt.date) -> str:
+    return month.strftime("%Y-%m")
 
 
 def start_page(key: str, icon: str) -> Filters:
