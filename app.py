@@ -51,7 +51,7 @@ def change(now, before):
     """Percentage-point change of a rate against a year earlier, shown as +1.2 pp."""
     if missing(now) or missing(before):
         return None
-    return f"{now - before:+.1f} pp"
+    return t("kpi.points", value=f"{fmt.rounded(now - before, 1):+}")
 
 
 tiles = st.columns(4)

@@ -43,14 +43,14 @@ solid = monthly[~monthly.thin_sample]
 thin = monthly[monthly.thin_sample]
 figure.add_scatter(x=monthly.group_id, y=monthly.csat_pct, mode="lines", line={"color": "#c0392b"},
                    showlegend=False, hoverinfo="skip")
-figure.add_scatter(x=solid.group_id, y=solid.csat_pct, mode="markers+text", name="CSAT",
+figure.add_scatter(x=solid.group_id, y=solid.csat_pct, mode="markers+text", name=t("kpi.csat"),
                    text=[f"n={n}" for n in solid.responses_count], textposition="top center",
                    marker={"color": "#c0392b", "size": 9})
 figure.add_scatter(x=thin.group_id, y=thin.csat_pct, mode="markers+text", name=t("sat.thin"),
                    text=[f"n={n} ⚠" for n in thin.responses_count], textposition="top center",
                    marker={"color": "white", "size": 11, "line": {"color": "#c0392b", "width": 2}})
 figure.update_layout(height=330, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis={"range": [0, 105]},
-                     yaxis_title="CSAT %", legend={"orientation": "h", "y": 1.12})
+                     yaxis_title=t("kpi.csat") + " (%)", legend={"orientation": "h", "y": 1.12})
 chart(figure, key="csat_month")
 if not thin.empty:
     st.caption(t("sat.thin_note", months=", ".join(thin.group_id)))
@@ -111,7 +111,6 @@ if options:
     customer = st.selectbox(t("recv.pick_customer"), options, key="timeline_customer",
                             format_func=lambda c: f"{names.get(c, c)} ({c})")
     timeline = load("customer_timeline", None, customer_id=customer)
-    shown = timeline
-    table(shown)
+    table(timeline)
     download(timeline, f"satisfaction-timeline-{customer}", None, key="timeline_csv")
 footer()

@@ -1,17 +1,17 @@
 -- name: customer_timeline
 -- One customer's satisfaction history on one timeline, newest first: surveys (overall score
--- and comment), complaints (category, whether closed, description) and visits (purpose and
--- outcome), up to the store's today. Comments and descriptions are customers' words: text.
+-- and comment), complaints (category, whether still open, description) and visits (purpose
+-- and outcome), up to the store's today. Comments and descriptions are customers' words: text.
 -- params: customer_id, today
--- columns: event_date, kind, score, detail, text
+-- columns: event_date, kind, score, category, purpose, outcome, still_open, text
 SELECT survey_date::TIMESTAMP AS event_date, 'survey' AS kind, overall_score AS score,
-       NULL AS detail, comment AS text
+       NULL::VARCHAR AS category, NULL::VARCHAR AS purpose, NULL::VARCHAR AS outcome, NULL::BOOLEAN AS still_open,
+       comment AS text
 FROM surveys WHERE customer_id = $customer_id AND survey_date <= $today::DATE
 UNION ALL
-SELECT received_at, 'complaint', NULL, category || CASE WHEN closed_at IS NULL THEN ' · open' ELSE '' END,
-       description
+SELECT received_at, 'complaint', NULL, category, NULL, NULL, closed_at IS NULL, description
 FROM complaints WHERE customer_id = $customer_id AND received_at < $today::DATE + 1
 UNION ALL
-SELECT visit_date::TIMESTAMP, 'visit', NULL, purpose || ' · ' || outcome, NULL
+SELECT visit_date::TIMESTAMP, 'visit', NULL, NULL, purpose, outcome, NULL, NULL
 FROM visits WHERE customer_id = $customer_id AND visit_date <= $today::DATE
 ORDER BY event_date DESC, kind

@@ -431,7 +431,8 @@ def test_the_scorecard_of_one_salesperson_with_components_nobody_has(on_fixture)
     scored = next(d for d in app.dataframe if "Weighted score" in d.value.columns)
     cells = shown_cells(scored)
     assert cells.iloc[0]["Revisit-plan completion (%)"] == "—"
-    assert json.loads(scored.proto.columns)["Weighted score"]["type_config"]["format"] == "%.2f"
+    drawn = json.loads(scored.proto.columns)["Weighted score"]
+    assert (drawn["type_config"]["format"], drawn["type_config"]["step"]) == ("localized", 0.01)  # 30.00
 
 
 def test_tables_round_money_half_up_and_show_missing_as_a_dash(altered, monkeypatch):

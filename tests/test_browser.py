@@ -114,12 +114,11 @@ def test_switching_to_chinese_renders_it_and_the_alerts_csv_opens_in_excel(serve
     page.get_by_text("异常客户预警").wait_for(timeout=60_000)
     page.wait_for_function("() => window.location.search.includes('lang=zh')", timeout=30_000)
     page.locator('[data-testid="stMetric"]').filter(has_text="销售额").first.wait_for(timeout=60_000)
-    page.screenshot(path=str(tmp_path / "overview-zh.png"))
     name, rows = download_csv(page.locator('[data-testid="stDownloadButton"]').last)
     assert name.startswith("overview-alerts_2026-01-01_2026-11-23")
-    assert list(rows[0])[:4] == ["客户名称", "等级", "负责人", "预警原因"]
-    assert any("逾期超过90天" in row["预警原因"] for row in rows)  # the sliding customers
-    # The screen lists the 200 most serious; the CSV all of them, as its button says.
+    assert list(rows[0])[:5] == ["客户名称", "等级", "负责人", "风险金额（元）", "预警原因"]
+    assert any("逾期90天以上 ¥" in row["预警原因"] for row in rows)  # the sliding customers, with the amount
+    # The screen lists the 20 most at risk; the CSV all of them, as its button says.
     label = page.locator('[data-testid="stDownloadButton"]').last.inner_text()
     assert f"下载全部 {len(rows):,} 条" in label and len(rows) > 200
     assert console_errors(page) == []
@@ -249,7 +248,7 @@ def test_a_customers_timeline_follows_the_chosen_customer(served_app, page):
             break
         page.wait_for_timeout(500)
     assert name.startswith(f"satisfaction-timeline-{customer}")
-    assert rows and {row["Type"] for row in rows} <= {"survey", "complaint", "visit"}
+    assert rows and {row["Type"] for row in rows} <= {"Survey", "Complaint", "Visit"}  # codes by their labels
     assert dialogs == [] and console_errors(page) == []
 
 
@@ -348,3 +347,13 @@ def test_importing_a_gbk_file_from_the_data_page(own_app, page, tmp_path):
     assert page.locator('[data-testid="stMultiSelect"]').filter(has_text="Lishui").count() == 1
     assert "R11" not in " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
     assert console_errors(page) == []
+
+
+def test_every_page_in_both_languages_on_a_projector(served_app, browser):
+    """docs/screenshots/: every page at 1280×720 in English and Chinese, as the README shows."""
+    from tools.screenshots import FOLDER, PAGES, shoot
+
+    assert shoot(browser, served_app) == []
+    for name, _ in PAGES:
+        for lang in ("en", "zh"):
+            assert (FOLDER / f"{name}-{lang}.png").stat().st_size > 20_000  # a drawn page, not a blank one

@@ -771,6 +771,23 @@ def test_expense_overruns_and_spend_without_budget(kpi):
     ]  # January: S1 travel 600 + 300 = 900 of 1,000 and entertainment 0 of 500 are within budget
 
 
+def test_the_month_in_progress_is_held_to_its_whole_budget(altered):
+    # To the store's today (15 March) March is in progress: S1's March travel budget of 1,000
+    # pro-rated to 15 of 31 days is 483.87, but spend is held to the whole 1,000 — 700 spent
+    # on 2 March is no overrun; 1,200 is 200 over (120 %).
+    from queries.filters import Filters
+
+    period = Filters(D(2026, 1, 1), D(2026, 3, 15))
+    _, run = altered("INSERT INTO expenses VALUES ('E9', DATE '2026-03-02', 'S1', 'R1', NULL, 'travel', 700, NULL)")
+    over = run("expense_overruns", period)
+    assert over[over.month.dt.month == 3].empty
+    _, run = altered("INSERT INTO expenses VALUES ('E9', DATE '2026-03-02', 'S1', 'R1', NULL, 'travel', 1200, NULL)")
+    over = run("expense_overruns", period)
+    march = over[over.month.dt.month == 3]
+    assert [(r.budget_cny, r.actual_cny, r.excess_cny, r.control_ratio_pct) for r in march.itertuples()] == [
+        (1000, 1200, 200, 120.0)]
+
+
 def test_the_years_budget_burn(kpi):
     burn = kpi("expense_burn", ytd()).set_index("day")
     today = burn.loc[pd.Timestamp(D(2026, 3, 15))]

@@ -1,7 +1,9 @@
-"""Screenshots of the Overview in each language, for the README: `python -m tools.screenshots`.
+"""Screenshots of every page in both languages at 1280×720 (a meeting-room projector), for the
+README and for looking at: `python -m tools.screenshots` writes docs/screenshots/<page>-<lang>.png.
 
-Builds the demo store (as of 2026-11-23) in a temporary folder, serves it, and writes
-docs/overview-en.png and docs/overview-zh.png.
+Builds the demo store (as of 2026-11-23) in a temporary folder and serves it; the browser
+test `test_every_page_in_both_languages_on_a_projector` takes the same pictures from the app
+it serves.
 """
 
 from __future__ import annotations
@@ -14,6 +16,40 @@ from playwright.sync_api import sync_playwright
 
 from store import demo
 from tools.serve import CHROMIUM, CHROMIUM_ARGS, ROOT, serving
+from ui.i18n import LANGS
+
+FOLDER = ROOT / "docs" / "screenshots"
+PROJECTOR = {"width": 1280, "height": 720}
+# (file name, URL path): every page of the sidebar
+PAGES = [("overview", ""), ("targets", "targets"), ("visits", "visits"), ("satisfaction", "satisfaction"),
+         ("competitors", "competitors"), ("scorecard", "scorecard"), ("receivables", "receivables"),
+         ("commissions", "commissions"), ("expenses", "expenses"), ("data", "data")]
+READY = {"en": "Data as of", "zh": "数据截至"}  # the sidebar's as-of line: the page has run
+
+
+def shoot(browser, url: str, folder: Path = FOLDER) -> list[str]:
+    """Open every page in each language at 1280×720 and save what the first screen shows;
+    returns the problems seen (an exception on a page, a page that did not finish)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    problems = []
+    for name, path in PAGES:
+        for lang in LANGS:
+            context = browser.new_context(viewport=PROJECTOR, locale="zh-CN" if lang == "zh" else "en-US")
+            page = context.new_page()
+            try:
+                page.goto(f"{url}/{path}?lang={lang}")
+                page.get_by_text(READY[lang]).first.wait_for(timeout=60_000)
+                page.wait_for_load_state("networkidle")
+                page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=60_000)
+                page.wait_for_timeout(1_500)  # charts finish drawing
+                if page.locator('[data-testid="stException"]').count():
+                    problems.append(f"{name} ({lang}): an error is shown")
+                page.screenshot(path=str(folder / f"{name}-{lang}.png"))
+            except Exception as exc:  # noqa: BLE001 — report every page, not just the first failure
+                problems.append(f"{name} ({lang}): {exc}")
+            finally:
+                context.close()
+    return problems
 
 
 def main() -> None:
@@ -22,14 +58,9 @@ def main() -> None:
         demo.build(store, as_of=dt.date(2026, 11, 23), progress=lambda _: None)
         with serving(store) as url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1440, "height": 1100})
-            for lang, ready in (("en", "Abnormal customers"), ("zh", "异常客户预警")):
-                page.goto(f"{url}/?lang={lang}")
-                page.get_by_text(ready).wait_for(timeout=60_000)
-                page.wait_for_load_state("networkidle")
-                page.wait_for_timeout(1500)
-                page.screenshot(path=str(ROOT / "docs" / f"overview-{lang}.png"))
+            problems = shoot(browser, url)
             browser.close()
+    print("\n".join(problems) or f"{len(PAGES) * len(LANGS)} screenshots in {FOLDER}")
 
 
 if __name__ == "__main__":

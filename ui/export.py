@@ -40,10 +40,18 @@ def labelled(frame: pd.DataFrame, lang: str, names: dict[str, str] | None = None
     (ui.i18n.CODE_COLUMNS), and region ids by their `names`; missing values stay missing."""
     coded = [c for c in frame.columns if c in CODE_COLUMNS and not pd.api.types.is_numeric_dtype(frame[c])]
     named = [c for c in frame.columns if c in NAMED_COLUMNS and names]
-    if not coded and not named:
+    # yes/no with gaps (a column of true, false and missing) reads as words
+    gappy = [c for c in frame.columns if frame[c].dtype == object and frame[c].map(lambda v: isinstance(v, bool)).any()]
+    if not coded and not named and not gappy:
         return frame
     return frame.assign(**{c: frame[c].map(lambda v, c=c: v if missing(v) else label(c, v, lang)) for c in coded},
-                        **{c: frame[c].map(lambda v: v if missing(v) else names.get(v, v)) for c in named})
+                        **{c: frame[c].map(lambda v: v if missing(v) else names.get(v, v)) for c in named},
+                        **{c: frame[c].map(lambda v: yes_no(v, lang)) for c in gappy})
+
+
+def yes_no(value: object, lang: str) -> object:
+    """True and False in words (是 / 否); a missing value stays missing."""
+    return value if missing(value) else text("bool." + str(bool(value)).lower(), lang)
 
 
 def csv_bytes(frame: pd.DataFrame, lang: str, names: dict[str, str] | None = None) -> bytes:
@@ -54,9 +62,8 @@ def csv_bytes(frame: pd.DataFrame, lang: str, names: dict[str, str] | None = Non
     safe = labelled(frame, lang, names).copy()
     for column in safe.columns:
         values = safe[column]
-        if pd.api.types.is_bool_dtype(values) or (values.dtype == object and values.map(
-                lambda v: isinstance(v, bool)).any()):
-            safe[column] = values.map(lambda v: "" if missing(v) else text("bool." + str(bool(v)).lower(), lang))
+        if pd.api.types.is_bool_dtype(values):
+            safe[column] = values.map(lambda v: yes_no(v, lang))
             continue
         if pd.api.types.is_integer_dtype(values):
             continue

@@ -359,6 +359,7 @@ TEXT: dict[str, dict[str, str]] = {
     "kpi.overdue_ratio": {"en": "Overdue ratio", "zh": "应收占压率"},
     "kpi.revisit_completion": {"en": "Revisit-plan completion", "zh": "回访计划完成率"},
     "kpi.csat": {"en": "CSAT", "zh": "客户满意度"},
+    "kpi.points": {"en": "{value} pp", "zh": "{value} 个百分点"},
     "kpi.complaint_timeliness": {"en": "Complaints within SLA", "zh": "投诉处理及时率"},
     "kpi.target": {"en": "Target {value}", "zh": "目标 {value}"},
     "kpi.no_target": {"en": "No target", "zh": "无目标"},
@@ -450,6 +451,8 @@ TEXT: dict[str, dict[str, str]] = {
     "mode.demo": {"en": "Demo build", "zh": "演示数据生成"},
     # column headers
     "col.at_risk_cny": {"en": "Money at risk (¥)", "zh": "风险金额（元）"},
+    "col.purpose": {"en": "Purpose", "zh": "拜访目的"},
+    "col.still_open": {"en": "Still open", "zh": "未关闭"},
     "col.actual_last_90_days": {"en": "Actual, last 90 days", "zh": "近90天实际"},
     "col.ar_start_cny": {"en": "Receivables at start (¥)", "zh": "期初应收（元）"},
     "col.ar_end_cny": {"en": "Receivables at end (¥)", "zh": "期末应收（元）"},

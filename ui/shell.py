@@ -213,10 +213,18 @@ def month_text(month: dt.date) -> str:
     return month.strftime("%Y-%m")
 
 
+# Fixed page styling (no data in it): on a 1280×720 projector the page starts near the top
+# and tables use the full width of the main column.
+PROJECTOR_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; padding-left: 2rem; padding-right: 2rem; }
+</style>"""
+
+
 def start_page(key: str, icon: str) -> Filters:
     """Open a page: its browser title and icon, the shared sidebar, its heading; returns the
     resolved filters. Every page starts with this one call."""
     st.set_page_config(page_title="Key-Account Cockpit · 大客户驾驶舱", page_icon=icon, layout="wide")
+    st.html(PROJECTOR_CSS)
     filters = sidebar(key)
     st.title(t("page." + key))
     return filters
@@ -284,14 +292,14 @@ def table(frame: pd.DataFrame, places: dict[str, int] | None = None) -> None:
         values, header = frame[column], headers[column]
         places_shown = (places or {}).get(column, fmt.decimals(column, values))
         if places_shown is not None and fmt.in_wan(column, values, lang()):
-            shown[column] = fmt.round_half_up_fast(values / 10_000, 2)
+            values, places_shown = values / 10_000, 2
             headers[column] = header = fmt.wan_header(header)
-            config[header] = st.column_config.NumberColumn(format="localized")
-        elif places_shown is not None:
+        if places_shown is not None:
             if pd.api.types.is_float_dtype(values):
                 shown[column] = fmt.round_half_up_fast(values, places_shown)
-            grouped = places_shown == 0 or fmt.kind(column) == "money"
-            config[header] = st.column_config.NumberColumn(format="localized" if grouped else f"%.{places_shown}f")
+            # thousands separators and exactly `places_shown` decimals (the browser cuts to the step,
+            # which is exact for a value already rounded here)
+            config[header] = st.column_config.NumberColumn(format="localized", step=10.0 ** -places_shown)
         elif pd.api.types.is_datetime64_any_dtype(values) or (
                 values.dtype == object and values.map(lambda v: isinstance(v, dt.date)).any()):
             shown[column] = fmt.dates_as_text(values)
@@ -323,7 +331,14 @@ def chart(figure: go.Figure, key: str, **kwargs):
     """Draw a Plotly figure, readable on a projector (text 14 px). Its date axes never show a
     time of day: months (2026-11) are categories, read 2026年11月 in Chinese; dates read
     2026-11-23 with at least a day between ticks. In Chinese an amount axis reads in 万 / 亿."""
-    figure.update_layout(font={"size": CHART_FONT}, hoverlabel={"font": {"size": CHART_FONT}})
+    big = {"size": CHART_FONT}  # set on every text kind: the Streamlit theme sizes whatever is left unset
+    figure.update_layout(font=big, hoverlabel={"font": big}, legend={"font": big})
+    figure.update_xaxes(tickfont=big, title_font=big)
+    figure.update_yaxes(tickfont=big, title_font=big)
+    figure.update_annotations(font=big)
+    for trace in figure.data:
+        if "textfont" in trace:
+            trace.textfont.size = CHART_FONT
     for letter in ("x", "y"):
         values = [v for trace in figure.data if getattr(trace, letter, None) is not None
                   for v in pd.Series(getattr(trace, letter)).tolist()]
