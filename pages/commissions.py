@@ -102,7 +102,7 @@ bonused = lines[lines.lead_bonus_cny > 0]
 between += [(leads_node, m, v) for m, v in bonused.groupby("manager_name").lead_bonus_cny.sum().items()]
 between += [(name, fines_node, v) for name, v in payable.groupby("name").fines_cny.sum().items() if v > 0]
 between = sorted((f for f in between if f[0] != f[1]), key=lambda f: -float(f[2]))
-LINKS = 40
+LINKS = 12  # what a room reads on a projector; the caption says how many more there are
 if len(between) > LINKS:
     st.caption(t("commissions.flow_top", n=LINKS, total=fmt.count(len(between))))
 between = between[:LINKS]
@@ -114,10 +114,10 @@ if between:
     nodes = list(dict.fromkeys([f[0] for f in flows] + [f[1] for f in flows]))
     index = {name: i for i, name in enumerate(nodes)}
     figure = go.Figure(go.Sankey(
-        node={"label": nodes, "pad": 12, "thickness": 14},
+        node={"label": nodes, "pad": 18, "thickness": 16},
         link={"source": [index[f[0]] for f in flows], "target": [index[f[1]] for f in flows],
               "value": [float(f[2]) for f in flows]}))
-    figure.update_layout(height=max(320, 14 * len(nodes)), margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    figure.update_layout(height=max(360, 28 * len(nodes)), margin={"l": 10, "r": 10, "t": 10, "b": 10})
     chart(figure, key="flow_chart")
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from store import db, importer
 from ui import fmt
+from ui.i18n import import_rule
 from ui.shell import download, footer, kpi_tile, lang, load, start_page, t, table
 
 filters = start_page("data", "🗂️")
@@ -50,7 +51,7 @@ if uploaded is not None:
     for header in parsed.ignored_derived:
         st.warning(t("data.derived_header", header=header))
     for problem in parsed.problems:
-        st.error(problem.rule)
+        st.error(import_rule(problem.rule, lang()))
     preview = parsed.data.slice(0, 20).to_pandas()
     st.dataframe(preview, hide_index=True, width="stretch", placeholder=fmt.MISSING)
     if not parsed.problems and st.button(t("data.import_button", rows=fmt.count(parsed.rows), table=chosen),
@@ -58,9 +59,11 @@ if uploaded is not None:
         try:
             result = importer.load(con, parsed, mode=mode, user="dashboard")
         except importer.ImportRejected as rejected:
-            st.error(t("data.rejected", detail=str(rejected)))
-            problems = pd.DataFrame([{"row": p.row, "column": p.column, "value": p.value, "rule": p.rule}
-                                     for p in rejected.problems])
+            duplicate = [p.rule for p in rejected.problems] == ["duplicate file"]
+            st.error(t("data.duplicate", name=parsed.file_name) if duplicate else
+                     t("data.rejected", n=fmt.count(len(rejected.problems)), name=parsed.file_name))
+            problems = pd.DataFrame([{"row": p.row, "column": p.column, "value": p.value,
+                                      "rule": import_rule(p.rule, lang())} for p in rejected.problems])
             shown = problems.head(1000)
             if len(problems) > len(shown):
                 st.caption(t("data.problems_first", shown=fmt.count(len(shown)), n=fmt.count(len(problems))))

@@ -61,7 +61,8 @@ st.subheader(t("recv.aging"))
 aging = load("receivables_aging", filters, as_of_date=as_of, group_by=group_by)
 names = aging["group_name"] if lang() == "zh" else aging["group_name_en"]
 figure = go.Figure()
-for bucket, colour in zip(BUCKETS, COLOURS):
+# The overdue buckets only: beside a wide "not yet due" they would be slivers; it is in the table.
+for bucket, colour in zip(BUCKETS[1:], COLOURS[1:]):
     figure.add_bar(y=names, x=aging[bucket + "_cny"], orientation="h", name=t("bucket." + bucket),
                    marker_color=colour, customdata=[[g, bucket] for g in aging["group_id"]],
                    hovertemplate="%{y} · " + t("bucket." + bucket) + ": ¥%{x:,.0f}<extra></extra>")

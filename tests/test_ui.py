@@ -190,3 +190,16 @@ def test_csv_and_tables_show_codes_by_their_labels():
                           "over_credit": [True, False]})
     rows = list(csv.reader(io.StringIO(export.csv_bytes(frame, "zh").decode("utf-8-sig"))))
     assert rows[1] == ["大客户经理", "A类", "1.0", "是"] and rows[2] == ["", "B类", "2.0", "否"]
+
+
+def test_import_problems_read_in_chinese():
+    from store import importer
+    from ui.i18n import import_rule
+
+    assert import_rule("required: empty", "zh") == "必填：为空"
+    assert (import_rule("unknown in customers (import customers first)", "zh")
+            == "在 customers 中不存在（请先导入 customers）")
+    assert import_rule(importer._exact_words("DECIMAL(18,4)"), "zh") == "超过 4 位小数（保存时会被四舍五入）"
+    assert import_rule("required: empty", "en") == "required: empty"
+    for type_ in ("DECIMAL(18,4)", "INTEGER", "SMALLINT", "BIGINT", "DATE", "TIMESTAMP", "BOOLEAN"):
+        assert import_rule("not " + importer._type_words(type_), "zh").startswith("不是")

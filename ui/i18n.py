@@ -7,6 +7,8 @@ query results are keys too (`col.<column>`), and so are codes stored in the data
 
 from __future__ import annotations
 
+import re
+
 LANGS = ("en", "zh")
 DEFAULT_LANG = "en"
 
@@ -202,8 +204,8 @@ TEXT: dict[str, dict[str, str]] = {
     "col.visits_count": {"en": "Visits", "zh": "拜访次数"},
     "recv.as_of": {"en": "Receivables as of", "zh": "应收截止日期"},
     "recv.group": {"en": "Aging by", "zh": "账龄分组"},
-    "recv.aging": {"en": "Outstanding by aging bucket (click a bar to narrow the worklist)",
-                   "zh": "应收账龄分布（点击条形筛选催收清单）"},
+    "recv.aging": {"en": "Overdue by aging bucket (click a bar to narrow the worklist; not yet due in the table)",
+                   "zh": "逾期账龄分布（点击条形筛选催收清单；未到期金额见下表）"},
     "recv.trend": {"en": "Overdue ratio at each month's end, last 24 months", "zh": "近24个月月末应收占压率"},
     "recv.worklist": {"en": "Collections worklist", "zh": "催收清单"},
     "recv.narrowed": {"en": "Narrowed to {what} (click the chart's background to clear)",
@@ -829,7 +831,10 @@ TEXT: dict[str, dict[str, str]] = {
     "data.derived_header": {"en": "Column '{header}' is computed by the store: the file's values are not loaded.",
                             "zh": "列“{header}”由系统计算，文件中的值不会导入。"},
     "data.import_button": {"en": "Check and import {rows} rows into {table}", "zh": "校验并导入 {rows} 行到 {table}"},
-    "data.rejected": {"en": "Nothing was imported. {detail}", "zh": "未导入任何数据。{detail}"},
+    "data.duplicate": {"en": "Nothing was imported: {name} was imported before (the same content).",
+                       "zh": "未导入任何数据：{name} 之前已导入过（内容相同）。"},
+    "data.rejected": {"en": "Nothing was imported: {n} problems in {name}.",
+                      "zh": "未导入任何数据：{name} 有 {n} 个问题。"},
     "data.problems_first": {"en": "The first {shown} of {n} problems; the CSV has all.",
                             "zh": "显示前 {shown} 个问题（共 {n} 个）；CSV 包含全部。"},
     "data.imported": {"en": "Imported {rows} rows into {table}. Every page now shows them (store version {version}).",
@@ -875,6 +880,41 @@ TEXT: dict[str, dict[str, str]] = {
     "col.template_allowed": {"en": "Allowed values", "zh": "允许的值"},
     "col.template_note": {"en": "Note", "zh": "说明"},
 }
+
+
+# The importer's rules (store/importer.py writes them in English, for the command line) in Chinese:
+# (pattern, template) with the pattern's groups kept.
+IMPORT_RULES_ZH = [
+    (r"required: empty", "必填：为空"),
+    (r"not a number", "不是数字"),
+    (r"not a whole number \(the store would round it\)", "不是整数（保存时会被四舍五入）"),
+    (r"not a whole number", "不是整数"),
+    (r"not a date \(YYYY-MM-DD\)", "不是日期（YYYY-MM-DD）"),
+    (r"not a date and time \(YYYY-MM-DD HH:MM:SS\)", "不是日期时间（YYYY-MM-DD HH:MM:SS）"),
+    (r"not true or false", "不是 true/false"),
+    (r"more than (\d+) decimal places \(the store would round it\)", "超过 {0} 位小数（保存时会被四舍五入）"),
+    (r"not one of: (.*)", "不在允许值之内：{0}"),
+    (r"breaks the rule (.*)", "违反规则 {0}"),
+    (r"unknown in (\w+) \(import \w+ first\)", "在 {0} 中不存在（请先导入 {0}）"),
+    (r"in the far future \(after (.*)\)", "日期过远（晚于 {0}）"),
+    (r"the same key appears more than once in the file", "文件中同一主键出现多次"),
+    (r"already in the store \(use replace to load the table anew\)", "库中已有（如需整表重新导入，请选择“整表替换”）"),
+    (r"overlaps rule (\S+) \(same kind, dates overlap\)", "与规则 {0} 重叠（同类规则的日期区间重叠）"),
+    (r"required column '(.*)' \((.*)\) is missing", "缺少必填列 '{0}'（{1}）"),
+    (r"two columns of the file are both '(.*)'", "文件中有两列都是 '{0}'"),
+    (r"the file has a header but no rows", "文件只有表头，没有数据行"),
+    (r"duplicate file", "重复的文件"),
+]
+
+
+def import_rule(rule: str, lang: str) -> str:
+    """An import problem's rule in the reader's language (an unknown one as it is)."""
+    if lang == "zh":
+        for pattern, template in IMPORT_RULES_ZH:
+            found = re.fullmatch(pattern, rule)
+            if found:
+                return template.format(*found.groups())
+    return rule
 
 
 # The stored codes a result column holds, shown (and exported) by their labels: the column's
