@@ -15,7 +15,8 @@ from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load_
 ALERTS_ON_SCREEN = 20
 ALERT_REASONS = ("sales_drop", "overdue_90", "complaints_30", "low_survey", "over_credit")
 
-filters = start_page("overview", "📊")
+page = start_page("overview", "📊")
+filters = page.filters
 last_year = filters.year_earlier()
 
 # Every figure of the page, fetched at once (this period and the same period a year earlier).

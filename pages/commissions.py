@@ -14,7 +14,8 @@ from queries.values import missing
 from ui import fmt
 from ui.shell import chart, download, empty_state, footer, keep, kpi_tile, lang, linked, load, start_page, t, table
 
-filters = start_page("commissions", "💰")
+page = start_page("commissions", "💰")
+filters = page.filters
 if not filters.carries_target:  # a tier, industry or product-line filter is set
     st.caption(t("commissions.filters_ignored"))
 

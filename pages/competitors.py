@@ -10,7 +10,8 @@ import streamlit as st
 from ui import fmt
 from ui.shell import chart, download, empty_state, footer, keep, linked, load, month_text, start_page, t, table
 
-filters = start_page("competitors", "🔭")
+page = start_page("competitors", "🔭")
+filters = page.filters
 
 monthly = load("competitor_monthly", filters)
 if monthly.empty:
@@ -19,7 +20,7 @@ if monthly.empty:
 # --- the monthly report: the page's first answer in the meeting ---------------------------
 st.subheader(t("comp.report"))
 months = sorted(monthly.month.dt.date.unique(), reverse=True)
-in_progress = st.session_state["store_today"].replace(day=1)  # the month of the store's today is not over
+in_progress = page.today.replace(day=1)  # the month of the store's today is not over
 complete = [m for m in months if m < in_progress]
 month = st.selectbox(t("comp.month"), months, key="comp_month",
                      index=months.index(linked("month", "comp_month", months, complete[0] if complete else months[0],

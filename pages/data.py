@@ -13,7 +13,8 @@ from ui import fmt
 from ui.i18n import import_rule
 from ui.shell import download, footer, kpi_tile, lang, load, start_page, t, table
 
-filters = start_page("data", "🗂️")
+page = start_page("data", "🗂️")
+filters = page.filters
 con = db.shared_connection()
 
 # --- import -----------------------------------------------------------------------------------

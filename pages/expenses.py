@@ -11,7 +11,8 @@ from queries.values import first, missing
 from ui import fmt
 from ui.shell import chart, download, empty_state, footer, keep, kpi_tile, lang, linked, load, start_page, t, table
 
-filters = start_page("expenses", "🧾")
+page = start_page("expenses", "🧾")
+filters = page.filters
 if not filters.carries_target:  # a tier, industry or product-line filter is set
     st.caption(t("expenses.filters_ignored"))
 

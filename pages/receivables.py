@@ -15,9 +15,10 @@ from queries.values import first, missing
 from ui import fmt
 from ui.shell import chart, download, empty_state, footer, keep, kpi_tile, lang, linked, load, start_page, t, table
 
-filters = start_page("receivables", "💴")
+page = start_page("receivables", "💴")
+filters = page.filters
 
-store_today = st.session_state["store_today"]
+store_today = page.today
 default_day = min(filters.end_date, store_today)
 controls = st.columns([1, 2])
 days = [default_day - dt.timedelta(days=n) for n in range(3 * 366)]  # a link may name any of the last 3 years

@@ -12,7 +12,8 @@ from queries.values import first
 from ui import fmt
 from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
 
-filters = start_page("satisfaction", "😊")
+page = start_page("satisfaction", "😊")
+filters = page.filters
 
 total = load("csat", filters, group_by="total")
 sla = load("complaint_sla", filters, group_by="total")

@@ -14,8 +14,9 @@ from queries.scorecard import COMPONENTS, ScorecardError, due_date, previous_mon
 from ui.fmt import round_half_up
 from ui.shell import chart, download, footer, keep, linked, load, month_text, start_page, t, table
 
-filters = start_page("scorecard", "📋")
-today = st.session_state["store_today"]  # the store's as-of date, set by the sidebar
+page = start_page("scorecard", "📋")
+filters = page.filters
+today = page.today  # the store's as-of date
 if not filters.carries_target:  # a tier, industry or product-line filter is set
     st.caption(t("scorecard.filters_ignored"))
 
@@ -61,7 +62,7 @@ chart(figure, key="scorecard_chart")
 def form(card: pd.DataFrame) -> pd.DataFrame:
     """The appraisal form's layout: rank, name, region, then per component its figure and
     score, the weighted total, and what was not scored."""
-    region_names = st.session_state["filter_labels"]  # the sidebar's names, in the page's language
+    region_names = page.names
     out = pd.DataFrame({t("scorecard.rank"): card["rank"], t("col.name"): card.name,
                         t("col.region_id"): card.region_id.map(lambda r: region_names.get(r, r))})
     for c in COMPONENTS:

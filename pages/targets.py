@@ -14,7 +14,8 @@ from queries.values import first, missing
 from ui import fmt
 from ui.shell import chart, download, empty_state, footer, keep, lang, linked, load, start_page, t, table
 
-filters = start_page("targets", "🎯")
+page = start_page("targets", "🎯")
+filters = page.filters
 
 METRICS = ("sales", "gross_profit", "collections", "new_customers")
 choice = st.columns([4, 3, 2])
@@ -150,7 +151,7 @@ else:
     st.caption(t("targets.click_cell"))
     ranking = load("attainment", filters, level="salesperson", grain="period")
     ranking = ranking[ranking.metric == metric].sort_values("plan_attainment_pct", ascending=False, na_position="last")
-    regions = st.session_state["filter_labels"]  # the sidebar's names, in the page's language
+    regions = page.names
     shown = ranking[["node_name", "parent_id", "actual_value", "plan_target", "plan_attainment_pct",
                      "stretch_attainment_pct"]].reset_index(drop=True)
     shown["parent_id"] = shown["parent_id"].map(lambda r: t("code.no_region") if missing(r) else regions.get(r, r))

@@ -10,7 +10,8 @@ from queries.values import first
 from ui import fmt
 from ui.shell import chart, download, empty_state, footer, keep, kpi_tile, lang, linked, load, start_page, t, table
 
-filters = start_page("visits", "🤝")
+page = start_page("visits", "🤝")
+filters = page.filters
 
 completion = load("revisit_completion", filters, group_by="total")
 records = load("visit_record_timeliness", filters, group_by="total")

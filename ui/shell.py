@@ -12,6 +12,7 @@ import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -220,14 +221,24 @@ PROJECTOR_CSS = """<style>
 </style>"""
 
 
-def start_page(key: str, icon: str) -> Filters:
-    """Open a page: its browser title and icon, the shared sidebar, its heading; returns the
-    resolved filters. Every page starts with this one call."""
+@dataclass(frozen=True)
+class Page:
+    """What a page draws from: the resolved filters, the store's today (its as-of date) and
+    the display names of the filters' values (regions, people …) in the reader's language."""
+
+    filters: Filters
+    today: dt.date
+    names: dict[str, str]
+
+
+def start_page(key: str, icon: str) -> Page:
+    """Open a page: its browser title and icon, the shared sidebar, its heading. Every page
+    starts with this one call."""
     st.set_page_config(page_title="Key-Account Cockpit · 大客户驾驶舱", page_icon=icon, layout="wide")
     st.html(PROJECTOR_CSS)
     filters = sidebar(key)
     st.title(t("page." + key))
-    return filters
+    return Page(filters, st.session_state["store_today"], st.session_state["filter_labels"])
 
 
 def _widget(name: str, value, apply, draw) -> None:
