@@ -203,3 +203,24 @@ def test_import_problems_read_in_chinese():
     assert import_rule("required: empty", "en") == "required: empty"
     for type_ in ("DECIMAL(18,4)", "INTEGER", "SMALLINT", "BIGINT", "DATE", "TIMESTAMP", "BOOLEAN"):
         assert import_rule("not " + importer._type_words(type_), "zh").startswith("不是")
+
+
+def test_every_text_in_the_table_is_used():
+    """A key no code asks for is dead text: each is named in the code, or belongs to a family
+    the code looks up by prefix (t("code." + reason), column headers, stored codes)."""
+    from ui.i18n import CODE_COLUMNS
+
+    code = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "app.py", *ROOT.glob("pages/*.py"),
+                                                               *ROOT.glob("ui/*.py"), *ROOT.glob("tools/*.py")])
+    named = set(re.findall(r"""["']([a-z0-9_.]+)["']""", code))
+    families = set(re.findall(r"""["']([a-z_]+\.)["']\s*\+""", code)) | set(CODE_COLUMNS.values()) | {"col."}
+    assert [k for k in TEXT if k not in named and not k.startswith(tuple(families))] == []
+
+
+def test_the_text_table_keeps_each_kind_in_one_block():
+    source = (ROOT / "ui" / "i18n.py").read_text(encoding="utf-8")
+    keys = re.findall(r'^    "([A-Za-z0-9_.]+)": \{', source, flags=re.M)
+    assert set(keys) == set(TEXT)
+    kinds = [k.split(".")[0] if "." in k else "" for k in keys if not k.startswith("help.")]  # help beside its KPI
+    runs = [kind for i, kind in enumerate(kinds) if i == 0 or kind != kinds[i - 1]]
+    assert sorted(kind for kind in set(runs) if runs.count(kind) > 1) == []
