@@ -13,7 +13,21 @@ import streamlit as st
 
 from queries.values import first, missing
 from ui import fmt
-from ui.shell import chart, download, empty_state, footer, keep, kpi_tile, lang, linked, load, start_page, t, table
+from ui.shell import (
+    chart,
+    clicked,
+    download,
+    empty_state,
+    footer,
+    keep,
+    kpi_tile,
+    lang,
+    linked,
+    load,
+    start_page,
+    t,
+    table,
+)
 
 page = start_page("receivables", "💴")
 filters = page.filters
@@ -87,9 +101,9 @@ download(trend, "receivables-trend", filters, key="trend_csv")
 # --- the worklist, narrowed by the chart's selection ---------------------------------------
 st.subheader(t("recv.worklist"))
 narrow, bucket = filters, "all"
-points = (event or {}).get("selection", {}).get("points", []) if event else []
-if points:
-    group_id, picked_bucket = points[0]["customdata"]
+pick = clicked("pick", "recv_aging_chart", event, {(g, b) for g in aging.group_id for b in BUCKETS[1:]})
+if pick:
+    group_id, picked_bucket = pick
     field = {"region": "regions", "salesperson": "salespeople", "tier": "tiers"}[group_by]
     narrow = replace(filters, **{field: (group_id,)})
     bucket = picked_bucket if picked_bucket != "not_due" else "all"

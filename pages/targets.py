@@ -12,7 +12,7 @@ import streamlit as st
 from queries.filters import Filters
 from queries.values import first, missing
 from ui import fmt
-from ui.shell import chart, download, empty_state, footer, keep, lang, linked, load, start_page, t, table
+from ui.shell import chart, clicked, download, empty_state, footer, keep, lang, linked, load, start_page, t, table
 
 page = start_page("targets", "🎯")
 filters = page.filters
@@ -131,9 +131,9 @@ figure.update_layout(height=max(320, 22 * cells["node_name"].nunique() + 80),
                      margin={"l": 10, "r": 10, "t": 10, "b": 10}, clickmode="event+select")
 event = chart(figure, key="targets_heatmap", on_select="rerun",
                         selection_mode="points")
-points = (event or {}).get("selection", {}).get("points", []) if event else []
-if points:
-    person, month = points[0]["customdata"][0], points[0]["customdata"][1]
+cell = clicked("cell", "targets_heatmap", event, set(zip(cells.node_id, cells.month)))
+if cell:
+    person, month = cell
     first_day = dt.date.fromisoformat(month + "-01")
     last_day = first_day.replace(day=calendar.monthrange(first_day.year, first_day.month)[1])
     span = Filters(max(first_day, filters.start_date), min(last_day, filters.end_date), filters.regions,

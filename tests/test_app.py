@@ -528,3 +528,27 @@ def test_monthly_reports_default_to_the_last_complete_month(demo_store, monkeypa
         month = app.selectbox[0]
         assert month.value == dt.date(2026, 10, 1)
         assert "2026-11 (in progress)" in month.options
+
+
+def test_a_link_naming_a_chart_element_reopens_the_narrowed_view(on_fixture):
+    # The heatmap cell 张三 (S1) × January: its 7,000 of sales lines (L7, L8), as a click shows.
+    app = AppTest.from_file(str(ROOT / "pages/targets.py"), default_timeout=60)
+    app.query_params.update({"lang": "en", "cell": "S1:2026-01"})
+    app.run()
+    assert not app.exception
+    lines = next(d.value for d in app.dataframe if "Line" in d.value.columns)
+    assert lines.iloc[:, [c.startswith("Amount") for c in lines.columns]].sum().iloc[0] == 7000
+    assert app.query_params["cell"] == "S1:2026-01"
+    app.button(key="targets_heatmap_show_all").click().run()  # back to the ranking
+    assert "cell" not in app.query_params and any("Ranking for the period" in c.value for c in app.caption)
+    # The South's amount over 180 days (I10 of C3), as a click on that bar shows.
+    app = AppTest.from_file(str(ROOT / "pages/receivables.py"), default_timeout=60)
+    app.query_params.update({"lang": "en", "pick": "R2:over_180"})
+    app.run()
+    worklist = next(d.value for d in app.dataframe if "Oldest open invoice" in d.value.columns)
+    assert list(worklist["Customer ID"]) == ["C3"]
+    # a link naming something that is not on the chart is ignored
+    app = AppTest.from_file(str(ROOT / "pages/targets.py"), default_timeout=60)
+    app.query_params.update({"lang": "en", "cell": "S9:1999-01"})
+    app.run()
+    assert not app.exception and "cell" not in app.query_params

@@ -743,6 +743,8 @@ TEXT: dict[str, dict[str, str]] = {
     "code.assistant": {"en": "Assistant", "zh": "助理"},
     "code.overrun": {"en": "Over budget", "zh": "超预算"},
     "code.no_budget": {"en": "No budget", "zh": "无预算"},
+    # link.*
+    "link.show_all": {"en": "Show all again", "zh": "恢复显示全部"},
     # month.*
     "month.in_progress": {"en": " (in progress)", "zh": "（进行中）"},
     # bool.*

@@ -210,6 +210,28 @@ def keep(name: str, value: object, as_text=_as_link) -> None:
     st.query_params[name] = as_text(value)
 
 
+def clicked(name: str, key: str, event, options) -> tuple | None:
+    """The chart element the reader clicked (its customdata), or — until they click one — the
+    one the link named (`name=a:b`, read once, kept only if among `options`); written into
+    the link, so a copied link reopens the narrowed view."""
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    remembered = key + "_from_link"
+    if points:
+        st.session_state.pop(remembered, None)
+        chosen = tuple(str(v) for v in points[0]["customdata"])
+    else:
+        wanted = st.session_state.get(_LINK, {}).pop(name, None)
+        if wanted is not None and tuple(wanted.split(":")) in options:
+            st.session_state[remembered] = tuple(wanted.split(":"))
+        chosen = st.session_state.get(remembered)
+        if chosen and st.button(t("link.show_all"), key=key + "_show_all", icon=":material/close:"):
+            st.session_state.pop(remembered)  # the chart has nothing selected to click away: a button
+            chosen = None
+    if chosen:
+        st.query_params[name] = ":".join(chosen)
+    return chosen
+
+
 def month_text(month: dt.date) -> str:
     return month.strftime("%Y-%m")
 
