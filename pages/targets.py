@@ -35,6 +35,10 @@ if not filters.carries_target:
     st.caption(t("notice.no_target"))
 
 
+def last_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
 def named(frame):
     """The frame with `node_name` in the reader's language. The department's own row and the
     targets of salespeople who have no region are named for what they are, never one for
@@ -120,6 +124,7 @@ st.subheader(t("targets.heatmap"))
 cells = load("attainment", filters, level="salesperson", grain="month")
 cells = cells[cells.metric == metric].copy()
 cells["month"] = cells["bucket_start"].dt.strftime("%Y-%m")
+in_progress = page.today.strftime("%Y-%m") if page.today < last_of_month(page.today) else None
 figure = go.Figure(go.Scatter(
     x=cells["month"], y=cells["node_name"], mode="markers",
     marker={"symbol": "square", "size": 18, "color": cells["plan_attainment_pct"].clip(upper=150),
@@ -127,6 +132,8 @@ figure = go.Figure(go.Scatter(
             "colorbar": {"title": {"text": "%"}}},
     customdata=cells[["node_id", "month"]].to_numpy(),
     hovertemplate="%{y} · %{x}<br>%{marker.color:.1f}%<extra></extra>"))
+if in_progress in set(cells["month"]):
+    st.caption(t("targets.month_in_progress", month=in_progress, day=page.today.day))
 figure.update_layout(height=max(320, 22 * cells["node_name"].nunique() + 80),
                      margin={"l": 10, "r": 10, "t": 10, "b": 10}, clickmode="event+select")
 event = chart(figure, key="targets_heatmap", on_select="rerun",

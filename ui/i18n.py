@@ -600,6 +600,8 @@ TEXT: dict[str, dict[str, str]] = {
                                       "zh": "增长仅针对金额类指标（销售额、毛利、回款）。"},
     "targets.heatmap": {"en": "Attainment by salesperson and month (click a cell)",
                         "zh": "业务员 × 月份达成率（点击单元格查看明细）"},
+    "targets.month_in_progress": {"en": "{month} is still in progress: its cells cover its first {day} days only.",
+                                  "zh": "{month} 尚未结束：该月单元格只含前 {day} 天。"},
     "targets.click_cell": {"en": "Ranking for the period; click a cell above for the lines behind it.",
                            "zh": "期间排名；点击上方单元格查看对应的销售明细。"},
     "targets.cell": {"en": "{name} · {month}", "zh": "{name} · {month}"},
