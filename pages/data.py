@@ -10,7 +10,7 @@ import streamlit as st
 
 from store import db, importer
 from ui import fmt
-from ui.i18n import import_rule
+from ui.i18n import import_rule, template_word
 from ui.shell import download, footer, kpi_tile, lang, load, start_page, t, table
 
 page = start_page("data", "🗂️")
@@ -92,7 +92,10 @@ right.download_button(t("data.template_xlsx"), lambda: importer.template_xlsx(co
                       key="template_xlsx", file_name=f"template-{chosen}.xlsx", on_click="ignore",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       icon=":material/download:")
-table(pd.DataFrame(importer.describe(con, chosen)).rename(columns=lambda c: "template_" + c))
+described = pd.DataFrame(importer.describe(con, chosen))
+for words in ("type", "required", "allowed"):
+    described[words] = described[words].map(lambda w: template_word(w, lang()))
+table(described.rename(columns=lambda c: "template_" + c))
 
 # --- quality ----------------------------------------------------------------------------------
 st.subheader(t("data.quality"))

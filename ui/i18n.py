@@ -948,6 +948,23 @@ IMPORT_RULES_ZH = [
 ]
 
 
+# The importer's words for a column's type and needs (store/importer.py, describe) in Chinese.
+TEMPLATE_WORDS_ZH = {
+    "text": "文本", "a number": "数字", "a whole number": "整数", "a date (YYYY-MM-DD)": "日期（YYYY-MM-DD）",
+    "a date and time (YYYY-MM-DD HH:MM:SS)": "日期时间（YYYY-MM-DD HH:MM:SS）", "true or false": "是/否（true/false）",
+    "yes": "是",
+}
+
+
+def template_word(word: str, lang: str) -> str:
+    """A template description's type or yes in the reader's language; "must exist in X" too."""
+    if lang != "zh":
+        return word
+    if word.startswith("must exist in "):
+        return "须在 " + word.removeprefix("must exist in ") + " 中存在"
+    return TEMPLATE_WORDS_ZH.get(word, word)
+
+
 def import_rule(rule: str, lang: str) -> str:
     """An import problem's rule in the reader's language (an unknown one as it is)."""
     if lang == "zh":
