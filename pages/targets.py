@@ -60,7 +60,7 @@ if rows.empty:
     empty_state(filters)
 shown = named(rows)[["bucket_start", "node_name", "actual_value", "plan_target", "plan_gap_value",
                      "plan_attainment_pct", "stretch_target", "stretch_attainment_pct", "target_note"]].copy()
-shown["bucket_start"] = shown["bucket_start"].dt.strftime("%Y-%m" if grain == "month" else "%Y-%m-%d")
+shown["bucket_start"] = shown["bucket_start"].map(lambda day: fmt.period(day, grain, lang()))
 shown["target_note"] = shown["target_note"].map(lambda n: "" if missing(n) else t("note." + n))
 table(shown)
 download(shown, "targets-attainment", filters, key="attainment_csv")

@@ -495,7 +495,8 @@ def test_in_chinese_large_amounts_read_in_wan_and_codes_by_their_names(demo_stor
     regions = queries.run_filtered("attainment", Filters(dt.date(2026, 1, 1), dt.date(2026, 11, 23)),
                                    level="region", grain="month")
     first = regions[regions.metric == "sales"].iloc[0]
-    row = shown[(shown["期间"] == first.bucket_start.strftime("%Y-%m")) & (shown["名称"] == first.node_name)].iloc[0]
+    label = f"{first.bucket_start.year}年{first.bucket_start.month}月"  # months read 2026年1月 in Chinese
+    row = shown[(shown["期间"] == label) & (shown["名称"] == first.node_name)].iloc[0]
     assert row["实际（万元）"] == pytest.approx(round(first.actual_value / 10_000, 2), abs=0.005)
     ranking = next(d.value for d in app.dataframe if "排名" in d.value.columns)
     assert set(ranking["区域"]) <= {"桂城", "平洲", "大沥", "盐步", "黄岐", "罗村", "狮山", "丹灶", "西樵", "九江"}
@@ -507,7 +508,7 @@ def test_a_link_with_page_controls_reopens_the_same_view(on_fixture):
     app.run()
     assert not app.exception
     shown = app.dataframe[0].value
-    assert set(shown["Name"]) == {"张三", "李四", "王五"} and set(shown["Period"]) == {"2026-01-01"}
+    assert set(shown["Name"]) == {"张三", "李四", "王五"} and set(shown["Period"]) == {"2026Q1"}
     # 2026 Q1 gross profit to 15 March of 王五 (S3): 4,750 (tests/test_kpis.py, the South)
     assert shown.set_index("Name").loc["王五", "Actual"] == 4750
     assert (app.query_params["measure"], app.query_params["level"], app.query_params["grain"]) == (

@@ -145,6 +145,19 @@ def month(value: str, lang: str) -> str:
     return f"{year}年{int(number)}月" if lang == "zh" else f"{year}-{number}"
 
 
+def period(start, grain: str, lang: str) -> str:
+    """A bucket of the Targets table by its start: 2026 (year), 2026Q1 (quarter), 2026-01 or
+    2026年1月 (month); the whole period as its first day."""
+    day = pd.Timestamp(start)
+    if grain == "year":
+        return str(day.year)
+    if grain == "quarter":
+        return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    if grain == "month":
+        return month(day.strftime("%Y-%m"), lang)
+    return day.strftime("%Y-%m-%d")
+
+
 def amount_tick(value: float) -> str:
     """An axis tick of an amount in Chinese: 0, 500万, 1,500万, 1.2亿."""
     if abs(value) >= 100_000_000:
