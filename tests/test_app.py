@@ -254,6 +254,8 @@ def test_satisfaction_page_with_thin_months_and_inert_text(on_fixture):
     assert not app.exception
     shown = metrics(app)
     assert shown["CSAT"][0] == "62.5%" and shown["Complaints within SLA"][0] == "25.0%"
+    # mean score: January 11 over 3 responses, February 3.6 × 5 = 18 → 29 ÷ 8 = 3.625, one decimal
+    assert shown["Mean overall score"][0] == "3.6"
     assert any("Too few responses to rely on: 2026-01" in c.value for c in app.caption)
     # customers' words reach the screen only as table cells, never as markdown
     assert all("<script>" not in m.value and "javascript:" not in m.value for m in app.markdown)

@@ -98,8 +98,8 @@ def signed_pct(value: float | None) -> str:
 
 
 def score(value: float | None) -> str:
-    """A mean survey score on the 1–5 scale, with two decimals: 4.25."""
-    return MISSING if _missing(value) else str(rounded(value, 2))
+    """A mean survey score on the 1–5 scale, with one decimal: 4.3."""
+    return MISSING if _missing(value) else str(rounded(value, 1))
 
 
 def count(value: float | int | None) -> str:
@@ -136,6 +136,8 @@ def decimals(column: str, values: pd.Series) -> int | None:
         return 1
     if shown in ("money", "count") or pd.api.types.is_integer_dtype(values):
         return 0
+    if column.endswith("_mean"):
+        return 1  # a mean score on the 1–5 scale
     return 2
 
 
