@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from store import db, importer
+from store import columns, db, importer
 from ui import fmt
 from ui.i18n import import_rule, template_word
 from ui.shell import download, footer, kpi_tile, lang, load, start_page, t, table
@@ -95,6 +95,7 @@ right.download_button(t("data.template_xlsx"), lambda: importer.template_xlsx(co
 described = pd.DataFrame(importer.describe(con, chosen))
 for words in ("type", "required", "allowed"):
     described[words] = described[words].map(lambda w: template_word(w, lang()))
+described["note"] = described["column"].map(lambda c: columns.note(c, lang()))
 table(described.rename(columns=lambda c: "template_" + c))
 
 # --- quality ----------------------------------------------------------------------------------

@@ -71,5 +71,36 @@ NOTES = {
 }
 
 
+# The same notes in Chinese (the Data page and the Chinese templates).
+NOTES_ZH = {
+    "role": "head（部门经理）| key_account_manager（大客户经理）| salesperson（业务员）| assistant（助理）",
+    "tier": "A | B | C（A：重点客户）",
+    "owner_id": "目前负责该客户的业务员",
+    "amount": "元；退货行为负数",
+    "cost": "元；退货行为负数",
+    "quantity": "退货行为负数",
+    "month": "当月第一天，如 2026-03-01",
+    "planned_month": "当月第一天，如 2026-03-01",
+    "metric": "sales（销售额）| gross_profit（毛利）| collections（回款）| new_customers（新客户）",
+    "stretch_value": "不低于计划值",
+    "due_date": "不早于开票日期",
+    "plan_id": "本次拜访执行的回访计划（如有）",
+    "record_filed_on": "提交拜访记录的日期（7天规则）",
+    "overall_score": "1–5 分；4、5 分计为满意",
+    "first_visit": "客户首次到访填 true",
+    "registered_at": "日期和时间，如 2026-03-02 10:30:00",
+    "attribution_source": "none（无）| referral（转介绍）| lead（线索）",
+    "value": "基础提成比例和转介绍分成为小数（0.02 = 2%），线索奖励为每套金额（元）",
+    "effective_to": "不再生效的第一天；留空表示长期有效",
+    "weight": "同时生效的权重合计须为 100",
+    "their_price": "元；未获知时留空",
+}
+
+
+def note(column: str, lang: str = "en") -> str:
+    """A column's note for the template, in English or Chinese."""
+    return (NOTES_ZH if lang == "zh" else NOTES).get(column, "")
+
+
 def header_zh(table: str, column: str) -> str:
     return TABLE_HEADERS.get((table, column), HEADERS.get(column, column))

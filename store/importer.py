@@ -511,7 +511,7 @@ def describe(con: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, str]]
     return [{"column": c.name, "header_zh": columns.header_zh(table, c.name), "type": _type_words(c.type),
              "required": "yes" if c.required else "",
              "allowed": " | ".join(c.allowed) or (f"must exist in {c.references[0]}" if c.references else ""),
-             "note": columns.NOTES.get(c.name, "")}
+             "note": columns.note(c.name)}
             for c in table_columns(con, table)]
 
 

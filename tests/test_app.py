@@ -138,7 +138,7 @@ def test_data_page_in_chinese_with_the_sales_template(on_fixture):
     app.run()
     assert not app.exception
     described = frame_with(app, "中文表头").set_index("字段名")
-    assert described.loc["quantity", "说明"] == "negative on a return line"
+    assert described.loc["quantity", "说明"] == "退货行为负数"
     assert described.loc["customer_id", "允许的值"] == "须在 customers 中存在"
     assert (described.loc["amount", "类型"], described.loc["amount", "必填"]) == ("数字", "是")
     assert "sales" in [h.value for h in app.subheader][1]

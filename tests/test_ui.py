@@ -224,3 +224,10 @@ def test_the_text_table_keeps_each_kind_in_one_block():
     kinds = [k.split(".")[0] if "." in k else "" for k in keys if not k.startswith("help.")]  # help beside its KPI
     runs = [kind for i, kind in enumerate(kinds) if i == 0 or kind != kinds[i - 1]]
     assert sorted(kind for kind in set(runs) if runs.count(kind) > 1) == []
+
+
+def test_every_template_note_is_in_both_languages():
+    from store import columns
+
+    assert set(columns.NOTES) == set(columns.NOTES_ZH)
+    assert all(columns.NOTES_ZH.values())
