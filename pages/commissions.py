@@ -208,6 +208,10 @@ if people:
     sheet = sheet.astype({"counterpart_name": object, "rule_id": object}).fillna({"counterpart_name": "",
                                                                                   "rule_id": ""})
     sheet["reason"] = reasons
+    # a rate as a percentage, a bonus per unit in yuan (the rule's own unit)
+    sheet["rule_value"] = [None if missing(r.rule_value) else
+                           fmt.money(r.rule_value, lang()) if r.kind == "lead_bonus" else
+                           f"{fmt.rounded(float(r.rule_value) * 100, 2)}%" for r in statement.itertuples()]
     total_row = {column: None for column in sheet.columns}
     total_row.update(kind=t("commissions.total"), amount_cny=round(statement.amount_cny.sum(), 2))
     table(sheet)

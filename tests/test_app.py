@@ -556,3 +556,11 @@ def test_a_link_naming_a_chart_element_reopens_the_narrowed_view(on_fixture):
     app.query_params.update({"lang": "en", "cell": "S9:1999-01"})
     app.run()
     assert not app.exception and "cell" not in app.query_params
+
+
+def test_the_statement_shows_rates_as_percentages_and_bonuses_in_yuan(on_fixture):
+    app = page("pages/commissions.py", lang="en", preset="ytd")
+    assert not app.exception
+    rules = frame_with(app, "Rate or amount")["Rate or amount"].dropna()
+    assert len(rules) and all(v.endswith("%") or v.startswith("¥") for v in rules)
+    assert "2.00%" in set(rules) or "50.00%" in set(rules)  # the base rate CR1 (0.02) or the referral share (0.5)
