@@ -142,7 +142,7 @@ cell = clicked("cell", "targets_heatmap", event, set(zip(cells.node_id, cells.mo
 if cell:
     person, month = cell
     first_day = dt.date.fromisoformat(month + "-01")
-    last_day = first_day.replace(day=calendar.monthrange(first_day.year, first_day.month)[1])
+    last_day = last_of_month(first_day)
     span = Filters(max(first_day, filters.start_date), min(last_day, filters.end_date), filters.regions,
                    filters.salespeople, filters.tiers, filters.industries, filters.product_lines)
     name = cells.loc[cells.node_id == person, "node_name"].iloc[0]

@@ -69,12 +69,10 @@ def csv_bytes(frame: pd.DataFrame, lang: str, names: dict[str, str] | None = Non
             continue
         if pd.api.types.is_float_dtype(values):
             safe[column] = fmt.round_half_up(values, 2 if fmt.kind(column) in ("money", "pct") else 4)
-        elif pd.api.types.is_datetime64_any_dtype(values):
-            safe[column] = values.map(lambda v: "" if missing(v) else fmt.when(v))
+        elif pd.api.types.is_datetime64_any_dtype(values) or values.map(lambda v: isinstance(v, dt.date)).any():
+            safe[column] = fmt.dates_as_text(values)
         else:
-            safe[column] = values.map(
-                lambda v: neutralise("; ".join(map(str, v)) if isinstance(v, list | tuple)
-                                     else fmt.when(v) if isinstance(v, dt.date | dt.datetime) else v))
+            safe[column] = values.map(lambda v: neutralise(fmt.text(v) if isinstance(v, list | tuple) else v))
     safe.columns = [header(c, lang) for c in safe.columns]
     return safe.to_csv(index=False).encode("utf-8-sig")
 

@@ -47,11 +47,6 @@ def rounded(value: float | Decimal | int, places: int) -> Decimal:
     return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def round_half_up(values: pd.Series, places: int) -> pd.Series:
-    """A column of numbers rounded half-up (`rounded`), missing values left missing."""
-    return values.map(lambda v: v if _missing(v) else float(rounded(v, places))).astype("float64")
-
-
 def _grouped(value: float | Decimal, places: int) -> str:
     return f"{rounded(value, places):,.{places}f}"
 
@@ -106,17 +101,9 @@ def count(value: float | int | None) -> str:
     return MISSING if _missing(value) else f"{int(value):,}"
 
 
-def number(value: float | None, places: int = 2) -> str:
-    """Any other figure, with thousands separators and up to `places` decimals."""
-    return MISSING if _missing(value) else _grouped(value, places)
-
-
 def when(value: object) -> str:
     """A date as 2026-11-01, a moment as 2026-11-01 09:30 (never 00:00:00)."""
-    if _missing(value):
-        return MISSING
-    moment = pd.Timestamp(value)
-    return moment.strftime("%Y-%m-%d") if moment == moment.normalize() else moment.strftime("%Y-%m-%d %H:%M")
+    return MISSING if _missing(value) else dates_as_text(pd.Series([value])).iloc[0]
 
 
 def text(value: object) -> str:
@@ -181,9 +168,10 @@ def wan_header(header: str) -> str:
     return header.replace("（元）", "（万元）") if "（元）" in header else header + "（万元）"
 
 
-def round_half_up_fast(values: pd.Series, places: int) -> pd.Series:
-    """`round_half_up` for a whole column at once (a table of thousands of rows): exact for
-    the decimals the store keeps; a value within 1e-7 of a half is taken as the half."""
+def round_half_up(values: pd.Series, places: int) -> pd.Series:
+    """A column of numbers rounded half-up to `places` decimals, as `rounded` rounds one (a
+    value within 1e-7 of a half is taken as the half, which binary floating point cannot
+    always hold exactly); missing values stay missing."""
     scale = 10.0 ** places
     numbers = values.astype("float64")
     return np.sign(numbers) * np.floor(numbers.abs() * scale + 0.5 + 1e-7) / scale + 0.0  # + 0.0: no −0

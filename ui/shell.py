@@ -307,7 +307,7 @@ def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], page: str, filter
     st.download_button(label or t("download"), lambda: export.csv_bytes(rows(), reader, names), key=key,
                        mime="text/csv",
                        on_click="ignore",  # downloading does not rerun the page
-                       file_name=export.file_name(page, filters, st.session_state.get("filter_labels")),
+                       file_name=export.file_name(page, filters, names),
                        icon=":material/download:")
 
 
@@ -329,7 +329,7 @@ def table(frame: pd.DataFrame, places: dict[str, int] | None = None) -> None:
             headers[column] = header = fmt.wan_header(header)
         if places_shown is not None:
             if pd.api.types.is_float_dtype(values):
-                shown[column] = fmt.round_half_up_fast(values, places_shown)
+                shown[column] = fmt.round_half_up(values, places_shown)
             # thousands separators and exactly `places_shown` decimals (the browser cuts to the step,
             # which is exact for a value already rounded here)
             config[header] = st.column_config.NumberColumn(format="localized", step=10.0 ** -places_shown)
