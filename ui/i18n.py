@@ -648,7 +648,7 @@ TEXT: dict[str, dict[str, str]] = {
                          "zh": "此筛选条件无目标：客户等级、行业、产品线没有目标值。"},
     "notice.ignores": {"en": "Not filtered by: {filters}", "zh": "未按以下条件筛选：{filters}"},
     # empty.*
-    "empty.title": {"en": "No data for {what}", "zh": "{what}没有数据"},
+    "empty.title": {"en": "No data for {what}.", "zh": "{what} 没有数据。"},
     "empty.hint": {"en": "Widen the period or clear a filter.", "zh": "请扩大期间或清除部分筛选条件。"},
     # store.*
     "store.missing": {"en": "No store yet: {message}", "zh": "尚无数据库：{message}"},
