@@ -21,4 +21,4 @@ if [ ! -f "$store" ]; then
   .venv/bin/python -m store demo --db "$store"
 fi
 echo "Serving the dashboard on http://localhost:${PORT:-8501}"
-exec .venv/bin/python -m streamlit run app.py --server.port "${PORT:-8501}" "$@"
+exec .venv/bin/python -m streamlit run dashboard.py --server.port "${PORT:-8501}" "$@"

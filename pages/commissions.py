@@ -157,7 +157,7 @@ def deal_reason(row) -> str:
     if row.attribution == "lead":
         return t("reason.lead", name=row.manager_name, units=row.units, bonus=money_text(row.bonus_per_unit),
                  rule=fmt.text(row.bonus_rule_id))
-    return ""
+    return t("reason.no_base_rate", line=row.product_line) if missing(row.base_rule_id) else ""
 
 
 st.subheader(t("commissions.deals"))
@@ -178,7 +178,10 @@ deals["close_date"] = deals.close_date.dt.date
 deals["manager_name"] = deals.manager_name.fillna("")
 deals["rule"] = [deal_rule(r) for r in picked.itertuples()]
 deals["reason"] = [deal_reason(r) for r in picked.itertuples()]
-table(deals)
+# on screen what a meeting reads (the reason names the manager, or the missing base rate); the date,
+# units, status, the rule applied and the split's parts in the CSV
+table(deals[["deal_id", "customer_name", "amount", "closer_name", "base_commission_cny", "referral_share_cny",
+             "reason"]])
 download(deals, f"commissions-deals-{show}", filters, key="deals_csv")
 
 st.subheader(t("commissions.claims"))
@@ -188,7 +191,7 @@ unpaid["reason"] = [unpaid_reason(r, cancelled=r.verdict == "cancelled", lost=r.
 unpaid["close_date"] = unpaid.close_date.dt.date
 unpaid = unpaid[["deal_id", "close_date", "customer_name", "closer_name", "manager_name", "channel", "registered_at",
                  "verdict", "reason"]].rename(columns={"manager_name": "claimed_by_name"})
-table(unpaid)
+table(unpaid.drop(columns=["close_date", "verdict"]))  # the reason says the verdict; both in the CSV
 download(unpaid, "commissions-claims-unpaid", filters, key="claims_csv")
 
 # --- one person's statement ------------------------------------------------------------------
@@ -214,7 +217,8 @@ if people:
                            f"{fmt.rounded(float(r.rule_value) * 100, 2)}%" for r in statement.itertuples()]
     total_row = {column: None for column in sheet.columns}
     total_row.update(kind=t("commissions.total"), amount_cny=round(statement.amount_cny.sum(), 2))
-    table(sheet)
+    # on screen what a person checks; the deal, product line, units and rule in the CSV for payroll
+    table(sheet.drop(columns=["deal_id", "product_line", "units", "rule_id"]))
     st.metric(t("commissions.total"), fmt.money(statement.amount_cny.sum(), lang()))
     with_total = pd.concat([sheet, pd.DataFrame([total_row])], ignore_index=True)
     download(with_total, f"commissions-statement-{person}", filters, key="statement_csv",

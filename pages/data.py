@@ -81,7 +81,7 @@ if uploaded is not None:
             st.rerun()
 
 # --- templates --------------------------------------------------------------------------------
-st.subheader(t("data.templates", table=chosen))
+st.subheader(t("data.templates", table=t("table." + chosen)))
 st.caption(t("data.templates_help"))
 left, right, _ = st.columns([1, 1, 3])
 reader = lang()

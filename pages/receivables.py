@@ -82,12 +82,14 @@ for bucket, colour in zip(BUCKETS[1:], COLOURS[1:]):
                    marker_color=colour, customdata=[[g, bucket] for g in aging["group_id"]],
                    hovertemplate="%{y} · " + t("bucket." + bucket) + ": ¥%{x:,.0f}<extra></extra>")
 figure.update_layout(barmode="stack", height=max(260, 28 * len(aging) + 90), xaxis_title=t("axis.amount"),
-                     margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h", "y": 1.08},
+                     margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                     legend={"orientation": "h", "y": 1, "yanchor": "bottom"},  # above the bars, never over them
                      yaxis={"autorange": "reversed"}, clickmode="event+select")
 event = chart(figure, key="recv_aging_chart", on_select="rerun",
                         selection_mode="points")
-table(aging.drop(columns=["group_id", "group_name_en" if lang() == "zh" else "group_name"]).rename(
-    columns={"group_name_en": "group_name"}))
+# on screen the buckets, the balance and the ratio; the overdue sum, credits and invoice count in the CSV
+table(aging.drop(columns=["group_id", "group_name_en" if lang() == "zh" else "group_name", "overdue_cny",
+                          "credit_cny", "open_invoices_count"]).rename(columns={"group_name_en": "group_name"}))
 download(aging, "receivables-aging", filters, key="aging_csv")
 
 st.subheader(t("recv.trend"))
@@ -113,7 +115,11 @@ worklist = load("collections_worklist", narrow, as_of_date=as_of, bucket=bucket)
 if worklist.empty:
     st.success(t("recv.nothing_overdue", date=as_of.isoformat()))
 else:
-    table(worklist)
+    # on screen what a meeting chases (the bucket columns are the chart's); every column in the CSV
+    on_screen = ["customer_name", "owner_name", "region_id", "max_days_past_due", "overdue_cny",
+                 *([bucket + "_cny"] if bucket != "all" else []), "outstanding_cny", "last_payment_date",
+                 "over_credit", "open_complaints_count"]
+    table(worklist[on_screen])
     download(worklist, "receivables-worklist", narrow, key="worklist_csv")
 
     st.subheader(t("recv.customer"))

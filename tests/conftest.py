@@ -52,7 +52,7 @@ def empty_store(tmp_path):
 
 @pytest.fixture(scope="session")
 def served_app(tmp_path_factory):
-    """`streamlit run app.py` on a free local port over its own demo store; yields the base URL."""
+    """`streamlit run dashboard.py` on a free local port over its own demo store; yields the base URL."""
     from tools.serve import serving
 
     path = tmp_path_factory.mktemp("served") / "demo.duckdb"

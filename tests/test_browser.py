@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -161,7 +162,9 @@ def test_a_link_with_page_controls_reopens_the_same_view_in_a_fresh_browser(serv
         again.goto(link)
         again.get_by_text("Attainment against plan and stretch").wait_for(timeout=60_000)
         settle(again)
-        active = again.locator('[data-variant="segmented_control"][aria-checked="true"]').all_inner_texts()
+        checked = '[data-variant="segmented_control"][aria-checked="true"]'
+        again.wait_for_function(f"() => document.querySelectorAll('{checked}').length === 3", timeout=60_000)
+        active = again.locator(checked).all_inner_texts()
         assert [a.strip() for a in active] == ["Gross profit", "Salesperson", "Quarter"]
         assert again.locator('[data-testid="stMultiSelect"]').filter(has_text="Huangqi").count() == 1
     finally:
@@ -347,6 +350,32 @@ def test_importing_a_gbk_file_from_the_data_page(own_app, page, tmp_path):
     assert page.locator('[data-testid="stMultiSelect"]').filter(has_text="Lishui").count() == 1
     assert "R11" not in " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
     assert console_errors(page) == []
+
+
+def test_a_page_that_fails_says_so_in_the_readers_language(fixture_path, page, tmp_path):
+    """A store missing its complaints table (damaged by hand, say): the Satisfaction page cannot
+    be drawn. The reader gets a notice in Chinese with a reference, never a traceback or the
+    error's text; the other pages still work."""
+    import shutil
+
+    from store import db
+    from tools.serve import serving
+
+    path = tmp_path / "damaged.duckdb"
+    shutil.copy(fixture_path, path)
+    con = db.connect(path)
+    con.execute("DROP TABLE complaints")
+    con.close()
+    with serving(path) as url:
+        page.goto(url + "/satisfaction?lang=zh")
+        notice = page.get_by_text("此页面暂时无法显示")
+        notice.wait_for(timeout=60_000)
+        shown = page.locator('[data-testid="stMain"]').inner_text()
+        assert re.search(r"请把编号 \d{6}-[0-9a-f]{4} 告知管理员", shown)
+        assert "complaints" not in shown and "Traceback" not in shown and "Catalog" not in shown
+        page.goto(url + "/targets?lang=zh")
+        wait_ready(page)
+        assert page.get_by_text("此页面暂时无法显示").count() == 0
 
 
 def test_every_page_in_both_languages_on_a_projector(served_app, browser):

@@ -27,10 +27,10 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serving(store: Path, timeout: float = 60) -> Iterator[str]:
-    """`streamlit run app.py` on 127.0.0.1 over `store`; yields the base URL once healthy."""
+    """`streamlit run dashboard.py` on 127.0.0.1 over `store`; yields the base URL once healthy."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
         cwd=ROOT, env=dict(os.environ, COCKPIT_DB=str(store)),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

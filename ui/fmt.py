@@ -156,11 +156,13 @@ def amount_tick(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def in_wan(column: str, values: pd.Series, lang: str) -> bool:
-    """Whether a table shows a money column in 万元: in Chinese, when it holds an amount of
-    ¥100,000 or more (smaller amounts read better in yuan)."""
-    return (lang == "zh" and kind(column) == "money" and pd.api.types.is_numeric_dtype(values)
-            and bool((values.abs() >= 100_000).any()))
+def in_wan(frame: pd.DataFrame, lang: str) -> bool:
+    """Whether a table shows its money columns in 万元: in Chinese, when one of them holds an
+    amount of ¥100,000 or more (smaller amounts read better in yuan). All of a table's money
+    columns share one unit, so neighbouring columns are never read in different units."""
+    return lang == "zh" and any(
+        kind(column) == "money" and pd.api.types.is_numeric_dtype(frame[column])
+        and bool((frame[column].abs() >= 100_000).any()) for column in frame.columns)
 
 
 def wan_header(header: str) -> str:

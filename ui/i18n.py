@@ -650,6 +650,15 @@ TEXT: dict[str, dict[str, str]] = {
     # empty.*
     "empty.title": {"en": "No data for {what}.", "zh": "{what} 没有数据。"},
     "empty.hint": {"en": "Widen the period or clear a filter.", "zh": "请扩大期间或清除部分筛选条件。"},
+    # widget.*: Streamlit's own words on its widgets (drawn by ui/shell.PROJECTOR_CSS)
+    "widget.upload": {"en": "Choose a file", "zh": "选择文件"},
+    "widget.select_all": {"en": "Select all", "zh": "全选"},
+    # error.*
+    "error.page": {"en": "This view could not be drawn. Nothing in the store was changed; try again, or "
+                         "change a filter. If it keeps failing, give the administrator the reference {ref} "
+                         "(the details are in the dashboard's log).",
+                   "zh": "此页面暂时无法显示。数据库中的数据没有任何改动；请重试或调整筛选条件。"
+                         "如果仍然失败，请把编号 {ref} 告知管理员（详细信息记录在看板日志中）。"},
     # store.*
     "store.missing": {"en": "No store yet: {message}", "zh": "尚无数据库：{message}"},
     # footer.*
@@ -709,7 +718,7 @@ TEXT: dict[str, dict[str, str]] = {
                             "zh": "显示前 {shown} 个问题（共 {n} 个）；CSV 包含全部。"},
     "data.imported": {"en": "Imported {rows} rows into {table}. Every page now shows them (store version {version}).",
                       "zh": "已导入 {rows} 行到 {table}，各页面已更新（数据版本 {version}）。"},
-    "data.templates": {"en": "Template for {table}", "zh": "{table} 导入模板"},
+    "data.templates": {"en": "Template for {table}", "zh": "{table}导入模板"},
     "data.templates_help": {"en": "Headers in English or Chinese are both accepted; the template carries one sample "
                                   "row (replace it) and, in the Excel file, a sheet describing each column.",
                             "zh": "表头可用英文或中文；模板含一行示例数据（请替换），Excel 模板另有一页说明各字段。"},

@@ -7,8 +7,10 @@ Every page opens with `filters = sidebar("page_key")` and draws below it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
+import secrets
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -43,6 +45,7 @@ NAVIGATION = [
                            ("pages/expenses.py", "page.expenses", ":material/receipt_long:")]),
     ("nav.section.data", [("pages/data.py", "page.data", ":material/database:")]),
 ]
+_LOG = logging.getLogger("cockpit")
 SCOPE = EVERYTHING  # the viewer scope; set by login and roles once they exist (SPEC §6)
 _STATE = "filter_state"  # the plain session_state key that keeps the filters across pages
 
@@ -237,9 +240,19 @@ def month_text(month: dt.date) -> str:
 
 
 # Fixed page styling (no data in it): on a 1280×720 projector the page starts near the top
-# and tables use the full width of the main column.
+# and tables use the full width of the main column. Streamlit's own words on its widgets
+# (the uploader's button and size note, the multiselect's "Select all") come in English only:
+# the note repeats the uploader's label, so it goes; the two words are drawn in the reader's
+# language from the text table (fixed strings, never data).
 PROJECTOR_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; padding-left: 2rem; padding-right: 2rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "%(upload)s"; font-size: 0.875rem; }
+[data-testid="stMultiSelectDropdown"] [data-key="__select_all__"] [data-item-hl] { font-size: 0; }
+[data-testid="stMultiSelectDropdown"] [data-key="__select_all__"] [data-item-hl]::after {
+  content: "%(select_all)s"; font-size: 1rem; }
 </style>"""
 
 
@@ -257,10 +270,20 @@ def start_page(key: str, icon: str) -> Page:
     """Open a page: its browser title and icon, the shared sidebar, its heading. Every page
     starts with this one call."""
     st.set_page_config(page_title="Key-Account Cockpit · 大客户驾驶舱", page_icon=icon, layout="wide")
-    st.html(PROJECTOR_CSS)
-    filters = sidebar(key)
+    filters = sidebar(key)  # first: it reads the reader's language from the link
+    st.html(PROJECTOR_CSS % {"upload": t("widget.upload"), "select_all": t("widget.select_all")})
     st.title(t("page." + key))
     return Page(filters, st.session_state["store_today"], st.session_state["filter_labels"])
+
+
+def on_error(error: Exception) -> bool:
+    """What a reader sees when a page fails (dashboard.py hands every uncaught error here): a
+    short notice in their language with a reference that the log carries beside the
+    traceback (which Streamlit has just logged), never the error's own text."""
+    reference = f"{dt.datetime.now():%H%M%S}-{secrets.token_hex(2)}"
+    _LOG.error("a page failed (reference %s): %s", reference, type(error).__name__)
+    st.error(t("error.page", ref=reference), icon=":material/error:")
+    return True  # Streamlit shows nothing more
 
 
 def _widget(name: str, value, apply, draw) -> None:
@@ -321,10 +344,11 @@ def table(frame: pd.DataFrame, places: dict[str, int] | None = None) -> None:
     frame = export.labelled(frame, lang(), st.session_state.get("filter_labels"))
     shown, config = frame.copy(), {}
     headers = {c: export.header(c, lang()) for c in frame.columns}
+    wan = fmt.in_wan(frame, lang())
     for column in frame.columns:
         values, header = frame[column], headers[column]
         places_shown = (places or {}).get(column, fmt.decimals(column, values))
-        if places_shown is not None and fmt.in_wan(column, values, lang()):
+        if places_shown is not None and wan and fmt.kind(column) == "money":
             values, places_shown = values / 10_000, 2
             headers[column] = header = fmt.wan_header(header)
         if places_shown is not None:
@@ -363,7 +387,8 @@ CHART_FONT = 14  # px: chart text a room can read on a 1280×720 projector
 def chart(figure: go.Figure, key: str, **kwargs):
     """Draw a Plotly figure, readable on a projector (text 14 px). Its date axes never show a
     time of day: months (2026-11) are categories, read 2026年11月 in Chinese; dates read
-    2026-11-23 with at least a day between ticks. In Chinese an amount axis reads in 万 / 亿."""
+    2026-11-23 with at least a day between ticks, or by month (2026-11, 2026年11月) over more
+    than two months. In Chinese an amount axis reads in 万 / 亿."""
     big = {"size": CHART_FONT}  # set on every text kind: the Streamlit theme sizes whatever is left unset
     figure.update_layout(font=big, hoverlabel={"font": big}, legend={"font": big})
     figure.update_xaxes(tickfont=big, title_font=big)
@@ -377,8 +402,11 @@ def chart(figure: go.Figure, key: str, **kwargs):
                   for v in pd.Series(getattr(trace, letter)).tolist()]
         kind = _date_axis(values)
         axis = {"month": {"type": "category"}, "day": {"tickformat": "%Y-%m-%d"}}.get(kind, {})
-        if kind == "day" and (max(values) - min(values)) <= pd.Timedelta(days=10):
+        span = max(values) - min(values) if kind == "day" else None
+        if kind == "day" and span <= pd.Timedelta(days=10):
             axis["dtick"] = 86_400_000  # a short span: one tick a day, not one an hour
+        elif kind == "day" and span > pd.Timedelta(days=62):
+            axis["tickformat"] = "%Y年%-m月" if lang() == "zh" else "%Y-%m"  # ticks fall on months
         if kind == "month" and lang() == "zh":
             months = sorted({v for v in values if not missing(v)})
             axis |= {"tickvals": months, "ticktext": [fmt.month(m, "zh") for m in months]}
