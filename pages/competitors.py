@@ -58,7 +58,9 @@ with right:
                          legend={"orientation": "h", "y": 1.12})
     chart(figure, key="comp_gap")
 st.caption(t("comp.monthly_note"))
-table(monthly.assign(month=monthly.month.dt.strftime("%Y-%m")))
+# on screen mentions, share, price gap and win rate; the counts behind them in the CSV
+table(monthly.assign(month=monthly.month.dt.strftime("%Y-%m"))[
+    ["month", "competitor", "mentions_count", "share_of_voice_pct", "price_gap_median_pct", "win_rate_pct"]])
 download(monthly, "competitors-monthly", filters, key="monthly_csv")
 
 st.subheader(t("comp.topics"))
@@ -78,6 +80,6 @@ chosen_topics = cols[2].multiselect(t("comp.topic"), topic_choices, key="comp_to
 notes = load("competitor_notes_found", filters, search=search, competitors=competitors or None,
              topics=list(chosen_topics) or None)
 st.caption(t("comp.found", n=fmt.count(len(notes))))
-table(notes)
+table(notes.drop(columns=["region_id", "their_price_cny", "our_price_cny"]))  # the gap stays; all in the CSV
 download(notes, "competitors-notes", filters, key="notes_csv")
 footer()

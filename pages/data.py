@@ -121,18 +121,18 @@ st.caption(t("data.incomplete", n=fmt.count(len(incomplete))))
 if not incomplete.empty:
     listed = incomplete.drop(columns=["owner_id"]).assign(missing_fields=incomplete.missing_fields.map(
         lambda codes: "、".join(t("field." + c) for c in codes.split(","))))
-    table(listed)
+    table(listed, codes=True)
     download(listed, "data-incomplete-customers", filters, key="incomplete_csv")
 if not owner_left.empty:
     st.caption(t("data.owner_left_list", n=fmt.count(len(owner_left))))
-    table(owner_left)
+    table(owner_left, codes=True)
     download(owner_left, "data-owner-left", filters, key="owner_left_csv")
 broken = orphans[orphans.orphan_count > 0]
 if not broken.empty:
     st.warning(t("data.orphans_found", n=fmt.count(len(broken))))
-    table(broken)
+    table(broken, codes=True)
 with st.expander(t("data.orphans_all", n=fmt.count(len(orphans)))):
-    table(orphans)
+    table(orphans, codes=True)
     download(orphans, "data-references", None, key="orphans_csv")
 
 st.subheader(t("data.tables"))

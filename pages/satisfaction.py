@@ -55,47 +55,46 @@ figure.update_layout(height=330, margin={"l": 10, "r": 10, "t": 10, "b": 10}, ya
 chart(figure, key="csat_month")
 if not thin.empty:
     st.caption(t("sat.thin_note", months=", ".join(thin.group_id)))
-table(monthly.drop(columns=["group_name", "group_name_en"]))
+# on screen the rate, its band and the mean score; the satisfied count and the dimensions in the CSV
+CSAT_SHOWN = ["responses_count", "csat_pct", "ci_low_pct", "ci_high_pct", "overall_mean"]
+table(monthly[["group_id", *CSAT_SHOWN]])
 download(monthly, "satisfaction-csat-by-month", filters, key="csat_month_csv")
 
-left, right = st.columns(2)
-with left:
-    st.subheader(t("sat.by_region"))
-    regions = load("csat", filters, group_by="region")
-    table(regions.drop(columns=["group_id", "group_name_en" if lang() == "zh" else "group_name"]).rename(
-        columns={"group_name_en": "group_name"}))
-    download(regions, "satisfaction-csat-by-region", filters, key="csat_region_csv")
-with right:
-    st.subheader(t("sat.by_salesperson"))
-    people = load("csat", filters, group_by="salesperson")
-    table(people.drop(columns=["group_id", "group_name_en"]))
-    download(people, "satisfaction-csat-by-salesperson", filters, key="csat_person_csv")
+st.subheader(t("sat.by_region"))
+regions = load("csat", filters, group_by="region")
+table(regions.drop(columns=["group_id", "group_name_en" if lang() == "zh" else "group_name"]).rename(
+    columns={"group_name_en": "group_name"})[["group_name", *CSAT_SHOWN]])
+download(regions, "satisfaction-csat-by-region", filters, key="csat_region_csv")
+st.subheader(t("sat.by_salesperson"))
+people = load("csat", filters, group_by="salesperson")
+table(people[["group_name", *CSAT_SHOWN]])
+download(people, "satisfaction-csat-by-salesperson", filters, key="csat_person_csv")
 
 # --- complaints -----------------------------------------------------------------------------
 st.subheader(t("sat.complaints"))
-left, right = st.columns(2)
-with left:
-    by_category = load("complaint_sla", filters, group_by="category")
-    shown = by_category.assign(group_name=by_category.group_id.map(lambda c: t("category." + c)))
-    table(shown.drop(columns=["group_id", "group_name_en"]))
-    download(shown, "satisfaction-complaints-by-category", filters, key="category_csv")
-with right:
-    clocks = load("complaint_clock_hours", filters)
-    histogram = go.Figure()
-    histogram.add_histogram(x=clocks.hours_to_qa, name=t("sat.hours_to_qa"), xbins={"size": 6}, opacity=0.7)
-    histogram.add_histogram(x=clocks.hours_to_deliver, name=t("sat.hours_to_deliver"), xbins={"size": 6},
-                            opacity=0.7)
-    histogram.add_vline(x=24, line_dash="dash", annotation_text="24 h")
-    histogram.update_layout(barmode="overlay", height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                            xaxis_title=t("sat.hours"), legend={"orientation": "h", "y": 1.12})
-    chart(histogram, key="complaint_hours")
-    download(clocks, "satisfaction-complaint-hours", filters, key="hours_csv")
+by_category = load("complaint_sla", filters, group_by="category")
+shown = by_category.assign(group_name=by_category.group_id.map(lambda c: t("category." + c)))
+# on screen the counts and the three rates with the median hours; each clock's on-time and late counts in the CSV
+SLA_SHOWN = ["complaints_count", "open_count", "qa_sla_pct", "action_sla_pct", "timeliness_pct",
+             "median_hours_to_qa", "median_hours_to_deliver"]
+table(shown[["group_name", *SLA_SHOWN]])
+download(shown, "satisfaction-complaints-by-category", filters, key="category_csv")
+clocks = load("complaint_clock_hours", filters)
+histogram = go.Figure()
+histogram.add_histogram(x=clocks.hours_to_qa, name=t("sat.hours_to_qa"), xbins={"size": 6}, opacity=0.7)
+histogram.add_histogram(x=clocks.hours_to_deliver, name=t("sat.hours_to_deliver"), xbins={"size": 6},
+                        opacity=0.7)
+histogram.add_vline(x=24, line_dash="dash", annotation_text="24 h")
+histogram.update_layout(barmode="overlay", height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                        xaxis_title=t("sat.hours"), legend={"orientation": "h", "y": 1.12})
+chart(histogram, key="complaint_hours")
+download(clocks, "satisfaction-complaint-hours", filters, key="hours_csv")
 by_month = load("complaint_sla", filters, group_by="month")
-table(by_month.drop(columns=["group_name", "group_name_en"]))
+table(by_month[["group_id", *SLA_SHOWN]])
 download(by_month, "satisfaction-complaints-by-month", filters, key="complaint_month_csv")
 st.markdown(f"**{t('sat.open')}**")
 open_now = load("open_complaints", filters)
-table(open_now)
+table(open_now.drop(columns=["received_at"]))  # its age says how long; the moment is in the CSV
 download(open_now, "satisfaction-open-complaints", filters, key="open_csv")
 
 st.subheader(t("sat.churned"))

@@ -12,7 +12,7 @@ import streamlit as st
 
 from queries.scorecard import COMPONENTS, ScorecardError, due_date, previous_month, scorecard
 from ui.fmt import round_half_up
-from ui.shell import chart, download, footer, keep, linked, load, month_text, start_page, t, table
+from ui.shell import chart, download, footer, keep, lang, linked, load, month_text, start_page, t, table
 
 page = start_page("scorecard", "📋")
 filters = page.filters
@@ -77,7 +77,16 @@ def form(card: pd.DataFrame) -> pd.DataFrame:
 
 
 sheet = form(card)
-table(sheet, places={column: 2 if column == t("scorecard.total") else 1
-                     for column in sheet.columns if sheet[column].dtype.kind == "f"})
+# on screen each component's score under its name; the figures and the region in the CSV (the form)
+scores = {t("component." + c) + " · " + t("scorecard.score"): t("component." + c) for c in COMPONENTS}
+# and what was not scored beneath it, not as a wide column
+on_screen = sheet.drop(columns=[c for c in sheet.columns if c.endswith(" (%)")]
+                       + [t("col.region_id"), t("scorecard.notes")])
+on_screen = on_screen.rename(columns=scores)
+st.caption(t("scorecard.scores_only"))
+table(on_screen, places={column: 2 if column == t("scorecard.total") else 1
+                         for column in on_screen.columns if on_screen[column].dtype.kind == "f"})
+for note, people in sheet[sheet[t("scorecard.notes")] != ""].groupby(t("scorecard.notes"))[t("col.name")]:
+    st.caption(f"{note}：{'、'.join(people)}" if lang() == "zh" else f"{note}: {', '.join(people)}")
 download(sheet, f"scorecard-{month.strftime('%Y-%m')}", filters, key="scorecard_csv")
 footer()

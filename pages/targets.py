@@ -62,7 +62,7 @@ shown = named(rows)[["bucket_start", "node_name", "actual_value", "plan_target",
                      "plan_attainment_pct", "stretch_target", "stretch_attainment_pct", "target_note"]].copy()
 shown["bucket_start"] = shown["bucket_start"].map(lambda day: fmt.period(day, grain, lang()))
 shown["target_note"] = shown["target_note"].map(lambda n: "" if missing(n) else t("note." + n))
-table(shown)
+table(shown.drop(columns=["stretch_target"]))  # its attainment stays on screen; the amount in the CSV
 download(shown, "targets-attainment", filters, key="attainment_csv")
 
 # --- pacing --------------------------------------------------------------------------------
@@ -91,33 +91,30 @@ figure.update_layout(height=340, margin={"l": 10, "r": 10, "t": 10, "b": 10}, xa
 chart(figure, key="targets_pacing")
 download(pacing, "targets-pacing", filters, key="pacing_csv")
 
-# --- landing forecast and growth, side by side ----------------------------------------------
-left, right = st.columns(2)
-with left:
-    st.subheader(t("targets.forecast"))
-    if metric in ("sales", "gross_profit"):
-        forecast = load("landing_forecast", filters, level=level, metric=metric)
-        shown = named(forecast)[["node_name", "actual_ytd", "forecast_value", "annual_target",
-                                 "forecast_attainment_pct"]]
-        table(shown)
-        download(shown, "targets-forecast", filters, key="forecast_csv")
-    else:
-        st.caption(t("targets.forecast_sales_only"))
-with right:
-    st.subheader(t("targets.growth"))
-    if metric != "new_customers":
-        growth = load("growth", filters, level=level)
-        growth = growth[growth.metric == metric]
-        shown = named(growth)[["node_name", "current_value", "prior_year_value", "yoy_pct", "previous_period_value",
-                               "pop_pct"]]
-        table(shown)
-        if not growth.empty:
-            g = growth.iloc[0]
-            st.caption(t("targets.growth_periods", py=f"{g.prior_year_start:%Y-%m-%d} – {g.prior_year_end:%Y-%m-%d}",
-                         prev=f"{g.previous_start:%Y-%m-%d} – {g.previous_end:%Y-%m-%d}"))
-        download(shown, "targets-growth", filters, key="growth_csv")
-    else:
-        st.caption(t("targets.growth_not_for_counts"))
+# --- landing forecast and growth --------------------------------------------------------------
+st.subheader(t("targets.forecast"))
+if metric in ("sales", "gross_profit"):
+    forecast = load("landing_forecast", filters, level=level, metric=metric)
+    shown = named(forecast)[["node_name", "actual_ytd", "forecast_value", "annual_target",
+                             "forecast_attainment_pct"]]
+    table(shown)
+    download(shown, "targets-forecast", filters, key="forecast_csv")
+else:
+    st.caption(t("targets.forecast_sales_only"))
+st.subheader(t("targets.growth"))
+if metric != "new_customers":
+    growth = load("growth", filters, level=level)
+    growth = growth[growth.metric == metric]
+    shown = named(growth)[["node_name", "current_value", "prior_year_value", "yoy_pct", "previous_period_value",
+                           "pop_pct"]]
+    table(shown)
+    if not growth.empty:
+        g = growth.iloc[0]
+        st.caption(t("targets.growth_periods", py=f"{g.prior_year_start:%Y-%m-%d} – {g.prior_year_end:%Y-%m-%d}",
+                     prev=f"{g.previous_start:%Y-%m-%d} – {g.previous_end:%Y-%m-%d}"))
+    download(shown, "targets-growth", filters, key="growth_csv")
+else:
+    st.caption(t("targets.growth_not_for_counts"))
 
 # --- heatmap salesperson × month, ranking, drill to lines -----------------------------------
 st.subheader(t("targets.heatmap"))

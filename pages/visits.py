@@ -35,31 +35,25 @@ kpi_tile(tiles[3], "kpi.flagged_kams", fmt.count(flagged.salesperson_id.nunique(
          caption=t("visits.fines_caption", value=fmt.money(months.fine_cny.sum() if not months.empty else 0, lang())))
 
 st.subheader(t("visits.revisits"))
-left, right = st.columns(2)
-with left:
-    by_person = load("revisit_completion", filters, group_by="salesperson")
-    table(by_person.drop(columns=["group_id"]))
-    download(by_person, "visits-revisits-by-salesperson", filters, key="revisit_person_csv")
-with right:
-    by_month = load("revisit_completion", filters, group_by="month")
-    table(by_month.drop(columns=["group_name"]))
-    download(by_month, "visits-revisits-by-month", filters, key="revisit_month_csv")
+by_person = load("revisit_completion", filters, group_by="salesperson")
+table(by_person.drop(columns=["group_id"]))
+download(by_person, "visits-revisits-by-salesperson", filters, key="revisit_person_csv")
+by_month = load("revisit_completion", filters, group_by="month")
+table(by_month.drop(columns=["group_name"]))
+download(by_month, "visits-revisits-by-month", filters, key="revisit_month_csv")
 missed = load("revisits_not_done", filters)
 st.caption(t("visits.missed", n=fmt.count(len(missed))))
 table(missed)
 download(missed, "visits-revisits-not-done", filters, key="missed_csv")
 
-left, right = st.columns(2)
-with left:
-    st.subheader(t("visits.late_records"))
-    late = load("late_visit_records", filters)
-    table(late)
-    download(late, "visits-late-records", filters, key="late_csv")
-with right:
-    st.subheader(t("visits.uncovered"))
-    uncovered = load("uncovered_key_accounts", filters)
-    table(uncovered)
-    download(uncovered, "visits-uncovered-key-accounts", filters, key="uncovered_csv")
+st.subheader(t("visits.late_records"))
+late = load("late_visit_records", filters)
+table(late)
+download(late, "visits-late-records", filters, key="late_csv")
+st.subheader(t("visits.uncovered"))
+uncovered = load("uncovered_key_accounts", filters)
+table(uncovered)
+download(uncovered, "visits-uncovered-key-accounts", filters, key="uncovered_csv")
 
 st.subheader(t("visits.quotas"))
 grain = st.segmented_control(t("targets.grain"), ("week", "month"), key="quota_grain",
@@ -71,7 +65,9 @@ if not flagged.empty:
     st.warning(t("visits.flagged", names="、".join(sorted(set(flagged.name)))))
 shown = quotas.drop(columns=["salesperson_id"])
 shown["period_start"] = shown["period_start"].dt.strftime("%Y-%m-%d" if grain == "week" else "%Y-%m")
-table(shown)
+# on screen each quota's shortfall, the fine and the streak; what was done and the quotas in the CSV
+table(shown[["name", "region_id", "period_start", "orgs_short", "batches_short", "leads_short", "fine_cny",
+             "short_weeks", "short_streak", "flagged"]])
 download(quotas, f"visits-quotas-by-{grain}", filters, key="quotas_csv")
 
 st.subheader(t("visits.volume"))

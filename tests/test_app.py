@@ -388,7 +388,9 @@ def test_scorecard_page_on_the_fixture(on_fixture):
     form = frame_with(app, "Weighted score")
     assert list(form["Name"]) == ["王五", "李四", "张三"]  # 51.25, 30, 21.39 (tests/test_kpis.py)
     assert list(form["Weighted score"]) == [51.25, 30.0, 21.39]
-    assert form.iloc[1]["Notes"].startswith("not scored: Expense control、Revisit-plan completion")
+    # what was not scored is said beneath the form, with whom
+    assert any(c.value.startswith("not scored: Expense control、Revisit-plan completion") and c.value.endswith("李四")
+               for c in app.caption)
     assert "min(actual ÷ target, 1.2) × 100" in app.markdown[0].value  # the formula is on the page
 
 
@@ -434,7 +436,7 @@ def test_the_scorecard_of_one_salesperson_with_components_nobody_has(on_fixture)
     assert list(form["Name"]) == ["李四"] and list(form["Weighted score"]) == [30.0]
     scored = next(d for d in app.dataframe if "Weighted score" in d.value.columns)
     cells = shown_cells(scored)
-    assert cells.iloc[0]["Revisit-plan completion (%)"] == "—"
+    assert cells.iloc[0]["Revisit-plan completion"] == "—"  # its score: nothing to score
     drawn = json.loads(scored.proto.columns)["Weighted score"]
     assert (drawn["type_config"]["format"], drawn["type_config"]["step"]) == ("localized", 0.01)  # 30.00
 

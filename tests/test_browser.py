@@ -28,9 +28,13 @@ def sales_tile(page) -> str:
 
 
 def settle(page) -> None:
-    """Wait until Streamlit has finished its current run (the running indicator is gone)."""
+    """Wait until Streamlit has finished its current run (the running indicator is gone) and
+    drawn what it sent (no placeholder left)."""
+    from tools.screenshots import DRAWN
+
     page.wait_for_timeout(1_000)  # a rerun an interaction triggered may take a moment to start
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=60_000)
+    page.wait_for_function(DRAWN, timeout=60_000)
 
 
 def download_csv(button, tries: int = 4) -> tuple[str, list[dict]]:
@@ -236,7 +240,7 @@ def test_a_customers_timeline_follows_the_chosen_customer(served_app, page):
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(served_app)
     wait_ready(page)
-    page.get_by_role("link", name="Satisfaction & complaints").click()
+    page.get_by_role("link", name="CSAT & complaints").click()
     page.get_by_text("A customer's history: surveys, complaints, visits").wait_for(timeout=60_000)
     picker = page.get_by_role("combobox", name="Customer", exact=True)
     picker.scroll_into_view_if_needed()

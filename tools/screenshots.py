@@ -16,7 +16,7 @@ from playwright.sync_api import sync_playwright
 
 from store import demo
 from tools.serve import CHROMIUM, CHROMIUM_ARGS, ROOT, serving
-from ui.i18n import LANGS
+from ui.i18n import LANGS, text
 
 FOLDER = ROOT / "docs" / "screenshots"
 PROJECTOR = {"width": 1280, "height": 720}
@@ -27,9 +27,20 @@ PAGES = [("overview", ""), ("targets", "targets"), ("visits", "visits"), ("satis
 READY = {"en": "Data as of", "zh": "数据截至"}  # the sidebar's as-of line: the page has run
 
 
+# Every element drawn: no placeholder left (charts and tables are drawn after the page's run ends).
+DRAWN = "() => !document.querySelector('[data-testid=stSkeleton]')"
+# Every table on the page wider than the space it has (it would scroll sideways on a projector):
+# (its width, the width it has, its headers).
+TOO_WIDE = """() => [...document.querySelectorAll('[data-testid=stDataFrame]')]
+  .map(d => [d.querySelector('.dvn-scroller'), d])
+  .filter(([s]) => s && s.scrollWidth > s.clientWidth + 2)
+  .map(([s, d]) => [s.scrollWidth, s.clientWidth, [...d.querySelectorAll('th')].map(h => h.innerText).join(' | ')])"""
+
+
 def shoot(browser, url: str, folder: Path = FOLDER) -> list[str]:
     """Open every page in each language at 1280×720 and save what the first screen shows;
-    returns the problems seen (an exception on a page, a page that did not finish)."""
+    returns the problems seen (an error on a page, a page that did not finish, a table wider
+    than the screen leaves it)."""
     folder.mkdir(parents=True, exist_ok=True)
     problems = []
     for name, path in PAGES:
@@ -41,9 +52,13 @@ def shoot(browser, url: str, folder: Path = FOLDER) -> list[str]:
                 page.get_by_text(READY[lang]).first.wait_for(timeout=60_000)
                 page.wait_for_load_state("networkidle")
                 page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=60_000)
+                page.wait_for_function(DRAWN, timeout=60_000)
                 page.wait_for_timeout(1_500)  # charts finish drawing
-                if page.locator('[data-testid="stException"]').count():
+                failed = text("error.page", lang, ref="").split("。")[0].split(".")[0]  # the notice's first words
+                if page.locator('[data-testid="stException"]').count() or page.get_by_text(failed).count():
                     problems.append(f"{name} ({lang}): an error is shown")
+                problems += [f"{name} ({lang}): a table {wide} px wide in {frame} px ({headers})"
+                             for wide, frame, headers in page.evaluate(TOO_WIDE)]
                 page.screenshot(path=str(folder / f"{name}-{lang}.png"))
             except Exception as exc:  # noqa: BLE001 — report every page, not just the first failure
                 problems.append(f"{name} ({lang}): {exc}")

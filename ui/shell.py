@@ -245,7 +245,8 @@ def month_text(month: dt.date) -> str:
 # the note repeats the uploader's label, so it goes; the two words are drawn in the reader's
 # language from the text table (fixed strings, never data).
 PROJECTOR_CSS = """<style>
-[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; padding-left: 2rem; padding-right: 2rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; padding-left: 0.75rem; padding-right: 0.75rem; }
+section[data-testid="stSidebar"] { width: 240px !important; min-width: 240px !important; }
 [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
@@ -334,14 +335,25 @@ def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], page: str, filter
                        icon=":material/download:")
 
 
-def table(frame: pd.DataFrame, places: dict[str, int] | None = None) -> None:
+# A code column a table leaves off screen when the name beside it says the same (the CSV keeps both).
+CODE_BESIDE_NAME = {"customer_id": "customer_name", "salesperson_id": "salesperson_name", "owner_id": "owner_name"}
+
+
+LONG_TEXT, LONG_TEXT_PX = 30, 240  # a text column holding texts over 30 characters is drawn 240 px wide
+
+
+def table(frame: pd.DataFrame, places: dict[str, int] | None = None, codes: bool = False) -> None:
     """A table with translated headers (money headers carry the unit, ¥ or 元; in Chinese a
     column of large amounts reads in 万元). Numbers are rounded half-up to what the table
     shows — money to the yuan, percentages to one decimal (`fmt.decimals`; `places` for
     other columns) — and stay numbers, so a click on a header
     sorts by value; dates read 2026-11-23, never with a time of 00:00:00; a missing value
-    reads —. The CSV download carries the unrounded figures."""
+    reads —; a customer's or person's code beside their name is left off (`codes` keeps it,
+    where the reader looks records up by code, as on the Data page). The CSV download
+    carries every column and the unrounded figures."""
     frame = export.labelled(frame, lang(), st.session_state.get("filter_labels"))
+    if not codes:
+        frame = frame.drop(columns=[c for c, name in CODE_BESIDE_NAME.items() if c in frame and name in frame])
     shown, config = frame.copy(), {}
     headers = {c: export.header(c, lang()) for c in frame.columns}
     wan = fmt.in_wan(frame, lang())
@@ -362,6 +374,11 @@ def table(frame: pd.DataFrame, places: dict[str, int] | None = None) -> None:
             shown[column] = fmt.dates_as_text(values)
         elif values.dtype == object and values.map(lambda v: isinstance(v, list | tuple)).any():
             shown[column] = values.map(fmt.text)
+        if not pd.api.types.is_numeric_dtype(shown[column]) and shown[column].map(
+                lambda v: len(str(v)) > LONG_TEXT).any():
+            # a long text (a note, a reason) is cut at the column's edge, not the table at the screen's:
+            # a click on the cell shows it whole, and the CSV has it
+            config[header] = st.column_config.TextColumn(width=LONG_TEXT_PX)
     shown.columns = [headers[c] for c in frame.columns]
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, placeholder=fmt.MISSING)
 
