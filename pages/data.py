@@ -27,6 +27,8 @@ chosen = left.selectbox(t("data.table"), importer.IMPORTABLE, key="import_table"
                         format_func=lambda name: f"{t('table.' + name)} · {name}")
 mode = right.radio(t("data.mode"), ("append", "replace"), key="import_mode", horizontal=True,
                    format_func=lambda m: t("data.mode." + m), help=t("data.mode_help"))
+date_order = right.selectbox(t("data.date_order"), importer.DATE_ORDERS, key="import_date_order",
+                             format_func=lambda o: t("data.date_order." + o), help=t("data.date_order_help"))
 attempt = st.session_state.setdefault("upload_round", 0)
 uploaded = st.file_uploader(t("data.file", mb=importer.MAX_BYTES // 2**20), type=["csv", "xlsx"],
                             key=f"upload_{attempt}")
@@ -38,9 +40,10 @@ if uploaded is not None:
             sheets = importer.sheet_names(data)
             if len(sheets) > 1:
                 sheet = st.selectbox(t("data.sheet", n=len(sheets)), sheets, key="import_sheet")
-        key = (uploaded.file_id, chosen, sheet)  # read once, not at every rerun of the page
+        key = (uploaded.file_id, chosen, sheet, date_order)  # read once, not at every rerun of the page
         if st.session_state.get("import_parsed", (None, None))[0] != key:
-            st.session_state["import_parsed"] = (key, importer.read_file(con, chosen, data, uploaded.name, sheet))
+            st.session_state["import_parsed"] = (key, importer.read_file(con, chosen, data, uploaded.name, sheet,
+                                                                         date_order))
         parsed = st.session_state["import_parsed"][1]
     except db.StoreError as problem:
         st.error(t("data.unreadable", name=uploaded.name, detail=str(problem)))

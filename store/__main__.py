@@ -39,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--mode", choices=["append", "replace"], default="append",
                       help="append rows (default) or replace the table's rows")
     load.add_argument("--sheet", help="the sheet of a workbook with several")
+    load.add_argument("--date-order", choices=["ymd", "mdy", "dmy"], default="ymd",
+                      help="how the file writes dates with the year last: mdy (1/2/2026 is 2 January) or dmy "
+                           "(1 February); ymd, the default, reads only dates with the year first "
+                           "(2026-01-02, 2026/1/2, 2026年1月2日, 20260102) and names any other")
     export = sub.add_parser("export", help="write a table as CSV in its import template's layout")
     export.add_argument("table")
     export.add_argument("--db", help="store file (default: $COCKPIT_DB or data/cockpit.duckdb)")
@@ -99,7 +103,8 @@ def _import(args) -> int:
     con = db.connect(args.db)  # fails at once while the dashboard holds the store
     try:
         result = importer.import_file(con, args.table, path.read_bytes(), path.name, mode=args.mode, user="cli",
-                                      sheet=args.sheet, progress=lambda line: print(line, flush=True))
+                                      sheet=args.sheet, progress=lambda line: print(line, flush=True),
+                                      date_order=args.date_order)
     except importer.ImportRejected as rejected:
         print(f"error: {rejected}", file=sys.stderr)
         for p in rejected.problems[:200]:

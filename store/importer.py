@@ -78,6 +78,7 @@ class Parsed:
     unknown_headers: list[str]
     ignored_derived: list[str]
     problems: list[Problem] = field(default_factory=list)
+    date_order: str = "ymd"  # how dates with the year last are read: mdy, dmy, or not at all (ymd)
 
     @property
     def rows(self) -> int:
@@ -227,9 +228,13 @@ def _read_xlsx(data: bytes, sheet: str | None) -> tuple[list[str], list[list[str
 
 
 def read_file(con: duckdb.DuckDBPyConnection, table: str, data: bytes, file_name: str,
-              sheet: str | None = None) -> Parsed:
-    """Read and map a file; problems with its headers are in `Parsed.problems`."""
+              sheet: str | None = None, date_order: str = "ymd") -> Parsed:
+    """Read and map a file; problems with its headers are in `Parsed.problems`. `date_order`
+    says how the file writes dates with the year last (1/2/2013): mdy or dmy; ymd (the
+    default) reads only dates with the year first and asks for the order otherwise."""
     _check_table(table)
+    if date_order not in DATE_ORDERS:
+        raise db.StoreError(f"the date order must be one of {', '.join(DATE_ORDERS)}, not '{date_order}'")
     if len(data) > MAX_BYTES:
         raise db.StoreError(f"{file_name} is {len(data) / 2**20:,.0f} MB; the limit is {MAX_BYTES // 2**20} MB. "
                             "Split the file and import the parts.")
@@ -284,7 +289,69 @@ def read_file(con: duckdb.DuckDBPyConnection, table: str, data: bytes, file_name
         problems.append(Problem(f"required column '{name}' ({columns.header_zh(table, name)}) is missing",
                                 column=name))
     return Parsed(table, Path(file_name).name, digest, encoding, sheet,
-                  pa.table(keep, names=mapped) if keep else pa.table({}), unknown, ignored, problems)
+                  pa.table(keep, names=mapped) if keep else pa.table({}), unknown, ignored, problems, date_order)
+
+
+# --- reading values as people write them ----------------------------------------------------------
+
+DATE_ORDERS = ("ymd", "mdy", "dmy")
+_YEAR_FIRST = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
+_YEAR_LAST = {"mdy": ["%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y"], "dmy": ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]}
+_CLOCK = ["", " %H:%M", " %H:%M:%S", "T%H:%M:%S", " %H时%M分"]
+# a number as accounts write it: a sign, a currency sign, thousands separators, 元 after it
+_NUMBER = r"[-+]?\s*[¥￥$]?\s*[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*元?"
+_DECIMAL_COMMA = r"[-+]?\d{1,3}([ .]\d{3})*,\d+"
+_YEAR_LAST_TEXT = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}( .*)?"
+_SERIAL = r"\d{5}(\.\d+)?"  # an Excel date serial (1927–2173), e.g. a date cell formatted General
+
+
+def _number_text(q: str) -> str:
+    """The SQL text of a number with its currency sign, thousands separators and 元 taken out."""
+    return (f"CASE WHEN regexp_full_match({q}, '{_NUMBER}') THEN regexp_replace({q}, '[¥￥$,\\s元+]', '', 'g') "
+            f"ELSE {q} END")
+
+
+def _parsed(column: Column, q: str, date_order: str) -> str:
+    """The SQL expression that reads the text `q` as the column's type, NULL when it cannot:
+    dates in the unambiguous forms (2026-03-01, 2026/3/1, 2026.3.1, 2026年3月1日, 20260301, an
+    Excel serial) and, when the order is stated, with the year last; numbers with thousands
+    separators and a currency sign (¥1,234.50)."""
+    type_ = _type(column.type)
+    if column.type in ("DATE", "TIMESTAMP"):
+        days = _YEAR_FIRST + _YEAR_LAST.get(date_order, [])
+        formats = days if column.type == "DATE" else [d + c for d in days for c in _CLOCK]
+        listed = "[" + ", ".join(f"'{f}'" for f in formats) + "]"
+        serial = (f"DATE '1899-12-30' + CAST(floor(CAST({q} AS DOUBLE)) AS INTEGER)" if column.type == "DATE" else
+                  f"TIMESTAMP '1899-12-30' + to_seconds(round(CAST({q} AS DOUBLE) * 86400)::BIGINT)")
+        return (f"coalesce(TRY_CAST({q} AS {type_}), TRY_CAST(try_strptime({q}, {listed}) AS {type_}), "
+                f"CASE WHEN regexp_full_match({q}, '{_SERIAL}') THEN {serial} END)")
+    if type_ != "VARCHAR" and _type_words(column.type) in ("a number", "a whole number"):
+        # the plain number first: the pattern is read only for a value that is not one (fast)
+        return f"coalesce(TRY_CAST({q} AS {type_}), TRY_CAST({_number_text(q)} AS {type_}))"
+    return f"TRY_CAST({q} AS {type_})"
+
+
+def _unread(column: Column, q: str, date_order: str) -> list[tuple[str, str, str, str]]:
+    """The check of a value that is not of the column's type (why, in words: `_why_unread`)."""
+    if column.type == "VARCHAR":
+        return []
+    return [(f"{q} IS NOT NULL AND {_parsed(column, q, date_order)} IS NULL", q, f"not {_type_words(column.type)}",
+             column.name)]
+
+
+def _why_unread(problem: Problem, type_: str, date_order: str) -> Problem:
+    """A value that is not of its column's type, with the reason where there is a clearer one
+    than "not a date" or "not a number" (found for the few values refused, not every value)."""
+    value = (problem.value or "").strip()
+    if type_ in ("DATE", "TIMESTAMP") and date_order == "ymd" and re.fullmatch(_YEAR_LAST_TEXT, value):
+        rule = "a date with the year last: say whether the day or the month comes first (date order dmy or mdy)"
+    elif _type_words(type_) in ("a number", "a whole number") and re.fullmatch(_DECIMAL_COMMA, value):
+        rule = "a comma as the decimal mark: write 1234.5, not 1 234,5"
+    elif _type_words(type_) in ("a number", "a whole number") and value.endswith("%"):
+        rule = "a percentage: write a rate as a fraction (3% → 0.03)"
+    else:
+        return problem
+    return Problem(rule, problem.row, problem.column, problem.value)
 
 
 # --- validating ---------------------------------------------------------------------------------
@@ -332,24 +399,22 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str) -> list[
         q = _q(c.name)
         if c.required:
             checks.append((f"{q} IS NULL", q, "required: empty", c.name))
-        if c.type != "VARCHAR":
-            checks.append((f"{q} IS NOT NULL AND TRY_CAST({q} AS {_type(c.type)}) IS NULL", q,
-                           f"not {_type_words(c.type)}",
-                           c.name))
+        checks += _unread(c, q, parsed.date_order)
         if _exact_words(c.type):  # a number the type would round (1.5 → 2, 20565.6206 → 20565.62)
-            checks.append((f"TRY_CAST({q} AS {_type(c.type)}) IS NOT NULL "
-                           f"AND TRY_CAST({q} AS DECIMAL(38, 18)) <> TRY_CAST({q} AS {_type(c.type)})", q,
-                           _exact_words(c.type), c.name))
+            exact = f"coalesce(TRY_CAST({q} AS DECIMAL(38, 18)), TRY_CAST({_number_text(q)} AS DECIMAL(38, 18)))"
+            checks.append((f"{exact} <> {_parsed(c, q, parsed.date_order)}", q, _exact_words(c.type), c.name))
         if c.allowed:
             params[f"allowed{len(params)}"] = list(c.allowed)
             checks.append((f"{q} IS NOT NULL AND NOT list_contains(${f'allowed{len(params) - 1}'}, {q})", q,
                            "not one of: " + ", ".join(c.allowed), c.name))
-    typed = ", ".join(f"TRY_CAST({_q(c.name)} AS {_type(c.type)}) AS {_q(c.name)}" for c in cols)
+    typed = ", ".join(f"{_parsed(c, _q(c.name), parsed.date_order)} AS {_q(c.name)}" for c in cols)
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS SELECT __row, {typed}, {items(checks)} AS __broken "
                 "FROM incoming", params)
     collect("SELECT __row, __broken FROM typed WHERE len(__broken) > 0", checks)
     if problems:  # the checks below need well-typed values
-        return problems[:MAX_PROBLEMS]
+        types = {c.name: c.type for c in cols}
+        return [_why_unread(p, types[p.column], parsed.date_order) if p.rule.startswith("not ") else p
+                for p in problems[:MAX_PROBLEMS]]
     present = {c.name for c in cols}
     checks, params = [], {}
     for expression, names in con.execute("""SELECT expression, constraint_column_names FROM duckdb_constraints()
@@ -421,7 +486,8 @@ def _exact_words(type_: str) -> str | None:
 def _type_words(type_: str) -> str:
     if type_.startswith("DECIMAL") or type_ in ("DOUBLE", "FLOAT"):
         return "a number"
-    return {"DATE": "a date (YYYY-MM-DD)", "TIMESTAMP": "a date and time (YYYY-MM-DD HH:MM:SS)",
+    return {"DATE": "a date (e.g. 2026-03-01, 2026/3/1, 2026年3月1日)",
+            "TIMESTAMP": "a date and time (e.g. 2026-03-01 09:30)",
             "INTEGER": "a whole number", "BIGINT": "a whole number", "SMALLINT": "a whole number",
             "BOOLEAN": "true or false",
             "VARCHAR": "text"}.get(type_, type_)
@@ -449,10 +515,11 @@ class Result:
 
 
 def import_file(con: duckdb.DuckDBPyConnection, table: str, data: bytes, file_name: str, mode: str = "append",
-                user: str = "cli", sheet: str | None = None, progress=lambda line: None) -> Result:
+                user: str = "cli", sheet: str | None = None, progress=lambda line: None,
+                date_order: str = "ymd") -> Result:
     """Read and validate the file and, if it has no problem, load it in one transaction;
     otherwise raise ImportRejected with every problem (and log the rejection)."""
-    return load(con, read_file(con, table, data, file_name, sheet), mode, user, progress)
+    return load(con, read_file(con, table, data, file_name, sheet, date_order), mode, user, progress)
 
 
 def load(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str = "append", user: str = "cli",

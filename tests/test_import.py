@@ -335,3 +335,68 @@ def test_values_are_kept_as_the_file_says_or_refused_with_row_column_and_value(s
     assert [(p.row, p.column, p.value, p.rule) for p in rejected.value.problems] == [
         (2, "overall_score", "4.5", "not a whole number (the store would round it)")]
     assert state(con) == before
+
+
+SALES_HEADER = ["line_id", "order_id", "order_date", "customer_id", "product_id", "quantity", "amount", "cost",
+                "salesperson_id", "region_id"]
+
+
+def test_dates_and_amounts_as_department_systems_write_them(store):
+    # An ERP export in GB18030: dates year first in every usual form, amounts with thousands
+    # separators, a currency sign and 元 — all read, to the fen.
+    _, con = store
+    rows = [SALES_HEADER,
+            [9101, 9101, "2026/3/2", "C1", "P1", "1", "20,565.62", "¥1,234.50", "S1", "R1"],
+            [9102, 9102, "2026年3月4日", "C1", "P1", "-2", "￥-1,000", "-600元", "S1", "R1"],  # a return
+            [9103, 9103, "20260305", "C1", "P1", "1", "$ 1,234,567.8", "0", "S1", "R1"],
+            [9104, 9104, "2026.3.6", "C1", "P1", "1", "88", "0", "S1", "R1"]]
+    importer.import_file(con, "sales", csv_bytes(rows, "gb18030"), "erp-export.csv")
+    got = con.execute("SELECT line_id, order_date, amount::VARCHAR, cost::VARCHAR FROM sales WHERE line_id > 9100 "
+                      "ORDER BY 1").fetchall()
+    assert got == [(9101, dt.date(2026, 3, 2), "20565.6200", "1234.5000"),
+                   (9102, dt.date(2026, 3, 4), "-1000.0000", "-600.0000"),
+                   (9103, dt.date(2026, 3, 5), "1234567.8000", "0.0000"),
+                   (9104, dt.date(2026, 3, 6), "88.0000", "0.0000")]
+
+
+def test_a_date_with_the_year_last_needs_its_order_stated(store):
+    # 1/2/2026 is 1 February (dmy) or 2 January (mdy): never guessed.
+    _, con = store
+    rows = [SALES_HEADER, [9201, 9201, "1/2/2026", "C1", "P1", "1", "100", "60", "S1", "R1"],
+            [9202, 9202, "13/2/2026", "C1", "P1", "1", "100", "60", "S1", "R1"]]
+    data = csv_bytes(rows, "utf-8")
+    before = state(con)
+    with pytest.raises(importer.ImportRejected) as rejected:
+        importer.import_file(con, "sales", data, "us-dates.csv")
+    assert [(p.row, p.column, p.value) for p in rejected.value.problems] == [
+        (2, "order_date", "1/2/2026"), (3, "order_date", "13/2/2026")]
+    assert all("say whether the day or the month comes first" in p.rule for p in rejected.value.problems)
+    assert state(con) == before
+    # month first: 13/2/2026 has no month 13, and says so
+    with pytest.raises(importer.ImportRejected) as rejected:
+        importer.import_file(con, "sales", data, "us-dates.csv", date_order="mdy")
+    assert [(p.row, p.value, p.rule) for p in rejected.value.problems] == [
+        (3, "13/2/2026", "not a date (e.g. 2026-03-01, 2026/3/1, 2026年3月1日)")]
+    importer.import_file(con, "sales", data, "uk-dates.csv", date_order="dmy")
+    assert con.execute("SELECT line_id, order_date FROM sales WHERE line_id > 9200 ORDER BY 1").fetchall() == [
+        (9201, dt.date(2026, 2, 1)), (9202, dt.date(2026, 2, 13))]
+
+
+def test_excel_date_serials_and_what_cannot_be_read_say_why(store):
+    # A date cell formatted General holds its serial: 46083 is 2026-03-02 (46083 days after
+    # 1899-12-30). A decimal comma and a percentage are refused, each saying why.
+    _, con = store
+    rows = [SALES_HEADER, [9301, 9301, 46083, "C1", "P1", 1, 100, 60, "S1", "R1"]]
+    importer.import_file(con, "sales", xlsx({"Sheet1": rows}), "serials.xlsx")
+    assert con.execute("SELECT order_date FROM sales WHERE line_id = 9301").fetchone()[0] == dt.date(2026, 3, 2)
+    bad = [SALES_HEADER, [9302, 9302, "2026-03-02", "C1", "P1", "1", "1 234,5", "60", "S1", "R1"],
+           [9303, 9303, "2026-03-02", "C1", "P1", "1", "3%", "60", "S1", "R1"],
+           [9304, 9304, "2026-03-02", "C1", "P1", "1", "1,23", "60", "S1", "R1"],
+           [9305, 9305, "2026-03-02", "C1", "P1", "1", "12.3.4", "60", "S1", "R1"]]
+    with pytest.raises(importer.ImportRejected) as rejected:
+        importer.import_file(con, "sales", csv_bytes(bad, "utf-8"), "bad-numbers.csv")
+    assert [(p.row, p.value, p.rule) for p in rejected.value.problems] == [
+        (2, "1 234,5", "a comma as the decimal mark: write 1234.5, not 1 234,5"),
+        (3, "3%", "a percentage: write a rate as a fraction (3% → 0.03)"),
+        (4, "1,23", "a comma as the decimal mark: write 1234.5, not 1 234,5"),  # 1.23 or 123?
+        (5, "12.3.4", "not a number")]

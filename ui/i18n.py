@@ -718,6 +718,16 @@ TEXT: dict[str, dict[str, str]] = {
                             "zh": "显示前 {shown} 个问题（共 {n} 个）；CSV 包含全部。"},
     "data.imported": {"en": "Imported {rows} rows into {table}. Every page now shows them (store version {version}).",
                       "zh": "已导入 {rows} 行到 {table}，各页面已更新（数据版本 {version}）。"},
+    "data.date_order": {"en": "Dates with the year last", "zh": "年份在后的日期"},
+    "data.date_order.ymd": {"en": "none (year first only)", "zh": "没有（只认年份在前）"},
+    "data.date_order.mdy": {"en": "month/day/year (1/2/2026 = 2 Jan)", "zh": "月/日/年（1/2/2026 = 1月2日）"},
+    "data.date_order.dmy": {"en": "day/month/year (1/2/2026 = 1 Feb)", "zh": "日/月/年（1/2/2026 = 2月1日）"},
+    "data.date_order_help": {"en": "Dates with the year first are always read: 2026-03-01, 2026/3/1, 2026.3.1, "
+                                   "2026年3月1日, 20260301 and Excel date cells. A date like 1/2/2026 is 2 January "
+                                   "or 1 February: say which your file means; it is never guessed.",
+                             "zh": "年份在前的日期总能识别：2026-03-01、2026/3/1、2026.3.1、2026年3月1日、"
+                                   "20260301 以及 Excel 日期单元格。1/2/2026 这样的日期可能是1月2日，"
+                                   "也可能是2月1日：请说明文件用的是哪种，系统从不猜测。"},
     "data.templates": {"en": "Template for {table}", "zh": "{table}导入模板"},
     "data.templates_help": {"en": "Headers in English or Chinese are both accepted; the template carries one sample "
                                   "row (replace it) and, in the Excel file, a sheet describing each column.",
@@ -942,8 +952,12 @@ IMPORT_RULES_ZH = [
     (r"not a number", "不是数字"),
     (r"not a whole number \(the store would round it\)", "不是整数（保存时会被四舍五入）"),
     (r"not a whole number", "不是整数"),
-    (r"not a date \(YYYY-MM-DD\)", "不是日期（YYYY-MM-DD）"),
-    (r"not a date and time \(YYYY-MM-DD HH:MM:SS\)", "不是日期时间（YYYY-MM-DD HH:MM:SS）"),
+    (r"not a date \(e\.g\. (.*)\)", "不是日期（例如 {0}）"),
+    (r"not a date and time \(e\.g\. (.*)\)", "不是日期时间（例如 {0}）"),
+    (r"a date with the year last: say whether the day or the month comes first \(date order dmy or mdy\)",
+     "年份在后的日期：请说明日、月哪个在前（日期顺序选“日/月/年”或“月/日/年”）"),
+    (r"a comma as the decimal mark: write 1234\.5, not 1 234,5", "逗号作小数点无法识别：请写作 1234.5，而不是 1 234,5"),
+    (r"a percentage: write a rate as a fraction \(3% → 0\.03\)", "百分数：比率请写成小数（3% → 0.03）"),
     (r"not true or false", "不是 true/false"),
     (r"more than (\d+) decimal places \(the store would round it\)", "超过 {0} 位小数（保存时会被四舍五入）"),
     (r"not one of: (.*)", "不在允许值之内：{0}"),
@@ -962,8 +976,10 @@ IMPORT_RULES_ZH = [
 
 # The importer's words for a column's type and needs (store/importer.py, describe) in Chinese.
 TEMPLATE_WORDS_ZH = {
-    "text": "文本", "a number": "数字", "a whole number": "整数", "a date (YYYY-MM-DD)": "日期（YYYY-MM-DD）",
-    "a date and time (YYYY-MM-DD HH:MM:SS)": "日期时间（YYYY-MM-DD HH:MM:SS）", "true or false": "是/否（true/false）",
+    "text": "文本", "a number": "数字", "a whole number": "整数",
+    "a date (e.g. 2026-03-01, 2026/3/1, 2026年3月1日)": "日期（例如 2026-03-01、2026/3/1、2026年3月1日）",
+    "a date and time (e.g. 2026-03-01 09:30)": "日期时间（例如 2026-03-01 09:30）",
+    "true or false": "是/否（true/false）",
     "yes": "是",
 }
 
