@@ -98,7 +98,7 @@ right.download_button(t("data.template_xlsx"), lambda: importer.template_xlsx(co
 described = pd.DataFrame(importer.describe(con, chosen))
 for words in ("type", "required", "allowed"):
     described[words] = described[words].map(lambda w: template_word(w, lang()))
-described["note"] = described["column"].map(lambda c: columns.note(c, lang()))
+described["note"] = described["column"].map(lambda c: columns.note(chosen, c, lang()))
 table(described.rename(columns=lambda c: "template_" + c))
 
 # --- quality ----------------------------------------------------------------------------------

@@ -97,9 +97,77 @@ NOTES_ZH = {
 }
 
 
-def note(column: str, lang: str = "en") -> str:
+# Notes that hold for a column of one table only: (table, column) → (English, Chinese).
+TABLE_NOTES = {
+    ("invoices", "amount"): ("yuan, more than 0", "元，大于 0"),
+    ("payments", "amount"): ("yuan, more than 0", "元，大于 0"),
+    ("deals", "amount"): ("yuan, 0 or more", "元，不小于 0"),
+    ("expenses", "amount"): ("yuan, 0 or more", "元，不小于 0"),
+}
+
+
+def note(table: str, column: str, lang: str = "en") -> str:
     """A column's note for the template, in English or Chinese."""
+    if (table, column) in TABLE_NOTES:
+        return TABLE_NOTES[table, column][lang == "zh"]
     return (NOTES_ZH if lang == "zh" else NOTES).get(column, "")
+
+
+# One sample row per table, in the order tables are loaded: what a template shows when its table
+# is still empty. Each row keeps every rule of its table and names the rows before it, so the
+# templates as shipped import one after another into an empty store.
+SAMPLES = {
+    "regions": {"region_id": "R01", "name_zh": "桂城", "name_en": "Guicheng"},
+    "salespeople": {"salesperson_id": "S001", "name": "张三", "role": "salesperson", "region_id": "R01",
+                    "phone": "13800000001", "hired_on": "2025-03-01"},
+    "customers": {"customer_id": "C0001", "name": "佛山市南海区示例机械有限公司", "tier": "A", "industry": "制造业",
+                  "region_id": "R01", "owner_id": "S001", "phone": "075700000001", "address": "桂城街道示例路1号",
+                  "credit_limit": "500000", "registered_on": "2025-04-01"},
+    "products": {"product_id": "P001", "name": "示例设备", "product_line": "工业设备", "list_price": "12000"},
+    "sales": {"line_id": "1", "order_id": "1001", "order_date": "2026-03-02", "customer_id": "C0001",
+              "product_id": "P001", "quantity": "2", "amount": "24000.00", "cost": "15000.00",
+              "salesperson_id": "S001", "region_id": "R01"},
+    "targets": {"salesperson_id": "S001", "month": "2026-03-01", "metric": "sales", "plan_value": "300000",
+                "stretch_value": "360000"},
+    "invoices": {"invoice_id": "INV0001", "customer_id": "C0001", "order_id": "1001", "issue_date": "2026-03-02",
+                 "due_date": "2026-04-01", "amount": "24000.00", "salesperson_id": "S001", "region_id": "R01"},
+    "payments": {"payment_id": "PAY0001", "invoice_id": "INV0001", "customer_id": "C0001", "paid_on": "2026-03-20",
+                 "amount": "24000.00", "salesperson_id": "S001", "region_id": "R01"},
+    "visit_plans": {"plan_id": "VP0001", "customer_id": "C0001", "salesperson_id": "S001",
+                    "planned_month": "2026-03-01"},
+    "visits": {"visit_id": "V0001", "customer_id": "C0001", "salesperson_id": "S001", "region_id": "R01",
+               "visit_date": "2026-03-05", "purpose": "revisit", "outcome": "order_intent", "plan_id": "VP0001",
+               "record_filed_on": "2026-03-06"},
+    "surveys": {"survey_id": "SV0001", "customer_id": "C0001", "salesperson_id": "S001", "region_id": "R01",
+                "survey_date": "2026-03-10", "overall_score": "4", "quality_score": "4", "service_score": "5",
+                "delivery_score": "4", "price_score": "3", "comment": "交货及时"},
+    "complaints": {"complaint_id": "CP0001", "customer_id": "C0001", "salesperson_id": "S001", "region_id": "R01",
+                   "category": "delivery", "received_at": "2026-03-11 09:30:00",
+                   "forwarded_to_qa_at": "2026-03-11 15:00:00", "action_issued_at": "2026-03-12 10:00:00",
+                   "action_delivered_at": "2026-03-12 16:00:00", "closed_at": "2026-03-13 10:00:00",
+                   "description": "到货晚了两天"},
+    "competitor_notes": {"note_id": "N0001", "note_date": "2026-03-12", "salesperson_id": "S001",
+                         "customer_id": "C0001", "region_id": "R01", "competitor": "竞品甲", "topic": "price",
+                         "product_line": "工业设备", "their_price": "11000", "our_price": "12000",
+                         "note_text": "对方报价低约8%"},
+    "expenses": {"expense_id": "E0001", "expense_date": "2026-03-05", "salesperson_id": "S001", "region_id": "R01",
+                 "customer_id": "C0001", "category": "travel", "amount": "320.00", "description": "拜访客户交通费"},
+    "expense_budgets": {"salesperson_id": "S001", "region_id": "R01", "month": "2026-03-01", "category": "travel",
+                        "budget_amount": "3000"},
+    "registrations": {"registration_id": "RG0001", "customer_id": "C0001",
+                      "company_name": "佛山市南海区示例机械有限公司", "phone": "075700000001", "registered_by": "S001",
+                      "registered_at": "2026-02-20 10:00:00", "channel": "referral", "first_visit": "true"},
+    "deals": {"deal_id": "D0001", "customer_id": "C0001", "product_line": "工业设备", "units": "2",
+              "amount": "24000.00", "close_date": "2026-03-02", "closer_id": "S001", "status": "closed",
+              "attribution_source": "referral"},
+    "activities": {"salesperson_id": "S001", "activity_date": "2026-03-02", "orgs_developed": "1",
+                   "batches_on_site": "4", "leads_submitted": "20"},
+    "commission_rules": {"rule_id": "CR01", "kind": "base_rate", "product_line": "工业设备", "value": "0.03",
+                         "effective_from": "2026-01-01"},
+    "activity_quotas": {"rule_id": "AQ01", "measure": "orgs_developed", "weekly_quota": "3",
+                        "fine_per_missing": "100", "effective_from": "2026-01-01"},
+    "scorecard_weights": {"component": "sales_attainment", "weight": "100", "effective_from": "2026-01-01"},
+}
 
 
 def header_zh(table: str, column: str) -> str:

@@ -416,14 +416,15 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str) -> list[
         return [_why_unread(p, types[p.column], parsed.date_order) if p.rule.startswith("not ") else p
                 for p in problems[:MAX_PROBLEMS]]
     present = {c.name for c in cols}
+    types = {c.name: c.type for c in cols}
     checks, params = [], {}
-    for expression, names in con.execute("""SELECT expression, constraint_column_names FROM duckdb_constraints()
-                                            WHERE table_name = $t AND constraint_type = 'CHECK'""",
-                                         {"t": table}).fetchall():
+    rules = con.execute("""SELECT expression, constraint_column_names FROM duckdb_constraints()
+                           WHERE table_name = $t AND constraint_type = 'CHECK'""", {"t": table}).fetchall()
+    for expression, names in rules + [(e, n) for t, e, n in BUSINESS_RULES if t == table]:
         if set(names) <= present and not any((table, n) in DERIVED_COLUMNS for n in names):
             shown = sorted(set(names))
             checks.append((f"NOT ({expression})", f"concat_ws(', ', {', '.join(_as_written(n) for n in shown)})",
-                           f"breaks the rule {expression}", ", ".join(shown)))
+                           rule_words(expression, types), ", ".join(shown)))
     for c in cols:
         q = _q(c.name)
         if c.references:
@@ -448,17 +449,72 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str) -> list[
                  [("true", "__key", "already in the store (use replace to load the table anew)", ", ".join(key))])
     problems.sort(key=lambda p: (p.row or 0))
     if table == "commission_rules":
-        _overlapping_rules(con, mode, problems)
+        _overlapping_rules(con, mode, problems, "effective_to" in present)
     return problems[:MAX_PROBLEMS]
 
 
-def _overlapping_rules(con: duckdb.DuckDBPyConnection, mode: str, problems: list[Problem]) -> None:
+# The business's ranges the schema does not hold: (table, condition every row keeps, its columns).
+BUSINESS_RULES = [
+    ("commission_rules", "((kind != 'base_rate') OR (\"value\" <= 1))", ["kind", "value"]),
+    ("scorecard_weights", "(weight <= 100)", ["weight"]),
+]
+# A rule in words: (pattern of the rule's SQL, with quotes taken out; the words, {0}… its groups).
+_RULE_WORDS = [
+    (r"\(\(quantity > 0\) AND \(amount >= 0\) AND \(cost >= 0\)\) OR \(\(quantity < 0\) AND \(amount <= 0\) "
+     r"AND \(cost <= 0\)\)", "a sale has quantity above 0 and amount and cost 0 or more; a return has quantity "
+                          "below 0 and amount and cost 0 or less"),
+    (r"\(kind = 'base_rate'\) = \(product_line IS NOT NULL\)",
+     "a base rate names its product line; the other kinds of rule name none"),
+    (r"\(kind != 'referral_share'\) OR \(value <= 1\)",
+     "a referral share is a fraction of the commission, at most 1 (0.5 = half)"),
+    (r"\(kind != 'base_rate'\) OR \(value <= 1\)", "a base rate is a fraction of the amount, at most 1 (0.03 = 3 %)"),
+    (r"\(bid_outcome IS NULL\) OR \(topic = 'bid'\)", "a bid outcome belongs to a note on a bid (topic bid)"),
+    (r"day\((\w+)\) = 1", "{0} must be the first day of a month (e.g. 2026-03-01)"),
+    (r"(\w+) BETWEEN (\d+) AND (\d+)", "{0} must be from {1} to {2}"),
+    (r"(\w+) >= 0", "{0} must be 0 or more"),
+    (r"(\w+) > 0", "{0} must be more than 0"),
+    (r"(\w+) <= (\d+)", "{0} must be at most {1}"),
+    (r"(\w+) != 0", "{0} must not be 0"),
+    (r"\((\w+) IS NULL\) OR \(\1 >= (\w+)\)", "{0} must be on or after {1}"),
+    (r"\((\w+) IS NULL\) OR \(\1 > (\w+)\)", "{0} must be after {1}"),
+    (r"(\w+) >= (\w+)", "{0} must be on or after {1}"),
+]
+
+
+def rule_words(expression: str, types: dict[str, str]) -> str:
+    """A table rule (a CHECK's SQL) in words: "due_date must be on or after issue_date"; an
+    amount compared with another reads "at least" (stretch_value must be at least plan_value)."""
+    plain = expression.replace('"', "")
+    while plain.startswith("(") and plain.endswith(")") and _balanced(plain[1:-1]):
+        plain = plain[1:-1]
+    for pattern, words in _RULE_WORDS:
+        found = re.fullmatch(pattern, plain)
+        if found:
+            groups = [g for g in found.groups()]
+            text = words.format(*groups)
+            if "on or after" in text and types.get(groups[0]) not in ("DATE", "TIMESTAMP"):
+                text = text.replace("on or after", "at least")
+            return text
+    return f"breaks the rule {expression}"
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _overlapping_rules(con: duckdb.DuckDBPyConnection, mode: str, problems: list[Problem], has_end: bool) -> None:
     """Two rules of one kind (and product line) in force on the same day would make a
-    deal's rule ambiguous."""
+    deal's rule ambiguous. A file without the (optional) end date has open-ended rules."""
+    end = "effective_to" if has_end else "NULL::DATE AS effective_to"
     existing = "" if mode == "replace" else \
         "UNION ALL SELECT NULL, rule_id, kind, product_line, effective_from, effective_to FROM commission_rules"
     for row, rule, other in con.execute(f"""
-            WITH r AS (SELECT __row, rule_id, kind, product_line, effective_from, effective_to FROM typed {existing})
+            WITH r AS (SELECT __row, rule_id, kind, product_line, effective_from, {end} FROM typed {existing})
             SELECT a.__row, a.rule_id, b.rule_id FROM r a JOIN r b
               ON a.rule_id <> b.rule_id AND a.kind = b.kind AND a.product_line IS NOT DISTINCT FROM b.product_line
              AND a.effective_from < coalesce(b.effective_to, DATE '9999-12-31')
@@ -578,7 +634,7 @@ def describe(con: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, str]]
     return [{"column": c.name, "header_zh": columns.header_zh(table, c.name), "type": _type_words(c.type),
              "required": "yes" if c.required else "",
              "allowed": " | ".join(c.allowed) or (f"must exist in {c.references[0]}" if c.references else ""),
-             "note": columns.note(c.name)}
+             "note": columns.note(table, c.name)}
             for c in table_columns(con, table)]
 
 
@@ -586,9 +642,7 @@ def _sample(con: duckdb.DuckDBPyConnection, table: str, names: list[str]) -> lis
     row = con.execute(f"SELECT {', '.join(_q(n) + '::VARCHAR' for n in names)} FROM {_q(table)} LIMIT 1").fetchone()
     if row:
         return ["" if v is None else v for v in row]
-    placeholder = {"DATE": "2026-01-31", "TIMESTAMP": "2026-01-31 09:30:00", "BOOLEAN": "true"}
-    return [next(iter(c.allowed), "") or placeholder.get(c.type, "0" if c.type != "VARCHAR" else "…")
-            for c in table_columns(con, table) if c.name in names]
+    return [columns.SAMPLES[table].get(n, "") for n in names]  # an empty table: the shipped sample
 
 
 def template_rows(con: duckdb.DuckDBPyConnection, table: str, lang: str = "en") -> list[list[str]]:

@@ -142,7 +142,7 @@ def test_three_bad_rows_among_ten_thousand_are_all_reported_and_nothing_is_writt
     found = {(p.row, p.column, p.value): p.rule for p in rejected.value.problems}
     assert {row for row, _, _ in found} == {1236, 10000}  # all three bad rows, and no other
     assert found[(1236, "customer_id", "C99")].startswith("unknown in customers")
-    assert found[(10000, "quantity", "0")] == "breaks the rule (quantity != 0)"
+    assert found[(10000, "quantity", "0")] == "quantity must not be 0"
     assert state(con) == before  # nothing written, the version unchanged
     rejected_log = con.execute("SELECT outcome, rows_loaded FROM import_log WHERE file_name = 'sales.csv'").fetchall()
     assert rejected_log == [("rejected", 0), ("rejected", 0)]
@@ -400,3 +400,43 @@ def test_excel_date_serials_and_what_cannot_be_read_say_why(store):
         (3, "3%", "a percentage: write a rate as a fraction (3% → 0.03)"),
         (4, "1,23", "a comma as the decimal mark: write 1234.5, not 1 234,5"),  # 1.23 or 123?
         (5, "12.3.4", "not a number")]
+
+
+@pytest.mark.parametrize("kind, lang", [("csv", "en"), ("csv", "zh"), ("xlsx", "zh")])
+def test_every_template_as_shipped_imports_into_an_empty_store(tmp_path, kind, lang):
+    # The templates of a new store (`python -m store init`), downloaded and imported one after
+    # another as a new department would: every one accepted, one row each, either header language.
+    con = db.connect(db.init(tmp_path / "new.duckdb", dt.date(2026, 12, 2)))
+    for table in importer.IMPORTABLE:
+        data = (importer.template_csv if kind == "csv" else importer.template_xlsx)(con, table, lang)
+        result = importer.import_file(con, table, data, f"{table}-template.{kind}",
+                                      sheet="data" if kind == "xlsx" else None)
+        assert (table, result.rows, result.unknown_headers) == (table, 1, [])
+    assert con.execute("SELECT count(*) FROM import_log WHERE outcome = 'ok'").fetchone()[0] == len(importer.IMPORTABLE)
+
+
+def test_rules_are_said_in_words_and_rates_weights_have_their_ranges(store):
+    # A target whose month is not a first day and whose stretch is below plan; a base rate of
+    # 1.5 (150 %) and a scorecard weight of 250: each refused, each rule in words, in Chinese too.
+    from ui.i18n import import_rule
+
+    _, con = store
+    targets = [["salesperson_id", "month", "metric", "plan_value", "stretch_value"],
+               ["K2", "2026-11-30", "sales", "1000", "1200"], ["K2", "2026-12-01", "sales", "1000", "900"]]
+    with pytest.raises(importer.ImportRejected) as rejected:
+        importer.import_file(con, "targets", csv_bytes(targets, "utf-8"), "targets.csv")
+    assert [(p.row, p.rule) for p in rejected.value.problems] == [
+        (2, "month must be the first day of a month (e.g. 2026-03-01)"),
+        (3, "stretch_value must be at least plan_value")]
+    assert import_rule(rejected.value.problems[1].rule, "zh") == "stretch_value 不能小于 plan_value"
+    rules = [["rule_id", "kind", "product_line", "value", "effective_from"],
+             ["CR9", "base_rate", "备件", "1.5", "2027-01-01"]]
+    with pytest.raises(importer.ImportRejected) as rejected:
+        importer.import_file(con, "commission_rules", csv_bytes(rules, "utf-8"), "rules.csv")
+    assert [p.rule for p in rejected.value.problems] == [
+        "a base rate is a fraction of the amount, at most 1 (0.03 = 3 %)"]
+    weights = [["component", "weight", "effective_from"], ["sales_attainment", "250", "2027-01-01"]]
+    with pytest.raises(importer.ImportRejected) as rejected:
+        importer.import_file(con, "scorecard_weights", csv_bytes(weights, "utf-8"), "weights.csv")
+    assert [p.rule for p in rejected.value.problems] == ["weight must be at most 100"]
+    assert import_rule("weight must be at most 100", "zh") == "weight 不能大于 100"
