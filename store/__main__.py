@@ -39,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--mode", choices=["append", "replace"], default="append",
                       help="append rows (default) or replace the table's rows")
     load.add_argument("--sheet", help="the sheet of a workbook with several")
+    load.add_argument("--check", action="store_true",
+                      help="a dry run: read and validate the file, say every problem, write nothing")
+    load.add_argument("--encoding", choices=["utf-8", "gb18030", "big5"], default=None,
+                      help="read a CSV in this encoding (default: detected, and named in the output; GBK is "
+                           "read as gb18030)")
     load.add_argument("--date-order", choices=["ymd", "mdy", "dmy"], default="ymd",
                       help="how the file writes dates with the year last: mdy (1/2/2026 is 2 January) or dmy "
                            "(1 February); ymd, the default, reads only dates with the year first "
@@ -102,9 +107,14 @@ def _import(args) -> int:
         return 2
     con = db.connect(args.db)  # fails at once while the dashboard holds the store
     try:
-        result = importer.import_file(con, args.table, path.read_bytes(), path.name, mode=args.mode, user="cli",
-                                      sheet=args.sheet, progress=lambda line: print(line, flush=True),
-                                      date_order=args.date_order)
+        parsed = importer.read_file(con, args.table, path.read_bytes(), path.name, args.sheet, args.date_order,
+                                    args.encoding)
+        for header in parsed.unknown_headers:  # said before anything is written
+            print(f"warning: column '{header}' is not a column of {args.table}; it will not be loaded")
+        for header in parsed.ignored_derived:
+            print(f"warning: column '{header}' is derived by the store; the file's values will not be loaded")
+        result = importer.load(con, parsed, mode=args.mode, user="cli", write=not args.check,
+                               progress=lambda line: print(line, flush=True))
     except importer.ImportRejected as rejected:
         print(f"error: {rejected}", file=sys.stderr)
         for p in rejected.problems[:200]:
@@ -115,11 +125,11 @@ def _import(args) -> int:
         return 1
     finally:
         con.close()
-    for header in result.unknown_headers:
-        print(f"warning: column '{header}' is not a column of {args.table}; it was not loaded")
-    for header in result.ignored_derived:
-        print(f"warning: column '{header}' is derived by the store; the file's values were not loaded")
-    print(f"loaded {result.rows:,} rows into {args.table} ({result.encoding}); store version {result.store_version}")
+    if args.check:
+        print(f"checked {result.rows:,} rows for {args.table} ({result.encoding}): no problem; nothing was written")
+    else:
+        print(f"loaded {result.rows:,} rows into {args.table} ({result.encoding}); "
+              f"store version {result.store_version}")
     return 0
 
 

@@ -176,6 +176,54 @@ def _gb18030(data: bytes) -> bytes:
         raise db.StoreError("the file is not text in UTF-8 or GBK/GB18030; save it as CSV (UTF-8) or .xlsx") from None
 
 
+SAMPLE_BYTES = 256 * 1024  # how much of a file the encoding is judged on
+ENCODINGS = ("utf-8", "gb18030", "big5")  # what --encoding accepts (GBK is read as GB18030, its superset)
+
+
+def _chinese_share(text: str) -> float:
+    """Of the text's characters beyond ASCII, the share that Chinese text uses (CJK, its
+    punctuation, full-width forms, ¥ and ·): 1.0 for Chinese, near 0 for mojibake like ëӱ ʨɽ."""
+    beyond = [c for c in text if ord(c) > 127]
+    chinese = sum(1 for c in beyond if "\u3000" <= c <= "\u303f" or "\u3400" <= c <= "\u9fff"
+                  or "\uff00" <= c <= "\uffef" or c in "¥·—“”‘’…")
+    return chinese / len(beyond) if beyond else 1.0
+
+
+def _decoded(data: bytes, file_encoding: str | None = None) -> tuple[bytes, str]:
+    """The CSV as UTF-8 bytes and how it was read. A BOM says UTF-8; otherwise a maintained
+    detector (charset-normalizer) judges between UTF-8 and GB18030 on the first 256 KB, and
+    where both decode, the reading whose non-ASCII text is Chinese wins: a short GBK file whose
+    bytes happen to be valid UTF-8 (毛颖 would read ëӱ) is read as GBK. The preview names the encoding."""
+    if file_encoding:
+        if file_encoding.lower() not in ENCODINGS:
+            raise db.StoreError(f"the encoding must be one of {', '.join(ENCODINGS)}, not '{file_encoding}'")
+        try:
+            return data.decode(file_encoding).removeprefix("\ufeff").encode("utf-8"), file_encoding.upper()
+        except UnicodeDecodeError as exc:
+            raise db.StoreError(f"the file is not valid {file_encoding} (byte {exc.start:,})") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:], "UTF-8 with BOM"
+    sample = data[:SAMPLE_BYTES]
+    sample = sample[:sample.rfind(b"\n") + 1] or sample if len(data) > SAMPLE_BYTES else sample
+    try:
+        as_utf8 = sample.decode("utf-8")
+    except UnicodeDecodeError:
+        return _gb18030(data), "GBK/GB18030"
+    if sample.isascii():
+        return data, "UTF-8"
+    try:
+        as_gb = sample.decode("gb18030")
+    except UnicodeDecodeError:
+        return data, "UTF-8"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample, cp_isolation=["utf_8", "gb18030"]).best()
+    detected = best.encoding if best else "utf_8"
+    if detected == "gb18030" or _chinese_share(as_gb) > _chinese_share(as_utf8):
+        return _gb18030(data), "GBK/GB18030"
+    return data, "UTF-8"
+
+
 def _read_csv(text: bytes, names: list[str]) -> pa.Table:
     return pa_csv.read_csv(
         io.BytesIO(text),
@@ -228,10 +276,11 @@ def _read_xlsx(data: bytes, sheet: str | None) -> tuple[list[str], list[list[str
 
 
 def read_file(con: duckdb.DuckDBPyConnection, table: str, data: bytes, file_name: str,
-              sheet: str | None = None, date_order: str = "ymd") -> Parsed:
+              sheet: str | None = None, date_order: str = "ymd", file_encoding: str | None = None) -> Parsed:
     """Read and map a file; problems with its headers are in `Parsed.problems`. `date_order`
     says how the file writes dates with the year last (1/2/2013): mdy or dmy; ymd (the
-    default) reads only dates with the year first and asks for the order otherwise."""
+    default) reads only dates with the year first and asks for the order otherwise.
+    `file_encoding` (utf-8, gb18030 …) overrides the detection of a CSV's encoding."""
     _check_table(table)
     if date_order not in DATE_ORDERS:
         raise db.StoreError(f"the date order must be one of {', '.join(DATE_ORDERS)}, not '{date_order}'")
@@ -249,15 +298,8 @@ def read_file(con: duckdb.DuckDBPyConnection, table: str, data: bytes, file_name
         raw = pa.table(arrays, names=[f"c{i}" for i in range(len(header))])
         encoding = "Excel (.xlsx)"
     else:
-        # UTF-8 (with or without a BOM) is read as it is; the CSV reader checks it is valid
-        # UTF-8, and a file that is not is GBK/GB18030 or unreadable
-        text, encoding = (data[3:], "UTF-8 with BOM") if data.startswith(b"\xef\xbb\xbf") else (data, "UTF-8")
+        text, encoding = _decoded(data, file_encoding)
         first = text.split(b"\n", 1)[0]
-        try:
-            first.decode("utf-8")
-        except UnicodeDecodeError:
-            text, encoding = _gb18030(text), "GBK/GB18030"
-            first = text.split(b"\n", 1)[0]
         header = [h.strip() for h in next(csv.reader([first.decode("utf-8").rstrip("\r")]))]
         names = [f"c{i}" for i in range(len(header))]
         try:
@@ -572,15 +614,16 @@ class Result:
 
 def import_file(con: duckdb.DuckDBPyConnection, table: str, data: bytes, file_name: str, mode: str = "append",
                 user: str = "cli", sheet: str | None = None, progress=lambda line: None,
-                date_order: str = "ymd") -> Result:
+                date_order: str = "ymd", file_encoding: str | None = None) -> Result:
     """Read and validate the file and, if it has no problem, load it in one transaction;
     otherwise raise ImportRejected with every problem (and log the rejection)."""
-    return load(con, read_file(con, table, data, file_name, sheet, date_order), mode, user, progress)
+    return load(con, read_file(con, table, data, file_name, sheet, date_order, file_encoding), mode, user, progress)
 
 
 def load(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str = "append", user: str = "cli",
-         progress=lambda line: None) -> Result:
-    """Validate a file already read (the Data page's preview) and load it as import_file does."""
+         progress=lambda line: None, write: bool = True) -> Result:
+    """Validate a file already read (the Data page's preview) and load it as import_file does;
+    with `write` false, only validate (a dry run: nothing written, nothing logged)."""
     table = parsed.table
     cursor = con.cursor()
     try:
@@ -594,8 +637,15 @@ def load(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str = "append", u
         progress(f"read {parsed.rows:,} rows ({parsed.encoding}); validating…")
         problems = validate(cursor, parsed, mode)
         if problems:
-            _log(cursor, parsed, mode, user, "rejected", f"{len(problems)} problems")
-            raise ImportRejected(f"{parsed.file_name}: {len(problems):,} problems; nothing was written", problems)
+            if write:
+                _log(cursor, parsed, mode, user, "rejected", f"{len(problems)} problems")
+            unknown = f" (columns not of {table}, which would not be loaded: {', '.join(parsed.unknown_headers)})" \
+                if parsed.unknown_headers else ""
+            raise ImportRejected(f"{parsed.file_name}: {len(problems):,} problems; nothing was written{unknown}",
+                                 problems)
+        if not write:
+            version = cursor.execute("SELECT store_version FROM store_meta").fetchone()[0]
+            return Result(parsed.rows, version, parsed.encoding, parsed.unknown_headers, parsed.ignored_derived)
         names = [c.name for c in table_columns(cursor, table) if c.name in parsed.data.column_names]
         target = ", ".join(_q(n) for n in names)
         progress(f"{parsed.rows:,} rows valid; writing…")

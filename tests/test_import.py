@@ -241,6 +241,25 @@ def test_the_command_line_imports_and_explains(store, tmp_path):
     wrong = run_cli("import", "nosuch", str(good), "--db", str(path))
     assert wrong.returncode == 2 and "'nosuch' is not a table you can import into" in wrong.stderr
     assert run_cli("import", "sales", str(tmp_path / "missing.csv"), "--db", str(path)).returncode == 2
+    # a dry run of a file with a column the table does not have: the warning first, then the
+    # verdict, and nothing written; the real run loads it
+    extra = tmp_path / "regions.csv"
+    extra.write_bytes(csv_bytes([["region_id", "name_zh", "name_en", "manager"], ["R11", "里水", "Lishui", "周"]],
+                                "gbk"))
+    checked = run_cli("import", "regions", str(extra), "--db", str(path), "--check")
+    assert checked.returncode == 0, checked.stderr
+    lines = checked.stdout.splitlines()
+    assert lines[0] == "warning: column 'manager' is not a column of regions; it will not be loaded"
+    assert lines[-1] == "checked 1 rows for regions (GBK/GB18030): no problem; nothing was written"
+    assert "R11" not in run_cli("export", "regions", "--db", str(path), "--out", str(tmp_path / "r.csv")).stdout
+    assert "R11" not in (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    loaded = run_cli("import", "regions", str(extra), "--db", str(path))
+    assert loaded.returncode == 0 and "loaded 1 rows into regions (GBK/GB18030)" in loaded.stdout
+    # a rejected file names the columns that would not have been loaded
+    bad = tmp_path / "regions-bad.csv"
+    bad.write_bytes(csv_bytes([["region_id", "name_zh", "name_en", "manager"], ["R12", "", "Lishui", "周"]], "utf-8"))
+    rejected = run_cli("import", "regions", str(bad), "--db", str(path))
+    assert rejected.returncode == 1 and "columns not of regions, which would not be loaded: manager" in rejected.stderr
 
 
 def test_the_command_line_fails_at_once_while_the_dashboard_holds_the_store(store, tmp_path):
@@ -440,3 +459,22 @@ def test_rules_are_said_in_words_and_rates_weights_have_their_ranges(store):
         importer.import_file(con, "scorecard_weights", csv_bytes(weights, "utf-8"), "weights.csv")
     assert [p.rule for p in rejected.value.problems] == ["weight must be at most 100"]
     assert import_rule("weight must be at most 100", "zh") == "weight 不能大于 100"
+
+
+def test_a_short_gbk_file_that_is_also_valid_utf8_is_read_as_gbk(store):
+    # 狮山 in GBK is the bytes CA A8 C9 BD, which are also valid UTF-8 (ʨɽ); 毛颖 likewise (ëӱ).
+    # The reading whose text is Chinese wins; --encoding reads the file as the user says.
+    _, con = store
+    rows = [["region_id", "name_zh", "name_en"], ["R11", "狮山", "Shishan"]]
+    data = csv_bytes(rows, "gbk")
+    assert data.decode("utf-8").splitlines()[1] == "R11,ʨɽ,Shishan"  # valid UTF-8, and mojibake
+    result = importer.import_file(con, "regions", data, "regions.csv")
+    assert result.encoding == "GBK/GB18030"
+    assert con.execute("SELECT name_zh FROM regions WHERE region_id = 'R11'").fetchone()[0] == "狮山"
+    people = [["salesperson_id", "name", "role", "hired_on"], ["S9", "毛颖", "salesperson", "2026-01-05"]]
+    assert importer.read_file(con, "salespeople", csv_bytes(people, "gbk"), "people.csv").encoding == "GBK/GB18030"
+    chosen = importer.read_file(con, "salespeople", csv_bytes(people, "gbk"), "people.csv", file_encoding="utf-8")
+    assert (chosen.encoding, chosen.data.column("name")[0].as_py()) == ("UTF-8", "ëӱ")
+    with pytest.raises(db.StoreError, match="not valid big5"):
+        importer.read_file(con, "regions", "区域编号\r\n".encode() + b"\xff\xfe\r\n", "x.csv",
+                           file_encoding="big5")
