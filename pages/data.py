@@ -101,6 +101,19 @@ for words in ("type", "required", "allowed"):
 described["note"] = described["column"].map(lambda c: columns.note(chosen, c, lang()))
 table(described.rename(columns=lambda c: "template_" + c))
 
+# --- the store's today ------------------------------------------------------------------------
+st.subheader(t("data.today"))
+meta = load("store_meta").iloc[0]
+st.caption(t("data.today_pinned" if meta.as_of_pinned else "data.today_follows", date=page.today.isoformat()))
+pick, pin, follow = st.columns([2, 1, 1], vertical_alignment="bottom")
+day = pick.date_input(t("data.today_pick"), value=page.today, key="today_pick", format="YYYY-MM-DD")
+if pin.button(t("data.today_pin"), key="today_pin", icon=":material/push_pin:"):
+    db.set_today(con, day)
+    st.rerun()
+if meta.as_of_pinned and follow.button(t("data.today_follow"), key="today_follow", icon=":material/update:"):
+    db.set_today(con, None)
+    st.rerun()
+
 # --- quality ----------------------------------------------------------------------------------
 st.subheader(t("data.quality"))
 archive = load("archive_completeness", filters).iloc[0]

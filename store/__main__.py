@@ -31,7 +31,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--force", action="store_true", help="replace an existing store")
     init = sub.add_parser("init", help="make an empty store, to import a department's own data into")
     init.add_argument("--db", help="store file (default: $COCKPIT_DB or data/cockpit.duckdb)")
-    init.add_argument("--as-of", type=_date, default=None, help="the store's today, YYYY-MM-DD (default: today)")
+    init.add_argument("--as-of", type=_date, default=None,
+                      help="pin the store's today to this date, YYYY-MM-DD (default: the date of the latest data "
+                           "imported, today's date until then)")
+    today = sub.add_parser("set-today", help="pin the store's today to a date, or let it follow the data")
+    today.add_argument("date", nargs="?", type=_date, help="the date to pin, YYYY-MM-DD")
+    today.add_argument("--follow", action="store_true", help="follow the data: the latest fact's date")
+    today.add_argument("--db", help="store file (default: $COCKPIT_DB or data/cockpit.duckdb)")
     load = sub.add_parser("import", help="load a CSV (UTF-8, UTF-8 BOM, GBK/GB18030) or .xlsx file into a table")
     load.add_argument("table", help="the table, e.g. sales (see the Data page for templates)")
     load.add_argument("file", help="the CSV or .xlsx file")
@@ -66,8 +72,20 @@ def main(argv: list[str] | None = None) -> int:
             demo.build(args.db, seed=args.seed, as_of=args.as_of, scale=args.scale,
                        force=args.force, progress=lambda line: print(line, flush=True))
         elif args.command == "init":
-            db.init(args.db, args.as_of or dt.date.today())
-            print(f"{db.store_path(args.db)}: an empty store as of {(args.as_of or dt.date.today()):%Y-%m-%d}")
+            db.init(args.db, args.as_of)
+            print(f"{db.store_path(args.db)}: an empty store, " + (f"its today pinned to {args.as_of:%Y-%m-%d}"
+                  if args.as_of else "its today the date of the latest data imported"))
+        elif args.command == "set-today":
+            if (args.date is None) == (not args.follow):
+                print("error: give a date to pin, or --follow", file=sys.stderr)
+                return 2
+            con = db.connect(args.db)
+            try:
+                day = db.set_today(con, args.date)
+            finally:
+                con.close()
+            print(f"{db.store_path(args.db)}: today is {day:%Y-%m-%d}, "
+                  + ("pinned" if args.date else "following the data"))
         elif args.command == "import":
             return _import(args)
         elif args.command == "export":
@@ -85,8 +103,9 @@ def main(argv: list[str] | None = None) -> int:
             con = db.connect(args.db)
             try:
                 meta = queries.run("store_meta", con=con).iloc[0]
+                how = "pinned" if meta.as_of_pinned else "following the data"
                 print(f"{db.store_path(args.db)}: schema {meta.schema_version}, "
-                      f"as of {meta.as_of_date:%Y-%m-%d}, store version {meta.store_version}")
+                      f"as of {meta.as_of_date:%Y-%m-%d} ({how}), store version {meta.store_version}")
                 fresh = queries.run("data_freshness", {"tables": list(importer.IMPORTABLE)}, con=con)
                 for row in fresh.itertuples():
                     print(f"  {row.table_name:<18} {row.rows_count:>12,}")

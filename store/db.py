@@ -23,7 +23,7 @@ DERIVED_TABLES_PATH = Path(__file__).with_name("derived_tables.sql")
 DERIVED_PATH = Path(__file__).with_name("derived.sql")
 # 2: daily totals, visit_plans.first_visit_on; 3: alerts, receivables, commissions, quota weeks, revisits;
 # 4: the daily totals and receivables also per customer tier; 5: money to four decimals, fractional quantities
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 CONFIG = {"enable_external_access": False}
 
 TABLES = (
@@ -152,20 +152,61 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     refresh_derived(con)
 
 
-def init(path: str | os.PathLike | None, as_of: dt.date) -> Path:
+def init(path: str | os.PathLike | None, as_of: dt.date | None = None) -> Path:
     """Make an empty store (schema, store_meta) to import a department's data into; refuses
-    to touch an existing file."""
+    to touch an existing file. Its today is `as_of`, pinned; without it, today's date until
+    the first import, and from then on the data's latest date (follow_data)."""
     target = store_path(path)
     if target.exists():
         raise StoreError(f"{target} exists already; import into it, or choose another --db")
     con = connect(target, create=True)
     try:
         create_schema(con)
-        con.execute("INSERT INTO store_meta VALUES (1, $v, $d, 1, $at, NULL, NULL)",
-                    {"v": SCHEMA_VERSION, "d": as_of, "at": dt.datetime.now().replace(microsecond=0)})
+        con.execute("INSERT INTO store_meta (id, schema_version, as_of_date, store_version, built_at, as_of_pinned) "
+                    "VALUES (1, $v, $d, 1, $at, $pinned)",
+                    {"v": SCHEMA_VERSION, "d": as_of or dt.date.today(), "at": dt.datetime.now().replace(microsecond=0),
+                     "pinned": as_of is not None})
     finally:
         con.close()
     return target
+
+
+# A store whose today is not pinned takes the date of its latest fact, never later than the
+# machine's date; one without facts keeps its date.
+_FOLLOW_DATA = """
+UPDATE store_meta SET as_of_date = coalesce(least((
+    SELECT max(d) FROM (SELECT max(order_date) AS d FROM sales UNION ALL SELECT max(issue_date) FROM invoices
+                        UNION ALL SELECT max(paid_on) FROM payments UNION ALL SELECT max(visit_date) FROM visits
+                        UNION ALL SELECT max(survey_date) FROM surveys
+                        UNION ALL SELECT max(received_at)::DATE FROM complaints
+                        UNION ALL SELECT max(expense_date) FROM expenses UNION ALL SELECT max(close_date) FROM deals
+                        UNION ALL SELECT max(activity_date) FROM activities
+                        UNION ALL SELECT max(note_date) FROM competitor_notes)), current_date), as_of_date)
+WHERE NOT as_of_pinned"""
+
+
+def follow_data(con: duckdb.DuckDBPyConnection) -> None:
+    """The store's today follows its data unless pinned (_FOLLOW_DATA). In the caller's transaction."""
+    con.execute(_FOLLOW_DATA)
+
+
+def set_today(con: duckdb.DuckDBPyConnection, day: dt.date | None) -> dt.date:
+    """Pin the store's today to `day`, or (None) let it follow the data again; the summaries
+    that depend on it are rebuilt and the store version moves on, in one transaction.
+    Returns the store's today."""
+    with write_lock:
+        con.execute("BEGIN")
+        try:
+            con.execute("UPDATE store_meta SET as_of_pinned = $p, as_of_date = coalesce($d, as_of_date)",
+                        {"p": day is not None, "d": day})
+            follow_data(con)
+            refresh_derived(con)
+            con.execute("UPDATE store_meta SET store_version = store_version + 1")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return con.execute("SELECT as_of_date FROM store_meta").fetchone()[0]
 
 
 def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:

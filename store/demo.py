@@ -964,7 +964,8 @@ def build(
                 progress(f"  loaded {name} ({tables[name].num_rows:,} rows) "
                          f"in {time.perf_counter() - load_began:.1f} s")
         con.execute(
-            "INSERT INTO store_meta VALUES (1, $version, $as_of, 1, $at, $seed, $scale)",
+            "INSERT INTO store_meta (id, schema_version, as_of_date, store_version, built_at, demo_seed, demo_scale) "
+            "VALUES (1, $version, $as_of, 1, $at, $seed, $scale)",  # pinned: the demo is as of its date
             {"version": db.SCHEMA_VERSION, "as_of": as_of, "at": now, "seed": seed, "scale": scale},
         )
         db.refresh_derived(con)  # after store_meta: some summaries are as of the store's today

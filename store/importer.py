@@ -655,6 +655,7 @@ def load(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str = "append", u
                 if mode == "replace":
                     cursor.execute(f"DELETE FROM {_q(table)}")
                 cursor.execute(f"INSERT INTO {_q(table)} ({target}) SELECT {target} FROM typed")
+                db.follow_data(cursor)  # before the summaries: some are as of the store's today
                 db.refresh_derived(cursor)
                 _log(cursor, parsed, mode, user, "ok", None)
                 version = cursor.execute("UPDATE store_meta SET store_version = store_version + 1 "

@@ -14,7 +14,9 @@ CREATE TABLE store_meta (
     store_version  BIGINT NOT NULL CHECK (store_version >= 1),
     built_at       TIMESTAMP NOT NULL,
     demo_seed      INTEGER,
-    demo_scale     VARCHAR
+    demo_scale     VARCHAR,
+    -- pinned: as_of_date stays as set; otherwise it follows the data (the latest fact's date)
+    as_of_pinned   BOOLEAN NOT NULL DEFAULT true
 );
 
 -- One row: a sales region (a town of the department's territory).

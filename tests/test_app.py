@@ -577,3 +577,27 @@ def test_the_statement_shows_rates_as_percentages_and_bonuses_in_yuan(on_fixture
     rules = frame_with(app, "Rate or amount")["Rate or amount"].dropna()
     assert len(rules) and all(v.endswith("%") or v.startswith("¥") for v in rules)
     assert "2.00%" in set(rules) or "50.00%" in set(rules)  # the base rate CR1 (0.02) or the referral share (0.5)
+
+
+def test_the_data_page_says_whose_today_and_lets_it_follow_the_data(altered, monkeypatch):
+    # The fixture store is pinned to 15 March 2026; its latest fact is earlier or the same day.
+    path, _ = altered()
+    monkeypatch.setenv("COCKPIT_DB", str(path))
+    app = page("pages/data.py", lang="en")
+    assert not app.exception
+    assert any("is as of 2026-03-15, a date set by hand" in c.value for c in app.caption)
+    app.button(key="today_follow").click().run()
+    assert not app.exception
+    follows = next(c.value for c in app.caption if "the date of the latest data imported" in c.value)
+    from store import db
+
+    con = db.connect(path)
+    latest = con.execute("""SELECT greatest((SELECT max(order_date) FROM sales), (SELECT max(issue_date) FROM invoices),
+                                            (SELECT max(paid_on) FROM payments), (SELECT max(visit_date) FROM visits),
+                                            (SELECT max(survey_date) FROM surveys),
+                                            (SELECT max(received_at)::DATE FROM complaints),
+                                            (SELECT max(expense_date) FROM expenses),
+                                            (SELECT max(close_date) FROM deals),
+                                            (SELECT max(activity_date) FROM activities),
+                                            (SELECT max(note_date) FROM competitor_notes))""").fetchone()[0]
+    assert f"is as of {latest.isoformat()}," in follows

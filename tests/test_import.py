@@ -478,3 +478,33 @@ def test_a_short_gbk_file_that_is_also_valid_utf8_is_read_as_gbk(store):
     with pytest.raises(db.StoreError, match="not valid big5"):
         importer.read_file(con, "regions", "区域编号\r\n".encode() + b"\xff\xfe\r\n", "x.csv",
                            file_encoding="big5")
+
+
+def test_the_stores_today_follows_its_data_unless_pinned(tmp_path):
+    # A new store loaded with last year's data: its today becomes the latest fact's date
+    # (2025-06-30), so pages show that data, not "No data"; pinned by hand it stays; set to
+    # follow again it takes the latest date once more.
+    path = db.init(tmp_path / "ours.duckdb")
+    con = db.connect(path)
+    today = dt.date.today()
+    assert con.execute("SELECT as_of_date, as_of_pinned FROM store_meta").fetchone() == (today, False)
+    for table in ("regions", "salespeople", "customers", "products"):
+        importer.import_file(con, table, importer.template_csv(con, table), f"{table}.csv")
+    sales = [SALES_HEADER, [1, 1, "2025-06-30", "C0001", "P001", "1", "100", "60", "S001", "R01"],
+             [2, 2, "2025-06-02", "C0001", "P001", "1", "100", "60", "S001", "R01"]]
+    importer.import_file(con, "sales", csv_bytes(sales, "utf-8"), "sales-2025.csv")
+    assert importer.today_of(con) >= today  # the far-future rule still counts from the machine's date
+    assert con.execute("SELECT as_of_date FROM store_meta").fetchone()[0] == dt.date(2025, 6, 30)
+    con.close()
+    pinned = run_cli("set-today", "2025-06-15", "--db", str(path))
+    assert pinned.returncode == 0 and "today is 2025-06-15, pinned" in pinned.stdout
+    con = db.connect(path)
+    later = [SALES_HEADER, [3, 3, "2025-07-10", "C0001", "P001", "1", "100", "60", "S001", "R01"]]
+    importer.import_file(con, "sales", csv_bytes(later, "utf-8"), "sales-july.csv")
+    assert con.execute("SELECT as_of_date FROM store_meta").fetchone()[0] == dt.date(2025, 6, 15)
+    con.close()
+    followed = run_cli("set-today", "--follow", "--db", str(path))
+    assert followed.returncode == 0 and "today is 2025-07-10, following the data" in followed.stdout
+    info = run_cli("info", "--db", str(path))
+    assert "as of 2025-07-10 (following the data)" in info.stdout
+    assert run_cli("set-today", "--db", str(path)).returncode == 2  # neither a date nor --follow

@@ -105,7 +105,8 @@ def test_a_store_of_schema_1_gains_the_derived_tables_and_columns_when_opened(tm
     path = tmp_path / "older.duckdb"
     con = db.connect(path, create=True)
     db.create_schema(con)
-    con.execute("INSERT INTO store_meta VALUES (1, 1, DATE '2026-01-31', 1, now(), NULL, NULL)")
+    con.execute("INSERT INTO store_meta (id, schema_version, as_of_date, store_version, built_at) "
+                "VALUES (1, 1, DATE '2026-01-31', 1, now())")
     con.execute("INSERT INTO sales VALUES (1, 1, DATE '2026-01-05', 'C1', 'P1', 2, 100, 60, 'S1', 'R1'),"
                 " (2, 1, DATE '2026-01-05', 'C1', 'P2', 1, 50.5, 20, 'S1', 'R1')")
     con.execute("INSERT INTO customers (customer_id, name, registered_on) VALUES ('C1', '甲', DATE '2025-06-01')")
@@ -145,7 +146,8 @@ def test_a_store_of_schema_4_keeps_its_figures_when_money_gains_two_decimals(tmp
     two_decimals = db._table_statements(db.SCHEMA_PATH.read_text(encoding="utf-8"))["sales"].replace(
         "DECIMAL(18, 4)", "DECIMAL(18, 2)")
     con.execute(two_decimals.replace("quantity       DECIMAL(18, 2)", "quantity INTEGER"))
-    con.execute("INSERT INTO store_meta VALUES (1, 4, DATE '2026-01-31', 1, now(), NULL, NULL)")
+    con.execute("INSERT INTO store_meta (id, schema_version, as_of_date, store_version, built_at) "
+                "VALUES (1, 4, DATE '2026-01-31', 1, now())")
     con.execute("INSERT INTO sales VALUES (1, 1, DATE '2026-01-05', 'C1', 'P1', 2, 875823.84, 60, 'S1', 'R1'),"
                 " (2, 2, DATE '2026-01-06', 'C1', 'P1', -1, -97073.76, -20, 'S1', 'R1')")
     con.close()

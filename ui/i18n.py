@@ -206,6 +206,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col.ar_end_cny": {"en": "Receivables at end (¥)", "zh": "期末应收（元）"},
     "col.current_ar_end_cny": {"en": "Not yet due at end (¥)", "zh": "期末未到期应收（元）"},
     "col.as_of_date": {"en": "As of", "zh": "截至日期"},
+    "col.as_of_pinned": {"en": "As-of date pinned", "zh": "截至日期已固定"},
     "col.attribution_source": {"en": "Claimed attribution", "zh": "申报归属"},
     "col.base_customers_count": {"en": "Customers in the base", "zh": "基期客户数"},
     "col.base_start": {"en": "Base from", "zh": "基期开始"},
@@ -728,6 +729,15 @@ TEXT: dict[str, dict[str, str]] = {
                              "zh": "年份在前的日期总能识别：2026-03-01、2026/3/1、2026.3.1、2026年3月1日、"
                                    "20260301 以及 Excel 日期单元格。1/2/2026 这样的日期可能是1月2日，"
                                    "也可能是2月1日：请说明文件用的是哪种，系统从不猜测。"},
+    "data.today": {"en": "The store's today", "zh": "数据日期"},
+    "data.today_follows": {"en": "Every page is as of {date}, the date of the latest data imported; it moves on "
+                                 "with every import.",
+                           "zh": "各页面的“今天”为 {date}，即已导入数据的最新日期；每次导入后随之更新。"},
+    "data.today_pinned": {"en": "Every page is as of {date}, a date set by hand; imports do not move it.",
+                          "zh": "各页面的“今天”固定为 {date}（手动设定）；导入数据不会改变它。"},
+    "data.today_pick": {"en": "As of", "zh": "截至日期"},
+    "data.today_pin": {"en": "Set this date", "zh": "固定为此日期"},
+    "data.today_follow": {"en": "Follow the data", "zh": "随数据更新"},
     "data.templates": {"en": "Template for {table}", "zh": "{table}导入模板"},
     "data.templates_help": {"en": "Headers in English or Chinese are both accepted; the template carries one sample "
                                   "row (replace it) and, in the Excel file, a sheet describing each column.",
