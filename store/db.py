@@ -23,7 +23,7 @@ DERIVED_TABLES_PATH = Path(__file__).with_name("derived_tables.sql")
 DERIVED_PATH = Path(__file__).with_name("derived.sql")
 # 2: daily totals, visit_plans.first_visit_on; 3: alerts, receivables, commissions, quota weeks, revisits;
 # 4: the daily totals and receivables also per customer tier; 5: money to four decimals, fractional quantities
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 CONFIG = {"enable_external_access": False}
 
 TABLES = (
@@ -95,6 +95,9 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> None:
     if missing or older:
         con.execute("BEGIN")
         _retype(con)
+        # a customer without a credit limit has none (it was 0, which flagged every balance)
+        con.execute("ALTER TABLE customers ALTER COLUMN credit_limit DROP NOT NULL")
+        con.execute("ALTER TABLE customers ALTER COLUMN credit_limit DROP DEFAULT")
         refresh_derived(con)
         con.execute("UPDATE store_meta SET schema_version = $v", {"v": SCHEMA_VERSION})
         con.execute("COMMIT")

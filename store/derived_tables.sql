@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS customer_alerts (
     industry       VARCHAR,
     region_id      VARCHAR,
     owner_id       VARCHAR,
-    credit_limit   DECIMAL(18, 4) NOT NULL,
+    credit_limit   DECIMAL(18, 4),
     sales_90       DECIMAL(18, 4) NOT NULL,
     sales_prior_90 DECIMAL(18, 4) NOT NULL,
     outstanding    DECIMAL(18, 4) NOT NULL,

@@ -40,6 +40,9 @@ REFERENCES = {"customer_id": ("customers", "customer_id"), "salesperson_id": ("s
               "plan_id": ("visit_plans", "plan_id")}
 # Dates that name a plan or a rule may lie ahead; any other date may not be more than this
 # many days after today.
+# Columns a department may leave out or empty, and the column whose value they then take:
+# a target's stretch is its plan.
+DEFAULTS = {("targets", "stretch_value"): "plan_value"}
 PLANNED = {"month", "planned_month", "due_date", "effective_from", "effective_to"}
 FUTURE_DAYS = 31
 MAX_PROBLEMS = 100_000
@@ -117,7 +120,7 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[Column]:
         ref = REFERENCES.get(name)
         if ref and ref[0] == table:  # the table's own key
             ref = None
-        out.append(Column(name, type_, bool(required), allowed, ref))
+        out.append(Column(name, type_, bool(required) and (table, name) not in DEFAULTS, allowed, ref))
     return out
 
 
@@ -449,7 +452,11 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str) -> list[
             params[f"allowed{len(params)}"] = list(c.allowed)
             checks.append((f"{q} IS NOT NULL AND NOT list_contains(${f'allowed{len(params) - 1}'}, {q})", q,
                            "not one of: " + ", ".join(c.allowed), c.name))
-    typed = ", ".join(f"{_parsed(c, _q(c.name), parsed.date_order)} AS {_q(c.name)}" for c in cols)
+    values = {c.name: _parsed(c, _q(c.name), parsed.date_order) for c in cols}
+    for (defaulted_table, name), source in DEFAULTS.items():  # an empty or absent value takes its default
+        if defaulted_table == table and source in values:
+            values[name] = f"coalesce({values[name]}, {values[source]})" if name in values else values[source]
+    typed = ", ".join(f"{value} AS {_q(name)}" for name, value in values.items())
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS SELECT __row, {typed}, {items(checks)} AS __broken "
                 "FROM incoming", params)
     collect("SELECT __row, __broken FROM typed WHERE len(__broken) > 0", checks)
@@ -646,7 +653,8 @@ def load(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str = "append", u
         if not write:
             version = cursor.execute("SELECT store_version FROM store_meta").fetchone()[0]
             return Result(parsed.rows, version, parsed.encoding, parsed.unknown_headers, parsed.ignored_derived)
-        names = [c.name for c in table_columns(cursor, table) if c.name in parsed.data.column_names]
+        names = [c.name for c in table_columns(cursor, table)
+                 if c.name in parsed.data.column_names or (table, c.name) in DEFAULTS]
         target = ", ".join(_q(n) for n in names)
         progress(f"{parsed.rows:,} rows valid; writing…")
         with db.write_lock:

@@ -310,7 +310,8 @@ flags AS (
     SELECT *,
            sales_prior_90 > 0 AND sales_90 < sales_prior_90 * 0.5 AS sales_drop,
            overdue_90 > 0 AS overdue, complaints_30 >= 2 AS complained,
-           coalesce(latest_score <= 2, false) AS low_survey, outstanding > credit_limit AS over_credit
+           coalesce(latest_score <= 2, false) AS low_survey,
+           coalesce(outstanding > credit_limit, false) AS over_credit  -- no limit: never over it
     FROM figures
 )
 SELECT customer_id, name, tier, industry, region_id, owner_id, credit_limit, sales_90, sales_prior_90,

@@ -53,7 +53,7 @@ CREATE TABLE customers (
     owner_id             VARCHAR,
     phone                VARCHAR,
     address              VARCHAR,
-    credit_limit         DECIMAL(18, 4) NOT NULL DEFAULT 0 CHECK (credit_limit >= 0),
+    credit_limit         DECIMAL(18, 4) CHECK (credit_limit >= 0),  -- empty: no limit (not a limit of 0)
     registered_on        DATE NOT NULL,
     first_order_on       DATE,
     first_salesperson_id VARCHAR,

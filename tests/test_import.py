@@ -508,3 +508,31 @@ def test_the_stores_today_follows_its_data_unless_pinned(tmp_path):
     info = run_cli("info", "--db", str(path))
     assert "as of 2025-07-10 (following the data)" in info.stdout
     assert run_cli("set-today", "--db", str(path)).returncode == 2  # neither a date nor --follow
+
+
+def test_columns_a_department_may_not_have(store):
+    # No stretch targets: the stretch is the plan (left out, or left empty). No credit limits:
+    # a customer has none — never "over its limit" — where a limit of 0 would flag any balance.
+    _, con = store
+    targets = [["salesperson_id", "month", "metric", "plan_value"], ["K2", "2026-11-01", "sales", "5000"]]
+    importer.import_file(con, "targets", csv_bytes(targets, "utf-8"), "plan-only.csv")
+    empty = [["salesperson_id", "month", "metric", "plan_value", "stretch_value"],
+             ["K2", "2026-12-01", "sales", "6000", ""], ["K2", "2027-01-01", "sales", "7000", "8000"]]
+    importer.import_file(con, "targets", csv_bytes(empty, "utf-8"), "some-stretch.csv")
+    assert con.execute("SELECT month, plan_value::INTEGER, stretch_value::INTEGER FROM targets "
+                       "WHERE salesperson_id = 'K2' AND month >= DATE '2026-11-01' ORDER BY 1").fetchall() == [
+        (dt.date(2026, 11, 1), 5000, 5000), (dt.date(2026, 12, 1), 6000, 6000), (dt.date(2027, 1, 1), 7000, 8000)]
+    customers = [["customer_id", "name", "tier", "region_id", "owner_id", "registered_on", "credit_limit"],
+                 ["C8", "辛机械有限公司", "A", "R1", "S1", "2026-01-05", "0"],
+                 ["C9", "壬机械有限公司", "A", "R1", "S1", "2026-01-05", ""]]
+    importer.import_file(con, "customers", csv_bytes(customers, "utf-8"), "limits.csv")
+    invoice = [["invoice_id", "customer_id", "issue_date", "due_date", "amount", "salesperson_id", "region_id"],
+               ["I89", "C8", "2026-03-01", "2026-03-31", "80000", "S1", "R1"],
+               ["I90", "C9", "2026-03-01", "2026-03-31", "80000", "S1", "R1"]]
+    importer.import_file(con, "invoices", csv_bytes(invoice, "utf-8"), "invoice.csv")
+    assert con.execute("SELECT customer_id, credit_limit FROM customers WHERE customer_id IN ('C8', 'C9') "
+                       "ORDER BY 1").fetchall() == [("C8", 0), ("C9", None)]
+    # each owes 80,000 (not yet due): C8 is over its limit of 0, C9 has no limit to be over
+    flagged = dict(con.execute("SELECT customer_id, reasons FROM customer_alerts "
+                               "WHERE customer_id IN ('C8', 'C9')").fetchall())
+    assert flagged == {"C8": "over_credit"}

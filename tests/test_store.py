@@ -109,7 +109,8 @@ def test_a_store_of_schema_1_gains_the_derived_tables_and_columns_when_opened(tm
                 "VALUES (1, 1, DATE '2026-01-31', 1, now())")
     con.execute("INSERT INTO sales VALUES (1, 1, DATE '2026-01-05', 'C1', 'P1', 2, 100, 60, 'S1', 'R1'),"
                 " (2, 1, DATE '2026-01-05', 'C1', 'P2', 1, 50.5, 20, 'S1', 'R1')")
-    con.execute("INSERT INTO customers (customer_id, name, registered_on) VALUES ('C1', '甲', DATE '2025-06-01')")
+    con.execute("INSERT INTO customers (customer_id, name, registered_on, credit_limit) "
+                "VALUES ('C1', '甲', DATE '2025-06-01', 0)")
     con.execute("INSERT INTO invoices VALUES ('I1', 'C1', NULL, DATE '2026-01-05', DATE '2026-01-20', 100, 'S1',"
                 " 'R1', 0, NULL)")
     con.execute("INSERT INTO visit_plans VALUES ('VP1', 'C1', 'S1', DATE '2026-01-01', NULL)")
