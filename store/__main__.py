@@ -138,7 +138,8 @@ def _import(args) -> int:
         print(f"error: {rejected}", file=sys.stderr)
         for p in rejected.problems[:200]:
             where = ", ".join(x for x in (f"row {p.row}" if p.row else "", p.column or "") if x)
-            print(f"  {where}: {p.rule}" + (f" — {p.value!r}" if p.value is not None else ""), file=sys.stderr)
+            print(f"  {where + ': ' if where else ''}{p.rule}" + (f" — {p.value!r}" if p.value is not None else ""),
+                  file=sys.stderr)
         if len(rejected.problems) > 200:
             print(f"  … and {len(rejected.problems) - 200:,} more", file=sys.stderr)
         return 1

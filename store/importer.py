@@ -460,10 +460,8 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str) -> list[
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS SELECT __row, {typed}, {items(checks)} AS __broken "
                 "FROM incoming", params)
     collect("SELECT __row, __broken FROM typed WHERE len(__broken) > 0", checks)
-    if problems:  # the checks below need well-typed values
-        types = {c.name: c.type for c in cols}
-        return [_why_unread(p, types[p.column], parsed.date_order) if p.rule.startswith("not ") else p
-                for p in problems[:MAX_PROBLEMS]]
+    # the checks below run on every row too, all problems of the file in one pass: a value that
+    # could not be read is NULL in `typed`, which no rule, reference or key check flags again
     present = {c.name for c in cols}
     types = {c.name: c.type for c in cols}
     checks, params = [], {}
@@ -496,6 +494,8 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str) -> list[
         if mode == "append":
             scan(f"(SELECT t.*, {shown} AS __key FROM typed t SEMI JOIN {_q(table)} s USING ({keys}))",
                  [("true", "__key", "already in the store (use replace to load the table anew)", ", ".join(key))])
+    problems = [_why_unread(p, types[p.column], parsed.date_order) if p.rule.startswith("not ") else p
+                for p in problems]
     problems.sort(key=lambda p: (p.row or 0))
     if table == "commission_rules":
         _overlapping_rules(con, mode, problems, "effective_to" in present)
