@@ -250,6 +250,19 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
+_ZEROS = re.compile(r"0+")
+
+
+def _shown(cell) -> str:
+    """A cell as text; a whole number formatted with leading zeros (000 shows 8 as 008) as the
+    cell shows it, since such a column holds codes."""
+    value, shape = getattr(cell, "value", None), getattr(cell, "number_format", "General")
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer() \
+            and _ZEROS.fullmatch(shape or ""):
+        return f"{int(value):0{len(shape)}d}"
+    return _cell(value)
+
+
 def _read_xlsx(data: bytes, sheet: str | None) -> tuple[list[str], list[list[str]], str]:
     import openpyxl
 
@@ -265,7 +278,7 @@ def _read_xlsx(data: bytes, sheet: str | None) -> tuple[list[str], list[list[str
             sheet = names[0]
         if sheet not in names:
             raise db.StoreError(f"the workbook has no sheet '{sheet}' (it has {', '.join(names)})")
-        rows = [[_cell(v) for v in row] for row in workbook[sheet].iter_rows(values_only=True)]
+        rows = [[_shown(c) for c in row] for row in workbook[sheet].iter_rows()]
     finally:
         workbook.close()
     while rows and not any(rows[-1]):

@@ -107,6 +107,20 @@ def test_an_excel_workbook_with_two_sheets_and_leading_zero_codes(store):
                        ).fetchall() == [("007", 12.5), ("0100", 300)]
 
 
+def test_an_excel_code_formatted_with_leading_zeros_keeps_them(store):
+    # A product code typed as the number 8 in a cell formatted 000 shows 008: that is the code.
+    _, con = store
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["product_id", "name", "product_line", "list_price"])
+    sheet.append([8, "垫片", "耗材", 2.5])
+    sheet["A2"].number_format = "000"
+    out = io.BytesIO()
+    book.save(out)
+    importer.import_file(con, "products", out.getvalue(), "codes.xlsx")
+    assert con.execute("SELECT product_id FROM products WHERE name = '垫片'").fetchone()[0] == "008"
+
+
 def test_excel_dates_parse(store):
     _, con = store
     rows = [["salesperson_id", "name", "role", "region_id", "phone", "hired_on", "left_on"],
