@@ -12,7 +12,7 @@ import streamlit as st
 
 from queries.scorecard import COMPONENTS, ScorecardError, due_date, previous_month, scorecard
 from ui.fmt import round_half_up
-from ui.shell import chart, download, footer, keep, lang, linked, load, month_text, start_page, t, table
+from ui.shell import chart, download, footer, keep, linked, load, month_text, start_page, t, table
 
 page = start_page("scorecard", "📋")
 filters = page.filters
@@ -87,6 +87,6 @@ st.caption(t("scorecard.scores_only"))
 table(on_screen, places={column: 2 if column == t("scorecard.total") else 1
                          for column in on_screen.columns if on_screen[column].dtype.kind == "f"})
 for note, people in sheet[sheet[t("scorecard.notes")] != ""].groupby(t("scorecard.notes"))[t("col.name")]:
-    st.caption(f"{note}：{'、'.join(people)}" if lang() == "zh" else f"{note}: {', '.join(people)}")
+    st.caption(t("scorecard.notes_who", note=note, names="、".join(people)))
 download(sheet, f"scorecard-{month.strftime('%Y-%m')}", filters, key="scorecard_csv")
 footer()

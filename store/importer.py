@@ -207,7 +207,8 @@ def _decoded(data: bytes, file_encoding: str | None = None) -> tuple[bytes, str]
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:], "UTF-8 with BOM"
     sample = data[:SAMPLE_BYTES]
-    sample = sample[:sample.rfind(b"\n") + 1] or sample if len(data) > SAMPLE_BYTES else sample
+    if len(data) > SAMPLE_BYTES and b"\n" in sample:
+        sample = sample[:sample.rfind(b"\n") + 1]  # whole lines: no character cut in two
     try:
         as_utf8 = sample.decode("utf-8")
     except UnicodeDecodeError:
@@ -389,14 +390,6 @@ def _parsed(column: Column, q: str, date_order: str) -> str:
     return f"TRY_CAST({q} AS {type_})"
 
 
-def _unread(column: Column, q: str, date_order: str) -> list[tuple[str, str, str, str]]:
-    """The check of a value that is not of the column's type (why, in words: `_why_unread`)."""
-    if column.type == "VARCHAR":
-        return []
-    return [(f"{q} IS NOT NULL AND {_parsed(column, q, date_order)} IS NULL", q, f"not {_type_words(column.type)}",
-             column.name)]
-
-
 def _why_unread(problem: Problem, type_: str, date_order: str) -> Problem:
     """A value that is not of its column's type, with the reason where there is a clearer one
     than "not a date" or "not a number" (found for the few values refused, not every value)."""
@@ -457,7 +450,9 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str) -> list[
         q = _q(c.name)
         if c.required:
             checks.append((f"{q} IS NULL", q, "required: empty", c.name))
-        checks += _unread(c, q, parsed.date_order)
+        if c.type != "VARCHAR":  # a value not of the type (why, where clearer: _why_unread)
+            checks.append((f"{q} IS NOT NULL AND {_parsed(c, q, parsed.date_order)} IS NULL", q,
+                           f"not {_type_words(c.type)}", c.name))
         if _exact_words(c.type):  # a number the type would round (1.5 → 2, 20565.6206 → 20565.62)
             exact = f"coalesce(TRY_CAST({q} AS DECIMAL(38, 18)), TRY_CAST({_number_text(q)} AS DECIMAL(38, 18)))"
             checks.append((f"{exact} <> {_parsed(c, q, parsed.date_order)}", q, _exact_words(c.type), c.name))

@@ -913,6 +913,7 @@ TEXT: dict[str, dict[str, str]] = {
     "scorecard.total": {"en": "Weighted score", "zh": "加权总分"},
     "scorecard.notes": {"en": "Notes", "zh": "备注"},
     "scorecard.not_scored": {"en": "not scored: {what}", "zh": "未计分：{what}"},
+    "scorecard.notes_who": {"en": "{note}: {names}", "zh": "{note}：{names}"},
     "scorecard.no_budget": {"en": "spent without a budget", "zh": "有无预算支出"},
     # component.*
     "component.sales_attainment": {"en": "Sales attainment", "zh": "销售额达成率"},
