@@ -1,9 +1,22 @@
 """The dashboard's entry point: `streamlit run dashboard.py` serves the Overview (app.py) and
 its pages; a page that fails shows a short notice in the reader's language (ui.shell.on_error)
-while the traceback goes to the log."""
+while the traceback goes to the log. While it runs it takes the command line's imports
+handed to it through the store's inbox (store/inbox.py), as it holds the store."""
+
+import contextlib
 
 import streamlit as st
 
+from store import db, inbox
 from ui.shell import on_error
 
-app = st.App("app.py", on_script_error=on_error)
+
+@contextlib.asynccontextmanager
+async def lifespan(_app):
+    with contextlib.suppress(db.StoreError):  # no store yet: the pages say what to do
+        db.shared_connection()  # held from the start, so the command line hands its imports over
+    with inbox.watching(db.store_path().resolve(), db.shared_connection):
+        yield
+
+
+app = st.App("app.py", on_script_error=on_error, lifespan=lifespan)

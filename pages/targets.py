@@ -62,6 +62,8 @@ shown = named(rows)[["bucket_start", "node_name", "actual_value", "plan_target",
                      "plan_attainment_pct", "stretch_target", "stretch_attainment_pct", "target_note"]].copy()
 shown["bucket_start"] = shown["bucket_start"].map(lambda day: fmt.period(day, grain, lang()))
 shown["target_note"] = shown["target_note"].map(lambda n: "" if missing(n) else t("note." + n))
+if (rows.target_note == "no_cost_data").any():
+    st.caption(t("notice.no_cost_data"))
 table(shown.drop(columns=["stretch_target"]))  # its attainment stays on screen; the amount in the CSV
 download(shown, "targets-attainment", filters, key="attainment_csv")
 
@@ -119,7 +121,7 @@ else:
 # --- heatmap salesperson × month, ranking, drill to lines -----------------------------------
 st.subheader(t("targets.heatmap"))
 cells = load("attainment", filters, level="salesperson", grain="month")
-cells = cells[cells.metric == metric].copy()
+cells = cells[(cells.metric == metric) & cells.node_id.map(lambda n: not missing(n))].copy()  # people only
 cells["month"] = cells["bucket_start"].dt.strftime("%Y-%m")
 in_progress = page.today.strftime("%Y-%m") if page.today < last_of_month(page.today) else None
 figure = go.Figure(go.Scatter(

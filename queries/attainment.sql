@@ -8,6 +8,10 @@
 -- missing (never ∞). Tier, industry and product-line filters carry no target: the target is
 -- NULL with target_note 'no_target_at_filter'. Collections and new customers have no
 -- product line: with a product-line filter their actual is NULL ('not_applicable').
+-- Gross profit counts the lines with a known cost; where a node sold in a bucket and no line
+-- had a cost, its actual is NULL with target_note 'no_cost_data' (never a 100 % margin).
+-- Sales without a salesperson count in their region and the department; at the salesperson
+-- level they are one node with node_id NULL, named 'Unassigned' (未分配).
 -- New customer: a customer whose first-ever order falls in the bucket, credited to the
 -- salesperson and region of that order (customers.first_order_*, derived from sales). Region figures are the facts' own regions;
 -- parent_id is the region a salesperson belongs to, for the tree.
@@ -59,37 +63,39 @@ goals AS (
     FROM kpi_targets($start_date::DATE, $end_date::DATE, $regions, $salespeople)
 ),
 keyed AS (
-    SELECT bucket_start, node_id, metric, value, NULL::DOUBLE AS plan_value, NULL::DOUBLE AS stretch_value
+    SELECT bucket_start, node_id, metric, value, NULL::DOUBLE AS plan_value, NULL::DOUBLE AS stretch_value,
+           1 AS fact
     FROM facts
     UNION ALL
     SELECT CASE WHEN $grain = 'period' THEN $start_date::DATE
                 ELSE date_trunc(if($grain = 'period', 'year', $grain), day)::DATE END,
            CASE $level WHEN 'department' THEN 'department'
                        WHEN 'region' THEN region_id ELSE salesperson_id END,
-           metric, NULL, plan_value, stretch_value
+           metric, NULL, plan_value, stretch_value, 0
     FROM goals
 ),
 totals AS (
     SELECT bucket_start, node_id, metric, sum(value) AS actual,
-           sum(plan_value) AS plan_target, sum(stretch_value) AS stretch_target
+           sum(plan_value) AS plan_target, sum(stretch_value) AS stretch_target, sum(fact) AS facts
     FROM keyed GROUP BY ALL
 ),
 judged AS (
-    SELECT t.*,
+    SELECT t.* EXCLUDE (facts),
            CASE WHEN t.metric IN ('collections', 'new_customers')
                      AND $product_lines::VARCHAR[] IS NOT NULL THEN 'not_applicable'
+                WHEN t.metric = 'gross_profit' AND t.facts > 0 AND t.actual IS NULL THEN 'no_cost_data'
                 WHEN NOT carries_target($tiers, $industries, $product_lines) THEN 'no_target_at_filter'
                 WHEN coalesce(t.plan_target, 0) = 0 THEN 'no_target'
            END AS target_note
     FROM totals t
 )
 SELECT j.bucket_start, j.node_id,
-       coalesce(r.name_zh, sp.name) AS node_name,
-       coalesce(r.name_en, sp.name) AS node_name_en,
+       coalesce(r.name_zh, sp.name, if($level = 'salesperson', '未分配', NULL)) AS node_name,
+       coalesce(r.name_en, sp.name, if($level = 'salesperson', 'Unassigned', NULL)) AS node_name_en,
        CASE WHEN $level = 'salesperson' THEN sp.region_id
             WHEN $level = 'region' THEN 'department' END AS parent_id,
        j.metric,
-       CASE WHEN j.target_note = 'not_applicable' THEN NULL
+       CASE WHEN j.target_note IN ('not_applicable', 'no_cost_data') THEN NULL
             ELSE coalesce(j.actual, 0) END AS actual_value,
        CASE WHEN j.target_note IN ('not_applicable', 'no_target_at_filter') THEN NULL
             ELSE round(coalesce(j.plan_target, 0), 2) END AS plan_target,

@@ -6,7 +6,9 @@
 -- period is whole calendar months, the same number of months just before it (MoM for one
 -- month), cut to the same elapsed days; otherwise the immediately preceding days of equal
 -- length. Growth % = (current − earlier) ÷ earlier × 100, NULL when earlier is zero.
--- Collections have no product line: NULL under a product-line filter.
+-- Collections have no product line: NULL under a product-line filter. Gross profit counts
+-- lines with a known cost; NULL in a window whose sales have none. Sales without a
+-- salesperson are one node at the salesperson level, named 'Unassigned' (未分配).
 -- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, level, through
 -- choice: level = department | region | salesperson
 -- columns: node_id, node_name, node_name_en, metric, current_value, prior_year_value, yoy_pct, previous_period_value, pop_pct, current_start, current_end, prior_year_start, prior_year_end, previous_start, previous_end, whole_months
@@ -60,12 +62,14 @@ sums AS (
     SELECT node_id, 'sales' AS metric, coalesce(sales_cur, 0) AS cur, coalesce(sales_py, 0) AS py,
            coalesce(sales_prev, 0) AS prev FROM windowed
     UNION ALL
-    SELECT node_id, 'gross_profit', coalesce(gp_cur, 0), coalesce(gp_py, 0), coalesce(gp_prev, 0) FROM windowed
+    SELECT node_id, 'gross_profit', if(sales_cur IS NULL, 0, gp_cur), if(sales_py IS NULL, 0, gp_py),
+           if(sales_prev IS NULL, 0, gp_prev) FROM windowed
     UNION ALL
     SELECT node_id, 'collections', coalesce(coll_cur, 0), coalesce(coll_py, 0), coalesce(coll_prev, 0)
     FROM windowed
 )
-SELECT s.node_id, coalesce(r.name_zh, sp.name) AS node_name, coalesce(r.name_en, sp.name) AS node_name_en,
+SELECT s.node_id, coalesce(r.name_zh, sp.name, if($level = 'salesperson', '未分配', NULL)) AS node_name,
+       coalesce(r.name_en, sp.name, if($level = 'salesperson', 'Unassigned', NULL)) AS node_name_en,
        s.metric,
        CASE WHEN s.metric = 'collections' AND $product_lines::VARCHAR[] IS NOT NULL THEN NULL ELSE s.cur END
            AS current_value,

@@ -4,7 +4,9 @@
 -- to D + (actual of the 90 days ending on D ÷ 90) × days left in the year after D. Beside it
 -- the year's full plan target and forecast ÷ target × 100 (NULL with target_note
 -- 'no_target' when the target is zero, 'no_target_at_filter' under a tier, industry or
--- product-line filter).
+-- product-line filter). Gross profit counts lines with a known cost: a node whose sales this
+-- year have none has no forecast (target_note 'no_cost_data'). Sales without a salesperson
+-- are one node at the salesperson level, named 'Unassigned' (未分配).
 -- params: end_date, regions, salespeople, tiers, industries, product_lines, level, metric, through
 -- choice: level = department | region | salesperson
 -- choice: metric = sales | gross_profit
@@ -26,7 +28,8 @@ actuals AS (
     SELECT CASE $level WHEN 'department' THEN 'department'
                        WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
            sum(value) FILTER (WHERE order_date >= (date_trunc('year', $through::DATE)::DATE)) AS actual_ytd,
-           sum(value) FILTER (WHERE order_date >= ($through::DATE - 89)) AS actual_last_90_days
+           sum(value) FILTER (WHERE order_date >= ($through::DATE - 89)) AS actual_last_90_days,
+           count(value) = 0 AS no_value
     FROM lines GROUP BY ALL
 ),
 goals AS (
@@ -39,14 +42,16 @@ goals AS (
 ),
 nodes AS (
     SELECT coalesce(a.node_id, g.node_id) AS node_id,
-           coalesce(a.actual_ytd, 0) AS actual_ytd,
-           coalesce(a.actual_last_90_days, 0) AS actual_last_90_days,
+           if(a.no_value, NULL, coalesce(a.actual_ytd, 0)) AS actual_ytd,
+           if(a.no_value, NULL, coalesce(a.actual_last_90_days, 0)) AS actual_last_90_days,
            g.annual_target,
-           CASE WHEN NOT carries_target($tiers, $industries, $product_lines) THEN 'no_target_at_filter'
+           CASE WHEN a.no_value THEN 'no_cost_data'
+                WHEN NOT carries_target($tiers, $industries, $product_lines) THEN 'no_target_at_filter'
                 WHEN coalesce(g.annual_target, 0) = 0 THEN 'no_target' END AS target_note
     FROM actuals a FULL JOIN goals g ON g.node_id = a.node_id
 )
-SELECT n.node_id, coalesce(r.name_zh, sp.name) AS node_name, coalesce(r.name_en, sp.name) AS node_name_en,
+SELECT n.node_id, coalesce(r.name_zh, sp.name, if($level = 'salesperson', '未分配', NULL)) AS node_name,
+       coalesce(r.name_en, sp.name, if($level = 'salesperson', 'Unassigned', NULL)) AS node_name_en,
        d.as_of_date, n.actual_ytd, n.actual_last_90_days,
        d.year_end - d.as_of_date AS days_left,
        round(n.actual_ytd + n.actual_last_90_days / 90 * (d.year_end - d.as_of_date), 2) AS forecast_value,

@@ -7,7 +7,9 @@
 -- required daily rate to finish on target: (the period's whole target − actual to date) ÷
 -- the days left in the period (NULL once the period is over or has no target).
 -- Days after today carry the target only. Tier, industry and product-line filters carry no
--- target (target columns NULL); collections have no product line (actual NULL then).
+-- target (target columns NULL); collections have no product line (actual NULL then); gross
+-- profit counts lines with a known cost, and is NULL throughout when the period's sales have
+-- none.
 -- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, metric, today, through
 -- choice: metric = sales | gross_profit | collections
 -- columns: day, actual_value, cumulative_actual, target_value, cumulative_target, pacing_pct, is_today, required_daily_rate
@@ -27,6 +29,7 @@ facts AS (
     WHERE $metric = 'collections' AND $product_lines::VARCHAR[] IS NULL
 ),
 daily AS (SELECT day, sum(value) AS value FROM facts GROUP BY day),
+uncosted AS (SELECT $metric = 'gross_profit' AND count(*) > 0 AND count(value) = 0 AS no_cost FROM facts),
 monthly_plan AS (
     SELECT month, sum(plan_value) AS plan
     FROM kpi_targets(date_trunc('month', $start_date::DATE)::DATE, last_day($end_date::DATE),
@@ -37,10 +40,12 @@ monthly_plan AS (
 series AS (
     SELECT d.day, d.day <= $today::DATE AS elapsed,
            CASE WHEN $metric = 'collections' AND $product_lines::VARCHAR[] IS NOT NULL THEN NULL
+                WHEN u.no_cost THEN NULL
                 ELSE coalesce(daily.value, 0) END AS actual,
            CASE WHEN carries_target($tiers, $industries, $product_lines)
                 THEN coalesce(mp.plan, 0) / days_in_month(d.day) END AS target
     FROM days d
+    CROSS JOIN uncosted u
     LEFT JOIN daily ON daily.day = d.day
     LEFT JOIN monthly_plan mp ON mp.month = date_trunc('month', d.day)
 )

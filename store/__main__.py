@@ -1,6 +1,7 @@
 """Command line: `python -m store demo …` builds the demo store; `init` makes an empty one;
 `import TABLE FILE` loads a CSV or Excel file into a table (all or nothing); `export TABLE`
-writes a table in its import template's layout; `info` describes a store."""
+writes a table in its import template's layout; `info` describes a store. While the
+dashboard serves the store, `import` and `info` are handed to it (store/inbox.py)."""
 
 from __future__ import annotations
 
@@ -97,60 +98,42 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 con.close()
         else:
-            import queries
-            from store import importer
-
-            con = db.connect(args.db)
-            try:
-                meta = queries.run("store_meta", con=con).iloc[0]
-                how = "pinned" if meta.as_of_pinned else "following the data"
-                print(f"{db.store_path(args.db)}: schema {meta.schema_version}, "
-                      f"as of {meta.as_of_date:%Y-%m-%d} ({how}), store version {meta.store_version}")
-                fresh = queries.run("data_freshness", {"tables": list(importer.IMPORTABLE)}, con=con)
-                for row in fresh.itertuples():
-                    print(f"  {row.table_name:<18} {row.rows_count:>12,}")
-            finally:
-                con.close()
+            return _run({"command": "info", "store": str(db.store_path(args.db))}, b"", args.db)
     except db.StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
 
 
-def _import(args) -> int:
-    from store import importer
+def _say(line: str, to_stderr: bool) -> None:
+    print(line, file=sys.stderr if to_stderr else sys.stdout, flush=True)
 
+
+def _run(ask: dict, data: bytes, path: str | None) -> int:
+    """Run a command on the store, or hand it to the dashboard that holds the store."""
+    from store import inbox
+
+    try:
+        con = db.connect(path)
+    except db.StoreBusy:
+        store = db.store_path(path).resolve()
+        if not inbox.watched(store):
+            raise
+        return inbox.hand_over(store, ask, data, _say)
+    try:
+        return inbox.run(con, ask, data, _say)
+    finally:
+        con.close()
+
+
+def _import(args) -> int:
     path = Path(args.file)
     if not path.is_file():
         print(f"error: no file {path}", file=sys.stderr)
         return 2
-    con = db.connect(args.db)  # fails at once while the dashboard holds the store
-    try:
-        parsed = importer.read_file(con, args.table, path.read_bytes(), path.name, args.sheet, args.date_order,
-                                    args.encoding)
-        for header in parsed.unknown_headers:  # said before anything is written
-            print(f"warning: column '{header}' is not a column of {args.table}; it will not be loaded")
-        for header in parsed.ignored_derived:
-            print(f"warning: column '{header}' is derived by the store; the file's values will not be loaded")
-        result = importer.load(con, parsed, mode=args.mode, user="cli", write=not args.check,
-                               progress=lambda line: print(line, flush=True))
-    except importer.ImportRejected as rejected:
-        print(f"error: {rejected}", file=sys.stderr)
-        for p in rejected.problems[:200]:
-            where = ", ".join(x for x in (f"row {p.row}" if p.row else "", p.column or "") if x)
-            print(f"  {where + ': ' if where else ''}{p.rule}" + (f" — {p.value!r}" if p.value is not None else ""),
-                  file=sys.stderr)
-        if len(rejected.problems) > 200:
-            print(f"  … and {len(rejected.problems) - 200:,} more", file=sys.stderr)
-        return 1
-    finally:
-        con.close()
-    if args.check:
-        print(f"checked {result.rows:,} rows for {args.table} ({result.encoding}): no problem; nothing was written")
-    else:
-        print(f"loaded {result.rows:,} rows into {args.table} ({result.encoding}); "
-              f"store version {result.store_version}")
-    return 0
+    ask = {"command": "import", "table": args.table, "file_name": path.name, "mode": args.mode,
+           "sheet": args.sheet, "date_order": args.date_order, "encoding": args.encoding, "check": args.check}
+    return _run(ask, path.read_bytes(), args.db)
 
 
 if __name__ == "__main__":

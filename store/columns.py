@@ -51,7 +51,6 @@ NOTES = {
     "tier": "A | B | C (A: key accounts)",
     "owner_id": "the salesperson responsible for the customer now",
     "amount": "yuan; a return line is negative",
-    "cost": "yuan; negative on a return line",
     "quantity": "negative on a return line",
     "month": "the first day of the month, e.g. 2026-03-01",
     "planned_month": "the first day of the month, e.g. 2026-03-01",
@@ -78,7 +77,6 @@ NOTES_ZH = {
     "tier": "A | B | C（A：重点客户）",
     "owner_id": "目前负责该客户的业务员",
     "amount": "元；退货行为负数",
-    "cost": "元；退货行为负数",
     "quantity": "退货行为负数",
     "month": "当月第一天，如 2026-03-01",
     "planned_month": "当月第一天，如 2026-03-01",
@@ -105,6 +103,10 @@ TABLE_NOTES = {
     ("payments", "amount"): ("yuan, more than 0", "元，大于 0"),
     ("deals", "amount"): ("yuan, 0 or more", "元，不小于 0"),
     ("expenses", "amount"): ("yuan, 0 or more", "元，不小于 0"),
+    ("sales", "cost"): ("yuan; negative on a return line; empty when not known (the line counts in sales, not in "
+                        "gross profit)", "元；退货行为负数；未知时留空（该行只计入销售额，不计入毛利）"),
+    ("sales", "salesperson_id"): ("empty for a web or house order: it counts in its region and the department "
+                                  "as Unassigned", "网单或公司直接成交的订单留空：计入所属区域和部门，显示为“未分配”"),
 }
 
 

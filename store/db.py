@@ -21,9 +21,11 @@ SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 MACROS_PATH = Path(__file__).with_name("macros.sql")
 DERIVED_TABLES_PATH = Path(__file__).with_name("derived_tables.sql")
 DERIVED_PATH = Path(__file__).with_name("derived.sql")
+APPENDED_PATH = Path(__file__).with_name("derived_appended.sql")
 # 2: daily totals, visit_plans.first_visit_on; 3: alerts, receivables, commissions, quota weeks, revisits;
-# 4: the daily totals and receivables also per customer tier; 5: money to four decimals, fractional quantities
-SCHEMA_VERSION = 7
+# 4: the daily totals and receivables also per customer tier; 5: money to four decimals, fractional quantities;
+# 7: credit_limit optional; 8: a sale's cost and salesperson optional (daily totals keep gross profit)
+SCHEMA_VERSION = 8
 CONFIG = {"enable_external_access": False}
 
 TABLES = (
@@ -67,7 +69,7 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = False) -> d
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(target), config=CONFIG)
-    except duckdb.IOException as exc:
+    except duckdb.Error as exc:  # the lock held elsewhere comes as an IOException, or as another error
         match = _LOCK_PID.search(str(exc))
         if match is None:
             raise StoreError(f"Cannot open the store {target}: {exc}") from exc
@@ -98,6 +100,9 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> None:
         # a customer without a credit limit has none (it was 0, which flagged every balance)
         con.execute("ALTER TABLE customers ALTER COLUMN credit_limit DROP NOT NULL")
         con.execute("ALTER TABLE customers ALTER COLUMN credit_limit DROP DEFAULT")
+        # a sale may have no known cost, and no salesperson (a web or house order)
+        con.execute("ALTER TABLE sales ALTER COLUMN cost DROP NOT NULL")
+        con.execute("ALTER TABLE sales ALTER COLUMN salesperson_id DROP NOT NULL")
         refresh_derived(con)
         con.execute("UPDATE store_meta SET schema_version = $v", {"v": SCHEMA_VERSION})
         con.execute("COMMIT")
@@ -203,7 +208,7 @@ def set_today(con: duckdb.DuckDBPyConnection, day: dt.date | None) -> dt.date:
             con.execute("UPDATE store_meta SET as_of_pinned = $p, as_of_date = coalesce($d, as_of_date)",
                         {"p": day is not None, "d": day})
             follow_data(con)
-            refresh_derived(con)
+            refresh_derived(con, "today")
             con.execute("UPDATE store_meta SET store_version = store_version + 1")
             con.execute("COMMIT")
         except Exception:
@@ -212,13 +217,47 @@ def set_today(con: duckdb.DuckDBPyConnection, day: dt.date | None) -> dt.date:
     return con.execute("SELECT as_of_date FROM store_meta").fetchone()[0]
 
 
-def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute the derived columns and summaries from the facts (creating them first if
-    missing; some are computed through the shared relations, which read others); call after
-    every load, in its transaction."""
+def refresh_derived(con: duckdb.DuckDBPyConnection, changed: str | None = None, appended: bool = False,
+                    today_moved: bool = True) -> None:
+    """Recompute the derived columns and summaries (creating them first if missing; some are
+    computed through the shared relations, which read others); call after every load, in its
+    transaction. Without `changed`, everything from all the facts; after a load into the
+    table `changed` (or a change of the store's today: "today"), the sections of
+    store/derived.sql that read it (and those that read the store's today if it moved), and
+    after an append (`appended`, its rows in the temp table new_rows) only for the days,
+    customers and salespeople the new rows touch."""
     con.execute(DERIVED_TABLES_PATH.read_text(encoding="utf-8"))
     install_macros(con)
-    con.execute(DERIVED_PATH.read_text(encoding="utf-8"))
+    sections = _sections(DERIVED_PATH)
+    if changed is not None and appended:
+        scopes = _sections(APPENDED_PATH).get(changed)
+        if scopes:
+            con.execute(scopes[1])
+    for name, (reads, sql) in sections.items():
+        stale_today = today_moved and "today" in reads
+        if changed is None or changed in reads or stale_today:
+            if stale_today:  # computed whole: every row is as of the new today
+                con.execute(_naming_scope(name, "DROP TABLE IF EXISTS {s}"))
+            con.execute(sql)
+    for name in sections:
+        con.execute(_naming_scope(name, "DROP TABLE IF EXISTS {s}"))
+
+
+def _sections(path: Path) -> dict[str, tuple[set[str], str]]:
+    """A derived-SQL file's sections: name → (the tables it reads, its statements)."""
+    found: dict[str, tuple[set[str], str]] = {}
+    for part in re.split(r"^-- section ", path.read_text(encoding="utf-8"), flags=re.M)[1:]:
+        title, _, sql = part.partition("\n")
+        name, _, reads = title.partition(":")
+        found[name.strip()] = (set(reads.split()), sql)
+    return found
+
+
+def _naming_scope(section: str, sql: str) -> str:
+    """`sql` about the scope table of one of store/derived.sql's sections."""
+    if not re.fullmatch(r"[a-z_]+", section):
+        raise ValueError(f"not a section of store/derived.sql: {section!r}")
+    return sql.replace("{s}", "scope_" + section)
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:

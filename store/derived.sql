@@ -1,12 +1,28 @@
--- Derived columns and summaries (defined in store/derived_tables.sql), recomputed from the
+-- Derived columns and summaries (defined in store/derived_tables.sql), computed from the
 -- facts after every load (demo build or import), in the same transaction.
+--
+-- The file is in sections, each headed `-- section NAME: the tables it reads` (`today`: the
+-- store's today). After a load, store/db.py runs in this order the sections that read the
+-- table loaded (all of them for a new store, and those reading `today` when it moves).
+-- A section that can be computed in part works on the keys in its temp table scope_NAME
+-- (days, customers or salespeople): made here with every key of the facts and of the
+-- summary (so rows of keys no longer in the facts go), unless an append has made it first
+-- with the keys its new rows touch (store/derived_appended.sql); rows of other keys stay as
+-- they are. The scopes are dropped at the end.
+
+-- section receivables: invoices payments customers
+-- The salespeople whose invoices are computed (an invoice's receivables depend on its own
+-- payments only).
+CREATE TEMP TABLE IF NOT EXISTS scope_receivables AS
+SELECT salesperson_id FROM invoices UNION SELECT salesperson_id FROM receivables_daily_tiers;
 
 -- Each payment with what had been paid against its invoice up to and including it (read by
 -- the invoices' paid totals and the receivables changes; dropped at the end).
 CREATE OR REPLACE TEMP TABLE paid_so_far AS
-SELECT invoice_id, paid_on, amount,
-       sum(amount) OVER (PARTITION BY invoice_id ORDER BY paid_on, payment_id) AS cumulative
-FROM payments;
+SELECT p.invoice_id, p.paid_on, p.amount,
+       sum(p.amount) OVER (PARTITION BY p.invoice_id ORDER BY p.paid_on, p.payment_id) AS cumulative
+FROM payments p JOIN invoices i ON i.invoice_id = p.invoice_id
+WHERE i.salesperson_id IN (SELECT salesperson_id FROM scope_receivables);
 
 -- invoices.paid_total: everything paid against the invoice; invoices.settled_on: the first
 -- day the cumulative payments reached the amount (payments are positive, so an invoice
@@ -18,84 +34,20 @@ FROM (
            min(p.paid_on) FILTER (WHERE p.cumulative >= i.amount) AS settled_on
     FROM invoices i
     LEFT JOIN paid_so_far p ON p.invoice_id = i.invoice_id
+    WHERE i.salesperson_id IN (SELECT salesperson_id FROM scope_receivables)
     GROUP BY i.invoice_id, i.amount
 ) t
 WHERE t.invoice_id = invoices.invoice_id;
 
--- customers.first_order_*: the first-ever order line (positive quantity; the lowest line
--- number on that day) and its salesperson and region.
-UPDATE customers
-SET first_order_on = f.first_order_on, first_salesperson_id = f.salesperson_id,
-    first_region_id = f.region_id
-FROM (
-    SELECT c.customer_id, min(s.order_date) AS first_order_on,
-           arg_min(s.salesperson_id, {'d': s.order_date, 'l': s.line_id}) AS salesperson_id,
-           arg_min(s.region_id, {'d': s.order_date, 'l': s.line_id}) AS region_id
-    FROM customers c
-    LEFT JOIN sales s ON s.customer_id = c.customer_id AND s.quantity > 0
-    GROUP BY c.customer_id
-) f
-WHERE f.customer_id = customers.customer_id;
-
--- Daily totals per customer tier (a fact of a customer not in customers: NULL), and summed
--- over the tiers.
-DELETE FROM sales_daily_tiers;
-INSERT INTO sales_daily_tiers
-SELECT s.order_date, s.salesperson_id, s.region_id, c.tier, sum(s.amount), sum(s.cost)
-FROM sales s LEFT JOIN customers c ON c.customer_id = s.customer_id
-GROUP BY ALL ORDER BY ALL;
-
-DELETE FROM sales_daily;
-INSERT INTO sales_daily
-SELECT order_date, salesperson_id, region_id, sum(amount), sum(cost)
-FROM sales_daily_tiers GROUP BY ALL ORDER BY order_date, salesperson_id, region_id;
-
-DELETE FROM payments_daily_tiers;
-INSERT INTO payments_daily_tiers
-SELECT p.paid_on, p.salesperson_id, p.region_id, c.tier, sum(p.amount)
-FROM payments p LEFT JOIN customers c ON c.customer_id = p.customer_id
-GROUP BY ALL ORDER BY ALL;
-
-DELETE FROM payments_daily;
-INSERT INTO payments_daily
-SELECT paid_on, salesperson_id, region_id, sum(amount)
-FROM payments_daily_tiers GROUP BY ALL ORDER BY paid_on, salesperson_id, region_id;
-
--- visit_plans.first_visit_on: the first visit made against the plan (NULL: none yet).
-UPDATE visit_plans
-SET first_visit_on = f.first_visit_on
-FROM (
-    SELECT vp.plan_id, min(v.visit_date) AS first_visit_on
-    FROM visit_plans vp LEFT JOIN visits v ON v.plan_id = vp.plan_id
-    GROUP BY vp.plan_id
-) f
-WHERE f.plan_id = visit_plans.plan_id;
-
--- Revisit plans counted by month, salesperson, their customer's region, tier and industry,
--- and outcome.
-DELETE FROM revisit_outcomes;
-INSERT INTO revisit_outcomes
-SELECT vp.planned_month, vp.salesperson_id, c.region_id, c.tier, c.industry,
-       CASE WHEN vp.first_visit_on <= last_day(vp.planned_month) THEN vp.planned_month ELSE vp.first_visit_on END,
-       count(*)
-FROM visit_plans vp JOIN customers c ON c.customer_id = vp.customer_id
-GROUP BY ALL
-ORDER BY ALL;
-
--- The abnormal customers on the store's today.
-DELETE FROM customer_alerts;
-INSERT INTO customer_alerts
-SELECT * FROM kpi_customer_alerts((SELECT as_of_date FROM store_meta WHERE id = 1))
-ORDER BY reasons_count DESC, overdue_90 DESC, customer_id;
-
 -- Receivables changes per day (their meaning is in store/derived_tables.sql). Each
 -- payment's effect comes from the invoice's cumulative payments: it takes off
 -- least(paid so far, amount) − least(paid before it, amount) and credits what goes beyond.
-DELETE FROM receivables_daily_tiers;
+DELETE FROM receivables_daily_tiers WHERE salesperson_id IN (SELECT salesperson_id FROM scope_receivables);
 INSERT INTO receivables_daily_tiers BY NAME
 WITH
 inv AS (
     SELECT i.*, c.tier FROM invoices i LEFT JOIN customers c ON c.customer_id = i.customer_id
+    WHERE i.salesperson_id IN (SELECT salesperson_id FROM scope_receivables)
 ),
 steps AS (
     SELECT i.salesperson_id, i.region_id, i.tier, i.due_date, i.settled_on,
@@ -140,23 +92,112 @@ FROM changes
 GROUP BY ALL
 ORDER BY day, salesperson_id, region_id, tier;
 
-DELETE FROM receivables_daily;
+DELETE FROM receivables_daily WHERE salesperson_id IN (SELECT salesperson_id FROM scope_receivables);
 INSERT INTO receivables_daily
 SELECT day, salesperson_id, region_id, sum(outstanding), sum(past_due_0), sum(past_due_30), sum(past_due_60),
        sum(past_due_90), sum(past_due_180), sum(credit), sum(open_count)
 FROM receivables_daily_tiers
+WHERE salesperson_id IN (SELECT salesperson_id FROM scope_receivables)
 GROUP BY ALL
 ORDER BY day, salesperson_id, region_id;
 
--- Every deal's commission line, and the judged quota weeks as of the store's today.
+DROP TABLE paid_so_far;
+
+-- section first_orders: sales customers
+-- customers.first_order_*: the first-ever order line (positive quantity; the lowest line
+-- number on that day) and its salesperson and region.
+CREATE TEMP TABLE IF NOT EXISTS scope_first_orders AS SELECT customer_id FROM customers;
+UPDATE customers
+SET first_order_on = f.first_order_on, first_salesperson_id = f.salesperson_id,
+    first_region_id = f.region_id
+FROM (
+    SELECT c.customer_id, min(s.order_date) AS first_order_on,
+           arg_min(s.salesperson_id, {'d': s.order_date, 'l': s.line_id}) AS salesperson_id,
+           arg_min(s.region_id, {'d': s.order_date, 'l': s.line_id}) AS region_id
+    FROM customers c
+    LEFT JOIN sales s ON s.customer_id = c.customer_id AND s.quantity > 0
+    WHERE c.customer_id IN (SELECT customer_id FROM scope_first_orders)
+    GROUP BY c.customer_id
+) f
+WHERE f.customer_id = customers.customer_id;
+
+-- section sales_daily: sales customers
+-- Daily totals per customer tier (a fact of a customer not in customers: NULL), and summed
+-- over the tiers, of the days in scope.
+CREATE TEMP TABLE IF NOT EXISTS scope_sales_daily AS
+SELECT order_date FROM sales UNION SELECT order_date FROM sales_daily_tiers;
+DELETE FROM sales_daily_tiers WHERE order_date IN (SELECT order_date FROM scope_sales_daily);
+INSERT INTO sales_daily_tiers
+SELECT s.order_date, s.salesperson_id, s.region_id, c.tier, sum(s.amount), sum(s.amount - s.cost)
+FROM sales s LEFT JOIN customers c ON c.customer_id = s.customer_id
+WHERE s.order_date IN (SELECT order_date FROM scope_sales_daily)
+GROUP BY ALL ORDER BY ALL;
+
+DELETE FROM sales_daily WHERE order_date IN (SELECT order_date FROM scope_sales_daily);
+INSERT INTO sales_daily
+SELECT order_date, salesperson_id, region_id, sum(amount), sum(gross_profit)
+FROM sales_daily_tiers WHERE order_date IN (SELECT order_date FROM scope_sales_daily)
+GROUP BY ALL ORDER BY order_date, salesperson_id, region_id;
+
+-- section payments_daily: payments customers
+-- The same for the payments.
+CREATE TEMP TABLE IF NOT EXISTS scope_payments_daily AS
+SELECT paid_on FROM payments UNION SELECT paid_on FROM payments_daily_tiers;
+DELETE FROM payments_daily_tiers WHERE paid_on IN (SELECT paid_on FROM scope_payments_daily);
+INSERT INTO payments_daily_tiers
+SELECT p.paid_on, p.salesperson_id, p.region_id, c.tier, sum(p.amount)
+FROM payments p LEFT JOIN customers c ON c.customer_id = p.customer_id
+WHERE p.paid_on IN (SELECT paid_on FROM scope_payments_daily)
+GROUP BY ALL ORDER BY ALL;
+
+DELETE FROM payments_daily WHERE paid_on IN (SELECT paid_on FROM scope_payments_daily);
+INSERT INTO payments_daily
+SELECT paid_on, salesperson_id, region_id, sum(amount)
+FROM payments_daily_tiers WHERE paid_on IN (SELECT paid_on FROM scope_payments_daily)
+GROUP BY ALL ORDER BY paid_on, salesperson_id, region_id;
+
+-- section revisits: visit_plans visits customers
+-- visit_plans.first_visit_on: the first visit made against the plan (NULL: none yet).
+UPDATE visit_plans
+SET first_visit_on = f.first_visit_on
+FROM (
+    SELECT vp.plan_id, min(v.visit_date) AS first_visit_on
+    FROM visit_plans vp LEFT JOIN visits v ON v.plan_id = vp.plan_id
+    GROUP BY vp.plan_id
+) f
+WHERE f.plan_id = visit_plans.plan_id;
+
+-- Revisit plans counted by month, salesperson, their customer's region, tier and industry,
+-- and outcome.
+DELETE FROM revisit_outcomes;
+INSERT INTO revisit_outcomes
+SELECT vp.planned_month, vp.salesperson_id, c.region_id, c.tier, c.industry,
+       CASE WHEN vp.first_visit_on <= last_day(vp.planned_month) THEN vp.planned_month ELSE vp.first_visit_on END,
+       count(*)
+FROM visit_plans vp JOIN customers c ON c.customer_id = vp.customer_id
+GROUP BY ALL
+ORDER BY ALL;
+
+-- section alerts: today sales invoices payments complaints surveys customers
+-- The abnormal customers on the store's today (of the customers in scope).
+CREATE TEMP TABLE IF NOT EXISTS scope_alerts AS
+SELECT customer_id FROM customers UNION SELECT customer_id FROM customer_alerts;
+DELETE FROM customer_alerts WHERE customer_id IN (SELECT customer_id FROM scope_alerts);
+INSERT INTO customer_alerts
+SELECT * FROM kpi_customer_alerts((SELECT as_of_date FROM store_meta WHERE id = 1))
+WHERE customer_id IN (SELECT customer_id FROM scope_alerts)
+ORDER BY reasons_count DESC, overdue_90 DESC, customer_id;
+
+-- section commissions: deals registrations commission_rules customers salespeople products
+-- Every deal's commission line.
 DELETE FROM deal_commissions;
 INSERT INTO deal_commissions
 SELECT * FROM kpi_commission_deals((SELECT min(close_date) FROM deals), (SELECT max(close_date) FROM deals), NULL, NULL)
 ORDER BY close_date, deal_id;
 
+-- section quota_weeks: today activities activity_quotas salespeople
+-- The judged quota weeks as of the store's today.
 DELETE FROM quota_weeks;
 INSERT INTO quota_weeks
 SELECT * FROM kpi_activity_weeks_on((SELECT as_of_date FROM store_meta WHERE id = 1))
 ORDER BY salesperson_id, week_start;
-
-DROP TABLE paid_so_far;

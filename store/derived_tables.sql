@@ -5,24 +5,25 @@
 -- visit_plans.first_visit_on: the first visit made against the plan (NULL: none yet).
 ALTER TABLE visit_plans ADD COLUMN IF NOT EXISTS first_visit_on DATE;
 
--- One row: a day's sales lines of one salesperson in one region, summed.
+-- One row: a day's sales lines of one salesperson (NULL: unassigned) in one region, summed;
+-- gross_profit over the lines with a cost (NULL: none has one).
 CREATE TABLE IF NOT EXISTS sales_daily (
     order_date     DATE NOT NULL,
-    salesperson_id VARCHAR NOT NULL,
+    salesperson_id VARCHAR,
     region_id      VARCHAR NOT NULL,
     amount         DECIMAL(18, 4) NOT NULL,
-    cost           DECIMAL(18, 4) NOT NULL
+    gross_profit   DECIMAL(18, 4)
 );
 
 -- One row: a day's sales lines of one salesperson in one region to customers of one tier
 -- (the customer's tier now; NULL for a customer without one), summed.
 CREATE TABLE IF NOT EXISTS sales_daily_tiers (
     order_date     DATE NOT NULL,
-    salesperson_id VARCHAR NOT NULL,
+    salesperson_id VARCHAR,
     region_id      VARCHAR NOT NULL,
     tier           VARCHAR,
     amount         DECIMAL(18, 4) NOT NULL,
-    cost           DECIMAL(18, 4) NOT NULL
+    gross_profit   DECIMAL(18, 4)
 );
 
 -- One row: a day's payments credited to one salesperson in one region, summed.

@@ -670,9 +670,15 @@ def load(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str = "append", u
             try:
                 if mode == "replace":
                     cursor.execute(f"DELETE FROM {_q(table)}")
-                cursor.execute(f"INSERT INTO {_q(table)} ({target}) SELECT {target} FROM typed")
+                # the new rows, kept for the summaries to refresh only what they touch
+                cursor.execute(f"CREATE OR REPLACE TEMP TABLE new_rows AS SELECT {target} FROM typed")
+                cursor.execute(f"INSERT INTO {_q(table)} ({target}) SELECT {target} FROM new_rows")
+                as_of = "SELECT as_of_date FROM store_meta"
+                today = cursor.execute(as_of).fetchone()
                 db.follow_data(cursor)  # before the summaries: some are as of the store's today
-                db.refresh_derived(cursor)
+                db.refresh_derived(cursor, table, appended=mode == "append",
+                                   today_moved=cursor.execute(as_of).fetchone() != today)
+                cursor.execute("DROP TABLE new_rows")
                 _log(cursor, parsed, mode, user, "ok", None)
                 version = cursor.execute("UPDATE store_meta SET store_version = store_version + 1 "
                                          "RETURNING store_version").fetchone()[0]

@@ -62,7 +62,7 @@ CREATE OR REPLACE MACRO carries_target(tiers, industries, product_lines) AS (
 CREATE OR REPLACE MACRO days_in_month(d) AS (day(last_day(d)));
 
 -- Sales lines dated in [start_date, end_date] that match the filters, with the line's
--- gross profit.
+-- gross profit (NULL when its cost is unknown).
 CREATE OR REPLACE MACRO kpi_sales(start_date, end_date, regions, salespeople, tiers, industries,
                                   product_lines) AS TABLE
 SELECT s.line_id, s.order_id, s.order_date, s.customer_id, s.product_id, s.quantity, s.amount,
@@ -95,14 +95,14 @@ WHERE pm.paid_on BETWEEN start_date AND end_date
 -- taken are pruned when the query is planned, as their conditions are on parameters only.
 CREATE OR REPLACE MACRO kpi_sales_by_day(start_date, end_date, regions, salespeople, tiers, industries,
                                          product_lines) AS TABLE
-SELECT d.order_date AS day, d.salesperson_id, d.region_id, d.amount, d.amount - d.cost AS gross_profit
+SELECT d.order_date AS day, d.salesperson_id, d.region_id, d.amount, d.gross_profit
 FROM sales_daily d
 WHERE tiers IS NULL AND industries IS NULL AND product_lines IS NULL
   AND d.order_date BETWEEN start_date AND end_date
   AND (regions IS NULL OR list_contains(regions, d.region_id))
   AND (salespeople IS NULL OR list_contains(salespeople, d.salesperson_id))
 UNION ALL
-SELECT d.order_date, d.salesperson_id, d.region_id, d.amount, d.amount - d.cost
+SELECT d.order_date, d.salesperson_id, d.region_id, d.amount, d.gross_profit
 FROM sales_daily_tiers d
 WHERE tiers IS NOT NULL AND industries IS NULL AND product_lines IS NULL
   AND d.order_date BETWEEN start_date AND end_date

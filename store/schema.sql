@@ -69,7 +69,9 @@ CREATE TABLE products (
 );
 
 -- One row: an order line. A return is a line with negative quantity, amount and cost.
--- Salesperson and region are those at the time of the sale (history stays put).
+-- Salesperson and region are those at the time of the sale (history stays put). Cost may be
+-- unknown (NULL: the line counts in sales, not in gross profit); so may the salesperson (a
+-- web or house order: it counts in its region and the department, as "Unassigned").
 CREATE TABLE sales (
     line_id        BIGINT PRIMARY KEY,
     order_id       BIGINT NOT NULL,
@@ -78,8 +80,8 @@ CREATE TABLE sales (
     product_id     VARCHAR NOT NULL,
     quantity       DECIMAL(18, 4) NOT NULL CHECK (quantity <> 0),
     amount         DECIMAL(18, 4) NOT NULL,
-    cost           DECIMAL(18, 4) NOT NULL,
-    salesperson_id VARCHAR NOT NULL,
+    cost           DECIMAL(18, 4),
+    salesperson_id VARCHAR,
     region_id      VARCHAR NOT NULL,
     CHECK ((quantity > 0 AND amount >= 0 AND cost >= 0)
         OR (quantity < 0 AND amount <= 0 AND cost <= 0))

@@ -390,3 +390,39 @@ def test_every_page_in_both_languages_on_a_projector(served_app, browser):
     for name, _ in PAGES:
         for lang in ("en", "zh"):
             assert (FOLDER / f"{name}-{lang}.png").stat().st_size > 20_000  # a drawn page, not a blank one
+
+
+def test_a_command_line_import_while_the_dashboard_serves(fixture_path, page, tmp_path):
+    """A nightly job imports while the dashboard runs: `python -m store import` hands the file
+    to the dashboard (which holds the store), prints the outcome, and every page shows the new
+    data at the next look. The fixture store's year to its today (15 March; the Overview's
+    default period) sold 7,000 in January, 8,000 in February and 3,000 − 1,000 + 6,000 + 500
+    = 8,500 in March: 23,500; a web order of 7,770 without a salesperson makes it 31,270."""
+    import shutil
+    import subprocess
+    import sys
+
+    from store import db
+    from tools.serve import ROOT, serving
+    from ui import fmt
+
+    path = tmp_path / "served.duckdb"
+    shutil.copy(fixture_path, path)
+    orders = tmp_path / "web-orders.csv"
+    orders.write_text("line_id,order_id,order_date,customer_id,product_id,quantity,amount,salesperson_id,region_id\n"
+                      "301,301,2026-03-03,C1,P1,1,7770,,R1\n", encoding="utf-8")
+    with serving(path) as url:
+        page.goto(url + "/")
+        wait_ready(page)
+        assert sales_tile(page) == fmt.money(23500, "en")
+        done = subprocess.run([sys.executable, "-m", "store", "import", "sales", str(orders), "--db", str(path)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "handed to it" in done.stdout and "loaded 1 rows into sales" in done.stdout
+        page.reload()
+        wait_ready(page)
+        assert sales_tile(page) == fmt.money(31270, "en")
+    con = db.connect(path)  # the dashboard has stopped: the import log names the command line
+    assert con.execute("SELECT imported_by, file_name, rows_loaded, outcome FROM import_log "
+                       "ORDER BY import_id DESC LIMIT 1").fetchall() == [("cli", "web-orders.csv", 1, "ok")]
+    con.close()

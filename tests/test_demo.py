@@ -108,12 +108,12 @@ def test_first_visits_of_plans_agree_with_the_visits(store_con):
 
 
 @pytest.mark.parametrize("kept, computed", [
-    ("SELECT order_date, salesperson_id, region_id, amount, cost FROM sales_daily",
-     "SELECT order_date, salesperson_id, region_id, sum(amount), sum(cost) FROM sales GROUP BY ALL"),
+    ("SELECT order_date, salesperson_id, region_id, amount, gross_profit FROM sales_daily",
+     "SELECT order_date, salesperson_id, region_id, sum(amount), sum(amount - cost) FROM sales GROUP BY ALL"),
     ("SELECT paid_on, salesperson_id, region_id, amount FROM payments_daily",
      "SELECT paid_on, salesperson_id, region_id, sum(amount) FROM payments GROUP BY ALL"),
-    ("SELECT order_date, salesperson_id, region_id, tier, amount, cost FROM sales_daily_tiers",
-     "SELECT order_date, salesperson_id, s.region_id, tier, sum(amount), sum(cost) FROM sales s"
+    ("SELECT order_date, salesperson_id, region_id, tier, amount, gross_profit FROM sales_daily_tiers",
+     "SELECT order_date, salesperson_id, s.region_id, tier, sum(amount), sum(amount - cost) FROM sales s"
      " LEFT JOIN customers USING (customer_id) GROUP BY ALL"),
     ("SELECT paid_on, salesperson_id, region_id, tier, amount FROM payments_daily_tiers",
      "SELECT paid_on, salesperson_id, p.region_id, tier, sum(amount) FROM payments p"

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -271,13 +272,45 @@ def test_the_command_line_imports_and_explains(store, tmp_path):
     assert rejected.returncode == 1 and "columns not of regions, which would not be loaded: manager" in rejected.stderr
 
 
-def test_the_command_line_fails_at_once_while_the_dashboard_holds_the_store(store, tmp_path):
-    path, con = store  # this process holds it, as the dashboard would
+def test_the_command_line_hands_its_import_to_the_dashboard_holding_the_store(store, tmp_path):
+    from store import inbox
+
+    path, con = store  # this process holds the store and watches its inbox, as the dashboard does
+    bad = tmp_path / "weights-bad.csv"
+    bad.write_bytes(csv_bytes([["component", "weight", "effective_from"], ["sales_attainment", 250, "2027-01-01"]],
+                              "utf-8"))
+    good = tmp_path / "regions.csv"
+    good.write_bytes(csv_bytes([["region_id", "name_zh", "name_en"], ["R11", "里水", "Lishui"]], "gbk"))
+    with inbox.watching(path.resolve(), lambda: con):
+        rejected = run_cli("import", "scorecard_weights", str(bad), "--db", str(path))
+        loaded = run_cli("import", "regions", str(good), "--db", str(path))
+        info = run_cli("info", "--db", str(path))
+    # the same outcome, words and exit codes as when the command line opens the store itself
+    assert rejected.returncode == 1 and "handed to it" in rejected.stdout
+    assert "nothing was written" in rejected.stderr and "row 2, weight" in rejected.stderr
+    assert loaded.returncode == 0 and "loaded 1 rows into regions (GBK/GB18030)" in loaded.stdout
+    assert con.execute("SELECT name_zh FROM regions WHERE region_id = 'R11'").fetchone() == ("里水",)
+    assert info.returncode == 0 and re.search(r"^  regions +3$", info.stdout, re.M)
+    assert sorted(p.name for p in inbox.folder(path.resolve()).iterdir()) == []  # nothing left behind
+
+
+def test_a_store_held_by_a_process_that_takes_no_commands_fails_at_once(store, tmp_path):
+    from store import inbox
+
+    path, con = store  # held, no inbox watched
     data = tmp_path / "w.csv"
     data.write_bytes(b"component,weight,effective_from\n")
     done = run_cli("import", "scorecard_weights", str(data), "--db", str(path))
     assert done.returncode == 2
     assert f"held by process {os.getpid()}; import from the Data page or stop the dashboard" in done.stderr
+    # a dashboard that stops watching before it takes the request: withdrawn, nothing written
+    folder = inbox.folder(path.resolve())
+    folder.mkdir()
+    (folder / inbox.HEARTBEAT).write_text("0")
+    said = []
+    code = inbox.hand_over(path.resolve(), {"command": "info"}, b"", lambda line, err: said.append(line), wait=0.5)
+    assert code == 2 and "withdrawn and nothing was written" in said[-1]
+    assert [p.name for p in folder.iterdir()] == [inbox.HEARTBEAT]
 
 
 def test_killing_the_import_mid_write_leaves_the_store_as_it_was(store, tmp_path):
@@ -545,3 +578,55 @@ def test_columns_a_department_may_not_have(store):
     flagged = dict(con.execute("SELECT customer_id, reasons FROM customer_alerts "
                                "WHERE customer_id IN ('C8', 'C9')").fetchall())
     assert flagged == {"C8": "over_credit"}
+
+
+def test_sales_without_cost_or_salesperson(store):
+    # A department whose ERP export has no cost column, with web and house orders that no
+    # salesperson made. Replacing the sales with it (through the store's today, 2026-03-15):
+    #   201  03-02  S1  R1  3,000      203  03-10  —   R2  6,000
+    #   202  03-05  —   R1    200      204  03-14  S3  R2    500
+    # department 9,700; R1 3,000 + 200 = 3,200; R2 6,000 + 500 = 6,500;
+    # salespeople S1 3,000, S3 500, Unassigned 200 + 6,000 = 6,200 (3,000 + 500 + 6,200 = 9,700).
+    import queries
+    from queries.filters import Filters
+
+    _, con = store
+    lines = [["line_id", "order_id", "order_date", "customer_id", "product_id", "quantity", "amount",
+              "salesperson_id", "region_id"],
+             [201, 201, "2026-03-02", "C1", "P1", 3, "3000", "S1", "R1"],
+             [202, 202, "2026-03-05", "C2", "P2", 2, "200", "", "R1"],
+             [203, 203, "2026-03-10", "C4", "P1", 6, "6000", "", "R2"],
+             [204, 204, "2026-03-14", "C3", "P2", 5, "500", "S3", "R2"]]
+    importer.import_file(con, "sales", csv_bytes(lines, "gbk"), "erp-no-cost.csv", mode="replace")
+    march = Filters(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+
+    def attained(level: str) -> dict:
+        frame = queries.run_filtered("attainment", march, con=con, level=level, grain="period")
+        return {(r.node_name_en, r.metric): (r.actual_value, r.target_note)
+                for r in frame.itertuples() if r.metric in ("sales", "gross_profit")}
+
+    department = attained("department")
+    assert department[None, "sales"][0] == 9700
+    # no line has a cost: gross profit is not known, never 9,700 at a 100 % margin
+    gross = department[None, "gross_profit"]
+    assert pd.isna(gross[0]) and gross[1] == "no_cost_data"
+    assert {k[0]: v[0] for k, v in attained("region").items() if k[1] == "sales"} == {"North": 3200, "South": 6500}
+    people = {k[0]: v[0] for k, v in attained("salesperson").items() if k[1] == "sales"}
+    assert people["Unassigned"] == 6200 and people["张三"] == 3000 and people["王五"] == 500
+    assert sum(v for v in people.values() if not pd.isna(v)) == 9700
+    named = queries.run_filtered("attainment", march, con=con, level="salesperson", grain="period")
+    assert set(named[named.node_id.isna()].node_name) == {"未分配"}
+    growth = queries.run_filtered("growth", march, con=con, level="salesperson")
+    assert set(growth[growth.node_id.isna()].node_name_en) == {"Unassigned"}
+    forecast = queries.run_filtered("landing_forecast", march, con=con, level="department", metric="gross_profit")
+    assert forecast.target_note.tolist() == ["no_cost_data"] and pd.isna(forecast.forecast_value[0])
+    pacing = queries.run_filtered("pacing_by_day", march, con=con, metric="gross_profit")
+    assert pacing.cumulative_actual.isna().all()
+
+    # one line with a cost: gross profit counts that line only (1,000 − 600 = 400), sales all 10,700
+    costed = [["line_id", "order_id", "order_date", "customer_id", "product_id", "quantity", "amount", "cost",
+               "salesperson_id", "region_id"], [205, 205, "2026-03-12", "C1", "P1", 1, "1000", "600", "S1", "R1"]]
+    importer.import_file(con, "sales", csv_bytes(costed, "utf-8"), "erp-with-cost.csv")
+    department = attained("department")
+    assert department[None, "sales"][0] == 10700
+    assert department[None, "gross_profit"] == (400, None)

@@ -32,7 +32,7 @@ def test_a_second_writer_fails_at_once_with_a_clear_message(store_con, demo_stor
         [sys.executable, "-m", "store", "demo", "--db", str(path), "--force"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
-    assert result.returncode == 2
+    assert result.returncode == 2, result.stderr
     assert f"is held by process {os.getpid()}" in result.stderr
     assert "import from the Data page or stop the dashboard" in result.stderr
     assert store_con.execute("SELECT count(*) FROM sales").fetchone()[0] > 0  # untouched
@@ -125,9 +125,9 @@ def test_a_store_of_schema_1_gains_the_derived_tables_and_columns_when_opened(tm
     con = db.connect(path)
     assert con.execute("SELECT schema_version FROM store_meta").fetchone()[0] == db.SCHEMA_VERSION
     assert con.execute("SELECT first_visit_on::VARCHAR FROM visit_plans").fetchone()[0] == "2026-01-09"
-    # 100 + 50.50 = 150.50 sold, 60 + 20 = 80 cost, on one day by one salesperson.
-    assert con.execute("SELECT order_date::VARCHAR, amount, cost FROM sales_daily").fetchall() == [
-        ("2026-01-05", 150.50, 80)]
+    # 100 + 50.50 = 150.50 sold, 60 + 20 = 80 cost, on one day by one salesperson: 70.50 gross profit.
+    assert con.execute("SELECT order_date::VARCHAR, amount, gross_profit FROM sales_daily").fetchall() == [
+        ("2026-01-05", 150.50, 70.50)]
     assert con.execute("SELECT count(*) FROM payments_daily").fetchone()[0] == 0
     # On the store's today (31 Jan) C1 owes the unpaid 100, 11 days past due, over its credit limit of 0.
     assert con.execute("SELECT customer_id, outstanding, reasons FROM customer_alerts").fetchall() == [

@@ -619,6 +619,7 @@ TEXT: dict[str, dict[str, str]] = {
     "note.no_target": {"en": "no target", "zh": "无目标"},
     "note.no_target_at_filter": {"en": "no target at this filter", "zh": "此筛选无目标"},
     "note.not_applicable": {"en": "not applicable at this filter", "zh": "此筛选不适用"},
+    "note.no_cost_data": {"en": "no cost data", "zh": "无成本数据"},
     # sidebar.*
     "sidebar.language": {"en": "Language / 语言", "zh": "语言 / Language"},
     "sidebar.filters": {"en": "Filters", "zh": "筛选"},
@@ -645,6 +646,10 @@ TEXT: dict[str, dict[str, str]] = {
     "notice.bad_date": {"en": "{filter} “{value}” (not a date)", "zh": "{filter}“{value}”（不是日期）"},
     "notice.bad_preset": {"en": "period “{value}” (unknown)", "zh": "期间“{value}”（不存在）"},
     "notice.reversed": {"en": "a period that ends before it starts", "zh": "结束日期早于开始日期的期间"},
+    "notice.no_cost_data": {"en": "No cost data: the sales loaded for this period carry no cost, so gross profit "
+                                  "cannot be worked out (lines without a cost count in sales only).",
+                            "zh": "无成本数据：本期已导入的销售明细没有成本，无法计算毛利"
+                                  "（无成本的明细只计入销售额）。"},
     "notice.no_target": {"en": "No target at this filter: tier, industry and product line carry no target.",
                          "zh": "此筛选条件无目标：客户等级、行业、产品线没有目标值。"},
     "notice.ignores": {"en": "Not filtered by: {filters}", "zh": "未按以下条件筛选：{filters}"},
