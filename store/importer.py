@@ -444,29 +444,31 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str) -> list[
                     "WHERE len(broken) > 0", checks, params)
 
     # one pass turns the text into the table's types and notes every value that is empty
-    # where required, not of its type, or not one of the allowed values
+    # where required, not of its type, or not one of the allowed values; each value is read
+    # once, as "__v<n>" (n: the column's place), and the checks look at that
+    read = {c.name: f'"__v{n}"' for n, c in enumerate(cols)}
+    reading = ", ".join(f"{_parsed(c, _q(c.name), parsed.date_order)} AS {read[c.name]}" for c in cols)
     checks, params = [("false", "NULL", "", "")], {}  # never an empty list, whatever the table
     for c in cols:
         q = _q(c.name)
         if c.required:
             checks.append((f"{q} IS NULL", q, "required: empty", c.name))
         if c.type != "VARCHAR":  # a value not of the type (why, where clearer: _why_unread)
-            checks.append((f"{q} IS NOT NULL AND {_parsed(c, q, parsed.date_order)} IS NULL", q,
-                           f"not {_type_words(c.type)}", c.name))
+            checks.append((f"{q} IS NOT NULL AND {read[c.name]} IS NULL", q, f"not {_type_words(c.type)}", c.name))
         if _exact_words(c.type):  # a number the type would round (1.5 → 2, 20565.6206 → 20565.62)
             exact = f"coalesce(TRY_CAST({q} AS DECIMAL(38, 18)), TRY_CAST({_number_text(q)} AS DECIMAL(38, 18)))"
-            checks.append((f"{exact} <> {_parsed(c, q, parsed.date_order)}", q, _exact_words(c.type), c.name))
+            checks.append((f"{exact} <> {read[c.name]}", q, _exact_words(c.type), c.name))
         if c.allowed:
             params[f"allowed{len(params)}"] = list(c.allowed)
             checks.append((f"{q} IS NOT NULL AND NOT list_contains(${f'allowed{len(params) - 1}'}, {q})", q,
                            "not one of: " + ", ".join(c.allowed), c.name))
-    values = {c.name: _parsed(c, _q(c.name), parsed.date_order) for c in cols}
+    values = dict(read)
     for (defaulted_table, name), source in DEFAULTS.items():  # an empty or absent value takes its default
         if defaulted_table == table and source in values:
             values[name] = f"coalesce({values[name]}, {values[source]})" if name in values else values[source]
     typed = ", ".join(f"{value} AS {_q(name)}" for name, value in values.items())
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS SELECT __row, {typed}, {items(checks)} AS __broken "
-                "FROM incoming", params)
+                f"FROM (SELECT *, {reading} FROM incoming)", params)
     collect("SELECT __row, __broken FROM typed WHERE len(__broken) > 0", checks)
     # the checks below run on every row too, all problems of the file in one pass: a value that
     # could not be read is NULL in `typed`, which no rule, reference or key check flags again
@@ -670,15 +672,15 @@ def load(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str = "append", u
             try:
                 if mode == "replace":
                     cursor.execute(f"DELETE FROM {_q(table)}")
-                # the new rows, kept for the summaries to refresh only what they touch
-                cursor.execute(f"CREATE OR REPLACE TEMP TABLE new_rows AS SELECT {target} FROM typed")
-                cursor.execute(f"INSERT INTO {_q(table)} ({target}) SELECT {target} FROM new_rows")
+                cursor.execute(f"INSERT INTO {_q(table)} ({target}) SELECT {target} FROM typed")
+                # the new rows, for the summaries to refresh only what they touch
+                cursor.execute("CREATE OR REPLACE TEMP VIEW new_rows AS SELECT * FROM typed")
                 as_of = "SELECT as_of_date FROM store_meta"
                 today = cursor.execute(as_of).fetchone()
                 db.follow_data(cursor)  # before the summaries: some are as of the store's today
                 db.refresh_derived(cursor, table, appended=mode == "append",
                                    today_moved=cursor.execute(as_of).fetchone() != today)
-                cursor.execute("DROP TABLE new_rows")
+                cursor.execute("DROP VIEW new_rows")
                 _log(cursor, parsed, mode, user, "ok", None)
                 version = cursor.execute("UPDATE store_meta SET store_version = store_version + 1 "
                                          "RETURNING store_version").fetchone()[0]
