@@ -67,9 +67,18 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = False) -> d
             " or point COCKPIT_DB at an existing store."
         )
     target.parent.mkdir(parents=True, exist_ok=True)
+    con = None
     try:
         con = duckdb.connect(str(target), config=CONFIG)
-    except duckdb.Error as exc:  # the lock held elsewhere comes as an IOException, or as another error
+        has_schema = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'store_meta'"
+        ).fetchone()[0]
+        if has_schema:
+            _upgrade(con)
+            install_macros(con)
+    except duckdb.Error as exc:  # another process's lock: on the file, or on its log at the first write
+        if con is not None:
+            con.close()
         match = _LOCK_PID.search(str(exc))
         if match is None:
             raise StoreError(f"Cannot open the store {target}: {exc}") from exc
@@ -77,12 +86,6 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = False) -> d
             f"The store {target} is held by process {match.group(1)}; "
             "import from the Data page or stop the dashboard."
         ) from exc
-    has_schema = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'store_meta'"
-    ).fetchone()[0]
-    if has_schema:
-        _upgrade(con)
-        install_macros(con)
     return con
 
 
@@ -224,7 +227,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, changed: str | None = None, 
     transaction. Without `changed`, everything from all the facts; after a load into the
     table `changed` (or a change of the store's today: "today"), the sections of
     store/derived.sql that read it (and those that read the store's today if it moved), and
-    after an append (`appended`, its rows in the temp table new_rows) only for the days,
+    after an append (`appended`, its rows in the temp view new_rows) only for the days,
     customers and salespeople the new rows touch."""
     con.execute(DERIVED_TABLES_PATH.read_text(encoding="utf-8"))
     install_macros(con)

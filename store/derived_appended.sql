@@ -1,4 +1,4 @@
--- After an append, the keys its new rows (the temp table new_rows) touch, for the sections
+-- After an append, the keys its new rows (the temp view new_rows) touch, for the sections
 -- of store/derived.sql that can be computed in part: one section per table appended to,
 -- `-- section TABLE`. A scope left out here is made with every key there.
 
