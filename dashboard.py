@@ -1,13 +1,15 @@
 """The dashboard's entry point: `streamlit run dashboard.py` serves the Overview (app.py) and
 its pages; a page that fails shows a short notice in the reader's language (ui.shell.on_error)
-while the traceback goes to the log. While it runs it takes the command line's imports
-handed to it through the store's inbox (store/inbox.py), as it holds the store."""
+while the traceback goes to the log. `/login` and `/logout` (ui/login.py) serve the login
+form once the store has accounts. While it runs it takes the command line's imports handed
+to it through the store's inbox (store/inbox.py), as it holds the store."""
 
 import contextlib
 
 import streamlit as st
 
 from store import db, inbox
+from ui.login import ROUTES
 from ui.shell import on_error
 
 
@@ -19,4 +21,4 @@ async def lifespan(_app):
         yield
 
 
-app = st.App("app.py", on_script_error=on_error, lifespan=lifespan)
+app = st.App("app.py", on_script_error=on_error, lifespan=lifespan, routes=ROUTES)

@@ -59,6 +59,19 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("table")
     export.add_argument("--db", help="store file (default: $COCKPIT_DB or data/cockpit.duckdb)")
     export.add_argument("--out", required=True, help="the CSV file to write")
+    user = sub.add_parser("user", help="accounts that may log in: add, disable, enable, reset-password, set-role, "
+                                       "list (a new or reset password is generated and shown once)")
+    user.add_argument("action", choices=["add", "disable", "enable", "reset-password", "set-role", "list"])
+    user.add_argument("name", nargs="?", help="the account's login name")
+    user.add_argument("--role", choices=["head", "viewer", "regional_lead", "salesperson", "assistant"],
+                      help="head: everything, imports, accounts; viewer (general manager): everything, read only; "
+                           "regional_lead: one region (--region); salesperson: their own figures (--salesperson); "
+                           "assistant: everything, imports")
+    user.add_argument("--region", help="the region a regional lead sees")
+    user.add_argument("--salesperson", help="the salesperson an account of role salesperson is")
+    user.add_argument("--email", help="the e-mail an identity provider's login maps to this account")
+    user.add_argument("--display-name", help="the name shown on the page (default: the login name)")
+    user.add_argument("--db", help="store file (default: $COCKPIT_DB or data/cockpit.duckdb)")
     info = sub.add_parser("info", help="show a store's as-of date and row counts")
     info.add_argument("--db", help="store file (default: $COCKPIT_DB or data/cockpit.duckdb)")
     return parser
@@ -89,6 +102,17 @@ def main(argv: list[str] | None = None) -> int:
                   + ("pinned" if args.date else "following the data"))
         elif args.command == "import":
             return _import(args)
+        elif args.command == "user":
+            if args.action != "list" and not args.name:
+                print(f"error: user {args.action} needs the account's name", file=sys.stderr)
+                return 2
+            if args.action in ("add", "set-role") and not args.role:
+                print(f"error: user {args.action} needs --role", file=sys.stderr)
+                return 2
+            ask = {"command": "user", "action": args.action, "name": args.name, "role": args.role,
+                   "region": args.region, "salesperson": args.salesperson, "email": args.email,
+                   "display_name": args.display_name}
+            return _run(ask, b"", args.db)
         elif args.command == "export":
             from store import importer
 

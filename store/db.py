@@ -22,10 +22,12 @@ MACROS_PATH = Path(__file__).with_name("macros.sql")
 DERIVED_TABLES_PATH = Path(__file__).with_name("derived_tables.sql")
 DERIVED_PATH = Path(__file__).with_name("derived.sql")
 APPENDED_PATH = Path(__file__).with_name("derived_appended.sql")
+ACCOUNTS_PATH = Path(__file__).with_name("accounts.sql")
 # 2: daily totals, visit_plans.first_visit_on; 3: alerts, receivables, commissions, quota weeks, revisits;
 # 4: the daily totals and receivables also per customer tier; 5: money to four decimals, fractional quantities;
-# 7: credit_limit optional; 8: a sale's cost and salesperson optional (daily totals keep gross profit)
-SCHEMA_VERSION = 8
+# 7: credit_limit optional; 8: a sale's cost and salesperson optional (daily totals keep gross profit);
+# 9: accounts, sessions and the audit log
+SCHEMA_VERSION = 9
 CONFIG = {"enable_external_access": False}
 
 TABLES = (
@@ -38,6 +40,9 @@ TABLES = (
 DERIVED_TABLES = ("sales_daily", "sales_daily_tiers", "payments_daily", "payments_daily_tiers", "customer_alerts",
                   "receivables_daily", "receivables_daily_tiers", "deal_commissions", "quota_weeks",
                   "revisit_outcomes")
+
+# Who may use the dashboard and what they did (store/accounts.sql); never imported from files.
+ACCOUNT_TABLES = ("users", "user_sessions", "audit_log")
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 
@@ -93,8 +98,8 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> None:
     """A store made by an earlier version gains the derived tables and columns added since
     (created and filled by refresh_derived), once, in one transaction."""
     missing = con.execute(
-        "SELECT count(*) FROM (SELECT unnest($derived) EXCEPT SELECT table_name FROM duckdb_tables()"
-        " WHERE schema_name = 'main')", {"derived": list(DERIVED_TABLES)}).fetchone()[0]
+        "SELECT count(*) FROM (SELECT unnest($kept) EXCEPT SELECT table_name FROM duckdb_tables()"
+        " WHERE schema_name = 'main')", {"kept": list(DERIVED_TABLES + ACCOUNT_TABLES)}).fetchone()[0]
     older = con.execute("SELECT count(*) FROM store_meta WHERE schema_version < $v",
                         {"v": SCHEMA_VERSION}).fetchone()[0]
     if missing or older:
@@ -106,6 +111,7 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> None:
         # a sale may have no known cost, and no salesperson (a web or house order)
         con.execute("ALTER TABLE sales ALTER COLUMN cost DROP NOT NULL")
         con.execute("ALTER TABLE sales ALTER COLUMN salesperson_id DROP NOT NULL")
+        con.execute(ACCOUNTS_PATH.read_text(encoding="utf-8"))
         refresh_derived(con)
         con.execute("UPDATE store_meta SET schema_version = $v", {"v": SCHEMA_VERSION})
         con.execute("COMMIT")
@@ -160,6 +166,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table of the store, its summaries and its shared relations, in an empty
     database."""
     con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+    con.execute(ACCOUNTS_PATH.read_text(encoding="utf-8"))
     refresh_derived(con)
 
 

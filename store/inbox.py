@@ -40,7 +40,40 @@ def run(con, ask: dict, data: bytes, say: Say) -> int:
     """Run one command on an open store, saying what the command line says; its exit code."""
     if ask["command"] == "info":
         return _info(con, ask, say)
+    if ask["command"] == "user":
+        return _user(con, ask, say)
     return _import(con, ask, data, say)
+
+
+def _user(con, ask: dict, say: Say) -> int:
+    from store import accounts
+
+    action, name = ask["action"], ask.get("name")
+    try:
+        if action == "list":
+            rows = con.execute("SELECT user_name, role, coalesce(region_id, salesperson_id, ''), disabled, "
+                               "locked_until FROM users ORDER BY user_name").fetchall()
+            for user, role, sees, disabled, locked in rows:
+                state = "disabled" if disabled else (f"locked until {locked:%Y-%m-%d %H:%M}" if locked else "")
+                say(f"  {user:<20} {role:<14} {sees:<8} {state}".rstrip(), False)
+            say(f"{len(rows)} accounts", False)
+        elif action == "add":
+            password = accounts.add_user(con, name, ask["role"], region=ask.get("region"),
+                                         salesperson=ask.get("salesperson"), email=ask.get("email"),
+                                         display_name=ask.get("display_name"))
+            say(f"account {name} ({ask['role']}) added; its password, shown this once: {password}", False)
+        elif action == "reset-password":
+            say(f"account {name}: new password, shown this once: {accounts.reset_password(con, name)}", False)
+        elif action == "set-role":
+            accounts.set_role(con, name, ask["role"], region=ask.get("region"), salesperson=ask.get("salesperson"))
+            say(f"account {name} is now {ask['role']}", False)
+        else:
+            accounts.set_disabled(con, name, action == "disable")
+            say(f"account {name} {action}d", False)
+    except accounts.AccountError as exc:
+        say(f"error: {exc}", True)
+        return 2
+    return 0
 
 
 def _import(con, ask: dict, data: bytes, say: Say) -> int:
@@ -171,7 +204,7 @@ def watching(store: Path, connect: Callable[[], object]) -> Iterator[None]:
     """While open, watch the store's inbox: a heartbeat every second and the requests run in
     the order they came, on the connection `connect` gives."""
     inbox = folder(store)
-    inbox.mkdir(parents=True, exist_ok=True)
+    inbox.mkdir(mode=0o700, parents=True, exist_ok=True)  # its files may hold a new password, briefly
     stop = threading.Event()
 
     def beat() -> None:

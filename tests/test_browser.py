@@ -426,3 +426,58 @@ def test_a_command_line_import_while_the_dashboard_serves(fixture_path, page, tm
     assert con.execute("SELECT imported_by, file_name, rows_loaded, outcome FROM import_log "
                        "ORDER BY import_id DESC LIMIT 1").fetchall() == [("cli", "web-orders.csv", 1, "ok")]
     con.close()
+
+
+def test_logging_in_as_a_salesperson_shows_only_their_own_figures(fixture_path, page, tmp_path):
+    """Once the store has accounts: without a session only the way to log in, and no figure in
+    the page; the login form (in Chinese) refuses a wrong password, then a salesperson sees
+    only their own sales (year to date S1: 5,000 + 2,000 + 3,000 − 1,000 = 9,000 of the
+    department's 23,500), and a link naming another region cannot widen that. Five wrong
+    passwords lock the account, each attempt audited with the name tried."""
+    import shutil
+
+    from store import accounts, db
+    from tools.serve import serving
+
+    path = tmp_path / "accounts.duckdb"
+    shutil.copy(fixture_path, path)
+    con = db.connect(path)
+    password = accounts.add_user(con, "zhang", "salesperson", salesperson="S1", display_name="张三")
+    accounts.add_user(con, "north", "regional_lead", region="R1")
+    con.close()
+    with serving(path) as url:
+        page.goto(url + "/?lang=zh")
+        page.get_by_text("请先登录再查看").wait_for(timeout=60_000)
+        settle(page)
+        assert "¥" not in page.content() and page.locator('[data-testid="stMetric"]').count() == 0
+        page.goto(url + "/login?lang=zh")
+        page.fill("#name", "zhang")
+        page.fill("#password", "wrong")
+        page.click("button")
+        page.get_by_text("用户名或密码错误").wait_for(timeout=30_000)
+        page.fill("#password", password)
+        page.click("button")
+        page.get_by_text("当前用户：张三").wait_for(timeout=60_000)
+        page.goto(url + "/?lang=en&period=ytd")
+        wait_ready(page)
+        assert sales_tile(page) == "¥9,000"
+        page.goto(url + "/?lang=en&period=ytd&region=R2")  # S1 sells in R1 only
+        wait_ready(page)
+        settle(page)
+        assert "¥11,500" not in page.content() and "¥23,500" not in page.content()
+        for _ in range(6):  # the fifth failure locks; the sixth attempt is told so
+            page.goto(url + "/login?lang=en")
+            page.fill("#name", "north")
+            page.fill("#password", "guess")
+            page.click("button")
+            page.locator(".problem").wait_for(timeout=30_000)
+        assert "locked" in page.locator(".problem").inner_text()
+    con = db.connect(path)
+    try:
+        tried = con.execute("SELECT count(*) FROM audit_log WHERE action = 'login' AND subject = 'north' "
+                            "AND outcome = 'refused'").fetchone()[0]
+        assert tried == 6
+        assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'locked' AND subject = 'north'"
+                           ).fetchone()[0] == 1
+    finally:
+        con.close()

@@ -13,9 +13,10 @@ from store import db
 def test_every_table_of_the_spec_exists_with_a_comment_saying_what_a_row_is(empty_store):
     tables = {r[0] for r in empty_store.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
-    assert tables == set(db.TABLES) | set(db.DERIVED_TABLES)
-    schema = db.SCHEMA_PATH.read_text(encoding="utf-8") + db.DERIVED_TABLES_PATH.read_text(encoding="utf-8")
-    for table in db.TABLES + db.DERIVED_TABLES:
+    assert tables == set(db.TABLES) | set(db.DERIVED_TABLES) | set(db.ACCOUNT_TABLES)
+    schema = "".join(path.read_text(encoding="utf-8")
+                     for path in (db.SCHEMA_PATH, db.DERIVED_TABLES_PATH, db.ACCOUNTS_PATH))
+    for table in db.TABLES + db.DERIVED_TABLES + db.ACCOUNT_TABLES:
         match = re.search(r"-- One row: [^\n]+\n(?:--[^\n]*\n)*CREATE TABLE (?:IF NOT EXISTS )?" + table + r" \(",
                           schema)
         assert match, f"{table} lacks a '-- One row: …' comment"

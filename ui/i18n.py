@@ -620,6 +620,20 @@ TEXT: dict[str, dict[str, str]] = {
     "note.no_target_at_filter": {"en": "no target at this filter", "zh": "此筛选无目标"},
     "note.not_applicable": {"en": "not applicable at this filter", "zh": "此筛选不适用"},
     "note.no_cost_data": {"en": "no cost data", "zh": "无成本数据"},
+    # login.* (the login form, ui/login.py, and the sidebar)
+    "login.title": {"en": "Key-Account Cockpit · Log in", "zh": "大客户驾驶舱 · 登录"},
+    "login.name": {"en": "Name", "zh": "用户名"},
+    "login.password": {"en": "Password", "zh": "密码"},
+    "login.submit": {"en": "Log in", "zh": "登录"},
+    "login.other_language": {"en": "简体中文", "zh": "English"},
+    "login.refused": {"en": "Wrong name or password.", "zh": "用户名或密码错误。"},
+    "login.locked": {"en": "This account is locked after 5 failed logins: try again in 15 minutes, or ask the "
+                           "head to reset the password.",
+                     "zh": "连续 5 次登录失败，账号已锁定：请 15 分钟后再试，或请部门经理重置密码。"},
+    "login.required": {"en": "Please log in to see the dashboard.", "zh": "请先登录再查看。"},
+    "login.link": {"en": "Log in", "zh": "登录"},
+    "login.as": {"en": "Logged in as {name}", "zh": "当前用户：{name}"},
+    "login.logout": {"en": "Log out", "zh": "退出登录"},
     # sidebar.*
     "sidebar.language": {"en": "Language / 语言", "zh": "语言 / Language"},
     "sidebar.filters": {"en": "Filters", "zh": "筛选"},

@@ -26,7 +26,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 import queries
 from queries.filters import EVERYTHING, Filters
 from queries.values import missing
-from store import db
+from store import accounts, db
 from store.importer import IMPORTABLE
 from ui import export, fmt
 from ui.i18n import DEFAULT_LANG, LANGS, text
@@ -46,7 +46,6 @@ NAVIGATION = [
     ("nav.section.data", [("pages/data.py", "page.data", ":material/database:")]),
 ]
 _LOG = logging.getLogger("cockpit")
-SCOPE = EVERYTHING  # the viewer scope; set by login and roles once they exist (SPEC §6)
 _STATE = "filter_state"  # the plain session_state key that keeps the filters across pages
 
 
@@ -78,7 +77,7 @@ def load(name: str, filters: Filters | None = None, **extra: object) -> pd.DataF
 def loader(name: str, filters: Filters | None = None, **extra: object) -> Callable[[], pd.DataFrame]:
     """`load` for later: the query is bound now and run (or read from the cache) when called,
     e.g. by a download button outside the page's run."""
-    params = queries.bind(name, filters, SCOPE, **extra)
+    params = queries.bind(name, filters, st.session_state.get(_SCOPE, EVERYTHING), **extra)
     key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     version = st.session_state.get("store_version")  # read by the sidebar at every rerun
     if version is None:
@@ -125,6 +124,32 @@ def _keep(widget_key: str, apply) -> None:
     apply(st.session_state[widget_key])
 
 
+_SCOPE = "viewer_scope"  # what the viewer may see, narrowing every query (set by _viewer at every run)
+
+
+def _viewer() -> accounts.Viewer | None:
+    """The account looking, from its session (the login form's cookie; a test seeds
+    `session_token`), checked against the store at every run, so a logout, a disabled account
+    or a changed role counts at once. While the store has no account, login is off and
+    everything is shown. Without a valid session the page shows only a link to log in."""
+    con = db.shared_connection()
+    if not accounts.login_required(con):
+        st.session_state[_SCOPE] = EVERYTHING
+        return None
+    from ui.login import COOKIE
+
+    who = accounts.viewer(con, st.session_state.get("session_token") or st.context.cookies.get(COOKIE))
+    if who is None:
+        st.session_state.pop(_SCOPE, None)
+        asked = st.query_params.get("lang", DEFAULT_LANG)
+        lang_ = asked if asked in LANGS else DEFAULT_LANG
+        st.info(text("login.required", lang_))
+        st.link_button(text("login.link", lang_), f"/login?lang={lang_}", type="primary")
+        st.stop()
+    st.session_state[_SCOPE] = who.scope
+    return who
+
+
 def sidebar(page: str) -> Filters:
     """Draw the shared sidebar and return the resolved filters for this page."""
     try:
@@ -132,6 +157,7 @@ def sidebar(page: str) -> Filters:
     except db.StoreError as exc:
         st.error(text("store.missing", DEFAULT_LANG, message=exc))
         st.stop()
+    who = _viewer()
     today = meta.as_of_date.date()
     st.session_state["store_version"] = int(meta.store_version)
     st.session_state["store_today"] = today
@@ -158,6 +184,9 @@ def sidebar(page: str) -> Filters:
         _widget("lang", state.lang, lambda v: setattr(state, "lang", v),
                 lambda key, cb: st.radio(t("sidebar.language"), LANGS, key=key, on_change=cb, horizontal=True,
                                          format_func=lambda code: {"en": "English", "zh": "简体中文"}[code]))
+        if who is not None:
+            st.caption(t("login.as", name=who.display_name))
+            st.markdown(f"[{t('login.logout')}](/logout?lang={lang()})")
         st.subheader(t("sidebar.filters"))
         st.caption(t("filter.as_of", date=today.isoformat()))
         _widget("preset", state.preset, lambda v: setattr(state, "preset", v),

@@ -1,0 +1,198 @@
+"""Accounts, logins and the audit log (store/accounts.py): passwords only hashed, sessions
+that logging out, disabling or a reset password end at once, failed logins that slow down and
+lock, a role change seen at the next look, and an audit row for each."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+
+import pytest
+
+from queries.filters import EVERYTHING, Scope
+from store import accounts, db
+from tests.test_import import run_cli
+
+
+@pytest.fixture
+def con(fixture_path, tmp_path):
+    """A writable copy of the fixture store (regions R1, R2; salespeople S1–S3, K1, K2)."""
+    path = tmp_path / "store.duckdb"
+    shutil.copy(fixture_path, path)
+    connection = db.connect(path)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(autouse=True)
+def no_pause(monkeypatch):
+    pauses = []
+    monkeypatch.setattr(accounts.time, "sleep", pauses.append)
+    return pauses
+
+
+def audited(con) -> list[tuple]:
+    return con.execute("SELECT user_name, action, subject, outcome FROM audit_log ORDER BY audit_id").fetchall()
+
+
+def test_a_password_is_generated_shown_once_and_kept_only_hashed(con):
+    password = accounts.add_user(con, "boss", "head", display_name="部长")
+    assert len(password) == 16
+    stored = con.execute("SELECT password_hash FROM users WHERE user_name = 'boss'").fetchone()[0]
+    assert stored.startswith("$argon2id$") and password not in stored
+    token = accounts.log_in(con, "boss", password)
+    assert password not in str(con.execute("SELECT * FROM user_sessions").fetchall())
+    assert token not in str(con.execute("SELECT * FROM user_sessions").fetchall())  # only its SHA-256
+    seen = accounts.viewer(con, token)
+    assert (seen.display_name, seen.role, seen.scope) == ("部长", "head", EVERYTHING)
+    assert seen.may("import") and seen.may("users")
+    assert audited(con) == [("cli", "user_added", "boss", "ok"), ("boss", "login", "boss", "ok")]
+
+
+def test_each_role_sees_its_scope(con):
+    lead = accounts.log_in(con, "north", accounts.add_user(con, "north", "regional_lead", region="R1"))
+    own = accounts.log_in(con, "zhang", accounts.add_user(con, "zhang", "salesperson", salesperson="S1"))
+    gm = accounts.log_in(con, "gm", accounts.add_user(con, "gm", "viewer"))
+    assert accounts.viewer(con, lead).scope == Scope("region", "R1")
+    assert accounts.viewer(con, own).scope == Scope("salesperson", "S1")
+    assert accounts.viewer(con, gm).scope == EVERYTHING and not accounts.viewer(con, gm).may("import")
+    assert accounts.viewer(con, None) is None and accounts.viewer(con, "made-up") is None
+
+
+@pytest.mark.parametrize("role, extra, message", [
+    ("regional_lead", {}, "needs --region"),
+    ("salesperson", {"salesperson": "S9"}, "no salesperson 'S9'"),
+    ("head", {"region": "R1"}, "only a regional lead names a region"),
+    ("boss", {}, "unknown role 'boss'"),
+])
+def test_an_account_that_does_not_fit_the_store_is_refused(con, role, extra, message):
+    with pytest.raises(accounts.AccountError, match=message):
+        accounts.add_user(con, "x", role, **extra)
+    assert con.execute("SELECT count(*) FROM users").fetchone()[0] == 0
+
+
+def test_five_wrong_passwords_lock_the_account_and_each_is_audited(con, no_pause):
+    password = accounts.add_user(con, "zhang", "salesperson", salesperson="S1")
+    for _ in range(5):
+        with pytest.raises(accounts.LoginRefused, match="Wrong name or password"):
+            accounts.log_in(con, "zhang", "guess")
+    assert no_pause == [0.5, 1.0, 1.5, 2.0, 2.5]  # each failure in a row waits longer
+    with pytest.raises(accounts.LoginRefused, match="locked after 5 failed logins"):
+        accounts.log_in(con, "zhang", password)  # even the right password, until the lock ends
+    rows = audited(con)[1:]
+    assert [r[1:] for r in rows[:5]] == [("login", "zhang", "refused")] * 5  # the name tried, each time
+    assert rows[5][1:] == ("locked", "zhang", "ok") and rows[6][1:] == ("login", "zhang", "refused")
+    # a name that does not exist is refused the same way, and audited with the name tried
+    with pytest.raises(accounts.LoginRefused, match="Wrong name or password"):
+        accounts.log_in(con, "nobody", "x")
+    assert audited(con)[-1] == (None, "login", "nobody", "refused")
+    # the lock ends after its minutes; a reset password ends it at once
+    con.execute("UPDATE users SET locked_until = $t", {"t": dt.datetime.now() - dt.timedelta(minutes=1)})
+    assert accounts.viewer(con, accounts.log_in(con, "zhang", password)).role == "salesperson"
+
+
+def test_logout_disabling_and_a_reset_password_end_open_sessions(con):
+    password = accounts.add_user(con, "zhang", "salesperson", salesperson="S1")
+    first, second = accounts.log_in(con, "zhang", password), accounts.log_in(con, "zhang", password)
+    accounts.log_out(con, first)
+    assert accounts.viewer(con, first) is None and accounts.viewer(con, second) is not None
+    accounts.set_disabled(con, "zhang", True)
+    assert accounts.viewer(con, second) is None  # its next look finds no access
+    with pytest.raises(accounts.LoginRefused):
+        accounts.log_in(con, "zhang", password)
+    accounts.set_disabled(con, "zhang", False)
+    assert accounts.viewer(con, second) is None  # enabling does not reopen an ended session
+    third = accounts.log_in(con, "zhang", password)
+    new = accounts.reset_password(con, "zhang", by="boss")
+    assert accounts.viewer(con, third) is None
+    with pytest.raises(accounts.LoginRefused):
+        accounts.log_in(con, "zhang", password)
+    assert accounts.viewer(con, accounts.log_in(con, "zhang", new)) is not None
+    assert ("boss", "password_reset", "zhang", "ok") in audited(con)
+
+
+def test_a_role_change_counts_at_the_next_look_and_a_session_expires(con):
+    token = accounts.log_in(con, "li", accounts.add_user(con, "li", "salesperson", salesperson="S1"))
+    accounts.set_role(con, "li", "regional_lead", region="R2", by="boss")
+    assert accounts.viewer(con, token).scope == Scope("region", "R2")
+    assert audited(con)[-1] == ("boss", "role_changed", "li", "ok")
+    con.execute("UPDATE user_sessions SET expires_at = $t", {"t": dt.datetime.now() - dt.timedelta(seconds=1)})
+    assert accounts.viewer(con, token) is None
+
+
+def test_the_command_line_manages_accounts(fixture_path, tmp_path):
+    path = tmp_path / "store.duckdb"
+    shutil.copy(fixture_path, path)
+    added = run_cli("user", "add", "boss", "--role", "head", "--db", str(path))
+    assert added.returncode == 0, added.stderr
+    password = re.search(r"shown this once: (\S+)$", added.stdout.strip()).group(1)
+    again = run_cli("user", "add", "boss", "--role", "head", "--db", str(path))
+    assert again.returncode == 2 and "an account 'boss' exists already" in again.stderr
+    assert run_cli("user", "add", "lead", "--role", "regional_lead", "--db", str(path)).returncode == 2
+    assert run_cli("user", "add", "north", "--role", "regional_lead", "--region", "R1",
+                   "--db", str(path)).returncode == 0
+    assert run_cli("user", "disable", "north", "--db", str(path)).returncode == 0
+    listed = run_cli("user", "list", "--db", str(path)).stdout
+    assert re.search(r"boss +head", listed) and re.search(r"north +regional_lead +R1 +disabled", listed)
+    con = db.connect(path)
+    try:
+        assert accounts.viewer(con, accounts.log_in(con, "boss", password)).role == "head"
+        assert [r[1:3] for r in audited(con)] == [("user_added", "boss"), ("user_added", "north"),
+                                                 ("user_disabled", "north"), ("login", "boss")]
+    finally:
+        con.close()
+
+
+# --- the pages, once the store has accounts --------------------------------------------------
+
+def overview(monkeypatch, path, token: str | None, **chosen):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import ROOT
+    from ui.urlstate import FilterState
+
+    monkeypatch.setenv("COCKPIT_DB", str(path))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    state = FilterState(lang="en", preset="ytd")
+    state.values.update(chosen)
+    app.session_state["filter_state"] = state
+    if token:
+        app.session_state["session_token"] = token
+    return app.run()
+
+
+def sales_tile(app) -> str | None:
+    """The Sales tile's figure (None: no tile, as on a page with nothing to show)."""
+    assert not app.exception
+    return next((m.value for m in app.metric if m.label == "Sales"), None)
+
+
+@pytest.fixture
+def store_path(con, tmp_path):
+    return tmp_path / "store.duckdb"
+
+
+def test_without_a_session_a_page_shows_only_the_way_to_log_in(con, store_path, monkeypatch):
+    accounts.add_user(con, "boss", "head")
+    for token in (None, "made-up"):
+        app = overview(monkeypatch, store_path, token)
+        assert not app.exception and not app.metric and not app.dataframe
+        assert [i.value for i in app.info] == ["Please log in to see the dashboard."]
+
+
+def test_each_account_sees_its_own_figures_and_a_link_cannot_widen_them(con, store_path, monkeypatch):
+    # year to date on the fixture store: S1 5,000 + 2,000 + 3,000 − 1,000 = 9,000; region R1
+    # adds S2's 3,000 = 12,000; the department adds R2's 11,500 = 23,500 (tests/test_kpis.py)
+    head = accounts.log_in(con, "boss", accounts.add_user(con, "boss", "head"))
+    lead = accounts.log_in(con, "north", accounts.add_user(con, "north", "regional_lead", region="R1"))
+    own = accounts.log_in(con, "zhang", accounts.add_user(con, "zhang", "salesperson", salesperson="S1"))
+    assert sales_tile(overview(monkeypatch, store_path, head)) == "¥23,500"
+    assert sales_tile(overview(monkeypatch, store_path, lead)) == "¥12,000"
+    assert sales_tile(overview(monkeypatch, store_path, own)) == "¥9,000"
+    # a link naming another region or person narrows within what the account sees, never beyond
+    assert sales_tile(overview(monkeypatch, store_path, lead, regions=("R2",))) in (None, "¥0")
+    assert sales_tile(overview(monkeypatch, store_path, own, salespeople=("S3",))) in (None, "¥0")
+    # a disabled account's open session shows nothing at its next look
+    accounts.set_disabled(con, "zhang", True)
+    assert sales_tile(overview(monkeypatch, store_path, own)) is None
