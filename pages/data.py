@@ -11,9 +11,13 @@ import streamlit as st
 from store import columns, db, importer
 from ui import fmt
 from ui.i18n import import_rule, template_word
-from ui.shell import download, footer, kpi_tile, lang, load, start_page, t, table
+from ui.shell import download, footer, kpi_tile, lang, load, start_page, t, table, viewer
 
 page = start_page("data", "🗂️")
+who = viewer()
+if who is not None and not who.may("data_quality"):  # imports and data quality: the head and the assistant
+    st.info(t("data.not_allowed"))
+    st.stop()
 filters = page.filters
 con = db.shared_connection()
 
@@ -61,7 +65,7 @@ if uploaded is not None:
     if not parsed.problems and st.button(t("data.import_button", rows=fmt.count(parsed.rows), table=chosen),
                                          type="primary", key="import_go"):
         try:
-            result = importer.load(con, parsed, mode=mode, user="dashboard")
+            result = importer.load(con, parsed, mode=mode, user=who.user_name if who else "dashboard")
         except importer.ImportRejected as rejected:
             duplicate = [p.rule for p in rejected.problems] == ["duplicate file"]
             st.error(t("data.duplicate", name=parsed.file_name) if duplicate else

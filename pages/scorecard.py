@@ -12,7 +12,7 @@ import streamlit as st
 
 from queries.scorecard import COMPONENTS, ScorecardError, due_date, previous_month, scorecard
 from ui.fmt import round_half_up
-from ui.shell import chart, download, footer, keep, linked, load, month_text, start_page, t, table
+from ui.shell import chart, download, footer, keep, linked, load, month_text, start_page, t, table, viewer
 
 page = start_page("scorecard", "📋")
 filters = page.filters
@@ -39,6 +39,9 @@ try:
 except ScorecardError as problem:
     st.error(t("scorecard.weights_problem", detail=str(problem)))
     st.stop()
+who = viewer()
+if who is not None and who.scope.kind == "salesperson":  # a salesperson sees their own row, ranked among all
+    card = card[card.salesperson_id == who.scope.value]
 weights = load("scorecard_weights", None, on_date=month).set_index("component").weight
 
 with st.expander(t("scorecard.formula"), expanded=True):

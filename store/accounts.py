@@ -82,17 +82,26 @@ def audit(con: duckdb.DuckDBPyConnection, user: str | None, action: str, subject
                 {"at": _now(), "u": user, "a": action, "s": subject, "d": detail, "o": outcome})
 
 
+def record(con: duckdb.DuckDBPyConnection, user: str | None, action: str, subject: str | None = None,
+           detail: str | None = None) -> None:
+    """`audit` in a transaction of its own (an export, say, which writes nothing else)."""
+    _in_transaction(con, lambda cursor: audit(cursor, user, action, subject, detail))
+
+
 def _in_transaction(con: duckdb.DuckDBPyConnection, work):
+    """`work(cursor)` in a transaction, one writer at a time in this process (two audit rows
+    written at once would take the same number)."""
     cursor = con.cursor()
     try:
-        cursor.execute("BEGIN")
-        try:
-            result = work(cursor)
-            cursor.execute("COMMIT")
-        except Exception:
-            cursor.execute("ROLLBACK")
-            raise
-        return result
+        with db.write_lock:
+            cursor.execute("BEGIN")
+            try:
+                result = work(cursor)
+                cursor.execute("COMMIT")
+            except Exception:
+                cursor.execute("ROLLBACK")
+                raise
+            return result
     finally:
         cursor.close()
 

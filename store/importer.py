@@ -694,6 +694,11 @@ def load(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str = "append", u
 
 
 def _log(cursor, parsed: Parsed, mode: str, user: str, outcome: str, message: str | None) -> None:
+    from store import accounts
+
+    accounts.audit(cursor, user, "import", parsed.table,
+                   f"{parsed.file_name} · SHA-256 {parsed.sha256[:12]}… · {parsed.rows:,} rows · {mode}"
+                   + (f" · {message}" if message else ""), "ok" if outcome == "ok" else "refused")
     cursor.execute("""INSERT INTO import_log
                       SELECT coalesce(max(import_id), 0) + 1, $t, $at, $u, $f, $h, $n, $m, $o, $msg
                       FROM import_log""",

@@ -146,14 +146,14 @@ def test_the_command_line_manages_accounts(fixture_path, tmp_path):
 
 # --- the pages, once the store has accounts --------------------------------------------------
 
-def overview(monkeypatch, path, token: str | None, **chosen):
+def overview(monkeypatch, path, token: str | None, script: str = "app.py", **chosen):
     from streamlit.testing.v1 import AppTest
 
     from tests.test_app import ROOT
     from ui.urlstate import FilterState
 
     monkeypatch.setenv("COCKPIT_DB", str(path))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app = AppTest.from_file(str(ROOT / script), default_timeout=60)
     state = FilterState(lang="en", preset="ytd")
     state.values.update(chosen)
     app.session_state["filter_state"] = state
@@ -190,9 +190,85 @@ def test_each_account_sees_its_own_figures_and_a_link_cannot_widen_them(con, sto
     assert sales_tile(overview(monkeypatch, store_path, head)) == "¥23,500"
     assert sales_tile(overview(monkeypatch, store_path, lead)) == "¥12,000"
     assert sales_tile(overview(monkeypatch, store_path, own)) == "¥9,000"
-    # a link naming another region or person narrows within what the account sees, never beyond
-    assert sales_tile(overview(monkeypatch, store_path, lead, regions=("R2",))) in (None, "¥0")
-    assert sales_tile(overview(monkeypatch, store_path, own, salespeople=("S3",))) in (None, "¥0")
+    # a filter naming another region or person is dropped: the account still sees its own, never R2's 11,500
+    assert sales_tile(overview(monkeypatch, store_path, lead, regions=("R2",))) == "¥12,000"
+    assert sales_tile(overview(monkeypatch, store_path, own, salespeople=("S3",))) == "¥9,000"
     # a disabled account's open session shows nothing at its next look
     accounts.set_disabled(con, "zhang", True)
     assert sales_tile(overview(monkeypatch, store_path, own)) is None
+
+
+def test_imports_and_data_quality_are_for_the_head_and_the_assistant(con, store_path, monkeypatch):
+    head = accounts.log_in(con, "boss", accounts.add_user(con, "boss", "head"))
+    clerk = accounts.log_in(con, "wang", accounts.add_user(con, "wang", "assistant"))
+    own = accounts.log_in(con, "zhang", accounts.add_user(con, "zhang", "salesperson", salesperson="S1"))
+    gm = accounts.log_in(con, "gm", accounts.add_user(con, "gm", "viewer"))
+    for token in (own, gm):
+        app = overview(monkeypatch, store_path, token, script="pages/data.py")
+        assert not app.exception and [i.value for i in app.info] == [
+            "Imports and data quality are for the head and the assistant."]
+        assert not app.get("file_uploader") and not app.dataframe
+    for token in (head, clerk):
+        app = overview(monkeypatch, store_path, token, script="pages/data.py")
+        assert not app.exception and app.get("file_uploader") and app.dataframe
+
+
+def test_the_filters_offer_only_what_the_account_sees(con, store_path, monkeypatch):
+    lead = accounts.log_in(con, "north", accounts.add_user(con, "north", "regional_lead", region="R1"))
+    own = accounts.log_in(con, "zhang", accounts.add_user(con, "zhang", "salesperson", salesperson="S1"))
+    offered = {}
+    for name, token in (("lead", lead), ("own", own)):
+        app = overview(monkeypatch, store_path, token)
+        offered[name] = {m.label: m.options for m in app.sidebar.multiselect if m.label in ("Region", "Salesperson")}
+    # R1: S1 张三, S2 李四 and the key-account manager K2 钱七 (tests/fixture/salespeople.csv)
+    assert offered["lead"]["Region"] == ["North"]
+    assert offered["own"] == {"Region": ["North"], "Salesperson": ["张三"]}
+    # a link naming another region is dropped with a notice, never shown
+    app = overview(monkeypatch, store_path, lead, regions=("R2",))
+    assert "South" not in str([m.value for m in app.sidebar.multiselect])
+
+
+def test_the_head_manages_accounts_on_the_users_page(con, store_path, monkeypatch):
+    head = accounts.log_in(con, "boss", accounts.add_user(con, "boss", "head"))
+    own = accounts.log_in(con, "zhang", accounts.add_user(con, "zhang", "salesperson", salesperson="S1"))
+    app = overview(monkeypatch, store_path, own, script="pages/users.py")
+    assert not app.exception and [i.value for i in app.info] == ["Accounts and the audit log are for the head."]
+    app = overview(monkeypatch, store_path, head, script="pages/users.py")
+    assert not app.exception
+    assert list(app.dataframe[0].value["Account"]) == ["boss", "zhang"]
+    # add a regional lead: the password is shown once, and works
+    app.text_input[0].input("north")
+    app.selectbox[0].select("regional_lead")
+    app.selectbox[1].select("R1")
+    app.button[0].click().run()
+    assert not app.exception
+    said = app.success[0].value
+    password = said.rsplit(": ", 1)[1]
+    assert said.startswith("Account north added") and accounts.viewer(con, accounts.log_in(con, "north", password))
+    # disable zhang: their session ends; the audit log shows both changes, by the head
+    form = [s for s in app.selectbox if s.label == "Account"][0]
+    form.select("zhang")
+    [s for s in app.selectbox if s.label == "Change"][0].select("disable")
+    [b for b in app.button if b.label == "Apply"][0].click().run()
+    assert not app.exception and app.success[0].value == "Account zhang changed."
+    assert accounts.viewer(con, own) is None
+    log = app.dataframe[-1].value
+    assert {(r["Account"], r["Action"], r["On"]) for _, r in log.iterrows()} >= {
+        ("boss", "Account added", "north"), ("boss", "Account disabled", "zhang")}
+
+
+@pytest.mark.parametrize("script", ["app.py", "pages/targets.py", "pages/visits.py", "pages/satisfaction.py",
+                                    "pages/competitors.py", "pages/scorecard.py", "pages/receivables.py",
+                                    "pages/commissions.py", "pages/expenses.py"])
+def test_a_salesperson_sees_nothing_of_the_other_region_on_any_page(con, store_path, monkeypatch, script):
+    # S1 (张三, region R1) sells only to C1 and C2 of R1; R2's salesperson 王五 (S3) and
+    # customers (丙, 丁, 戊) must appear in no table, tile or chart of any page they open (赵六, K1
+    # of R2, may: he referred S1's own deal, and the commission statement names him)
+    own = accounts.log_in(con, "zhang", accounts.add_user(con, "zhang", "salesperson", salesperson="S1"))
+    app = overview(monkeypatch, store_path, own, script=script)
+    assert not app.exception
+    shown = " ".join([frame.value.astype(str).to_string() for frame in app.dataframe]
+                     + [m.value for m in app.metric] + [str(c.proto) for c in app.get("plotly_chart")])
+    assert shown.strip(), "the page shows something"
+    for other in ("王五", "丙商贸", "丁机械", "戊物流"):
+        assert other not in shown, other

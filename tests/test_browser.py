@@ -461,6 +461,8 @@ def test_logging_in_as_a_salesperson_shows_only_their_own_figures(fixture_path, 
         page.goto(url + "/?lang=en&period=ytd")
         wait_ready(page)
         assert sales_tile(page) == "¥9,000"
+        # a download is audited with who, which file and how many rows
+        name, rows = download_csv(page.locator('[data-testid="stDownloadButton"]').first)
         page.goto(url + "/?lang=en&period=ytd&region=R2")  # S1 sells in R1 only
         wait_ready(page)
         settle(page)
@@ -479,5 +481,7 @@ def test_logging_in_as_a_salesperson_shows_only_their_own_figures(fixture_path, 
         assert tried == 6
         assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'locked' AND subject = 'north'"
                            ).fetchone()[0] == 1
+        exported = con.execute("SELECT user_name, detail FROM audit_log WHERE action = 'export'").fetchall()
+        assert exported == [("zhang", f"{name} · {len(rows):,} rows")]
     finally:
         con.close()

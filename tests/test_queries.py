@@ -22,7 +22,7 @@ def _only(params: dict, *names: str) -> dict:
 
 # The demo store reassigns a leaver's customers, so none has an owner who left (the fixture
 # tests give this query rows).
-EMPTY_ON_DEMO = {"customers_owner_left"}
+EMPTY_ON_DEMO = {"customers_owner_left", "accounts", "audit_log"}  # the demo store has no accounts
 
 SAMPLE_PARAMS = {
     "abnormal_customers": {**_only(YEAR, "end_date", "regions", "salespeople", "tiers", "industries"), "top": None},
@@ -41,6 +41,8 @@ SAMPLE_PARAMS = {
                                "search": "报价", "competitors": None, "topics": None},
     "competitor_report": {**_only(YEAR, "regions", "salespeople"), "month": dt.date(2026, 10, 1)},
     "competitor_topics": _only(YEAR, "start_date", "end_date", "regions", "salespeople"),
+    "accounts": {},
+    "audit_log": {**_only(YEAR, "start_date", "end_date"), "action": None, "user_name": None},
     "archive_completeness": _only(NO_FILTER, "regions", "salespeople", "tiers", "industries"),
     "attainment": {**YEAR, "level": "region", "grain": "month"},
     "churn": YEAR,

@@ -43,7 +43,8 @@ NAVIGATION = [
     ("nav.section.money", [("pages/receivables.py", "page.receivables", ":material/account_balance:"),
                            ("pages/commissions.py", "page.commissions", ":material/payments:"),
                            ("pages/expenses.py", "page.expenses", ":material/receipt_long:")]),
-    ("nav.section.data", [("pages/data.py", "page.data", ":material/database:")]),
+    ("nav.section.data", [("pages/data.py", "page.data", ":material/database:"),
+                          ("pages/users.py", "page.users", ":material/group:")]),
 ]
 _LOG = logging.getLogger("cockpit")
 _STATE = "filter_state"  # the plain session_state key that keeps the filters across pages
@@ -101,10 +102,24 @@ def load_many(**loaders: Callable[[], pd.DataFrame]) -> dict[str, pd.DataFrame]:
 # --- the sidebar ---------------------------------------------------------------------------
 
 def _options() -> tuple[pd.DataFrame, dict[str, set[str]]]:
+    """The values each filter may take: within what the viewer sees (a regional lead's regions
+    are their region; a salesperson's, their own region and themselves), so a link naming
+    anything else is dropped with a notice."""
     frame = load("filter_options")
     options = {name: set(frame[frame["filter"] == name].value) for name in LIST_KEYS if name != "salespeople"}
-    options["salespeople"] = set(load("salesperson_options").salesperson_id)
+    people = _people(None)
+    options["salespeople"] = set(people.salesperson_id)
+    scope = st.session_state.get(_SCOPE, EVERYTHING)
+    if scope.kind != "all":
+        options["regions"] &= {scope.value} if scope.kind == "region" else set(people.region_id)
     return frame, options
+
+
+def _people(regions: list[str] | None) -> pd.DataFrame:
+    """The salesperson filter's people (of `regions`), within what the viewer sees."""
+    people = load("salesperson_options", regions=regions)
+    scope = st.session_state.get(_SCOPE, EVERYTHING)
+    return people[people.salesperson_id == scope.value] if scope.kind == "salesperson" else people
 
 
 def _problem_text(problem: Problem) -> str:
@@ -125,6 +140,12 @@ def _keep(widget_key: str, apply) -> None:
 
 
 _SCOPE = "viewer_scope"  # what the viewer may see, narrowing every query (set by _viewer at every run)
+_WHO = "viewer"  # the account looking (None while login is off)
+
+
+def viewer() -> accounts.Viewer | None:
+    """The account looking at the page, as checked at the start of this run (None: login off)."""
+    return st.session_state.get(_WHO)
 
 
 def _viewer() -> accounts.Viewer | None:
@@ -134,20 +155,29 @@ def _viewer() -> accounts.Viewer | None:
     everything is shown. Without a valid session the page shows only a link to log in."""
     con = db.shared_connection()
     if not accounts.login_required(con):
-        st.session_state[_SCOPE] = EVERYTHING
+        st.session_state[_SCOPE], st.session_state[_WHO] = EVERYTHING, None
         return None
     from ui.login import COOKIE
 
     who = accounts.viewer(con, st.session_state.get("session_token") or st.context.cookies.get(COOKIE))
     if who is None:
         st.session_state.pop(_SCOPE, None)
+        st.session_state.pop(_WHO, None)
         asked = st.query_params.get("lang", DEFAULT_LANG)
         lang_ = asked if asked in LANGS else DEFAULT_LANG
         st.info(text("login.required", lang_))
         st.link_button(text("login.link", lang_), f"/login?lang={lang_}", type="primary")
         st.stop()
-    st.session_state[_SCOPE] = who.scope
+    st.session_state[_SCOPE], st.session_state[_WHO] = who.scope, who
     return who
+
+
+def _may_open(path: str, who: accounts.Viewer | None) -> bool:
+    """Whether the sidebar lists a page: the Data page is the head's and the assistant's, the
+    Users page the head's (and needs an account: with login off it only says how to make one)."""
+    if path == "pages/users.py":
+        return who is not None and who.may("users")
+    return path != "pages/data.py" or who is None or who.may("data_quality")
 
 
 def sidebar(page: str) -> Filters:
@@ -173,7 +203,9 @@ def sidebar(page: str) -> Filters:
     with st.sidebar:
         st.markdown(f"### {t('app.title')}")
         for section, pages in NAVIGATION:
-            st.caption(t(section))
+            pages = [p for p in pages if _may_open(p[0], who)]
+            if pages:
+                st.caption(t(section))
             for path, title, icon in pages:
                 try:
                     st.page_link(path, label=t(title), icon=icon)
@@ -202,11 +234,14 @@ def sidebar(page: str) -> Filters:
             if state.start > state.end:
                 state.start, state.end = state.end, state.start
         labels = {r.value: (r.label_zh if lang() == "zh" else r.label_en) for r in frame.itertuples()}
-        people = load("salesperson_options", regions=list(state.values["regions"]) or None)
+        people = _people(list(state.values["regions"]) or None)
         labels.update(dict(zip(people.salesperson_id, people.name)))
         choices = {name: sorted(frame[frame["filter"] == name].value) for name in LIST_KEYS}
         choices["salespeople"] = list(people.salesperson_id)
         state.values["salespeople"] = tuple(v for v in state.values["salespeople"] if v in choices["salespeople"])
+        if st.session_state[_SCOPE].kind != "all":  # an account that sees part: only that part is offered
+            choices["regions"] = [r for r in choices["regions"] if r in options["regions"]]
+            state.values["regions"] = tuple(v for v in state.values["regions"] if v in choices["regions"])
         for name in LIST_KEYS:
             _widget(name, list(state.values[name]), lambda v, n=name: state.values.__setitem__(n, tuple(v)),
                     lambda key, cb, n=name: st.multiselect(t("filter." + n), choices[n], key=key, on_change=cb,
@@ -357,11 +392,17 @@ def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], page: str, filter
     may be a function that makes the rows then (outside the page's run: no `t` or widgets)."""
     reader, names = lang(), st.session_state.get("filter_labels")
     rows = frame if callable(frame) else lambda: frame
-    st.download_button(label or t("download"), lambda: export.csv_bytes(rows(), reader, names), key=key,
-                       mime="text/csv",
+    name, who = export.file_name(page, filters, names), viewer()
+
+    def data() -> bytes:  # each download is audited: who, which file (page and filters), how many rows
+        shown = rows()
+        accounts.record(db.shared_connection(), who.user_name if who else None, "export", page,
+                        f"{name} · {len(shown):,} rows")
+        return export.csv_bytes(shown, reader, names)
+
+    st.download_button(label or t("download"), data, key=key, mime="text/csv",
                        on_click="ignore",  # downloading does not rerun the page
-                       file_name=export.file_name(page, filters, names),
-                       icon=":material/download:")
+                       file_name=name, icon=":material/download:")
 
 
 # A code column a table leaves off screen when the name beside it says the same (the CSV keeps both).
