@@ -27,10 +27,10 @@ if done:
     st.success(done)
 people = queries.run("accounts")  # read afresh each time: the accounts change without an import
 table(people.assign(role=people.role.map(lambda r: t("role." + r))))
-names = {**page.names, **dict(queries.run("salesperson_options", {"regions": None})[["salesperson_id", "name"]]
-                               .itertuples(index=False))}
+staff = queries.run("salesperson_options", {"regions": None})
+names = {**page.names, **dict(zip(staff.salesperson_id, staff.name))}
 regions = queries.run("filter_options").query("filter == 'regions'").value.tolist()
-salespeople = queries.run("salesperson_options", {"regions": None}).salesperson_id.tolist()
+salespeople = staff.salesperson_id.tolist()
 
 
 def named(code: str | None) -> str:

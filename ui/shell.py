@@ -30,6 +30,7 @@ from store import accounts, db
 from store.importer import IMPORTABLE
 from ui import export, fmt
 from ui.i18n import DEFAULT_LANG, LANGS, text
+from ui.login import COOKIE
 from ui.urlstate import LIST_KEYS, PRESETS, FilterState, Problem, from_url, period, to_filters, to_url
 
 # The navigation: only pages that exist. (file, title key, icon), grouped in sections.
@@ -157,8 +158,6 @@ def _viewer() -> accounts.Viewer | None:
     if not accounts.login_required(con):
         st.session_state[_SCOPE], st.session_state[_WHO] = EVERYTHING, None
         return None
-    from ui.login import COOKIE
-
     who = accounts.viewer(con, st.session_state.get("session_token") or st.context.cookies.get(COOKIE))
     if who is None:
         st.session_state.pop(_SCOPE, None)
