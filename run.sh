@@ -20,5 +20,6 @@ if [ ! -f "$store" ]; then
   echo "No store at $store yet: building the demo store (takes a few seconds)…"
   .venv/bin/python -m store demo --db "$store"
 fi
-echo "Serving the dashboard on http://localhost:${PORT:-8501}"
+echo "Serving the dashboard on http://localhost:${PORT:-8501} — log in with an account of the store"
+echo "(the demo's were printed when it was built; a new password: .venv/bin/python -m store user reset-password head)"
 exec .venv/bin/python -m streamlit run dashboard.py --server.port "${PORT:-8501}" "$@"

@@ -43,12 +43,15 @@ def main() -> None:
     from streamlit.testing.v1 import AppTest
 
     from store import db
+    from tools.serve import session_for
     from ui.urlstate import LIST_KEYS, FilterState
 
     lines = db.shared_connection().execute("SELECT count(*) FROM sales").fetchone()[0]
+    head = session_for(args.db, "head")  # the pages are looked at as the head (everything)
 
     def session(path: str, **state) -> AppTest:
         app = AppTest.from_file(path, default_timeout=120)
+        app.session_state["session_token"] = head
         if state:
             app.session_state["filter_state"] = FilterState(**state)
         app.run()

@@ -15,7 +15,7 @@ from ui.shell import download, footer, kpi_tile, lang, load, start_page, t, tabl
 
 page = start_page("data", "🗂️")
 who = viewer()
-if who is not None and not who.may("data_quality"):  # imports and data quality: the head and the assistant
+if not who.may("data_quality"):  # imports and data quality: the head and the assistant
     st.info(t("data.not_allowed"))
     st.stop()
 filters = page.filters

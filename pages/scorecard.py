@@ -40,7 +40,7 @@ except ScorecardError as problem:
     st.error(t("scorecard.weights_problem", detail=str(problem)))
     st.stop()
 who = viewer()
-if who is not None and who.scope.kind == "salesperson":  # a salesperson sees their own row, ranked among all
+if who.scope.kind == "salesperson":  # a salesperson sees their own row, ranked among all
     card = card[card.salesperson_id == who.scope.value]
 weights = load("scorecard_weights", None, on_date=month).set_index("component").weight
 

@@ -14,8 +14,8 @@ from ui.shell import download, start_page, t, table, viewer
 
 page = start_page("users", "👥")
 who = viewer()
-if who is None or not who.may("users"):  # with no account yet, the first is made on the command line
-    st.info(t("users.not_allowed" if who is not None else "users.no_accounts"))
+if not who.may("users"):
+    st.info(t("users.not_allowed"))
     st.stop()
 con = db.shared_connection()
 ROLES = tuple(accounts.ROLES)

@@ -6,7 +6,8 @@
 -- is its Thursday's) — and, at zero, their claims that earned nothing (claim_void with the
 -- reason, claim_lost to an earlier valid claim, or on a cancelled deal). The amounts add up
 -- to the person's payable (commission_payable). share_override / bonus_override: what-if values.
--- params: start_date, end_date, person, share_override, bonus_override, through
+-- Nothing for a person outside the viewer's scope.
+-- params: start_date, end_date, person, share_override, bonus_override, through, regions, salespeople
 -- columns: entry_date, kind, deal_id, customer_name, product_line, units, amount, status, counterpart_name, rule_id, rule_value, amount_cny, void_code, earlier_by_name, earlier_at, orgs_short, batches_short, leads_short
 WITH
 lines AS (
@@ -48,10 +49,11 @@ JOIN deals d ON d.deal_id = e.deal_id
 LEFT JOIN customers c ON c.customer_id = d.customer_id
 LEFT JOIN salespeople cp ON cp.salesperson_id = e.counterpart
 LEFT JOIN salespeople eb ON eb.salesperson_id = e.earlier_by
+WHERE person_in_scope($person, $regions, $salespeople)
 UNION ALL
 SELECT week_start, 'fine', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, -fine, NULL, NULL, NULL,
        orgs_short, batches_short, leads_short
 FROM kpi_activity_weeks()
-WHERE salesperson_id = $person AND fine > 0
+WHERE salesperson_id = $person AND fine > 0 AND person_in_scope($person, $regions, $salespeople)
   AND thursday BETWEEN $start_date::DATE AND $through::DATE
 ORDER BY entry_date, deal_id NULLS LAST, kind

@@ -83,8 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             from store import demo
 
-            demo.build(args.db, seed=args.seed, as_of=args.as_of, scale=args.scale,
-                       force=args.force, progress=lambda line: print(line, flush=True))
+            built = demo.build(args.db, seed=args.seed, as_of=args.as_of, scale=args.scale,
+                               force=args.force, progress=lambda line: print(line, flush=True))
+            print("\nLog in at the dashboard's /login with one of these demo accounts (passwords generated "
+                  "for this store and shown only now; a new one: python -m store user reset-password NAME):")
+            for name, about, password in built.logins:
+                print(f"  {name:<6} {password}   {about}")
         elif args.command == "init":
             db.init(args.db, args.as_of)
             print(f"{db.store_path(args.db)}: an empty store, " + (f"its today pinned to {args.as_of:%Y-%m-%d}"

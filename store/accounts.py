@@ -145,6 +145,8 @@ def add_user(con, name: str, role: str, *, region: str | None = None, salesperso
         _check_role(cursor, role, region, salesperson)
         if cursor.execute("SELECT 1 FROM users WHERE user_name = $n", {"n": name}).fetchone():
             raise AccountError(f"an account '{name}' exists already")
+        if email and cursor.execute("SELECT 1 FROM users WHERE lower(email) = lower($e)", {"e": email}).fetchone():
+            raise AccountError(f"another account has the e-mail '{email}' (a company login finds an account by it)")
         cursor.execute("""INSERT INTO users (user_name, display_name, role, region_id, salesperson_id, email,
                                              password_hash, created_at)
                           VALUES ($n, $d, $r, $g, $s, $e, $h, $at)""",
@@ -253,8 +255,9 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def login_required(con) -> bool:
-    """Whether the dashboard asks for a login: once the store has an account."""
+def has_accounts(con) -> bool:
+    """Whether the store has any account (without one the dashboard shows no figure at all,
+    only how to make the head's account)."""
     return con.execute("SELECT count(*) > 0 FROM users").fetchone()[0]
 
 
@@ -269,6 +272,17 @@ def viewer(con, token: str | None) -> Viewer | None:
                          WHERE s.token_sha256 = $t AND s.revoked_at IS NULL AND s.expires_at > $now
                            AND NOT u.disabled""", {"t": _digest(token), "now": _now()}).fetchone()
     return Viewer(*row) if row else None
+
+
+def viewer_by_email(con, email: str | None) -> Viewer | None:
+    """The enabled account with this e-mail (a company login, st.login, is mapped by it), read at
+    every look like a session's."""
+    if not isinstance(email, str) or not email.strip():
+        return None
+    rows = con.execute("""SELECT user_name, coalesce(display_name, user_name), role, region_id, salesperson_id
+                          FROM users WHERE lower(email) = lower($e) AND NOT disabled""",
+                       {"e": email.strip()}).fetchall()
+    return Viewer(*rows[0]) if len(rows) == 1 else None
 
 
 def log_out(con, token: str) -> None:

@@ -38,14 +38,14 @@ import datetime as dt
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from store import db
+from store import accounts, db
 
 # --- reference data -------------------------------------------------------------------
 
@@ -133,6 +133,7 @@ class Built:
     tables: dict[str, pa.Table]
     stories: dict[str, object]
     seconds: float
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (account, what it sees, password)
 
 
 class Generator:
@@ -970,6 +971,7 @@ def build(
         )
         db.refresh_derived(con)  # after store_meta: some summaries are as of the store's today
         con.execute("COMMIT")
+        logins = demo_accounts(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -978,4 +980,23 @@ def build(
     seconds = time.perf_counter() - began
     progress(f"Done in {seconds:.1f} s: {target} ({target.stat().st_size / 2**20:.0f} MiB)")
     progress("Planted stories: " + "; ".join(f"{k} {v}" for k, v in stories.items()))
-    return Built(tables, stories, seconds)
+    return Built(tables, stories, seconds, logins)
+
+
+def demo_accounts(con) -> list[tuple[str, str, str]]:
+    """One account of each role for the demo, each with a generated password (shown once, when
+    the demo is built): (account, what it sees and may do, password)."""
+    region, region_name, region_zh = con.execute(
+        "SELECT region_id, name_en, name_zh FROM regions ORDER BY region_id").fetchone()
+    person, person_name = con.execute(
+        "SELECT salesperson_id, name FROM salespeople WHERE region_id = $r AND left_on IS NULL "
+        "AND role IN ('salesperson', 'key_account_manager') ORDER BY salesperson_id", {"r": region}).fetchone()
+    made = []
+    for name, role, where, shown, about in (
+            ("head", "head", {}, "部长", "head: everything; imports, accounts, audit log"),
+            ("gm", "viewer", {}, "总经理", "general manager: everything, read only"),
+            ("lead", "regional_lead", {"region": region}, f"{region_zh}区域主管", f"regional lead: {region_name} only"),
+            ("sales", "salesperson", {"salesperson": person}, person_name, f"salesperson: {person_name}'s own"),
+            ("clerk", "assistant", {}, "内勤", "assistant: everything; imports, data quality")):
+        made.append((name, about, accounts.add_user(con, name, role, display_name=shown, by="demo", **where)))
+    return made

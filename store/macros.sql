@@ -24,6 +24,21 @@ CREATE OR REPLACE MACRO customer_matches(region_id, owner_id, tier, industry, re
     AND (industries IS NULL OR list_contains(industries, industry))
 );
 
+-- Whether one customer, or one person, is within a viewer's scope (the regions and salespeople
+-- lists as above): a query about one customer or person chosen on a page checks it, so a
+-- value from outside the scope shows nothing. A customer by its region and owner.
+CREATE OR REPLACE MACRO customer_in_scope(customer, regions, salespeople) AS (
+    EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = customer
+                AND (regions IS NULL OR list_contains(regions, c.region_id))
+                AND (salespeople IS NULL OR list_contains(salespeople, c.owner_id)))
+);
+
+CREATE OR REPLACE MACRO person_in_scope(person, regions, salespeople) AS (
+    EXISTS (SELECT 1 FROM salespeople s WHERE s.salesperson_id = person
+                AND (regions IS NULL OR list_contains(regions, s.region_id))
+                AND (salespeople IS NULL OR list_contains(salespeople, s.salesperson_id)))
+);
+
 -- The 95 % Wilson score interval (z = 1.96) of a proportion k of n.
 CREATE OR REPLACE MACRO wilson_low(k, n) AS (
     ((k / n) + 1.9208 / n - 1.96 * sqrt((k / n) * (1 - k / n) / n + 0.9604 / (n * n))) / (1 + 3.8416 / n)

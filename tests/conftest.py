@@ -50,15 +50,30 @@ def empty_store(tmp_path):
 
 # --- the running dashboard and a real browser (TESTING.md) -------------------------------
 
+_SERVED_HEAD: dict[str, str] = {}  # served_app's URL → a session of its demo store's head
+
+
 @pytest.fixture(scope="session")
 def served_app(tmp_path_factory):
-    """`streamlit run dashboard.py` on a free local port over its own demo store; yields the base URL."""
-    from tools.serve import serving
+    """`streamlit run dashboard.py` on a free local port over its own demo store; yields the base
+    URL (a `page` of a test that uses it is logged in as the demo's head)."""
+    from tools.serve import serving, session_for
 
     path = tmp_path_factory.mktemp("served") / "demo.duckdb"
     demo.build(path, seed=SEED, as_of=AS_OF, scale="small", progress=lambda _: None)
+    token = session_for(path, "head")
     with serving(path) as url:
+        _SERVED_HEAD[url] = token
         yield url
+
+
+def head_context(browser, served_url: str, **options):
+    """Another browser (a new context) of the served app's head: a link opened elsewhere."""
+    from tools.serve import sign_in
+
+    context = browser.new_context(**options)
+    sign_in(context, served_url, _SERVED_HEAD[served_url])
+    return context
 
 
 @pytest.fixture(scope="session")
@@ -80,10 +95,16 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    """A fresh browser context and page; console errors are collected on page.errors."""
+def page(browser, request):
+    """A fresh browser context and page (logged in as the head when the test uses served_app);
+    console errors are collected on page.errors."""
+    from tools.serve import sign_in
+
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN",
                                   accept_downloads=True)
+    if "served_app" in request.fixturenames:
+        url = request.getfixturevalue("served_app")
+        sign_in(context, url, _SERVED_HEAD[url])
     tab = context.new_page()
     tab.errors, tab.not_found = [], []
     tab.on("console", lambda msg: tab.errors.append(msg.text) if msg.type == "error" else None)

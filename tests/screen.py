@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 from streamlit import dataframe_util
+from streamlit.testing.v1 import AppTest
+
+from tools.serve import ROOT, session_for
+
+
+def opened(script: str, name: str = "head", **made: str) -> AppTest:
+    """A page under AppTest (not yet run) over the store COCKPIT_DB names, logged in as account
+    `name` (made with `made`, a head by default, when the store has none of that name)."""
+    app = AppTest.from_file(str(ROOT / script), default_timeout=60)
+    app.session_state["session_token"] = session_for(os.environ["COCKPIT_DB"], name, **made)
+    return app
 
 
 def shown_cells(element) -> pd.DataFrame:

@@ -17,10 +17,12 @@ from tests.test_import import run_cli
 
 @pytest.fixture
 def con(fixture_path, tmp_path):
-    """A writable copy of the fixture store (regions R1, R2; salespeople S1–S3, K1, K2)."""
+    """A writable copy of the fixture store (regions R1, R2; salespeople S1–S3, K1, K2), without
+    the accounts other tests log in with."""
     path = tmp_path / "store.duckdb"
     shutil.copy(fixture_path, path)
     connection = db.connect(path)
+    connection.execute("DELETE FROM audit_log; DELETE FROM user_sessions; DELETE FROM users")
     yield connection
     connection.close()
 
@@ -174,6 +176,12 @@ def store_path(con, tmp_path):
 
 
 def test_without_a_session_a_page_shows_only_the_way_to_log_in(con, store_path, monkeypatch):
+    # default deny: a store without any account shows no figure, only how to make the head's
+    for script in ("app.py", "pages/users.py", "pages/data.py"):
+        app = overview(monkeypatch, store_path, None, script=script)
+        assert not app.exception and not app.metric and not app.dataframe and not app.get("file_uploader")
+        assert [i.value for i in app.info] == ["The store has no account yet: make the head's on the command line, "
+                                               "python -m store user add NAME --role head."]
     accounts.add_user(con, "boss", "head")
     for token in (None, "made-up"):
         app = overview(monkeypatch, store_path, token)
@@ -260,15 +268,143 @@ def test_the_head_manages_accounts_on_the_users_page(con, store_path, monkeypatc
 @pytest.mark.parametrize("script", ["app.py", "pages/targets.py", "pages/visits.py", "pages/satisfaction.py",
                                     "pages/competitors.py", "pages/scorecard.py", "pages/receivables.py",
                                     "pages/commissions.py", "pages/expenses.py"])
-def test_a_salesperson_sees_nothing_of_the_other_region_on_any_page(con, store_path, monkeypatch, script):
-    # S1 (张三, region R1) sells only to C1 and C2 of R1; R2's salesperson 王五 (S3) and
-    # customers (丙, 丁, 戊) must appear in no table, tile or chart of any page they open (赵六, K1
-    # of R2, may: he referred S1's own deal, and the commission statement names him)
-    own = accounts.log_in(con, "zhang", accounts.add_user(con, "zhang", "salesperson", salesperson="S1"))
-    app = overview(monkeypatch, store_path, own, script=script)
+@pytest.mark.parametrize("role, where", [("salesperson", {"salesperson": "S1"}), ("regional_lead", {"region": "R1"})])
+def test_a_salesperson_or_lead_sees_nothing_of_the_other_region_on_any_page(con, store_path, monkeypatch, script,
+                                                                            role, where):
+    # S1 (张三) and the lead of R1 see R1's people and customers only (C1, C2; S1, S2 李四, K2 钱七):
+    # R2's salesperson 王五 (S3) and customers (丙, 丁, 戊) must appear in no table, tile or chart of
+    # any page they open (赵六, K1 of R2, may: he referred S1's own deal, and the commission
+    # statement names him)
+    token = accounts.log_in(con, "someone", accounts.add_user(con, "someone", role, **where))
+    app = overview(monkeypatch, store_path, token, script=script)
     assert not app.exception
     shown = " ".join([frame.value.astype(str).to_string() for frame in app.dataframe]
-                     + [m.value for m in app.metric] + [str(c.proto) for c in app.get("plotly_chart")])
+                     + [m.value for m in app.metric] + [str(c.proto) for c in app.get("plotly_chart")]
+                     + [str(o) for box in app.selectbox for o in box.options])
     assert shown.strip(), "the page shows something"
+    if script == "pages/commissions.py" and role == "regional_lead":
+        # R1's key-account manager 钱七 (K2) is party to two deals 王五 closed: D5 (戊物流) by his
+        # referral, D4 (丁机械) by his lead claim, void (tests/fixture/deals.csv, deal_claims.csv).
+        # Those are R1's business too; no other deal of R2's is shown
+        rows = [" ".join(map(str, row)) for frame in app.dataframe for row in frame.value.to_numpy()]
+        of_r2 = {row.split()[0] for row in rows if any(o in row for o in ("王五", "丙商贸", "丁机械", "戊物流"))}
+        assert of_r2 == {"D4", "D5"}
+        return
     for other in ("王五", "丙商贸", "丁机械", "戊物流"):
         assert other not in shown, other
+
+
+def test_a_regional_leads_totals_are_the_sum_of_their_regions_rows(con, store_path, monkeypatch):
+    # year to date, R1: S1 9,000 + S2 3,000 (K2 sold nothing) = 12,000 on the Overview's tile; the
+    # Targets page's year at region level shows North alone with it, and at salesperson level
+    # R1's people, whose rows add up to it
+    lead = accounts.log_in(con, "north", accounts.add_user(con, "north", "regional_lead", region="R1"))
+    assert sales_tile(overview(monkeypatch, store_path, lead)) == "¥12,000"
+    actual = {}
+    for level in ("region", "salesperson"):
+        app = overview(monkeypatch, store_path, lead, script="pages/targets.py")
+        app.session_state["targets_level"], app.session_state["targets_grain"] = level, "year"
+        app.run()
+        assert not app.exception
+        actual[level] = app.dataframe[0].value.set_index("Name")["Actual"]
+    assert actual["region"].to_dict() == {"North": 12_000}
+    assert set(actual["salesperson"].index) <= {"张三", "李四", "钱七"}
+    assert actual["salesperson"].sum() == actual["region"].sum()
+
+
+# --- the company login (st.login with an identity provider, mapped by e-mail) ----------------
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "kkkkkkkkQ7vR2mXw9pLs4TnY8cBe1HdJ6fUa",
+        "client_id": "cockpit", "client_secret": "s", "server_metadata_url": "https://idp.invalid/.well-known/x"}
+
+
+def company(monkeypatch, path, user: dict, script: str = "app.py"):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import ROOT
+    from ui.urlstate import FilterState
+
+    monkeypatch.setenv("COCKPIT_DB", str(path))
+    app = AppTest.from_file(str(ROOT / script), default_timeout=60)
+    app.secrets["auth"] = AUTH
+    app.user = user
+    app.session_state["filter_state"] = FilterState(lang="en", preset="ytd")
+    return app.run()
+
+
+def test_a_company_login_finds_the_account_by_its_email(con, store_path, monkeypatch):
+    accounts.add_user(con, "zhang", "salesperson", salesperson="S1", email="Zhang.San@example.com")
+    accounts.add_user(con, "boss", "head", email="boss@example.com")
+    # not logged in yet: both ways to log in are offered, and no figure
+    app = company(monkeypatch, store_path, {"is_logged_in": False})
+    assert not app.exception and not app.metric
+    assert [b.label for b in app.button] == ["Log in with the company account"]
+    # the provider's e-mail (in any case) names the salesperson: their own 9,000, the login audited once
+    app = company(monkeypatch, store_path, {"is_logged_in": True, "email": "zhang.san@example.com"})
+    assert sales_tile(app) == "¥9,000"
+    app.run()
+    assert sales_tile(app) == "¥9,000"
+    assert [r for r in audited(con) if r[1] == "login"] == [("zhang", "login", "zhang", "ok")]
+    assert "Log out" in [b.label for b in app.sidebar.button]
+    # an e-mail of no account, or of a disabled one: a notice naming it, and nothing else
+    accounts.set_disabled(con, "zhang", True)
+    for email in ("zhang.san@example.com", "nobody@example.com"):
+        app = company(monkeypatch, store_path, {"is_logged_in": True, "email": email})
+        assert not app.exception and not app.metric and not app.dataframe
+        assert email in app.warning[0].value and "ask the head to add it" in app.warning[0].value
+
+
+def test_two_accounts_cannot_share_an_email(con):
+    accounts.add_user(con, "zhang", "salesperson", salesperson="S1", email="zhang@example.com")
+    with pytest.raises(accounts.AccountError, match="another account has the e-mail"):
+        accounts.add_user(con, "zhang2", "viewer", email="ZHANG@example.com")
+
+
+@pytest.mark.parametrize("secret, why", [
+    ("", "missing or empty"), ("xxx", "an example's"), ("your-cookie-secret-goes-here-1234567890", "an example's"),
+    ("Q7vR2mXw9pLs4TnY", "only 16 characters long"), (None, "missing or empty")])
+def test_the_dashboard_refuses_a_weak_cookie_secret(secret, why):
+    from ui.login import secret_problem
+
+    auth = {**AUTH, "cookie_secret": secret} if secret is not None else {k: v for k, v in AUTH.items()
+                                                                        if k != "cookie_secret"}
+    assert why in secret_problem(auth)
+    assert secret_problem(AUTH) is None  # 36 random-looking characters
+
+
+def test_the_dashboard_does_not_start_with_an_example_cookie_secret(tmp_path, fixture_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_app import ROOT
+    from tools.serve import free_port
+
+    secrets_file = tmp_path / "secrets.toml"
+    secrets_file.write_text('[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\ncookie_secret = "xxx"\n'
+                            'client_id = "cockpit"\nclient_secret = "s"\n', encoding="utf-8")
+    started = subprocess.run(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless=true",
+         f"--server.port={free_port()}", f"--secrets.files={secrets_file}", "--browser.gatherUsageStats=false"],
+        cwd=ROOT, env={**os.environ, "COCKPIT_DB": str(fixture_path)},
+        capture_output=True, text=True, timeout=60)
+    assert started.returncode != 0
+    assert "does not start: [auth] cookie_secret in the secrets file is an example's" in started.stderr + started.stdout
+
+
+def test_a_customer_or_person_picked_outside_the_scope_shows_nothing(kpi):
+    # C3 and C4 are R2's (owner S3); K1 赵六 is R2's key-account manager. A page offers a
+    # salesperson or a lead only their own, and should a widget or link still name another,
+    # the query about that one customer or person answers nothing (tests/fixture/).
+    D = dt.date
+    own, north, south = Scope("salesperson", "S1"), Scope("region", "R1"), Scope("region", "R2")
+    for scope, seen in ((EVERYTHING, True), (south, True), (own, False), (north, False)):
+        assert (not kpi("customer_timeline", None, scope, customer_id="C3").empty) == seen
+        assert (not kpi("customer_invoices", None, scope, customer_id="C4", as_of_date=D(2026, 3, 15)).empty) == seen
+        assert (not kpi("customer_payments", None, scope, customer_id="C4", as_of_date=D(2026, 3, 15)).empty) == seen
+        assert (not kpi("commission_statement", None, scope, person="K1", start_date=D(2026, 1, 1),
+                        end_date=D(2026, 3, 15), share_override=None, bonus_override=None).empty) == seen
+    # their own, they do see: S1's statement, R1's customer C1
+    assert not kpi("commission_statement", None, own, person="S1", start_date=D(2026, 1, 1), end_date=D(2026, 3, 15),
+                   share_override=None, bonus_override=None).empty
+    assert not kpi("customer_timeline", None, north, customer_id="C1").empty

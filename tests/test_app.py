@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.screen import shown_cells
+from tests.screen import opened, shown_cells
 from ui.urlstate import FilterState
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +23,7 @@ def on_fixture(fixture_path, monkeypatch):
 
 
 def page(path: str, **state) -> AppTest:
-    app = AppTest.from_file(str(ROOT / path), default_timeout=60)
+    app = opened(path)
     app.session_state["filter_state"] = FilterState(**state)
     return app.run()
 
@@ -104,7 +104,7 @@ def test_a_tier_filter_says_it_carries_no_target(on_fixture):
 
 
 def test_a_hostile_link_is_dropped_with_a_notice(on_fixture):
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app = opened("app.py")
     app.query_params.update({"region": "R1,'; DROP TABLE sales; --", "period": "custom",
                              "start": "2026-02-30", "end": "2026-03-01", "tier": "Z"})
     app.run()
@@ -132,7 +132,7 @@ def test_data_page_shows_archive_completeness(on_fixture):
 
 
 def test_data_page_in_chinese_with_the_sales_template(on_fixture):
-    app = AppTest.from_file(str(ROOT / "pages/data.py"), default_timeout=60)
+    app = opened("pages/data.py")
     app.session_state["filter_state"] = FilterState(lang="zh")
     app.session_state["import_table"] = "sales"
     app.run()
@@ -146,7 +146,7 @@ def test_data_page_in_chinese_with_the_sales_template(on_fixture):
 
 def test_a_missing_store_is_explained(monkeypatch, tmp_path):
     monkeypatch.setenv("COCKPIT_DB", str(tmp_path / "missing.duckdb"))
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()  # no store: no account to log in
     assert not app.exception
     assert "python -m store demo" in app.error[0].value
 
@@ -186,7 +186,7 @@ def test_targets_attainment_by_region_and_month(on_fixture):
 
 
 def test_a_heatmap_cell_narrows_to_its_sales_lines(on_fixture):
-    app = AppTest.from_file(str(ROOT / "pages/targets.py"), default_timeout=60)
+    app = opened("pages/targets.py")
     app.session_state["filter_state"] = FilterState(lang="en")
     app.session_state["targets_heatmap"] = {
         "selection": {"points": [{"x": "2026-01", "y": "张三", "customdata": ["S1", "2026-01"]}],
@@ -217,7 +217,7 @@ def test_receivables_page_in_chinese_and_empty(on_fixture):
 
 
 def test_a_click_on_the_aging_chart_narrows_the_worklist(on_fixture):
-    app = AppTest.from_file(str(ROOT / "pages/receivables.py"), default_timeout=60)
+    app = opened("pages/receivables.py")
     app.session_state["filter_state"] = FilterState(lang="en")
     app.session_state["recv_aging_chart"] = {
         "selection": {"points": [{"y": "South", "x": 1900, "customdata": ["R2", "over_180"]}],
@@ -286,7 +286,7 @@ def test_competitors_page_on_the_fixture(on_fixture):
 
 def test_the_planted_competitor_surge_shows_on_the_page(store_con, demo_store):
     _, built = demo_store
-    app = AppTest.from_file(str(ROOT / "pages/competitors.py"), default_timeout=60)
+    app = opened("pages/competitors.py")
     app.session_state["filter_state"] = FilterState(lang="en", preset="last_12_months")
     app.session_state["comp_month"] = dt.date(2026, 10, 1)  # the last complete month
     app.run()
@@ -450,7 +450,7 @@ def test_tables_round_money_half_up_and_show_missing_as_a_dash(altered, monkeypa
         "INSERT INTO sales SELECT 902, 902, DATE '2026-03-02', 'C1', product_id, -1, -97073.76, 0, 'S1', 'R1' "
         "FROM products LIMIT 1")
     monkeypatch.setenv("COCKPIT_DB", str(path))
-    app = AppTest.from_file(str(ROOT / "pages/targets.py"), default_timeout=60)
+    app = opened("pages/targets.py")
     app.session_state["filter_state"] = FilterState(lang="en")
     app.session_state["targets_heatmap"] = {
         "selection": {"points": [{"x": "2026-03", "y": "张三", "customdata": ["S1", "2026-03"]}],
@@ -518,7 +518,7 @@ def test_in_chinese_large_amounts_read_in_wan_and_codes_by_their_names(demo_stor
 
 
 def test_a_link_with_page_controls_reopens_the_same_view(on_fixture):
-    app = AppTest.from_file(str(ROOT / "pages/targets.py"), default_timeout=60)
+    app = opened("pages/targets.py")
     app.query_params.update({"lang": "en", "measure": "gross_profit", "level": "salesperson", "grain": "quarter"})
     app.run()
     assert not app.exception
@@ -528,7 +528,7 @@ def test_a_link_with_page_controls_reopens_the_same_view(on_fixture):
     assert shown.set_index("Name").loc["王五", "Actual"] == 4750
     assert (app.query_params["measure"], app.query_params["level"], app.query_params["grain"]) == (
         "gross_profit", "salesperson", "quarter")
-    bad = AppTest.from_file(str(ROOT / "pages/targets.py"), default_timeout=60)
+    bad = opened("pages/targets.py")
     bad.query_params.update({"lang": "en", "measure": "'; DROP TABLE targets; --", "grain": "decade"})
     bad.run()
     assert not bad.exception and bad.query_params["measure"] == "sales" and bad.query_params["grain"] == "month"
@@ -549,7 +549,7 @@ def test_monthly_reports_default_to_the_last_complete_month(demo_store, monkeypa
 
 def test_a_link_naming_a_chart_element_reopens_the_narrowed_view(on_fixture):
     # The heatmap cell 张三 (S1) × January: its 7,000 of sales lines (L7, L8), as a click shows.
-    app = AppTest.from_file(str(ROOT / "pages/targets.py"), default_timeout=60)
+    app = opened("pages/targets.py")
     app.query_params.update({"lang": "en", "cell": "S1:2026-01"})
     app.run()
     assert not app.exception
@@ -559,13 +559,13 @@ def test_a_link_naming_a_chart_element_reopens_the_narrowed_view(on_fixture):
     app.button(key="targets_heatmap_show_all").click().run()  # back to the ranking
     assert "cell" not in app.query_params and any("Ranking for the period" in c.value for c in app.caption)
     # The South's amount over 180 days (I10 of C3), as a click on that bar shows.
-    app = AppTest.from_file(str(ROOT / "pages/receivables.py"), default_timeout=60)
+    app = opened("pages/receivables.py")
     app.query_params.update({"lang": "en", "pick": "R2:over_180"})
     app.run()
     worklist = next(d.value for d in app.dataframe if "Days past due" in d.value.columns)
     assert list(worklist["Customer"]) == ["丙商贸有限公司"]
     # a link naming something that is not on the chart is ignored
-    app = AppTest.from_file(str(ROOT / "pages/targets.py"), default_timeout=60)
+    app = opened("pages/targets.py")
     app.query_params.update({"lang": "en", "cell": "S9:1999-01"})
     app.run()
     assert not app.exception and "cell" not in app.query_params

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.conftest import console_errors
+from tests.conftest import _SERVED_HEAD, console_errors, head_context
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +90,7 @@ def test_the_url_follows_the_filters_and_reopens_the_same_view(served_app, brows
     page.wait_for_function(f"() => !document.body.innerText.includes('{everyone}')", timeout=30_000)
     pingzhou = sales_tile(page)
     link = page.url
-    fresh = browser.new_context(viewport={"width": 1400, "height": 900})
+    fresh = head_context(browser, served_app, viewport={"width": 1400, "height": 900})
     try:
         other = fresh.new_page()
         other.goto(link)
@@ -160,7 +160,7 @@ def test_a_link_with_page_controls_reopens_the_same_view_in_a_fresh_browser(serv
     page.wait_for_function("() => ['measure=gross_profit', 'level=salesperson', 'grain=quarter', 'region=R05']"
                            ".every(p => window.location.search.includes(p))", timeout=30_000)
     link = page.url
-    fresh = browser.new_context(viewport={"width": 1280, "height": 720})
+    fresh = head_context(browser, served_app, viewport={"width": 1280, "height": 720})
     try:
         again = fresh.new_page()
         again.goto(link)
@@ -315,15 +315,17 @@ def test_the_scorecard_csv_is_the_appraisal_form(served_app, page):
 
 
 @pytest.fixture
-def own_app(tmp_path):
-    """A dashboard over a store of its own, for a test that writes to it."""
+def own_app(tmp_path, page):
+    """A dashboard over a store of its own, for a test that writes to it (`page` logged in as its head)."""
     from store import demo
     from tests.conftest import AS_OF, SEED
-    from tools.serve import serving
+    from tools.serve import serving, session_for, sign_in
 
     path = tmp_path / "own.duckdb"
     demo.build(path, seed=SEED, as_of=AS_OF, scale="small", progress=lambda _: None)
+    token = session_for(path, "head")
     with serving(path) as url:
+        sign_in(page.context, url, token)
         yield url
 
 
@@ -363,14 +365,16 @@ def test_a_page_that_fails_says_so_in_the_readers_language(fixture_path, page, t
     import shutil
 
     from store import db
-    from tools.serve import serving
+    from tools.serve import serving, session_for, sign_in
 
     path = tmp_path / "damaged.duckdb"
     shutil.copy(fixture_path, path)
     con = db.connect(path)
     con.execute("DROP TABLE complaints")
     con.close()
+    token = session_for(path)
     with serving(path) as url:
+        sign_in(page.context, url, token)
         page.goto(url + "/satisfaction?lang=zh")
         notice = page.get_by_text("此页面暂时无法显示")
         notice.wait_for(timeout=60_000)
@@ -386,7 +390,7 @@ def test_every_page_in_both_languages_on_a_projector(served_app, browser):
     """docs/screenshots/: every page at 1280×720 in English and Chinese, as the README shows."""
     from tools.screenshots import FOLDER, PAGES, shoot
 
-    assert shoot(browser, served_app) == []
+    assert shoot(browser, served_app, _SERVED_HEAD[served_app]) == []
     for name, _ in PAGES:
         for lang in ("en", "zh"):
             assert (FOLDER / f"{name}-{lang}.png").stat().st_size > 20_000  # a drawn page, not a blank one
@@ -403,7 +407,7 @@ def test_a_command_line_import_while_the_dashboard_serves(fixture_path, page, tm
     import sys
 
     from store import db
-    from tools.serve import ROOT, serving
+    from tools.serve import ROOT, serving, session_for, sign_in
     from ui import fmt
 
     path = tmp_path / "served.duckdb"
@@ -411,7 +415,9 @@ def test_a_command_line_import_while_the_dashboard_serves(fixture_path, page, tm
     orders = tmp_path / "web-orders.csv"
     orders.write_text("line_id,order_id,order_date,customer_id,product_id,quantity,amount,salesperson_id,region_id\n"
                       "301,301,2026-03-03,C1,P1,1,7770,,R1\n", encoding="utf-8")
+    token = session_for(path)
     with serving(path) as url:
+        sign_in(page.context, url, token)
         page.goto(url + "/")
         wait_ready(page)
         assert sales_tile(page) == fmt.money(23500, "en")

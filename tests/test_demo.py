@@ -7,6 +7,7 @@ do not depend on the KPI library they will later be compared with.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 
@@ -273,6 +274,34 @@ def test_the_command_line_explains_bad_arguments(tmp_path, args, message):
                              *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and message in result.stderr
     assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_the_demo_has_an_account_of_each_role_with_a_password_printed_once(tmp_path):
+    from store import accounts
+
+    path = tmp_path / "d.duckdb"
+    result = subprocess.run([sys.executable, "-m", "store", "demo", "--db", str(path), "--as-of", "2026-11-23"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    printed = dict(re.findall(r"^  (\w+) +(\S{16})   ", result.stdout, re.M))
+    assert sorted(printed) == ["clerk", "gm", "head", "lead", "sales"]
+    con = db.connect(path)
+    try:
+        assert not rows(con, "SELECT 1 FROM users WHERE password_hash LIKE '%' || $p || '%'",
+                        {"p": printed["head"]})  # kept only hashed
+        seen = {name: accounts.viewer(con, accounts.log_in(con, name, password)) for name, password in printed.items()}
+        region, person = rows(con, """SELECT region_id, salesperson_id FROM salespeople
+                                      WHERE left_on IS NULL AND role IN ('salesperson', 'key_account_manager')
+                                      ORDER BY region_id, salesperson_id LIMIT 1""")[0]
+    finally:
+        con.close()
+    assert {name: (v.role, v.scope.kind, v.scope.value) for name, v in seen.items()} == {
+        "head": ("head", "all", None), "gm": ("viewer", "all", None), "clerk": ("assistant", "all", None),
+        "lead": ("regional_lead", "region", region), "sales": ("salesperson", "salesperson", person)}
+    # another build gives other passwords: none is fixed
+    again = subprocess.run([sys.executable, "-m", "store", "demo", "--db", str(path), "--as-of", "2026-11-23",
+                            "--force"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert set(printed.values()).isdisjoint(re.findall(r"^  \w+ +(\S{16})   ", again.stdout, re.M))
 
 
 # --- the planted stories (see store/demo.py) ---------------------------------------------

@@ -22,7 +22,7 @@ def _only(params: dict, *names: str) -> dict:
 
 # The demo store reassigns a leaver's customers, so none has an owner who left (the fixture
 # tests give this query rows).
-EMPTY_ON_DEMO = {"customers_owner_left", "accounts", "audit_log"}  # the demo store has no accounts
+EMPTY_ON_DEMO = {"customers_owner_left"}
 
 SAMPLE_PARAMS = {
     "abnormal_customers": {**_only(YEAR, "end_date", "regions", "salespeople", "tiers", "industries"), "top": None},
@@ -34,7 +34,7 @@ SAMPLE_PARAMS = {
     "visit_volume": _only(YEAR, *FILTER_PARAMS[:6]),
     "churned_customers": {**YEAR},
     "complaint_clock_hours": _only(YEAR, *FILTER_PARAMS[:6]),
-    "customer_timeline": {"customer_id": "C000035"},
+    "customer_timeline": {"customer_id": "C000035", "regions": None, "salespeople": None},
     "open_complaints": _only(YEAR, "end_date", "regions", "salespeople", "tiers", "industries"),
     "competitor_monthly": _only(YEAR, "start_date", "end_date", "regions", "salespeople"),
     "competitor_notes_found": {**_only(YEAR, "start_date", "end_date", "regions", "salespeople"),
@@ -53,12 +53,12 @@ SAMPLE_PARAMS = {
                            "share_override": 0.4, "bonus_override": None},
     "commission_rules": {"on_date": dt.date(2026, 11, 23)},
     "commission_statement": {**_only(YEAR, "start_date", "end_date"), "person": "S0047",
-                             "share_override": None, "bonus_override": None},
+                             "share_override": None, "bonus_override": None, "regions": None, "salespeople": None},
     "complaint_sla": {**_only(YEAR, *FILTER_PARAMS[:6]), "group_by": "month"},
     "collections_worklist": {**_only(NO_FILTER, "regions", "salespeople", "tiers", "industries"), **AS_OF,
                              "bucket": "all"},
-    "customer_invoices": {"customer_id": "C000035", **AS_OF},
-    "customer_payments": {"customer_id": "C000035", **AS_OF},
+    "customer_invoices": {"customer_id": "C000035", **AS_OF, "regions": None, "salespeople": None},
+    "customer_payments": {"customer_id": "C000035", **AS_OF, "regions": None, "salespeople": None},
     "overdue_ratio_trend": {**_only(NO_FILTER, "regions", "salespeople", "tiers", "industries"), **AS_OF},
     "credit_breaches": {**_only(NO_FILTER, "regions", "salespeople", "tiers", "industries"), **AS_OF},
     "csat": {**_only(YEAR, *FILTER_PARAMS[:6]), "group_by": "region"},

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from store import demo
 from tests.conftest import SEED
-from tests.screen import shown_cells
+from tests.screen import opened, shown_cells
 from ui.urlstate import LIST_KEYS, FilterState
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,7 +122,7 @@ def test_every_page_under_every_view_in_both_languages(sweep_store, monkeypatch,
     problems = []
     for number, (name, view) in enumerate(VIEWS):
         for lang in (("en", "zh") if number % 4 == 0 else ("zh",) if number % 2 else ("en",)):
-            app = AppTest.from_file(str(ROOT / page), default_timeout=60)
+            app = opened(page)
             app.session_state["filter_state"] = FilterState(lang=lang, **view)
             app.run()
             if app.exception:

@@ -15,7 +15,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from store import demo
-from tools.serve import CHROMIUM, CHROMIUM_ARGS, ROOT, serving
+from tools.serve import CHROMIUM, CHROMIUM_ARGS, ROOT, serving, session_for, sign_in
 from ui.i18n import LANGS, text
 
 FOLDER = ROOT / "docs" / "screenshots"
@@ -23,7 +23,7 @@ PROJECTOR = {"width": 1280, "height": 720}
 # (file name, URL path): every page of the sidebar
 PAGES = [("overview", ""), ("targets", "targets"), ("visits", "visits"), ("satisfaction", "satisfaction"),
          ("competitors", "competitors"), ("scorecard", "scorecard"), ("receivables", "receivables"),
-         ("commissions", "commissions"), ("expenses", "expenses"), ("data", "data")]
+         ("commissions", "commissions"), ("expenses", "expenses"), ("data", "data"), ("users", "users")]
 READY = {"en": "Data as of", "zh": "数据截至"}  # the sidebar's as-of line: the page has run
 
 
@@ -37,8 +37,9 @@ TOO_WIDE = """() => [...document.querySelectorAll('[data-testid=stDataFrame]')]
   .map(([s, d]) => [s.scrollWidth, s.clientWidth, [...d.querySelectorAll('th')].map(h => h.innerText).join(' | ')])"""
 
 
-def shoot(browser, url: str, folder: Path = FOLDER) -> list[str]:
-    """Open every page in each language at 1280×720 and save what the first screen shows;
+def shoot(browser, url: str, token: str, folder: Path = FOLDER) -> list[str]:
+    """Open every page in each language at 1280×720, logged in with session `token` (the
+    head's, to see every page), and save what the first screen shows;
     returns the problems seen (an error on a page, a page that did not finish, a table wider
     than the screen leaves it)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -46,6 +47,7 @@ def shoot(browser, url: str, folder: Path = FOLDER) -> list[str]:
     for name, path in PAGES:
         for lang in LANGS:
             context = browser.new_context(viewport=PROJECTOR, locale="zh-CN" if lang == "zh" else "en-US")
+            sign_in(context, url, token)
             page = context.new_page()
             try:
                 page.goto(f"{url}/{path}?lang={lang}")
@@ -71,9 +73,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = Path(folder) / "demo.duckdb"
         demo.build(store, as_of=dt.date(2026, 11, 23), progress=lambda _: None)
+        token = session_for(store, "head")
         with serving(store) as url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            problems = shoot(browser, url)
+            problems = shoot(browser, url, token)
             browser.close()
     print("\n".join(problems) or f"{len(PAGES) * len(LANGS)} screenshots in {FOLDER}")
 

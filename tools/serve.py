@@ -1,5 +1,6 @@
 """Serve the dashboard over a given store on a free local port, for browser tests and
-screenshots: `with serving(store_path) as url: …` (stops the server afterwards)."""
+screenshots: `with serving(store_path) as url: …` (stops the server afterwards); and look as an
+account: `sign_in(context, url, session_for(store_path, "head"))` before opening a page."""
 
 from __future__ import annotations
 
@@ -17,6 +18,34 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+_sessions: dict[tuple[Path, str], str] = {}
+
+
+def session_for(store: str | os.PathLike, name: str = "head", role: str = "head", **where: str) -> str:
+    """A session token of account `name` on `store` (made with `role` and `where` if missing;
+    its password reset to a new one otherwise), kept for the process's later calls."""
+    from store import accounts, db
+
+    key = (Path(store).resolve(), name)
+    if key not in _sessions:
+        con = db.connect(store)
+        try:
+            exists = con.execute("SELECT count(*) FROM users WHERE user_name = $n", {"n": name}).fetchone()[0]
+            password = (accounts.reset_password(con, name, by="tools") if exists
+                        else accounts.add_user(con, name, role, by="tools", **where))
+            _sessions[key] = accounts.log_in(con, name, password)
+        finally:
+            con.close()
+    return _sessions[key]
+
+
+def sign_in(context, url: str, token: str) -> None:
+    """Give a browser context the session cookie the login form would have set."""
+    from ui.login import COOKIE
+
+    context.add_cookies([{"name": COOKIE, "value": token, "url": url}])
 
 
 def free_port() -> int:

@@ -691,6 +691,11 @@ TEXT: dict[str, dict[str, str]] = {
     "login.link": {"en": "Log in", "zh": "登录"},
     "login.as": {"en": "Logged in as {name}", "zh": "当前用户：{name}"},
     "login.logout": {"en": "Log out", "zh": "退出登录"},
+    "login.company": {"en": "Log in with the company account", "zh": "使用公司账号登录"},
+    "login.company_unknown": {"en": "No enabled account here has the e-mail {email}: ask the head to add it "
+                                    "(python -m store user add NAME --role … --email {email}).",
+                              "zh": "本系统没有邮箱为 {email} 的可用账号，请部门经理添加"
+                                    "（python -m store user add 用户名 --role … --email {email}）。"},
     # sidebar.*
     "sidebar.language": {"en": "Language / 语言", "zh": "语言 / Language"},
     "sidebar.filters": {"en": "Filters", "zh": "筛选"},

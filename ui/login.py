@@ -10,7 +10,9 @@ disabling an account or resetting its password ends access at its next look.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
+import streamlit as st
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
@@ -20,6 +22,40 @@ from store import accounts, db
 from ui.i18n import DEFAULT_LANG, LANGS, text
 
 COOKIE = "cockpit_session"
+# [auth] cookie secrets seen in examples (Streamlit's own documentation uses "xxx"): never accepted
+EXAMPLE_SECRETS = ("xxx", "secret", "changeme", "change-me", "change_me", "example", "your", "replace", "random")
+MIN_SECRET_CHARS = 32
+
+
+def company_login() -> Mapping | None:
+    """The secrets' [auth] section, when the company's identity provider (OIDC, st.login) is set
+    up: then "Log in with the company account" is offered beside the local login and the
+    account is found by its e-mail. None without it."""
+    if not st.secrets.load_if_toml_exists():
+        return None
+    return st.secrets.get("auth")
+
+
+def company_provider(auth: Mapping) -> str | None:
+    """The provider st.login is given: a named one ([auth.NAME]) when the section has one."""
+    named = [key for key, value in auth.items() if isinstance(value, Mapping)]
+    return named[0] if named else None
+
+
+def secret_problem(auth: Mapping) -> str | None:
+    """Why the dashboard must not start with this [auth] section: its cookie secret (which signs
+    the company login's cookie) is missing, empty, an example's or too short to be safe."""
+    secret = str(auth.get("cookie_secret") or "").strip()
+    if not secret:
+        why = "missing or empty"
+    elif any(word in secret.lower() for word in EXAMPLE_SECRETS):
+        why = "an example's, not a secret"
+    elif len(secret) < MIN_SECRET_CHARS:
+        why = f"only {len(secret)} characters long (at least {MIN_SECRET_CHARS})"
+    else:
+        return None
+    return (f"The dashboard does not start: [auth] cookie_secret in the secrets file is {why}. Set it to a long "
+            "random text, e.g. the output of: python -c 'import secrets; print(secrets.token_urlsafe(48))'")
 
 
 def _lang(request: Request) -> str:
@@ -64,7 +100,8 @@ button {{ margin-top: 1.4rem; width: 100%; padding: 0.6rem; font-size: 1rem; col
 async def login(request: Request):
     lang = _lang(request)
     if request.method == "GET":
-        return HTMLResponse(_form(lang))
+        empty = not await run_in_threadpool(accounts.has_accounts, db.shared_connection())
+        return HTMLResponse(_form(lang, text("users.no_accounts", lang) if empty else ""))
     form = await request.form()
     name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
     try:

@@ -24,13 +24,13 @@ from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 import queries
-from queries.filters import EVERYTHING, Filters
+from queries.filters import Filters, Scope
 from queries.values import missing
 from store import accounts, db
 from store.importer import IMPORTABLE
 from ui import export, fmt
 from ui.i18n import DEFAULT_LANG, LANGS, text
-from ui.login import COOKIE
+from ui.login import COOKIE, company_login, company_provider
 from ui.urlstate import LIST_KEYS, PRESETS, FilterState, Problem, from_url, period, to_filters, to_url
 
 # The navigation: only pages that exist. (file, title key, icon), grouped in sections.
@@ -79,7 +79,7 @@ def load(name: str, filters: Filters | None = None, **extra: object) -> pd.DataF
 def loader(name: str, filters: Filters | None = None, **extra: object) -> Callable[[], pd.DataFrame]:
     """`load` for later: the query is bound now and run (or read from the cache) when called,
     e.g. by a download button outside the page's run."""
-    params = queries.bind(name, filters, st.session_state.get(_SCOPE, EVERYTHING), **extra)
+    params = queries.bind(name, filters, _scope(), **extra)
     key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     version = st.session_state.get("store_version")  # read by the sidebar at every rerun
     if version is None:
@@ -110,7 +110,7 @@ def _options() -> tuple[pd.DataFrame, dict[str, set[str]]]:
     options = {name: set(frame[frame["filter"] == name].value) for name in LIST_KEYS if name != "salespeople"}
     people = _people(None)
     options["salespeople"] = set(people.salesperson_id)
-    scope = st.session_state.get(_SCOPE, EVERYTHING)
+    scope = _scope()
     if scope.kind != "all":
         options["regions"] &= {scope.value} if scope.kind == "region" else set(people.region_id)
     return frame, options
@@ -119,7 +119,7 @@ def _options() -> tuple[pd.DataFrame, dict[str, set[str]]]:
 def _people(regions: list[str] | None) -> pd.DataFrame:
     """The salesperson filter's people (of `regions`), within what the viewer sees."""
     people = load("salesperson_options", regions=regions)
-    scope = st.session_state.get(_SCOPE, EVERYTHING)
+    scope = _scope()
     return people[people.salesperson_id == scope.value] if scope.kind == "salesperson" else people
 
 
@@ -141,42 +141,69 @@ def _keep(widget_key: str, apply) -> None:
 
 
 _SCOPE = "viewer_scope"  # what the viewer may see, narrowing every query (set by _viewer at every run)
-_WHO = "viewer"  # the account looking (None while login is off)
+_WHO = "viewer"  # the account looking (None before a login)
+_VIA_COMPANY = "login_via_company"  # whether the account was found by the company login's e-mail
+_COMPANY_AUDITED = "company_login_audited"  # the account whose company login is in the audit log
 
 
-def viewer() -> accounts.Viewer | None:
-    """The account looking at the page, as checked at the start of this run (None: login off)."""
-    return st.session_state.get(_WHO)
+def _scope() -> Scope:
+    """What this session's account sees; only set once its login is checked (default deny)."""
+    if _SCOPE not in st.session_state:
+        raise PermissionError("no figure before the account is checked")
+    return st.session_state[_SCOPE]
 
 
-def _viewer() -> accounts.Viewer | None:
+def viewer() -> accounts.Viewer:
+    """The account looking at the page, as checked at the start of this run."""
+    return st.session_state[_WHO]
+
+
+def _viewer() -> accounts.Viewer:
     """The account looking, from its session (the login form's cookie; a test seeds
     `session_token`), checked against the store at every run, so a logout, a disabled account
-    or a changed role counts at once. While the store has no account, login is off and
-    everything is shown. Without a valid session the page shows only a link to log in."""
+    or a changed role counts at once. Default deny: a store without any account shows only how
+    to make the head's, and without a valid session the page shows only a link to log in."""
     con = db.shared_connection()
-    if not accounts.login_required(con):
-        st.session_state[_SCOPE], st.session_state[_WHO] = EVERYTHING, None
-        return None
     who = accounts.viewer(con, st.session_state.get("session_token") or st.context.cookies.get(COOKIE))
+    asked = st.query_params.get("lang", DEFAULT_LANG)
+    lang_ = asked if asked in LANGS else DEFAULT_LANG
+    company = company_login()
+    st.session_state[_VIA_COMPANY] = who is None and company is not None and st.user.is_logged_in
+    if st.session_state[_VIA_COMPANY]:  # the identity provider's e-mail names the account
+        who = accounts.viewer_by_email(con, st.user.get("email"))
+        if who is None:
+            st.warning(text("login.company_unknown", lang_, email=st.user.get("email") or "—"))
+            st.button(text("login.logout", lang_), on_click=st.logout)
+            st.stop()
+        if st.session_state.get(_COMPANY_AUDITED) != who.user_name:  # once for each login, not each rerun
+            accounts.record(con, who.user_name, "login", who.user_name, "company login (e-mail)")
+            st.session_state[_COMPANY_AUDITED] = who.user_name
     if who is None:
         st.session_state.pop(_SCOPE, None)
         st.session_state.pop(_WHO, None)
-        asked = st.query_params.get("lang", DEFAULT_LANG)
-        lang_ = asked if asked in LANGS else DEFAULT_LANG
-        st.info(text("login.required", lang_))
-        st.link_button(text("login.link", lang_), f"/login?lang={lang_}", type="primary")
+        if not accounts.has_accounts(con):
+            st.info(text("users.no_accounts", lang_))
+        else:
+            st.info(text("login.required", lang_))
+            st.link_button(text("login.link", lang_), f"/login?lang={lang_}", type="primary")
+            if company is not None:
+                st.button(text("login.company", lang_), on_click=st.login, args=(company_provider(company),))
         st.stop()
     st.session_state[_SCOPE], st.session_state[_WHO] = who.scope, who
     return who
 
 
-def _may_open(path: str, who: accounts.Viewer | None) -> bool:
+def _company_logout() -> None:
+    accounts.record(db.shared_connection(), viewer().user_name, "logout", None, "company login")
+    st.session_state.pop(_COMPANY_AUDITED, None)
+    st.logout()
+
+
+def _may_open(path: str, who: accounts.Viewer) -> bool:
     """Whether the sidebar lists a page: the Data page is the head's and the assistant's, the
-    Users page the head's (and needs an account: with login off it only says how to make one)."""
-    if path == "pages/users.py":
-        return who is not None and who.may("users")
-    return path != "pages/data.py" or who is None or who.may("data_quality")
+    Users page the head's."""
+    needs = {"pages/data.py": "data_quality", "pages/users.py": "users"}.get(path)
+    return needs is None or who.may(needs)
 
 
 def sidebar(page: str) -> Filters:
@@ -215,8 +242,10 @@ def sidebar(page: str) -> Filters:
         _widget("lang", state.lang, lambda v: setattr(state, "lang", v),
                 lambda key, cb: st.radio(t("sidebar.language"), LANGS, key=key, on_change=cb, horizontal=True,
                                          format_func=lambda code: {"en": "English", "zh": "简体中文"}[code]))
-        if who is not None:
-            st.caption(t("login.as", name=who.display_name))
+        st.caption(t("login.as", name=who.display_name))
+        if st.session_state[_VIA_COMPANY]:
+            st.button(t("login.logout"), on_click=_company_logout)
+        else:
             st.markdown(f"[{t('login.logout')}](/logout?lang={lang()})")
         st.subheader(t("sidebar.filters"))
         st.caption(t("filter.as_of", date=today.isoformat()))
@@ -395,7 +424,7 @@ def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], page: str, filter
 
     def data() -> bytes:  # each download is audited: who, which file (page and filters), how many rows
         shown = rows()
-        accounts.record(db.shared_connection(), who.user_name if who else None, "export", page,
+        accounts.record(db.shared_connection(), who.user_name, "export", page,
                         f"{name} · {len(shown):,} rows")
         return export.csv_bytes(shown, reader, names)
 
