@@ -53,11 +53,13 @@ with st.form("add_account", clear_on_submit=True):
     name = left.text_input(t("users.name"))
     shown_as = left.text_input(t("users.display_name"))
     role = middle.selectbox(t("users.role"), ROLES, format_func=lambda r: t("role." + r))
+    email = middle.text_input(t("users.email"))
     region = right.selectbox(t("users.region"), [None, *regions], format_func=named)
     person = right.selectbox(t("users.salesperson"), [None, *salespeople], format_func=named)
     if st.form_submit_button(t("users.add_button")):
         act(lambda: accounts.add_user(con, name.strip(), role, region=region, salesperson=person,
-                                      display_name=shown_as.strip() or None, by=who.user_name),
+                                      email=email.strip() or None, display_name=shown_as.strip() or None,
+                                      by=who.user_name),
             lambda password: t("users.added", name=name.strip(), password=password))
 
 if not people.empty:
@@ -65,17 +67,21 @@ if not people.empty:
         st.markdown(f"**{t('users.change')}**")
         left, middle, right = st.columns(3)
         account = left.selectbox(t("users.account"), people.user_name.tolist())
-        change = middle.selectbox(t("users.action"), ("disable", "enable", "reset", "role"),
+        change = middle.selectbox(t("users.action"), ("disable", "enable", "reset", "role", "email"),
                                   format_func=lambda a: t("users.action." + a))
         role = right.selectbox(t("users.new_role"), ROLES, format_func=lambda r: t("role." + r))
         region = right.selectbox(t("users.region"), [None, *regions], format_func=named,
                                  key="change_region")
         person = right.selectbox(t("users.salesperson"), [None, *salespeople], format_func=named,
                                  key="change_person")
+        new_email = right.text_input(t("users.email"), key="change_email")
         if st.form_submit_button(t("users.apply")):
             if change == "reset":
                 act(lambda: accounts.reset_password(con, account, by=who.user_name),
                     lambda password: t("users.reset_done", name=account, password=password))
+            elif change == "email":
+                act(lambda: accounts.set_email(con, account, new_email, by=who.user_name),
+                    lambda _: t("users.done", name=account))
             elif change == "role":
                 act(lambda: accounts.set_role(con, account, role, region=region, salesperson=person,
                                               by=who.user_name), lambda _: t("users.done", name=account))
@@ -88,7 +94,8 @@ st.subheader(t("users.audit"))
 left, middle, right = st.columns(3)
 since = left.date_input(t("users.since"), dt.date.today() - dt.timedelta(days=30))
 action = middle.selectbox(t("users.what"), [None, "login", "logout", "locked", "import", "export", "user_added",
-                                             "user_disabled", "user_enabled", "password_reset", "role_changed"],
+                                             "user_disabled", "user_enabled", "password_reset", "role_changed",
+                                             "email_changed"],
                           format_func=lambda a: t("audit." + a) if a else t("filter.all"))
 by = right.selectbox(t("users.by"), [None, *people.user_name.tolist(), "cli"],
                      format_func=lambda u: u or t("filter.all"))

@@ -60,8 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--db", help="store file (default: $COCKPIT_DB or data/cockpit.duckdb)")
     export.add_argument("--out", required=True, help="the CSV file to write")
     user = sub.add_parser("user", help="accounts that may log in: add, disable, enable, reset-password, set-role, "
-                                       "list (a new or reset password is generated and shown once)")
-    user.add_argument("action", choices=["add", "disable", "enable", "reset-password", "set-role", "list"])
+                                       "set-email, list (a new or reset password is generated and shown once)")
+    user.add_argument("action", choices=["add", "disable", "enable", "reset-password", "set-role", "set-email",
+                                         "list"])
     user.add_argument("name", nargs="?", help="the account's login name")
     user.add_argument("--role", choices=["head", "viewer", "regional_lead", "salesperson", "assistant"],
                       help="head: everything, imports, accounts; viewer (general manager): everything, read only; "

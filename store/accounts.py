@@ -145,8 +145,7 @@ def add_user(con, name: str, role: str, *, region: str | None = None, salesperso
         _check_role(cursor, role, region, salesperson)
         if cursor.execute("SELECT 1 FROM users WHERE user_name = $n", {"n": name}).fetchone():
             raise AccountError(f"an account '{name}' exists already")
-        if email and cursor.execute("SELECT 1 FROM users WHERE lower(email) = lower($e)", {"e": email}).fetchone():
-            raise AccountError(f"another account has the e-mail '{email}' (a company login finds an account by it)")
+        _email_free(cursor, email, name)
         cursor.execute("""INSERT INTO users (user_name, display_name, role, region_id, salesperson_id, email,
                                              password_hash, created_at)
                           VALUES ($n, $d, $r, $g, $s, $e, $h, $at)""",
@@ -157,6 +156,25 @@ def add_user(con, name: str, role: str, *, region: str | None = None, salesperso
 
     _in_transaction(con, work)
     return password
+
+
+def _email_free(cursor, email: str | None, name: str) -> None:
+    if email and cursor.execute("SELECT 1 FROM users WHERE lower(email) = lower($e) AND user_name <> $n",
+                                {"e": email, "n": name}).fetchone():
+        raise AccountError(f"another account has the e-mail '{email}' (a company login finds an account by it)")
+
+
+def set_email(con, name: str, email: str | None, by: str = "cli") -> None:
+    """The e-mail a company login (st.login) maps to this account; None or '' removes it."""
+    email = (email or "").strip() or None
+
+    def work(cursor):
+        _existing(cursor, name)
+        _email_free(cursor, email, name)
+        cursor.execute("UPDATE users SET email = $e WHERE user_name = $n", {"n": name, "e": email})
+        audit(cursor, by, "email_changed", name, email or "removed")
+
+    _in_transaction(con, work)
 
 
 def set_role(con, name: str, role: str, *, region: str | None = None, salesperson: str | None = None,

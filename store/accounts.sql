@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS audit_log (
     user_name      VARCHAR,
     action         VARCHAR NOT NULL
         CHECK (action IN ('login', 'logout', 'locked', 'import', 'export', 'user_added', 'user_disabled',
-                          'user_enabled', 'password_reset', 'role_changed')),
+                          'user_enabled', 'password_reset', 'role_changed', 'email_changed')),
     subject        VARCHAR,
     detail         VARCHAR,
     outcome        VARCHAR NOT NULL CHECK (outcome IN ('ok', 'refused'))

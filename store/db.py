@@ -27,7 +27,7 @@ ACCOUNTS_PATH = Path(__file__).with_name("accounts.sql")
 # 4: the daily totals and receivables also per customer tier; 5: money to four decimals, fractional quantities;
 # 7: credit_limit optional; 8: a sale's cost and salesperson optional (daily totals keep gross profit);
 # 9: accounts, sessions and the audit log
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 CONFIG = {"enable_external_access": False}
 
 TABLES = (
@@ -111,7 +111,11 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> None:
         # a sale may have no known cost, and no salesperson (a web or house order)
         con.execute("ALTER TABLE sales ALTER COLUMN cost DROP NOT NULL")
         con.execute("ALTER TABLE sales ALTER COLUMN salesperson_id DROP NOT NULL")
+        renewed = _set_aside_changed_checks(con)
         con.execute(ACCOUNTS_PATH.read_text(encoding="utf-8"))
+        for table in renewed:  # made anew by accounts.sql: its rows back, as they were
+            con.execute(_naming(table, "INSERT INTO {t} BY NAME SELECT * FROM {t}__old"))
+            con.execute(_naming(table, "DROP TABLE {t}__old"))
         refresh_derived(con)
         con.execute("UPDATE store_meta SET schema_version = $v", {"v": SCHEMA_VERSION})
         con.execute("COMMIT")
@@ -146,9 +150,24 @@ def _retype(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(_naming(table, "DROP TABLE IF EXISTS {t}"))
 
 
+def _set_aside_changed_checks(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The account tables whose CHECK constraints changed since the store was made (an action
+    the audit log now knows, say), renamed aside to be made anew; DuckDB cannot alter a CHECK."""
+    checks = ("SELECT table_name, string_agg(constraint_text, ' ' ORDER BY constraint_text) FROM duckdb_constraints() "
+              "WHERE schema_name = 'main' AND constraint_type = 'CHECK' GROUP BY table_name")
+    wanted = duckdb.connect()
+    wanted.execute(ACCOUNTS_PATH.read_text(encoding="utf-8"))
+    expected, present = dict(wanted.execute(checks).fetchall()), dict(con.execute(checks).fetchall())
+    wanted.close()
+    changed = [table for table in ACCOUNT_TABLES if table in present and present[table] != expected[table]]
+    for table in changed:
+        con.execute(_naming(table, "ALTER TABLE {t} RENAME TO {t}__old"))
+    return changed
+
+
 def _naming(table: str, sql: str) -> str:
     """`sql` about one of the store's own tables (an identifier is never taken from input)."""
-    if table not in TABLES + DERIVED_TABLES:
+    if table not in TABLES + DERIVED_TABLES + ACCOUNT_TABLES:
         raise ValueError(f"not a table of the store: {table!r}")
     return sql.replace("{t}", table)
 

@@ -64,6 +64,9 @@ def _user(con, ask: dict, say: Say) -> int:
             say(f"account {name} ({ask['role']}) added; its password, shown this once: {password}", False)
         elif action == "reset-password":
             say(f"account {name}: new password, shown this once: {accounts.reset_password(con, name)}", False)
+        elif action == "set-email":
+            accounts.set_email(con, name, ask.get("email"))
+            say(f"account {name}: e-mail {ask.get('email') or 'removed'}", False)
         elif action == "set-role":
             accounts.set_role(con, name, ask["role"], region=ask.get("region"), salesperson=ask.get("salesperson"))
             say(f"account {name} is now {ask['role']}", False)

@@ -354,10 +354,17 @@ def test_a_company_login_finds_the_account_by_its_email(con, store_path, monkeyp
         assert email in app.warning[0].value and "ask the head to add it" in app.warning[0].value
 
 
-def test_two_accounts_cannot_share_an_email(con):
+def test_an_email_is_given_to_one_account_at_a_time(con):
     accounts.add_user(con, "zhang", "salesperson", salesperson="S1", email="zhang@example.com")
+    accounts.add_user(con, "gm", "viewer")
     with pytest.raises(accounts.AccountError, match="another account has the e-mail"):
         accounts.add_user(con, "zhang2", "viewer", email="ZHANG@example.com")
+    with pytest.raises(accounts.AccountError, match="another account has the e-mail"):
+        accounts.set_email(con, "gm", "Zhang@Example.com")
+    accounts.set_email(con, "zhang", "")  # removed: the company login no longer finds zhang
+    accounts.set_email(con, "gm", "zhang@example.com", by="boss")
+    assert accounts.viewer_by_email(con, "zhang@example.com").user_name == "gm"
+    assert audited(con)[-2:] == [("cli", "email_changed", "zhang", "ok"), ("boss", "email_changed", "gm", "ok")]
 
 
 @pytest.mark.parametrize("secret, why", [

@@ -469,10 +469,16 @@ def test_logging_in_as_a_salesperson_shows_only_their_own_figures(fixture_path, 
         assert sales_tile(page) == "¥9,000"
         # a download is audited with who, which file and how many rows
         name, rows = download_csv(page.locator('[data-testid="stDownloadButton"]').first)
+        # a salesperson's sidebar lists the pages they may open: no Data, no Users
+        links = page.locator('[data-testid="stSidebarNav"], [data-testid="stSidebar"] a').all_inner_texts()
+        assert "Targets" in " ".join(links) and not {"Data", "Users"} & {x.strip() for x in links}
         page.goto(url + "/?lang=en&period=ytd&region=R2")  # S1 sells in R1 only
         wait_ready(page)
         settle(page)
         assert "¥11,500" not in page.content() and "¥23,500" not in page.content()
+        page.goto(url + "/?lang=en&period=ytd&sp=S3")  # 王五's sales (S3, 11,500 of R2) stay hidden too
+        wait_ready(page)
+        assert sales_tile(page) == "¥9,000" and "王五" not in page.content()
         for _ in range(6):  # the fifth failure locks; the sixth attempt is told so
             page.goto(url + "/login?lang=en")
             page.fill("#name", "north")

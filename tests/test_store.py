@@ -165,6 +165,32 @@ def test_a_store_of_schema_4_keeps_its_figures_when_money_gains_two_decimals(tmp
     con.close()
 
 
+def test_a_store_of_schema_9_keeps_its_audit_log_when_it_learns_a_new_action(tmp_path):
+    # The audit log of schema 9 knew no 'email_changed': opened, the table is made anew with the
+    # action allowed, its rows as they were, and still only the known actions accepted.
+    path = tmp_path / "nine.duckdb"
+    con = db.connect(path, create=True)
+    db.create_schema(con)
+    con.execute("DROP TABLE audit_log")
+    con.execute(db._table_statements(db.ACCOUNTS_PATH.read_text(encoding="utf-8"))["audit_log"].replace(
+        ", 'email_changed'", ""))
+    con.execute("INSERT INTO store_meta (id, schema_version, as_of_date, store_version, built_at) "
+                "VALUES (1, 9, DATE '2026-01-31', 1, now())")
+    con.execute("INSERT INTO audit_log VALUES (1, TIMESTAMP '2026-01-30 09:00', 'boss', 'login', 'boss', NULL, 'ok')")
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute("INSERT INTO audit_log VALUES (2, now(), 'boss', 'email_changed', 'gm', NULL, 'ok')")
+    con.close()
+    con = db.connect(path)
+    con.execute("INSERT INTO audit_log VALUES (2, TIMESTAMP '2026-01-31 10:00', 'boss', 'email_changed', 'gm', NULL, "
+                "'ok')")
+    assert con.execute("SELECT audit_id, done_at::VARCHAR, action FROM audit_log ORDER BY 1").fetchall() == [
+        (1, "2026-01-30 09:00:00", "login"), (2, "2026-01-31 10:00:00", "email_changed")]
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute("INSERT INTO audit_log VALUES (3, now(), 'boss', 'drop_everything', NULL, NULL, 'ok')")
+    assert con.execute("SELECT schema_version FROM store_meta").fetchone()[0] == db.SCHEMA_VERSION
+    con.close()
+
+
 def test_the_importer_puts_only_the_schemas_names_into_sql():
     from store import importer
 
