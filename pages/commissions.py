@@ -217,8 +217,9 @@ if people:
                            f"{fmt.rounded(float(r.rule_value) * 100, 2)}%" for r in statement.itertuples()]
     total_row = {column: None for column in sheet.columns}
     total_row.update(kind=t("commissions.total"), amount_cny=round(statement.amount_cny.sum(), 2))
-    # on screen what a person checks; the deal, product line, units and rule in the CSV for payroll
-    table(sheet.drop(columns=["deal_id", "product_line", "units", "rule_id"]))
+    # on screen what a person checks, within a projector's width; the deal, its amount, product line,
+    # units and rule in the CSV for payroll
+    table(sheet.drop(columns=["deal_id", "amount", "product_line", "units", "rule_id"]))
     st.metric(t("commissions.total"), fmt.money(statement.amount_cny.sum(), lang()))
     with_total = pd.concat([sheet, pd.DataFrame([total_row])], ignore_index=True)
     download(with_total, f"commissions-statement-{person}", filters, key="statement_csv",

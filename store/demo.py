@@ -989,8 +989,9 @@ def demo_accounts(con) -> list[tuple[str, str, str]]:
     region, region_name, region_zh = con.execute(
         "SELECT region_id, name_en, name_zh FROM regions ORDER BY region_id").fetchone()
     person, person_name = con.execute(
-        "SELECT salesperson_id, name FROM salespeople WHERE region_id = $r AND left_on IS NULL "
-        "AND role IN ('salesperson', 'key_account_manager') ORDER BY salesperson_id", {"r": region}).fetchone()
+        "SELECT salesperson_id, name FROM salespeople s WHERE region_id = $r AND left_on IS NULL "
+        "AND role = 'salesperson' AND EXISTS (SELECT 1 FROM sales WHERE salesperson_id = s.salesperson_id) "
+        "ORDER BY salesperson_id", {"r": region}).fetchone()
     made = []
     for name, role, where, shown, about in (
             ("head", "head", {}, "部长", "head: everything; imports, accounts, audit log"),
