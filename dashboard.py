@@ -1,9 +1,10 @@
 """The dashboard's entry point: `streamlit run dashboard.py` serves the Overview (app.py) and
 its pages; a page that fails shows a short notice in the reader's language (ui.shell.on_error)
 while the traceback goes to the log. `/login` and `/logout` (ui/login.py) serve the login
-form (and, where the secrets have an [auth] section, the company login by st.login, which
-refuses to start with an empty or example cookie secret). While it runs it takes the command line's imports handed
-to it through the store's inbox (store/inbox.py), as it holds the store."""
+form (and, where the secrets have an [auth] section, the company login by st.login). It holds
+the store from its start: the command line hands its imports over through the store's inbox
+(store/inbox.py), and a second dashboard on the same store does not start. Nor does one whose
+company login has an empty or example cookie secret."""
 
 import contextlib
 import sys
@@ -17,8 +18,6 @@ from ui.shell import on_error
 
 @contextlib.asynccontextmanager
 async def lifespan(_app):
-    with contextlib.suppress(db.StoreError):  # no store yet: the pages say what to do
-        db.shared_connection()  # held from the start, so the command line hands its imports over
     with inbox.watching(db.store_path().resolve(), db.shared_connection):
         yield
 
@@ -26,4 +25,10 @@ async def lifespan(_app):
 _auth = company_login()
 if _auth is not None and (_problem := secret_problem(_auth)):
     sys.exit(_problem)  # before serving anything: a company login signed with a guessable secret is none
+try:
+    db.shared_connection()  # held from the start, before any page is asked for
+except db.StoreBusy as busy:
+    sys.exit(f"The dashboard does not start: {busy}")
+except db.StoreError:
+    pass  # no store yet: the pages say what to do
 app = st.App("app.py", on_script_error=on_error, lifespan=lifespan, routes=ROUTES)

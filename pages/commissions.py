@@ -24,7 +24,7 @@ overlapping = rules[rules.overlaps_with.notna()]
 if not overlapping.empty:
     pairs = sorted({" ↔ ".join(sorted([r.rule_id, other]))
                     for r in overlapping.itertuples() for other in r.overlaps_with})
-    st.error(t("commissions.rule_overlap", pairs="; ".join(pairs)))
+    st.error(t("commissions.rule_overlap", pairs="; ".join(map(fmt.plain, pairs))))
     st.stop()
 
 
@@ -223,5 +223,5 @@ if people:
     st.metric(t("commissions.total"), fmt.money(statement.amount_cny.sum(), lang()))
     with_total = pd.concat([sheet, pd.DataFrame([total_row])], ignore_index=True)
     download(with_total, f"commissions-statement-{person}", filters, key="statement_csv",
-             label=t("commissions.statement_download", name=people[person]))
+             label=t("commissions.statement_download", name=fmt.plain(people[person])))
 footer()

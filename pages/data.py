@@ -19,7 +19,7 @@ if not who.may("data_quality"):  # imports and data quality: the head and the as
     st.info(t("data.not_allowed"))
     st.stop()
 filters = page.filters
-con = db.shared_connection()
+con = db.shared_connection().cursor()  # this run's own: other sessions use the connection meanwhile
 
 # --- import -----------------------------------------------------------------------------------
 st.subheader(t("data.import"))
@@ -50,16 +50,16 @@ if uploaded is not None:
                                                                          date_order))
         parsed = st.session_state["import_parsed"][1]
     except db.StoreError as problem:
-        st.error(t("data.unreadable", name=uploaded.name, detail=str(problem)))
+        st.error(t("data.unreadable", name=fmt.plain(uploaded.name), detail=fmt.plain(problem)))
         st.stop()
-    st.caption(t("data.preview", name=parsed.file_name, encoding=parsed.encoding, rows=fmt.count(parsed.rows),
-                 table=chosen))
+    st.caption(t("data.preview", name=fmt.plain(parsed.file_name), encoding=parsed.encoding,
+                 rows=fmt.count(parsed.rows), table=chosen))
     for header in parsed.unknown_headers:
-        st.warning(t("data.unknown_header", header=header, table=chosen))
+        st.warning(t("data.unknown_header", header=fmt.plain(header), table=chosen))
     for header in parsed.ignored_derived:
-        st.warning(t("data.derived_header", header=header))
+        st.warning(t("data.derived_header", header=fmt.plain(header)))
     for problem in parsed.problems:
-        st.error(import_rule(problem.rule, lang()))
+        st.error(fmt.plain(import_rule(problem.rule, lang())))
     preview = parsed.data.slice(0, 20).to_pandas()
     st.dataframe(preview, hide_index=True, width="stretch", placeholder=fmt.MISSING)
     if not parsed.problems and st.button(t("data.import_button", rows=fmt.count(parsed.rows), table=chosen),
@@ -68,8 +68,8 @@ if uploaded is not None:
             result = importer.load(con, parsed, mode=mode, user=who.user_name if who else "dashboard")
         except importer.ImportRejected as rejected:
             duplicate = [p.rule for p in rejected.problems] == ["duplicate file"]
-            st.error(t("data.duplicate", name=parsed.file_name) if duplicate else
-                     t("data.rejected", n=fmt.count(len(rejected.problems)), name=parsed.file_name))
+            st.error(t("data.duplicate", name=fmt.plain(parsed.file_name)) if duplicate else
+                     t("data.rejected", n=fmt.count(len(rejected.problems)), name=fmt.plain(parsed.file_name)))
             problems = pd.DataFrame([{"row": p.row, "column": p.column, "value": p.value,
                                       "rule": import_rule(p.rule, lang())} for p in rejected.problems])
             shown = problems.head(1000)
@@ -78,7 +78,7 @@ if uploaded is not None:
             table(shown)
             download(problems, f"import-problems-{chosen}", None, key="problems_csv")
         except db.StoreError as failure:
-            st.error(str(failure))
+            st.error(fmt.plain(failure))
         else:
             st.session_state["import_done"] = t("data.imported", rows=fmt.count(result.rows), table=chosen,
                                                 version=result.store_version)

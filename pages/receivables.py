@@ -110,7 +110,7 @@ if pick:
     narrow = replace(filters, **{field: (group_id,)})
     bucket = picked_bucket if picked_bucket != "not_due" else "all"
     label = names[aging["group_id"] == group_id].iloc[0]
-    st.caption(t("recv.narrowed", what=f"{label} · {t('bucket.' + picked_bucket)}"))
+    st.caption(t("recv.narrowed", what=f"{fmt.plain(label)} · {t('bucket.' + picked_bucket)}"))
 worklist = load("collections_worklist", narrow, as_of_date=as_of, bucket=bucket)
 if worklist.empty:
     st.success(t("recv.nothing_overdue", date=as_of.isoformat()))

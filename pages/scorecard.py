@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from queries.scorecard import COMPONENTS, ScorecardError, due_date, previous_month, scorecard
+from ui import fmt
 from ui.fmt import round_half_up
 from ui.shell import chart, download, footer, keep, linked, load, month_text, start_page, t, table, viewer
 
@@ -90,6 +91,6 @@ st.caption(t("scorecard.scores_only"))
 table(on_screen, places={column: 2 if column == t("scorecard.total") else 1
                          for column in on_screen.columns if on_screen[column].dtype.kind == "f"})
 for note, people in sheet[sheet[t("scorecard.notes")] != ""].groupby(t("scorecard.notes"))[t("col.name")]:
-    st.caption(t("scorecard.notes_who", note=note, names="、".join(people)))
+    st.caption(t("scorecard.notes_who", note=fmt.plain(note), names="、".join(map(fmt.plain, people))))
 download(sheet, f"scorecard-{month.strftime('%Y-%m')}", filters, key="scorecard_csv")
 footer()

@@ -145,7 +145,7 @@ if cell:
     span = Filters(max(first_day, filters.start_date), min(last_day, filters.end_date), filters.regions,
                    filters.salespeople, filters.tiers, filters.industries, filters.product_lines)
     name = cells.loc[cells.node_id == person, "node_name"].iloc[0]
-    st.markdown(f"**{t('targets.cell', name=name, month=month)}**")
+    st.markdown(f"**{t('targets.cell', name=fmt.plain(name), month=month)}**")
     picked = cells[(cells.node_id == person) & (cells.month == month)][
         ["month", "node_name", "actual_value", "plan_target", "plan_attainment_pct"]]
     table(picked)

@@ -10,6 +10,7 @@ import streamlit as st
 
 import queries
 from store import accounts, db
+from ui import fmt
 from ui.shell import download, start_page, t, table, viewer
 
 page = start_page("users", "👥")
@@ -42,7 +43,7 @@ def act(work, said) -> None:
     try:
         st.session_state["users_done"] = said(work())
     except accounts.AccountError as exc:
-        st.error(str(exc))
+        st.error(fmt.plain(exc))
         return
     st.rerun()
 
@@ -60,7 +61,7 @@ with st.form("add_account", clear_on_submit=True):
         act(lambda: accounts.add_user(con, name.strip(), role, region=region, salesperson=person,
                                       email=email.strip() or None, display_name=shown_as.strip() or None,
                                       by=who.user_name),
-            lambda password: t("users.added", name=name.strip(), password=password))
+            lambda password: t("users.added", name=fmt.plain(name.strip()), password=f"`{password}`"))
 
 if not people.empty:
     with st.form("change_account"):
@@ -78,16 +79,16 @@ if not people.empty:
         if st.form_submit_button(t("users.apply")):
             if change == "reset":
                 act(lambda: accounts.reset_password(con, account, by=who.user_name),
-                    lambda password: t("users.reset_done", name=account, password=password))
+                    lambda password: t("users.reset_done", name=fmt.plain(account), password=f"`{password}`"))
             elif change == "email":
                 act(lambda: accounts.set_email(con, account, new_email, by=who.user_name),
-                    lambda _: t("users.done", name=account))
+                    lambda _: t("users.done", name=fmt.plain(account)))
             elif change == "role":
                 act(lambda: accounts.set_role(con, account, role, region=region, salesperson=person,
-                                              by=who.user_name), lambda _: t("users.done", name=account))
+                                              by=who.user_name), lambda _: t("users.done", name=fmt.plain(account)))
             else:
                 act(lambda: accounts.set_disabled(con, account, change == "disable", by=who.user_name),
-                    lambda _: t("users.done", name=account))
+                    lambda _: t("users.done", name=fmt.plain(account)))
 
 # --- the audit log -------------------------------------------------------------------------
 st.subheader(t("users.audit"))

@@ -62,7 +62,7 @@ grain = st.segmented_control(t("targets.grain"), ("week", "month"), key="quota_g
 keep("grain", grain)
 quotas = load("activity_weeks", filters, grain=grain)
 if not flagged.empty:
-    st.warning(t("visits.flagged", names="、".join(sorted(set(flagged.name)))))
+    st.warning(t("visits.flagged", names="、".join(map(fmt.plain, sorted(set(flagged.name))))))
 shown = quotas.drop(columns=["salesperson_id"])
 shown["period_start"] = shown["period_start"].dt.strftime("%Y-%m-%d" if grain == "week" else "%Y-%m")
 # on screen each quota's shortfall, the fine and the streak; what was done and the quotas in the CSV

@@ -33,7 +33,7 @@ import duckdb
 import pandas as pd
 
 from queries.filters import EVERYTHING, FILTER_PARAMS, Filters, Scope, list_params
-from store.db import shared_connection
+from store.db import QueryTimeout, StoreError, close_shared, reading, shared_connection
 
 QUERY_DIR = Path(__file__).resolve().parent
 TODAY = "today"  # reserved: the runner binds the store's as-of date (SPEC §4 "today")
@@ -42,6 +42,10 @@ THROUGH_FROM = ("end_date", "as_of_date")
 RESERVED = (TODAY, THROUGH)
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class StoreChanged(StoreError):
+    """The store moved to a new version (an import) since the caller read its version."""
 
 
 class QueryError(ValueError):
@@ -128,8 +132,12 @@ def run(
     params: Mapping[str, object] | None = None,
     *,
     con: duckdb.DuckDBPyConnection | None = None,
+    version: int | None = None,
+    _again: bool = False,
 ) -> pd.DataFrame:
-    """Run a named query with bound parameters on a fresh cursor; return a DataFrame."""
+    """Run a named query with bound parameters on a fresh cursor; return a DataFrame. The query
+    runs wholly before or after any import's commit (db.reading); with `version`, only on the
+    store of that version (StoreChanged otherwise), so a result is never kept under another."""
     query = load(name)
     given = dict(params or {})
     for reserved in RESERVED:
@@ -151,15 +159,27 @@ def run(
             )
     cursor = (con or shared_connection()).cursor()
     try:
-        if TODAY in query.params or THROUGH in query.params:
-            today = cursor.execute("SELECT as_of_date FROM store_meta WHERE id = 1").fetchone()[0]
-            if TODAY in query.params:
-                given[TODAY] = today
-            if THROUGH in query.params:
-                asked = next(given[p] for p in THROUGH_FROM if p in query.params)
-                given[THROUGH] = cursor.execute("SELECT least($asked::DATE, $today::DATE)",
-                                                {"asked": asked, "today": today}).fetchone()[0]
-        frame = cursor.execute(query.sql, {k: v for k, v in given.items() if k in query.bound}).df()
+        with reading():
+            if version is not None and cursor.execute("SELECT store_version FROM store_meta").fetchone()[0] != version:
+                raise StoreChanged(f"query '{name}': the store is no longer at version {version}")
+            if TODAY in query.params or THROUGH in query.params:
+                today = cursor.execute("SELECT as_of_date FROM store_meta WHERE id = 1").fetchone()[0]
+                if TODAY in query.params:
+                    given[TODAY] = today
+                if THROUGH in query.params:
+                    asked = next(given[p] for p in THROUGH_FROM if p in query.params)
+                    given[THROUGH] = cursor.execute("SELECT least($asked::DATE, $today::DATE)",
+                                                    {"asked": asked, "today": today}).fetchone()[0]
+            frame = cursor.execute(query.sql, {k: v for k, v in given.items() if k in query.bound}).df()
+    except duckdb.InterruptException as stopped:
+        raise QueryTimeout(f"query '{name}' ran past its time limit and was stopped") from stopped
+    except duckdb.FatalException:
+        if con is not None or _again:
+            raise
+        # the store's instance is unusable after a fatal error (a disk that filled during a write):
+        # opened anew (for reading only while the disk is full), the query is asked again
+        close_shared()
+        return run(name, params, version=version, _again=True)
     finally:
         cursor.close()
     if tuple(frame.columns) != query.columns:

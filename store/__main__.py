@@ -1,7 +1,9 @@
 """Command line: `python -m store demo …` builds the demo store; `init` makes an empty one;
 `import TABLE FILE` loads a CSV or Excel file into a table (all or nothing); `export TABLE`
-writes a table in its import template's layout; `info` describes a store. While the
-dashboard serves the store, `import` and `info` are handed to it (store/inbox.py)."""
+writes a table in its import template's layout; `info` describes a store; `user …` manages
+the accounts; `backup` keeps a copy of the store and `restore COPY` puts one back. While the
+dashboard serves the store, `import`, `info`, `user` and `backup` are handed to it
+(store/inbox.py)."""
 
 from __future__ import annotations
 
@@ -73,6 +75,14 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("--email", help="the e-mail an identity provider's login maps to this account")
     user.add_argument("--display-name", help="the name shown on the page (default: the login name)")
     user.add_argument("--db", help="store file (default: $COCKPIT_DB or data/cockpit.duckdb)")
+    keep = sub.add_parser("backup", help="keep a copy of the store as it is now (beside it, in <store>.backups/), "
+                                         "or list the copies kept (--list)")
+    keep.add_argument("--list", action="store_true", help="list the copies kept, oldest first")
+    keep.add_argument("--db", help="store file (default: $COCKPIT_DB or data/cockpit.duckdb)")
+    back = sub.add_parser("restore", help="put a copy back in the store's place (stop the dashboard first); the "
+                                          "store it replaces is kept as one more copy")
+    back.add_argument("copy", help="the copy to restore: a file of `backup --list`")
+    back.add_argument("--db", help="store file (default: $COCKPIT_DB or data/cockpit.duckdb)")
     info = sub.add_parser("info", help="show a store's as-of date and row counts")
     info.add_argument("--db", help="store file (default: $COCKPIT_DB or data/cockpit.duckdb)")
     return parser
@@ -118,6 +128,13 @@ def main(argv: list[str] | None = None) -> int:
                    "region": args.region, "salesperson": args.salesperson, "email": args.email,
                    "display_name": args.display_name}
             return _run(ask, b"", args.db)
+        elif args.command == "backup":
+            return _backups(args)
+        elif args.command == "restore":
+            from store import backup
+
+            kept, about = backup.restore(db.store_path(args.db).resolve(), Path(args.copy))
+            print(f"restored {args.copy} ({about})" + (f"; the store it replaced is kept as {kept}" if kept else ""))
         elif args.command == "export":
             from store import importer
 
@@ -153,6 +170,22 @@ def _run(ask: dict, data: bytes, path: str | None) -> int:
         return inbox.run(con, ask, data, _say)
     finally:
         con.close()
+
+
+def _backups(args) -> int:
+    from store import backup
+
+    store = db.store_path(args.db).resolve()
+    if not args.list:
+        return _run({"command": "backup"}, b"", args.db)
+    for copy in backup.copies(store):
+        try:
+            about = backup.describe(copy)
+        except Exception as exc:  # a damaged copy is listed as such
+            about = f"cannot be read: {exc}"
+        print(f"  {copy}  {copy.stat().st_size / 2**20:,.1f} MB  {about}")
+    print(f"{len(backup.copies(store))} copies in {backup.folder(store)}")
+    return 0
 
 
 def _import(args) -> int:

@@ -88,6 +88,21 @@ def record(con: duckdb.DuckDBPyConnection, user: str | None, action: str, subjec
     _in_transaction(con, lambda cursor: audit(cursor, user, action, subject, detail))
 
 
+def _all(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> list[tuple]:
+    """The rows of a read, on a cursor of its own (the dashboard's sessions share `con`, and a
+    result left on it would keep a transaction open), read to the end and closed."""
+    cursor = con.cursor()
+    try:
+        return cursor.execute(sql, params or {}).fetchall()
+    finally:
+        cursor.close()
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> tuple | None:
+    rows = _all(con, sql, params)
+    return rows[0] if rows else None
+
+
 def _in_transaction(con: duckdb.DuckDBPyConnection, work):
     """`work(cursor)` in a transaction, one writer at a time in this process (two audit rows
     written at once would take the same number)."""
@@ -97,7 +112,8 @@ def _in_transaction(con: duckdb.DuckDBPyConnection, work):
             cursor.execute("BEGIN")
             try:
                 result = work(cursor)
-                cursor.execute("COMMIT")
+                with db.committing():
+                    cursor.execute("COMMIT")
             except Exception:
                 cursor.execute("ROLLBACK")
                 raise
@@ -227,8 +243,8 @@ def log_in(con, name: str, password: str) -> str:
     """Check a name and password; returns a new session's token, or raises LoginRefused.
     Each failure in a row pauses longer (PAUSE_SECONDS more each, at most 3 s) and the fifth locks
     the account for LOCK_MINUTES; every attempt is audited (a failure with the name tried)."""
-    row = con.execute("SELECT password_hash, disabled, failed_logins, locked_until FROM users WHERE user_name = $n",
-                      {"n": name}).fetchone()
+    row = _one(con, "SELECT password_hash, disabled, failed_logins, locked_until FROM users WHERE user_name = $n",
+               {"n": name})
     now = _now()
     if row is not None and row[3] is not None and row[3] > now:
         _in_transaction(con, lambda c: audit(c, None, "login", name, "locked", "refused"))
@@ -276,7 +292,7 @@ def _digest(token: str) -> str:
 def has_accounts(con) -> bool:
     """Whether the store has any account (without one the dashboard shows no figure at all,
     only how to make the head's account)."""
-    return con.execute("SELECT count(*) > 0 FROM users").fetchone()[0]
+    return _one(con, "SELECT count(*) > 0 FROM users")[0]
 
 
 def viewer(con, token: str | None) -> Viewer | None:
@@ -284,11 +300,11 @@ def viewer(con, token: str | None) -> Viewer | None:
     (read at every look, so a disabled account or a changed role counts at once)."""
     if not isinstance(token, str) or not token:
         return None
-    row = con.execute("""SELECT u.user_name, coalesce(u.display_name, u.user_name), u.role, u.region_id,
-                                u.salesperson_id
-                         FROM user_sessions s JOIN users u USING (user_name)
-                         WHERE s.token_sha256 = $t AND s.revoked_at IS NULL AND s.expires_at > $now
-                           AND NOT u.disabled""", {"t": _digest(token), "now": _now()}).fetchone()
+    row = _one(con, """SELECT u.user_name, coalesce(u.display_name, u.user_name), u.role, u.region_id,
+                              u.salesperson_id
+                       FROM user_sessions s JOIN users u USING (user_name)
+                       WHERE s.token_sha256 = $t AND s.revoked_at IS NULL AND s.expires_at > $now
+                         AND NOT u.disabled""", {"t": _digest(token), "now": _now()})
     return Viewer(*row) if row else None
 
 
@@ -297,9 +313,8 @@ def viewer_by_email(con, email: str | None) -> Viewer | None:
     every look like a session's."""
     if not isinstance(email, str) or not email.strip():
         return None
-    rows = con.execute("""SELECT user_name, coalesce(display_name, user_name), role, region_id, salesperson_id
-                          FROM users WHERE lower(email) = lower($e) AND NOT disabled""",
-                       {"e": email.strip()}).fetchall()
+    rows = _all(con, """SELECT user_name, coalesce(display_name, user_name), role, region_id, salesperson_id
+                        FROM users WHERE lower(email) = lower($e) AND NOT disabled""", {"e": email.strip()})
     return Viewer(*rows[0]) if len(rows) == 1 else None
 
 

@@ -7,10 +7,14 @@ external file access, so no query can read or write host files.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import os
 import re
+import shutil
 import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -44,6 +48,7 @@ DERIVED_TABLES = ("sales_daily", "sales_daily_tiers", "payments_daily", "payment
 # Who may use the dashboard and what they did (store/accounts.sql); never imported from files.
 ACCOUNT_TABLES = ("users", "user_sessions", "audit_log")
 
+_LOG = logging.getLogger(__name__)
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 
 
@@ -53,6 +58,23 @@ class StoreError(RuntimeError):
 
 class StoreBusy(StoreError):
     """Another process holds the store for writing."""
+
+
+class QueryTimeout(StoreError):
+    """A statement ran past QUERY_SECONDS and was stopped."""
+
+
+class NotSaved(StoreError):
+    """A commit went through but could not be checkpointed into the store's file."""
+
+
+class DiskFull(StoreError):
+    """The disk holding the store has not the room a write needs."""
+
+
+# The longest one statement of the serving process may run (a page's query, an import's step):
+# past it, DuckDB stops the statement and the reader is told to narrow the view.
+QUERY_SECONDS = float(os.environ.get("COCKPIT_QUERY_SECONDS", "60"))
 
 
 def store_path(path: str | os.PathLike | None = None) -> Path:
@@ -74,7 +96,7 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = False) -> d
     target.parent.mkdir(parents=True, exist_ok=True)
     con = None
     try:
-        con = duckdb.connect(str(target), config=CONFIG)
+        con = _opened(target)
         has_schema = con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'store_meta'"
         ).fetchone()[0]
@@ -85,13 +107,71 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = False) -> d
         if con is not None:
             con.close()
         match = _LOCK_PID.search(str(exc))
+        if match is None and NO_SPACE in str(exc) and not create:
+            return _read_only(target, exc)
         if match is None:
             raise StoreError(f"Cannot open the store {target}: {exc}") from exc
         raise StoreBusy(
             f"The store {target} is held by process {match.group(1)}; "
             "import from the Data page or stop the dashboard."
         ) from exc
+    _READ_ONLY.pop(target.resolve(), None)
     return con
+
+
+NO_SPACE = "No space left on device"
+_READ_ONLY: dict[Path, str] = {}  # a store opened read-only, and why
+
+
+def _opened(target: Path) -> duckdb.DuckDBPyConnection:
+    """DuckDB's connection to the file. A write-ahead log (WAL) that cannot be replayed (damaged)
+    is moved aside, never deleted, and the store opens as of its last checkpoint; the file
+    set aside is what `journals_set_aside` lists and the dashboard tells every reader of."""
+    try:
+        return duckdb.connect(str(target), config=CONFIG)
+    except duckdb.Error as exc:
+        wal = target.with_name(target.name + ".wal")
+        if "WAL" not in str(exc) or _LOCK_PID.search(str(exc)) or not wal.exists():
+            raise
+        aside = wal.with_name(f"{wal.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}")
+        os.replace(wal, aside)
+        _LOG.error("the store's WAL could not be replayed (%s); moved aside as %s", exc, aside)
+    return duckdb.connect(str(target), config=CONFIG)
+
+
+def journals_set_aside(store: Path) -> list[Path]:
+    """The damaged WALs moved aside beside the store, oldest first (until someone removes them)."""
+    return sorted(store.parent.glob(store.name + ".wal.damaged-*"))
+
+
+def _read_only(target: Path, exc: Exception) -> duckdb.DuckDBPyConnection:
+    """The store opened for reading only, when the disk is too full to open it for writing
+    (DuckDB writes on opening): every page is served, imports and logins wait for room."""
+    _LOG.error("the disk holding %s is full (%s): the store is open for reading only", target, exc)
+    try:
+        con = duckdb.connect(str(target), config=CONFIG, read_only=True)
+    except duckdb.Error as again:
+        raise StoreError(f"Cannot open the store {target}: {again}") from again
+    _READ_ONLY[target.resolve()] = f"the disk holding {target.parent} is full"
+    return con
+
+
+def read_only(path: str | os.PathLike | None = None) -> str | None:
+    """Why the store is open for reading only in this process, or None when it is writable."""
+    return _READ_ONLY.get(store_path(path).resolve())
+
+
+def ensure_space(store: Path, need: int, what: str) -> None:
+    """Refuse a write that would not fit: `need` bytes on the disk holding `store`, for `what`."""
+    free = shutil.disk_usage(store.parent).free
+    if free < need:
+        raise DiskFull(f"Not enough free disk space for {what}: it needs about {_mb(need)} on {store.parent}, "
+                       f"where {_mb(free)} are free. Nothing was written; free some space (old copies in "
+                       f"{store.name}.backups/, say), then try again.")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB" if size >= 2**20 else f"{size / 2**10:,.0f} KB"
 
 
 def _upgrade(con: duckdb.DuckDBPyConnection) -> None:
@@ -239,7 +319,9 @@ def set_today(con: duckdb.DuckDBPyConnection, day: dt.date | None) -> dt.date:
             follow_data(con)
             refresh_derived(con, "today")
             con.execute("UPDATE store_meta SET store_version = store_version + 1")
-            con.execute("COMMIT")
+            commit(con)
+        except NotSaved:
+            raise
         except Exception:
             con.execute("ROLLBACK")
             raise
@@ -294,9 +376,96 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(MACROS_PATH.read_text(encoding="utf-8"))
 
 
+def commit(con: duckdb.DuckDBPyConnection) -> None:
+    """Commit the connection's transaction where no query of the process sees it half done, and
+    write it into the store's file (a checkpoint, emptying the write-ahead log) before the caller
+    says it is done: a lost or damaged WAL then loses none of it. A COMMIT that fails has
+    changed nothing (the caller rolls back); a checkpoint that fails raises NotSaved."""
+    with committing():
+        con.execute("COMMIT")
+        try:
+            _checkpoint(con)
+        except duckdb.Error as exc:
+            why = "the disk is full" if NO_SPACE in str(exc) else str(exc)
+            raise NotSaved(f"it is kept in the store's journal (WAL), not yet in the store's file ({why}); it is "
+                           "written there at the dashboard's next start" + (" once the disk has room" if
+                                                                           NO_SPACE in str(exc) else "")) from exc
+
+
+def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    """Everything committed written into the store's file, with no query of the process under way."""
+    with committing():
+        _checkpoint(con)
+
+
+def _checkpoint(con: duckdb.DuckDBPyConnection, tries: int = 20) -> None:
+    for left in range(tries - 1, -1, -1):
+        try:
+            con.execute("CHECKPOINT")
+            return
+        except duckdb.TransactionException:  # another connection's transaction is ending: again, shortly
+            if not left:
+                raise
+            time.sleep(0.05)
+
+
 _shared: dict[Path, duckdb.DuckDBPyConnection] = {}
 _shared_lock = threading.Lock()
 write_lock = threading.Lock()  # serialises writes (imports) within the owning process
+
+
+class _Gate:
+    """Queries against commits, within the process: a query runs wholly before or wholly after a
+    commit, never across one. DuckDB 2.0 can let a query that runs while a large import commits
+    see part of it (the new sales lines, but not yet the daily totals); so a commit waits for the
+    queries under way, and new queries wait for the commit (which goes first once it asks)."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._reading = 0
+        self._committing = False
+        self._asking = 0
+        self._mine = threading.local()  # a thread's own nested reads pass through
+
+    @contextlib.contextmanager
+    def reading(self):
+        depth = getattr(self._mine, "depth", 0)
+        if depth == 0:
+            with self._changed:
+                while self._committing or self._asking:
+                    self._changed.wait()
+                self._reading += 1
+        self._mine.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._mine.depth = depth
+            if depth == 0:
+                with self._changed:
+                    self._reading -= 1
+                    self._changed.notify_all()
+
+    @contextlib.contextmanager
+    def committing(self):
+        if getattr(self._mine, "depth", 0):
+            raise RuntimeError("a commit inside a query would wait for itself")
+        with self._changed:
+            self._asking += 1
+            while self._committing or self._reading:
+                self._changed.wait()
+            self._asking -= 1
+            self._committing = True
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._committing = False
+                self._changed.notify_all()
+
+
+_gate = _Gate()
+reading = _gate.reading  # around a query: `with db.reading(): …`
+committing = _gate.committing  # around a COMMIT that readers of the process must not see half of
 
 
 def shared_connection() -> duckdb.DuckDBPyConnection:
@@ -305,7 +474,12 @@ def shared_connection() -> duckdb.DuckDBPyConnection:
     target = store_path().resolve()
     with _shared_lock:
         if target not in _shared:
-            _shared[target] = connect(target)
+            con = connect(target)
+            # every statement bounded, and the settings locked: no query can lift the bound,
+            # raise the memory limit or turn file access back on
+            con.execute("SET GLOBAL max_execution_time = $ms", {"ms": int(QUERY_SECONDS * 1000)})
+            con.execute("SET GLOBAL lock_configuration = true")
+            _shared[target] = con
         return _shared[target]
 
 

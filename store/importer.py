@@ -12,11 +12,13 @@ was. Table and column names come only from the schema; values reach SQL only as 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +26,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from store import columns, db
+from store import backup, columns, db
 
 MAX_BYTES = 200 * 1024 * 1024  # also the dashboard's upload limit (.streamlit/config.toml)
 IMPORTABLE = tuple(t for t in db.TABLES if t not in ("store_meta", "import_log"))
@@ -161,10 +163,31 @@ def _q(identifier: str) -> str:
 
 # --- reading a file ---------------------------------------------------------------------------
 
-def sheet_names(data: bytes) -> list[str]:
+# An .xlsx is a zip of XML: a small file can unpack to gigabytes, and reading it would hold the
+# store's process for minutes. A workbook is refused by its unpacked size before it is read.
+MAX_UNPACKED = 100 * 1024 * 1024  # about 250,000 rows of ten columns; larger tables import as CSV
+
+
+def _workbook(data: bytes, **options):
+    """The workbook in `data`, opened read-only, once its unpacked size is known to be bounded."""
     import openpyxl
 
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        unpacked = 0  # not a zip at all: openpyxl says what it is not
+    if unpacked > MAX_UNPACKED:
+        raise db.StoreError(f"the workbook unpacks to {unpacked / 2**20:,.0f} MB of sheet data; the limit is "
+                            f"{MAX_UNPACKED // 2**20} MB. Save the sheet as CSV (UTF-8), which has no such limit.")
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, **options)
+    except Exception as exc:  # a damaged or non-Excel file: say so, whatever the library raised
+        raise db.StoreError(f"the file cannot be read as an Excel workbook (.xlsx): {exc}") from None
+
+
+def sheet_names(data: bytes) -> list[str]:
+    workbook = _workbook(data)
     try:
         return list(workbook.sheetnames)
     finally:
@@ -265,12 +288,7 @@ def _shown(cell) -> str:
 
 
 def _read_xlsx(data: bytes, sheet: str | None) -> tuple[list[str], list[list[str]], str]:
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # a damaged or non-Excel file: say so, whatever the library raised
-        raise db.StoreError(f"the file cannot be read as an Excel workbook (.xlsx): {exc}") from None
+    workbook = _workbook(data, data_only=True)
     try:
         names = workbook.sheetnames
         if sheet is None:
@@ -613,7 +631,9 @@ def _staged(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> None:
     row's number in the file (the header is row 1)."""
     data = parsed.data.append_column("__row", pa.array(range(2, parsed.rows + 2), pa.int64()))
     con.register("incoming_raw", data)
-    cleaned = ", ".join(f"nullif(trim({_q(n)}), '') AS {_q(n)}" for n in parsed.data.column_names)
+    # a text our own files neutralised with an apostrophe (_safe_text) reads back as it was stored
+    cleaned = ", ".join(f"nullif(regexp_replace(trim({_q(n)}), '^''(\\s*[=+\\-@])', '\\1'), '') AS {_q(n)}"
+                        for n in parsed.data.column_names)
     con.execute(f"CREATE OR REPLACE TEMP VIEW incoming AS SELECT __row{', ' + cleaned if cleaned else ''} "
                 "FROM incoming_raw")
 
@@ -666,8 +686,10 @@ def load(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str = "append", u
         names = [c.name for c in table_columns(cursor, table)
                  if c.name in parsed.data.column_names or (table, c.name) in DEFAULTS]
         target = ", ".join(_q(n) for n in names)
-        progress(f"{parsed.rows:,} rows valid; writing…")
         with db.write_lock:
+            # the way back first: a copy of the store as it is, with room checked for it and the rows
+            backup.take(cursor, f"{backup.BEFORE_IMPORT}-{table}", extra=_room_for(parsed))
+            progress(f"{parsed.rows:,} rows valid; writing…")
             cursor.execute("BEGIN")
             try:
                 if mode == "replace":
@@ -684,13 +706,27 @@ def load(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str = "append", u
                 _log(cursor, parsed, mode, user, "ok", None)
                 version = cursor.execute("UPDATE store_meta SET store_version = store_version + 1 "
                                          "RETURNING store_version").fetchone()[0]
-                cursor.execute("COMMIT")
+                db.commit(cursor)  # seen by no query half done, and in the store's file before it says so
+            except db.NotSaved as exc:
+                raise db.NotSaved(f"{parsed.file_name}: {parsed.rows:,} rows were imported (store version {version}), "
+                                  f"but {exc}.") from exc
             except Exception as exc:
-                cursor.execute("ROLLBACK")
+                with contextlib.suppress(duckdb.Error):  # a failed COMMIT has ended the transaction
+                    cursor.execute("ROLLBACK")
+                if db.NO_SPACE in str(exc):
+                    raise db.DiskFull(f"The disk holding the store ran out of space while {parsed.file_name} was "
+                                      "written: nothing was changed, and the dashboard goes on showing the data "
+                                      "as it was. Free some space, then import again.") from exc
                 raise db.StoreError(f"{parsed.file_name} could not be written, nothing was changed: {exc}") from exc
     finally:
         cursor.close()
     return Result(parsed.rows, version, parsed.encoding, parsed.unknown_headers, parsed.ignored_derived)
+
+
+def _room_for(parsed: Parsed) -> int:
+    """About what writing a file's rows takes on disk (the table, its summaries and the journal),
+    with room to spare: a generous estimate, so that a disk does not fill half-way."""
+    return 4 * parsed.data.nbytes + 32 * 2**20
 
 
 def _log(cursor, parsed: Parsed, mode: str, user: str, outcome: str, message: str | None) -> None:
@@ -718,18 +754,32 @@ def describe(con: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, str]]
             for c in table_columns(con, table)]
 
 
-def _sample(con: duckdb.DuckDBPyConnection, table: str, names: list[str]) -> list[str]:
-    row = con.execute(f"SELECT {', '.join(_q(n) + '::VARCHAR' for n in names)} FROM {_q(table)} LIMIT 1").fetchone()
+def _safe_text(column: Column) -> str:
+    """A column as text for a file a spreadsheet opens: a stored text that the spreadsheet would
+    run as a formula (= + - @, after white space too, or a leading tab or carriage return) gets a
+    leading apostrophe, as the CSV downloads do (ui/export.py); the importer takes it off again."""
+    text = _q(column.name) + "::VARCHAR"
+    if column.type != "VARCHAR":
+        return text
+    return (f"CASE WHEN regexp_matches({text}, '^\\s*[=+\\-@]') OR left({text}, 1) IN (chr(9), chr(13)) "
+            f"THEN chr(39) || {text} ELSE {text} END")
+
+
+def _sample(con: duckdb.DuckDBPyConnection, table: str, names: list[str], csv_text: bool) -> list[str]:
+    """The table's first row as text, neutralised for a CSV file (an Excel cell is made text)."""
+    shown = {c.name: _safe_text(c) if csv_text else _q(c.name) + "::VARCHAR" for c in table_columns(con, table)}
+    row = con.execute(f"SELECT {', '.join(shown[n] for n in names)} FROM {_q(table)} LIMIT 1").fetchone()
     if row:
         return ["" if v is None else v for v in row]
     return [columns.SAMPLES[table].get(n, "") for n in names]  # an empty table: the shipped sample
 
 
-def template_rows(con: duckdb.DuckDBPyConnection, table: str, lang: str = "en") -> list[list[str]]:
+def template_rows(con: duckdb.DuckDBPyConnection, table: str, lang: str = "en",
+                  csv_text: bool = True) -> list[list[str]]:
     """A template: the header (column names, or the Chinese headers) and a sample row."""
     names = [c.name for c in table_columns(con, table)]
     header = names if lang == "en" else [columns.header_zh(table, n) for n in names]
-    return [header, _sample(con, table, names)]
+    return [header, _sample(con, table, names, csv_text)]
 
 
 def template_csv(con: duckdb.DuckDBPyConnection, table: str, lang: str = "en") -> bytes:
@@ -746,11 +796,13 @@ def template_xlsx(con: duckdb.DuckDBPyConnection, table: str, lang: str = "en") 
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "data"
-    for row in template_rows(con, table, lang):
+    for row in template_rows(con, table, lang, csv_text=False):
         sheet.append(row)
     for cells in sheet.iter_rows():
         for cell in cells:
             cell.number_format = "@"
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula, whatever it starts with
     info = book.create_sheet("columns")
     described = describe(con, table)
     info.append(["column", "中文表头", "type", "required", "allowed values", "note"])
@@ -764,6 +816,6 @@ def template_xlsx(con: duckdb.DuckDBPyConnection, table: str, lang: str = "en") 
 def export_csv(con: duckdb.DuckDBPyConnection, table: str) -> bytes:
     """Every row of a table in its template's layout (English headers, UTF-8 with BOM):
     a file that imports back as it is."""
-    names = [c.name for c in table_columns(con, table)]
-    frame = con.execute(f"SELECT {', '.join(_q(n) + '::VARCHAR AS ' + _q(n) for n in names)} FROM {_q(table)}").df()
+    listed = ", ".join(_safe_text(c) + " AS " + _q(c.name) for c in table_columns(con, table))
+    frame = con.execute(f"SELECT {listed} FROM {_q(table)}").df()
     return frame.to_csv(index=False).encode("utf-8-sig")

@@ -42,6 +42,8 @@ def run(con, ask: dict, data: bytes, say: Say) -> int:
         return _info(con, ask, say)
     if ask["command"] == "user":
         return _user(con, ask, say)
+    if ask["command"] == "backup":
+        return _backup(con, say)
     return _import(con, ask, data, say)
 
 
@@ -76,6 +78,19 @@ def _user(con, ask: dict, say: Say) -> int:
     except accounts.AccountError as exc:
         say(f"error: {exc}", True)
         return 2
+    return 0
+
+
+def _backup(con, say: Say) -> int:
+    from store import backup
+
+    try:
+        with db.write_lock:
+            copy = backup.take(con, "by-hand")
+    except db.StoreError as exc:
+        say(f"error: {exc}", True)
+        return 2
+    say(f"kept a copy of the store: {copy} ({backup.describe(copy)})", False)
     return 0
 
 
@@ -219,7 +234,8 @@ def watching(store: Path, connect: Callable[[], object]) -> Iterator[None]:
         while not stop.is_set():
             for request in sorted(inbox.glob("*.request.json")):
                 try:
-                    serve_one(store, request, connect())
+                    with contextlib.closing(connect().cursor()) as con:  # the sessions use the connection too
+                        serve_one(store, request, con)
                 except Exception:  # the watcher keeps watching
                     log.exception("inbox: could not serve %s", request.name)
             stop.wait(0.2)

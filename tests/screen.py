@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pandas as pd
 from streamlit import dataframe_util
@@ -27,3 +28,9 @@ def shown_cells(element) -> pd.DataFrame:
     cells = dataframe_util.convert_arrow_bytes_to_pandas_df(styled) if styled else raw.astype(str)
     cells.columns = raw.columns
     return cells.mask(raw.isna().to_numpy(), element.proto.placeholder or "None")
+
+
+def seen(markdown: str) -> str:
+    """A line of markdown as the reader sees its words: the backslash escapes that stored names and
+    link values reach it with (ui.fmt.plain) undone."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)

@@ -12,6 +12,7 @@ import pytest
 
 from queries.filters import EVERYTHING, Scope
 from store import accounts, db
+from tests.screen import seen
 from tests.test_import import run_cli
 
 
@@ -251,7 +252,7 @@ def test_the_head_manages_accounts_on_the_users_page(con, store_path, monkeypatc
     app.button[0].click().run()
     assert not app.exception
     said = app.success[0].value
-    password = said.rsplit(": ", 1)[1]
+    password = said.rsplit(": ", 1)[1].strip("`")  # shown as code: exactly what to type
     assert said.startswith("Account north added") and accounts.viewer(con, accounts.log_in(con, "north", password))
     # disable zhang: their session ends; the audit log shows both changes, by the head
     form = [s for s in app.selectbox if s.label == "Account"][0]
@@ -351,7 +352,7 @@ def test_a_company_login_finds_the_account_by_its_email(con, store_path, monkeyp
     for email in ("zhang.san@example.com", "nobody@example.com"):
         app = company(monkeypatch, store_path, {"is_logged_in": True, "email": email})
         assert not app.exception and not app.metric and not app.dataframe
-        assert email in app.warning[0].value and "ask the head to add it" in app.warning[0].value
+        assert email in seen(app.warning[0].value) and "ask the head to add it" in app.warning[0].value
 
 
 def test_an_email_is_given_to_one_account_at_a_time(con):
@@ -380,38 +381,11 @@ def test_the_dashboard_refuses_a_weak_cookie_secret(secret, why):
 
 
 def test_the_dashboard_does_not_start_with_an_example_cookie_secret(tmp_path, fixture_path):
-    import os
-    import subprocess
-    import sys
-
-    from tests.test_app import ROOT
-    from tools.serve import free_port
+    from tools.serve import refused_start
 
     secrets_file = tmp_path / "secrets.toml"
     secrets_file.write_text('[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\ncookie_secret = "xxx"\n'
                             'client_id = "cockpit"\nclient_secret = "s"\n', encoding="utf-8")
-    started = subprocess.run(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless=true",
-         f"--server.port={free_port()}", f"--secrets.files={secrets_file}", "--browser.gatherUsageStats=false"],
-        cwd=ROOT, env={**os.environ, "COCKPIT_DB": str(fixture_path)},
-        capture_output=True, text=True, timeout=60)
+    started = refused_start(fixture_path, f"--secrets.files={secrets_file}")
     assert started.returncode != 0
     assert "does not start: [auth] cookie_secret in the secrets file is an example's" in started.stderr + started.stdout
-
-
-def test_a_customer_or_person_picked_outside_the_scope_shows_nothing(kpi):
-    # C3 and C4 are R2's (owner S3); K1 赵六 is R2's key-account manager. A page offers a
-    # salesperson or a lead only their own, and should a widget or link still name another,
-    # the query about that one customer or person answers nothing (tests/fixture/).
-    D = dt.date
-    own, north, south = Scope("salesperson", "S1"), Scope("region", "R1"), Scope("region", "R2")
-    for scope, seen in ((EVERYTHING, True), (south, True), (own, False), (north, False)):
-        assert (not kpi("customer_timeline", None, scope, customer_id="C3").empty) == seen
-        assert (not kpi("customer_invoices", None, scope, customer_id="C4", as_of_date=D(2026, 3, 15)).empty) == seen
-        assert (not kpi("customer_payments", None, scope, customer_id="C4", as_of_date=D(2026, 3, 15)).empty) == seen
-        assert (not kpi("commission_statement", None, scope, person="K1", start_date=D(2026, 1, 1),
-                        end_date=D(2026, 3, 15), share_override=None, bonus_override=None).empty) == seen
-    # their own, they do see: S1's statement, R1's customer C1
-    assert not kpi("commission_statement", None, own, person="S1", start_date=D(2026, 1, 1), end_date=D(2026, 3, 15),
-                   share_override=None, bonus_override=None).empty
-    assert not kpi("customer_timeline", None, north, customer_id="C1").empty

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.screen import opened, shown_cells
+from tests.screen import opened, seen, shown_cells
 from ui.urlstate import FilterState
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,10 +109,20 @@ def test_a_hostile_link_is_dropped_with_a_notice(on_fixture):
                              "start": "2026-02-30", "end": "2026-03-01", "tier": "Z"})
     app.run()
     assert not app.exception
-    notice = app.warning[0].value
+    notice = seen(app.warning[0].value)
     assert "DROP TABLE" in notice and "2026-02-30" in notice and "“Z”" in notice
     assert app.session_state["filter_state"].values["regions"] == ("R1",)
     assert metrics(app)["Sales"][0] == "¥12,000"  # the page still renders, for the North (R1)
+
+
+def test_a_link_for_a_period_of_millennia_falls_back_to_the_year_with_a_notice(on_fixture):
+    app = opened("app.py")
+    app.query_params.update({"period": "custom", "start": "0001-01-01", "end": "9999-12-31", "lang": "zh"})
+    app.run()
+    assert not app.exception
+    assert seen(app.warning[0].value) == ("链接中以下内容无效，已忽略：开始日期“0001-01-01”（超出 2000–2099 年）；"
+                                    "结束日期“9999-12-31”（超出 2000–2099 年）")
+    assert metrics(app)["销售额"][0] == "¥2.4万"  # the year to date instead: 23,500 (tests/test_kpis.py)
 
 
 def test_data_page_shows_archive_completeness(on_fixture):
@@ -148,7 +158,7 @@ def test_a_missing_store_is_explained(monkeypatch, tmp_path):
     monkeypatch.setenv("COCKPIT_DB", str(tmp_path / "missing.duckdb"))
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()  # no store: no account to log in
     assert not app.exception
-    assert "python -m store demo" in app.error[0].value
+    assert "python -m store demo" in seen(app.error[0].value)
 
 
 @pytest.mark.browser
@@ -197,6 +207,21 @@ def test_a_heatmap_cell_narrows_to_its_sales_lines(on_fixture):
     assert list(lines["Line"]) == [8, 7] and lines["Amount (¥)"].sum() == 7000
     assert any("2 sales lines behind this cell" in c.value for c in app.caption)
 
+
+
+def test_a_heatmap_cell_heading_shows_a_stored_name_as_written(altered, monkeypatch):
+    # the heading is markdown: a salesperson's name reaches it escaped, so it draws no image
+    name = "![t](http://127.0.0.1:9/p.png) *张三*"
+    path, _ = altered(f"UPDATE salespeople SET name = '{name}' WHERE salesperson_id = 'S1'")
+    monkeypatch.setenv("COCKPIT_DB", str(path))
+    app = opened("pages/targets.py")
+    app.session_state["filter_state"] = FilterState(lang="en")
+    app.session_state["targets_heatmap"] = {
+        "selection": {"points": [{"x": "2026-01", "y": name, "customdata": ["S1", "2026-01"]}],
+                      "point_indices": [0], "box": [], "lasso": []}}
+    app.run()
+    heading = next(m.value for m in app.markdown if "2026-01" in m.value)
+    assert r"\!\[t\]\(http\:\/\/127\.0\.0\.1\:9\/p\.png\) \*张三\*" in heading
 
 def test_receivables_page_shows_the_worklist(on_fixture):
     app = page("pages/receivables.py", lang="en")
@@ -389,8 +414,8 @@ def test_scorecard_page_on_the_fixture(on_fixture):
     assert list(form["Name"]) == ["王五", "李四", "张三"]  # 51.25, 30, 21.39 (tests/test_kpis.py)
     assert list(form["Weighted score"]) == [51.25, 30.0, 21.39]
     # what was not scored is said beneath the form, with whom
-    assert any(c.value.startswith("not scored: Expense control、Revisit-plan completion") and c.value.endswith("李四")
-               for c in app.caption)
+    assert any(seen(c.value).startswith("not scored: Expense control、Revisit-plan completion")
+               and c.value.endswith("李四") for c in app.caption)
     assert "min(actual ÷ target, 1.2) × 100" in app.markdown[0].value  # the formula is on the page
 
 

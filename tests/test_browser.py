@@ -425,6 +425,9 @@ def test_a_command_line_import_while_the_dashboard_serves(fixture_path, page, tm
                               cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         assert "handed to it" in done.stdout and "loaded 1 rows into sales" in done.stdout
+        kept = subprocess.run([sys.executable, "-m", "store", "backup", "--db", str(path)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)  # a copy, while it serves
+        assert kept.returncode == 0 and "kept a copy of the store" in kept.stdout and "store version 4" in kept.stdout
         page.reload()
         wait_ready(page)
         assert sales_tile(page) == fmt.money(31270, "en")
@@ -497,3 +500,36 @@ def test_logging_in_as_a_salesperson_shows_only_their_own_figures(fixture_path, 
         assert exported == [("zhang", f"{name} · {len(rows):,} rows")]
     finally:
         con.close()
+
+
+def test_names_and_link_values_show_as_written_never_as_markdown(fixture_path, page, tmp_path):
+    """A stored name and a link's value are shown as text wherever the page writes them into a
+    line (the sidebar's "logged in as", the notice about a link's value): no image is fetched,
+    no link made, nothing emphasised."""
+    import shutil
+    import urllib.parse
+
+    from store import accounts, db
+    from tools.serve import serving
+
+    hostile = "![t](http://127.0.0.1:9/p.png) [x](javascript:alert(1)) **b** $x$ :red[r] <b>c</b>"
+    path = tmp_path / "hostile.duckdb"
+    shutil.copy(fixture_path, path)
+    con = db.connect(path)
+    accounts.add_user(con, "odd", "head", display_name=hostile)
+    token = accounts.log_in(con, "odd", accounts.reset_password(con, "odd", by="test"))
+    con.close()
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if "127.0.0.1:9/" in r.url else None)
+    with serving(path) as url:
+        from tools.serve import sign_in
+
+        sign_in(page.context, url, token)
+        page.goto(url + "/?lang=en&region=" + urllib.parse.quote(hostile))
+        wait_ready(page)
+        settle(page)
+        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+        notice = " ".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
+        assert hostile in sidebar and hostile in notice
+        assert page.locator('img[src*="127.0.0.1:9"], a[href^="javascript"], strong:text-is("b")').count() == 0
+        assert fetched == []

@@ -223,6 +223,33 @@ def test_a_file_over_the_size_limit_is_refused(store, monkeypatch):
         importer.import_file(con, "sales", b"x" * (2 * 1024 * 1024), "big.csv")
 
 
+def test_a_workbook_that_unpacks_to_too_much_sheet_data_is_refused_before_it_is_read(store):
+    # A real .xlsx whose sheet holds 2,000,000 rows of one repeated cell: about 1 MB on disk,
+    # some 150 MB of sheet XML unpacked (past the 100 MB limit). Reading it would take minutes;
+    # it is refused in a moment, by its size, and nothing is written.
+    import time
+    import zipfile
+
+    _, con = store
+    small = xlsx({"regions": [["region_id", "name_zh", "name_en"]]})
+    row = '<row><c t="inlineStr"><is><t>R9</t></is></c><c t="inlineStr"><is><t>九区</t></is></c></row>'
+    big = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(small)) as source, zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for member in source.infolist():
+            text = source.read(member)
+            if member.filename.endswith("sheet1.xml"):
+                text = text.replace(b"</sheetData>", row.encode("utf-8") * 2_000_000 + b"</sheetData>")
+            bomb.writestr(member, text)
+    data = big.getvalue()
+    assert len(data) < 2 * 2**20
+    before, began = state(con), time.monotonic()
+    with pytest.raises(db.StoreError, match=r"unpacks to 1\d\d MB of sheet data; the limit is 100 MB\. Save"):
+        importer.import_file(con, "regions", data, "regions.xlsx")
+    with pytest.raises(db.StoreError, match="the limit is 100 MB"):
+        importer.sheet_names(data)  # the Data page asks for the sheets first
+    assert time.monotonic() - began < 5 and state(con) == before
+
+
 def test_derived_columns_and_other_tables_are_not_importable(store):
     _, con = store
     names = [c.name for c in importer.table_columns(con, "invoices")]
@@ -634,3 +661,33 @@ def test_sales_without_cost_or_salesperson(store):
     department = attained("department")
     assert department[None, "sales"][0] == 10700
     assert department[None, "gross_profit"] == (400, None)
+
+
+def test_files_the_product_writes_never_turn_stored_text_into_formulas(store, tmp_path):
+    # A customer's name that a spreadsheet would run, and an address starting with @: in the
+    # export (python -m store export), the CSV template's sample row and the Excel template they
+    # are text, and the export imports back to the very same values.
+    import zipfile
+
+    _, con = store
+    name, address = "=cmd|' /C calc'!A0", "@SUM(1+1)"
+    first = con.execute("SELECT min(customer_id) FROM customers").fetchone()[0]
+    con.execute("UPDATE customers SET name = $n, address = $a WHERE customer_id = $c",
+                {"n": name, "a": address, "c": first})
+    rows = list(csv.DictReader(io.StringIO(importer.export_csv(con, "customers").decode("utf-8-sig"))))
+    mine = next(r for r in rows if r["customer_id"] == first)
+    assert (mine["name"], mine["address"]) == ("'" + name, "'" + address)
+    assert next(r for r in rows if r["customer_id"] != first)["name"].startswith(("甲", "乙", "丙", "丁", "戊", "己"))
+    sample = list(csv.reader(io.StringIO(importer.template_csv(con, "customers").decode("utf-8-sig"))))[1]
+    assert "'" + name in sample and "'" + address in sample
+    workbook = importer.template_xlsx(con, "customers")
+    with zipfile.ZipFile(io.BytesIO(workbook)) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet  # no formula cell at all
+    cells = openpyxl.load_workbook(io.BytesIO(workbook))["data"]
+    assert name in [c.value for c in cells[2]] and address in [c.value for c in cells[2]]
+    # the export reads back as stored: the apostrophes come off
+    exported = importer.export_csv(con, "customers")
+    importer.import_file(con, "customers", exported, "customers-again.csv", mode="replace")
+    assert con.execute("SELECT name, address FROM customers WHERE customer_id = $c", {"c": first}).fetchone() == (
+        name, address)

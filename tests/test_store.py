@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -191,6 +192,20 @@ def test_a_store_of_schema_9_keeps_its_audit_log_when_it_learns_a_new_action(tmp
     con.close()
 
 
+def test_a_second_dashboard_on_a_served_store_does_not_start(fixture_path, tmp_path):
+    import shutil
+
+    from tools.serve import refused_start, serving
+
+    path = tmp_path / "served.duckdb"
+    shutil.copy(fixture_path, path)
+    with serving(path):
+        second = refused_start(path)
+    assert second.returncode != 0
+    assert re.search(r"The dashboard does not start: The store .*served\.duckdb is held by process \d+",
+                     second.stdout + second.stderr)
+
+
 def test_the_importer_puts_only_the_schemas_names_into_sql():
     from store import importer
 
@@ -220,3 +235,41 @@ def test_missing_values_are_tested_one_way():
                     and field) or (isinstance(op, ast.Eq | ast.NotEq) and ast.dump(left) == ast.dump(right)):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def test_every_statement_of_the_serving_process_is_bounded_and_its_settings_locked(fixture_path, tmp_path,
+                                                                                  monkeypatch):
+    import shutil
+    import time
+
+    path = tmp_path / "bounded.duckdb"
+    shutil.copy(fixture_path, path)
+    monkeypatch.setenv("COCKPIT_DB", str(path))
+    monkeypatch.setattr(db, "QUERY_SECONDS", 0.5)
+    try:
+        cursor = db.shared_connection().cursor()
+        began = time.monotonic()
+        with pytest.raises(duckdb.InterruptException, match="maximum execution time"):
+            cursor.execute("SELECT sum(a.range * b.range) FROM range(100000000) a, range(1000) b").fetchall()
+        assert time.monotonic() - began < 10  # stopped, not run to its end (minutes)
+        for setting in ("SET max_execution_time = 0", "SET memory_limit = '20GB'",
+                        "SET enable_external_access = true"):
+            with pytest.raises(duckdb.InvalidInputException, match="configuration has been locked"):
+                cursor.execute(setting)
+    finally:
+        db.close_shared(path)
+
+
+def test_a_view_stopped_at_its_time_limit_tells_the_reader_to_narrow_it():
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        from store.db import QueryTimeout
+        from ui.shell import on_error
+
+        on_error(QueryTimeout("query 'attainment' ran past its time limit and was stopped"))
+
+    app = AppTest.from_function(page).run()
+    assert not app.exception and not app.error
+    assert app.warning[0].value == ("This view took longer than 60 seconds and was stopped. Nothing in the store was "
+                                    "changed; choose a shorter period or fewer values in the filters.")

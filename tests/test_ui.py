@@ -126,6 +126,20 @@ def test_a_hostile_link_keeps_what_is_valid_and_reports_the_rest():
     assert Problem("bad_date", "start", "2026-02-30") in problems
 
 
+@pytest.mark.parametrize("start, end, dropped", [
+    ("0002-01-01", "9999-12-31", [Problem("out_of_range", "start", "0002-01-01"),
+                                  Problem("out_of_range", "end", "9999-12-31")]),
+    ("0001-01-01", "2026-03-31", [Problem("out_of_range", "start", "0001-01-01")]),
+    ("1999-12-31", "2100-01-01", [Problem("out_of_range", "start", "1999-12-31"),
+                                  Problem("out_of_range", "end", "2100-01-01")]),
+])
+def test_a_link_with_dates_outside_2000_to_2099_falls_back_with_a_notice(start, end, dropped):
+    state, problems = from_url({"period": "custom", "start": start, "end": end}, OPTIONS, ("en", "zh"))
+    assert problems == dropped and state.preset == "ytd" and state.start is None
+    kept, problems = from_url({"period": "custom", "start": "2000-01-01", "end": "2099-12-31"}, OPTIONS, ("en", "zh"))
+    assert problems == [] and (kept.start, kept.end) == (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
+
+
 def test_a_reversed_period_in_a_link_is_dropped():
     state, problems = from_url({"period": "custom", "start": "2026-03-01", "end": "2026-01-01"},
                                OPTIONS, ("en", "zh"))

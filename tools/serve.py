@@ -54,15 +54,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _command(port: int, *options: str) -> list[str]:
+    return [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless=true",
+            f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", *options]
+
+
+def refused_start(store: Path, *options: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Start the dashboard over `store` where it must not start; its exit code and output."""
+    return subprocess.run(_command(free_port(), *options), cwd=ROOT, env=dict(os.environ, COCKPIT_DB=str(store)),
+                          capture_output=True, text=True, timeout=timeout)
+
+
 @contextlib.contextmanager
 def serving(store: Path, timeout: float = 60) -> Iterator[str]:
     """`streamlit run dashboard.py` on 127.0.0.1 over `store`; yields the base URL once healthy."""
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
-        cwd=ROOT, env=dict(os.environ, COCKPIT_DB=str(store)),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(_command(port), cwd=ROOT, env=dict(os.environ, COCKPIT_DB=str(store)),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     try:

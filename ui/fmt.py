@@ -9,6 +9,7 @@ target/actual columns are money, `*_pct` percentages, `*_count` counts."""
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
@@ -111,6 +112,17 @@ def text(value: object) -> str:
     if isinstance(value, list | tuple):
         return "; ".join(map(str, value))
     return MISSING if _missing(value) else str(value)
+
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def plain(value: object) -> str:
+    """A stored or typed text to put in a line Streamlit renders as markdown (a heading, caption,
+    notice, label): every ASCII punctuation mark escaped and line breaks made spaces, so a name like
+    `![t](http://host/p.png)` or `[x](javascript:…)` shows as written — no image, link, emphasis,
+    :emoji:, :color[…] or $formula$."""
+    return _PUNCTUATION.sub(r"\\\1", " ".join(text(value).splitlines()))
 
 
 def decimals(column: str, values: pd.Series) -> int | None:

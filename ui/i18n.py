@@ -690,6 +690,11 @@ TEXT: dict[str, dict[str, str]] = {
     "login.locked": {"en": "This account is locked after 5 failed logins: try again in 15 minutes, or ask the "
                            "head to reset the password.",
                      "zh": "连续 5 次登录失败，账号已锁定：请 15 分钟后再试，或请部门经理重置密码。"},
+    "login.unavailable": {"en": "Logging in is not possible now: the disk holding the store is full, so nothing "
+                                "can be saved. Try again once there is room on the disk and the dashboard has "
+                                "been restarted.",
+                          "zh": "现在无法登录：存放数据库的磁盘已满，无法保存任何内容。"
+                                "请在释放磁盘空间并重启看板后再试。"},
     "login.required": {"en": "Please log in to see the dashboard.", "zh": "请先登录再查看。"},
     "login.link": {"en": "Log in", "zh": "登录"},
     "login.as": {"en": "Logged in as {name}", "zh": "当前用户：{name}"},
@@ -724,7 +729,23 @@ TEXT: dict[str, dict[str, str]] = {
     "notice.bad_value": {"en": "{filter} “{value}” (unknown)", "zh": "{filter}“{value}”（不存在）"},
     "notice.bad_date": {"en": "{filter} “{value}” (not a date)", "zh": "{filter}“{value}”（不是日期）"},
     "notice.bad_preset": {"en": "period “{value}” (unknown)", "zh": "期间“{value}”（不存在）"},
+    "notice.out_of_range": {"en": "{filter} “{value}” (outside 2000–2099)",
+                            "zh": "{filter}“{value}”（超出 2000–2099 年）"},
     "notice.reversed": {"en": "a period that ends before it starts", "zh": "结束日期早于开始日期的期间"},
+    "notice.journal_set_aside": {
+        "en": "When the store was opened its journal (WAL) could not be read; it was moved aside, beside the store, "
+              "as {file}. The figures are those of the store's last save: a change made just before (an import, an "
+              "account change) may be missing. Check the last imports on the Data page and import again, or restore "
+              "a copy (README, Operations). Once checked, move that file away and this notice goes.",
+        "zh": "打开数据库时其日志文件（WAL）无法读取，已移至数据库旁，文件名为 {file}。"
+              "当前数字为数据库最后一次保存时的数据：在此之前不久的变更（导入、账号变更）可能缺失。"
+              "请在“数据”页核对最近的导入并重新导入，或恢复一份备份（见 README“运维”一节）。"
+              "核对后将该文件移走，本提示即消失。"},
+    "notice.read_only": {
+        "en": "The disk holding the store is full: the pages show the data as it is, but nothing can be saved "
+              "(imports, logins and account changes wait). Free some space on that disk, then restart the dashboard.",
+        "zh": "存放数据库的磁盘已满：各页面照常显示现有数据，但无法保存任何内容（导入、登录和账号变更暂停）。"
+              "请释放该磁盘空间，然后重启看板。"},
     "notice.no_cost_data": {"en": "No cost data: the sales loaded for this period carry no cost, so gross profit "
                                   "cannot be worked out (lines without a cost count in sales only).",
                             "zh": "无成本数据：本期已导入的销售明细没有成本，无法计算毛利"
@@ -744,6 +765,10 @@ TEXT: dict[str, dict[str, str]] = {
                          "(the details are in the dashboard's log).",
                    "zh": "此页面暂时无法显示。数据库中的数据没有任何改动；请重试或调整筛选条件。"
                          "如果仍然失败，请把编号 {ref} 告知管理员（详细信息记录在看板日志中）。"},
+    "error.timeout": {"en": "This view took longer than {seconds} seconds and was stopped. Nothing in the store "
+                            "was changed; choose a shorter period or fewer values in the filters.",
+                      "zh": "此页面计算超过 {seconds} 秒，已停止。数据库中的数据没有任何改动；"
+                            "请缩短期间或减少筛选值。"},
     # store.*
     "store.missing": {"en": "No store yet: {message}", "zh": "尚无数据库：{message}"},
     # footer.*

@@ -31,7 +31,18 @@ from store.importer import IMPORTABLE
 from ui import export, fmt
 from ui.i18n import DEFAULT_LANG, LANGS, text
 from ui.login import COOKIE, company_login, company_provider
-from ui.urlstate import LIST_KEYS, PRESETS, FilterState, Problem, from_url, period, to_filters, to_url
+from ui.urlstate import (
+    EARLIEST,
+    LATEST,
+    LIST_KEYS,
+    PRESETS,
+    FilterState,
+    Problem,
+    from_url,
+    period,
+    to_filters,
+    to_url,
+)
 
 # The navigation: only pages that exist. (file, title key, icon), grouped in sections.
 NAVIGATION = [
@@ -67,8 +78,9 @@ def t(key: str, **values: object) -> str:
 def _cached(name: str, sql: str, params: tuple, store_version: int, store_file: str) -> pd.DataFrame:
     """Query results are cached on plain values only: the query's name and SQL text, its
     parameters and the store (file and version, which changes with every import), so no
-    stale figure survives an import and no viewer's state is shared."""
-    return queries.run(name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
+    stale figure survives an import and no viewer's state is shared. The query runs only on the
+    store of that version: a result is never kept under another."""
+    return queries.run(name, {k: list(v) if isinstance(v, tuple) else v for k, v in params}, version=store_version)
 
 
 def load(name: str, filters: Filters | None = None, **extra: object) -> pd.DataFrame:
@@ -85,7 +97,14 @@ def loader(name: str, filters: Filters | None = None, **extra: object) -> Callab
     if version is None:
         version = int(queries.run("store_meta").iloc[0].store_version)
     sql, store = queries.load(name).sql, str(db.store_path().resolve())
-    return lambda: _cached(name, sql, key, version, store)
+
+    def fetch() -> pd.DataFrame:
+        try:
+            return _cached(name, sql, key, version, store)
+        except queries.StoreChanged:  # an import landed since this run read the version:
+            st.session_state.pop("store_version", None)
+            st.rerun()  # the page again, every figure of it from the new data
+    return fetch
 
 
 def load_many(**loaders: Callable[[], pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -127,9 +146,9 @@ def _problem_text(problem: Problem) -> str:
     if problem.kind == "reversed":
         return t("notice.reversed")
     if problem.kind == "bad_preset":
-        return t("notice.bad_preset", value=problem.value)
-    label = t("filter." + problem.filter) if "filter." + problem.filter in _KNOWN else problem.filter
-    return t("notice." + problem.kind, filter=label, value=problem.value)
+        return t("notice.bad_preset", value=fmt.plain(problem.value))
+    label = t("filter." + problem.filter) if "filter." + problem.filter in _KNOWN else fmt.plain(problem.filter)
+    return t("notice." + problem.kind, filter=label, value=fmt.plain(problem.value))
 
 
 _KNOWN = {"filter.start", "filter.end", *("filter." + k for k in LIST_KEYS)}
@@ -172,7 +191,7 @@ def _viewer() -> accounts.Viewer:
     if st.session_state[_VIA_COMPANY]:  # the identity provider's e-mail names the account
         who = accounts.viewer_by_email(con, st.user.get("email"))
         if who is None:
-            st.warning(text("login.company_unknown", lang_, email=st.user.get("email") or "—"))
+            st.warning(text("login.company_unknown", lang_, email=fmt.plain(st.user.get("email"))))
             st.button(text("login.logout", lang_), on_click=st.logout)
             st.stop()
         if st.session_state.get(_COMPANY_AUDITED) != who.user_name:  # once for each login, not each rerun
@@ -211,7 +230,7 @@ def sidebar(page: str) -> Filters:
     try:
         meta = queries.run("store_meta").iloc[0]
     except db.StoreError as exc:
-        st.error(text("store.missing", DEFAULT_LANG, message=exc))
+        st.error(text("store.missing", DEFAULT_LANG, message=fmt.plain(exc)))
         st.stop()
     who = _viewer()
     today = meta.as_of_date.date()
@@ -242,7 +261,7 @@ def sidebar(page: str) -> Filters:
         _widget("lang", state.lang, lambda v: setattr(state, "lang", v),
                 lambda key, cb: st.radio(t("sidebar.language"), LANGS, key=key, on_change=cb, horizontal=True,
                                          format_func=lambda code: {"en": "English", "zh": "简体中文"}[code]))
-        st.caption(t("login.as", name=who.display_name))
+        st.caption(t("login.as", name=fmt.plain(who.display_name)))
         if st.session_state[_VIA_COMPANY]:
             st.button(t("login.logout"), on_click=_company_logout)
         else:
@@ -256,9 +275,11 @@ def sidebar(page: str) -> Filters:
             start, end = period(state, today) if not (state.start and state.end) else (state.start, state.end)
             state.start, state.end = start, end
             _widget("start", start, lambda v: setattr(state, "start", v),
-                    lambda key, cb: st.date_input(t("filter.start"), key=key, on_change=cb))
+                    lambda key, cb: st.date_input(t("filter.start"), key=key, on_change=cb, min_value=EARLIEST,
+                                                  max_value=LATEST))
             _widget("end", end, lambda v: setattr(state, "end", v),
-                    lambda key, cb: st.date_input(t("filter.end"), key=key, on_change=cb))
+                    lambda key, cb: st.date_input(t("filter.end"), key=key, on_change=cb, min_value=EARLIEST,
+                                                  max_value=LATEST))
             if state.start > state.end:
                 state.start, state.end = state.end, state.start
         labels = {r.value: (r.label_zh if lang() == "zh" else r.label_en) for r in frame.itertuples()}
@@ -275,8 +296,14 @@ def sidebar(page: str) -> Filters:
                     lambda key, cb, n=name: st.multiselect(t("filter." + n), choices[n], key=key, on_change=cb,
                                                            format_func=lambda v: labels.get(v, v),
                                                            placeholder=t("filter.all")))
+    store = db.store_path().resolve()
+    for journal in db.journals_set_aside(store):  # every reader is told, until the file is moved away
+        st.warning(t("notice.journal_set_aside", file=fmt.plain(journal.name)), icon=":material/warning:")
+    if db.read_only(store):
+        st.warning(t("notice.read_only"), icon=":material/hard_drive:")
     if problems:
-        st.warning(t("notice.dropped", items="; ".join(_problem_text(p) for p in problems)))
+        between = "；" if lang() == "zh" else "; "
+        st.warning(t("notice.dropped", items=between.join(_problem_text(p) for p in problems)))
     st.query_params.from_dict(to_url(state))
     st.session_state["filter_labels"] = labels
     return to_filters(state, today)
@@ -373,6 +400,10 @@ def on_error(error: Exception) -> bool:
     """What a reader sees when a page fails (dashboard.py hands every uncaught error here): a
     short notice in their language with a reference that the log carries beside the
     traceback (which Streamlit has just logged), never the error's own text."""
+    if isinstance(error, db.QueryTimeout):  # the reader can act on this one: a narrower view
+        _LOG.warning("a page's query was stopped at its time limit: %s", error)
+        st.warning(t("error.timeout", seconds=f"{db.QUERY_SECONDS:g}"), icon=":material/timer:")
+        return True
     reference = f"{dt.datetime.now():%H%M%S}-{secrets.token_hex(2)}"
     _LOG.error("a page failed (reference %s): %s", reference, type(error).__name__)
     st.error(t("error.page", ref=reference), icon=":material/error:")

@@ -38,7 +38,7 @@ class FilterState:
 class Problem:
     """One thing dropped from a link: which filter, which value, and why."""
 
-    kind: str  # bad_value | bad_date | bad_preset | reversed
+    kind: str  # bad_value | bad_date | out_of_range | bad_preset | reversed
     filter: str = ""
     value: str = ""
 
@@ -69,6 +69,11 @@ def to_filters(state: FilterState, today: dt.date) -> Filters:
     return Filters(start, end, **state.values)
 
 
+# the dates a period may have: a link's dates outside them are dropped with a notice (a period
+# from year 2 to 9999 would keep the store busy for minutes, and year 1 has no year before it)
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
 def _date(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
@@ -94,6 +99,9 @@ def from_url(params: dict[str, str], options: dict[str, set[str]], langs: tuple[
         for name, raw, parsed in (("start", start, state.start), ("end", end, state.end)):
             if parsed is None:
                 problems.append(Problem("bad_date", name, raw or ""))
+            elif not EARLIEST <= parsed <= LATEST:
+                problems.append(Problem("out_of_range", name, raw))
+                setattr(state, name, None)
         if state.start and state.end and state.start > state.end:
             problems.append(Problem("reversed"))
             state.start = state.end = None
