@@ -123,8 +123,9 @@ else:
     download(worklist, "receivables-worklist", narrow, key="worklist_csv")
 
     st.subheader(t("recv.customer"))
+    customer_names = dict(zip(worklist.customer_id, worklist.customer_name))  # one look-up per option
     customer = st.selectbox(t("recv.pick_customer"), worklist.customer_id, key="recv_customer",
-                            format_func=lambda c: worklist.loc[worklist.customer_id == c, "customer_name"].iloc[0])
+                            format_func=customer_names.__getitem__)
     invoices = load("customer_invoices", None, customer_id=customer, as_of_date=as_of)
     payments = load("customer_payments", None, customer_id=customer, as_of_date=as_of)
     st.caption(t("recv.invoices", date=as_of.isoformat()))
