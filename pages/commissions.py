@@ -12,6 +12,7 @@ import streamlit as st
 
 from queries.values import missing
 from ui import fmt
+from ui.i18n import text
 from ui.shell import chart, download, empty_state, footer, keep, kpi_tile, lang, linked, load, start_page, t, table
 
 page = start_page("commissions", "💰")
@@ -123,14 +124,21 @@ if between:
 
 
 # --- the deals, each with its rule and reason ------------------------------------------------
+READER = lang()  # the reader's language, read once: the texts below are made for every deal
+
+
+def said(key: str, **values) -> str:
+    return text(key, READER, **values)
+
+
 def money_text(value) -> str:
-    return fmt.money(value, lang())
+    return fmt.money(value, READER)
 
 
 def deal_rule(row) -> str:
     if missing(row.base_rule_id):
-        return t("reason.no_base_rate", line=row.product_line)
-    return t("reason.base", rate=f"{float(row.base_rate) * 100:.2f} %", amount=money_text(row.amount),
+        return said("reason.no_base_rate", line=row.product_line)
+    return said("reason.base", rate=f"{float(row.base_rate) * 100:.2f} %", amount=money_text(row.amount),
              rule=row.base_rule_id)
 
 
@@ -138,26 +146,26 @@ def unpaid_reason(row, cancelled: bool, lost: bool = False) -> str:
     """Why a deal or claim earns nothing — void (why), cancelled, or lost to an earlier
     claim — from its void_code, earlier_by_name and earlier_at; '' if it does earn."""
     if row.void_code == "already_registered":
-        return t("reason.already_registered", name=row.earlier_by_name, date=str(row.earlier_at)[:10])
+        return said("reason.already_registered", name=row.earlier_by_name, date=str(row.earlier_at)[:10])
     if not missing(row.void_code):
-        return t("reason." + row.void_code)
+        return said("reason." + row.void_code)
     if cancelled:
-        return t("reason.cancelled")
-    return t("reason.lost") if lost else ""
+        return said("reason.cancelled")
+    return said("reason.lost") if lost else ""
 
 
 def deal_reason(row) -> str:
     if row.status == "cancelled":
-        return t("reason.cancelled")
+        return said("reason.cancelled")
     if not missing(row.void_code):
         return unpaid_reason(row, cancelled=False)
     if row.attribution == "referral":
-        return t("reason.referral", name=row.manager_name, share=fmt.pct(float(row.share) * 100),
+        return said("reason.referral", name=row.manager_name, share=fmt.pct(float(row.share) * 100),
                  rule=fmt.text(row.share_rule_id))
     if row.attribution == "lead":
-        return t("reason.lead", name=row.manager_name, units=row.units, bonus=money_text(row.bonus_per_unit),
+        return said("reason.lead", name=row.manager_name, units=row.units, bonus=money_text(row.bonus_per_unit),
                  rule=fmt.text(row.bonus_rule_id))
-    return t("reason.no_base_rate", line=row.product_line) if missing(row.base_rule_id) else ""
+    return said("reason.no_base_rate", line=row.product_line) if missing(row.base_rule_id) else ""
 
 
 st.subheader(t("commissions.deals"))
