@@ -503,8 +503,8 @@ def table(frame: pd.DataFrame, places: dict[str, int] | None = None, codes: bool
             shown[column] = fmt.dates_as_text(values)
         elif values.dtype == object and values.map(lambda v: isinstance(v, list | tuple)).any():
             shown[column] = values.map(fmt.text)
-        if not pd.api.types.is_numeric_dtype(shown[column]) and shown[column].map(
-                lambda v: len(str(v)) > LONG_TEXT).any():
+        if not pd.api.types.is_numeric_dtype(shown[column]) and shown[column].astype(str).str.len().gt(
+                LONG_TEXT).any():
             # a long text (a note, a reason) is cut at the column's edge, not the table at the screen's:
             # a click on the cell shows it whole, and the CSV has it
             config[header] = st.column_config.TextColumn(width=LONG_TEXT_PX)
