@@ -33,6 +33,14 @@ def median_ms(run, runs: int, before=lambda: None) -> float:
     return statistics.median(times)
 
 
+def rerun(app):
+    """A rerun of an AppTest session (what a changed filter causes), failing on a page error."""
+    def run():
+        app.run()
+        assert not app.exception, app.exception
+    return run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", required=True)
@@ -57,12 +65,6 @@ def main() -> None:
         app.run()
         assert not app.exception, app.exception
         return app
-
-    def rerun(app: AppTest):
-        def run():
-            app.run()
-            assert not app.exception, app.exception
-        return run
 
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as empty:
         empty.write("import streamlit as st\nst.title('baseline')\n")

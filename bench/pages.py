@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.overview import median_ms  # noqa: E402
+from bench.overview import median_ms, rerun  # noqa: E402
 
 # (name, script): the sidebar's pages
 PAGES = [("overview", "app.py"), ("targets", "pages/targets.py"), ("visits", "pages/visits.py"),
@@ -64,12 +64,6 @@ def main() -> None:
         app.run()
         assert not app.exception, f"{path}: {app.exception}"
         return app
-
-    def rerun(app: AppTest):
-        def run():
-            app.run()
-            assert not app.exception, app.exception
-        return run
 
     def narrowed(key: str) -> dict:
         return {k: (busiest[key],) if k == key else () for k in LIST_KEYS}
