@@ -1,4 +1,4 @@
-"""Missing values in query results, tested one way.
+"""Missing values in query results, tested one way; and text a spreadsheet would run.
 
 A SQL NULL reaches Python as None, NaN, pd.NA or NaT depending on the column's type (pandas 3
 turns None into NaN in a string column), so `value is None` misses most of them and
@@ -7,6 +7,8 @@ figure with `first(frame, column)`, which answers None for an empty result or a 
 """
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
@@ -30,3 +32,20 @@ def first(frame: pd.DataFrame, column: str, default: object = None) -> object:
     if frame.empty:
         return default
     return present(frame.iloc[0][column], default)
+
+
+# A text a spreadsheet runs as a formula: = + - @ first (after white space too), or a leading tab
+# or carriage return. Every file the product writes gives such a text a leading apostrophe.
+FORMULA_START = r"^(?:\s*[=+\-@]|[\t\r])"
+_FORMULA_START = re.compile(FORMULA_START)
+
+
+def neutralise(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, with a leading apostrophe; any other value as it is."""
+    return "'" + value if isinstance(value, str) and _FORMULA_START.match(value) else value
+
+
+def neutralised(values: pd.Series) -> pd.Series:
+    """`neutralise` over a column of text, at once."""
+    return values.mask(values.str.contains(FORMULA_START, regex=True, na=False), "'" + values)
+

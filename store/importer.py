@@ -26,6 +26,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from queries.values import neutralise, neutralised
 from store import backup, columns, db
 
 MAX_BYTES = 200 * 1024 * 1024  # also the dashboard's upload limit (.streamlit/config.toml)
@@ -631,7 +632,7 @@ def _staged(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> None:
     row's number in the file (the header is row 1)."""
     data = parsed.data.append_column("__row", pa.array(range(2, parsed.rows + 2), pa.int64()))
     con.register("incoming_raw", data)
-    # a text our own files neutralised with an apostrophe (_safe_text) reads back as it was stored
+    # a text our own files neutralised with an apostrophe (queries.values.neutralise) reads back as stored
     cleaned = ", ".join(f"nullif(regexp_replace(trim({_q(n)}), '^''(\\s*[=+\\-@])', '\\1'), '') AS {_q(n)}"
                         for n in parsed.data.column_names)
     con.execute(f"CREATE OR REPLACE TEMP VIEW incoming AS SELECT __row{', ' + cleaned if cleaned else ''} "
@@ -754,37 +755,24 @@ def describe(con: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, str]]
             for c in table_columns(con, table)]
 
 
-def _safe_text(column: Column) -> str:
-    """A column as text for a file a spreadsheet opens: a stored text that the spreadsheet would
-    run as a formula (= + - @, after white space too, or a leading tab or carriage return) gets a
-    leading apostrophe, as the CSV downloads do (ui/export.py); the importer takes it off again."""
-    text = _q(column.name) + "::VARCHAR"
-    if column.type != "VARCHAR":
-        return text
-    return (f"CASE WHEN regexp_matches({text}, '^\\s*[=+\\-@]') OR left({text}, 1) IN (chr(9), chr(13)) "
-            f"THEN chr(39) || {text} ELSE {text} END")
-
-
-def _sample(con: duckdb.DuckDBPyConnection, table: str, names: list[str], csv_text: bool) -> list[str]:
-    """The table's first row as text, neutralised for a CSV file (an Excel cell is made text)."""
-    shown = {c.name: _safe_text(c) if csv_text else _q(c.name) + "::VARCHAR" for c in table_columns(con, table)}
-    row = con.execute(f"SELECT {', '.join(shown[n] for n in names)} FROM {_q(table)} LIMIT 1").fetchone()
+def _sample(con: duckdb.DuckDBPyConnection, table: str, names: list[str]) -> list[str]:
+    row = con.execute(f"SELECT {', '.join(_q(n) + '::VARCHAR' for n in names)} FROM {_q(table)} LIMIT 1").fetchone()
     if row:
         return ["" if v is None else v for v in row]
     return [columns.SAMPLES[table].get(n, "") for n in names]  # an empty table: the shipped sample
 
 
-def template_rows(con: duckdb.DuckDBPyConnection, table: str, lang: str = "en",
-                  csv_text: bool = True) -> list[list[str]]:
+def template_rows(con: duckdb.DuckDBPyConnection, table: str, lang: str = "en") -> list[list[str]]:
     """A template: the header (column names, or the Chinese headers) and a sample row."""
     names = [c.name for c in table_columns(con, table)]
     header = names if lang == "en" else [columns.header_zh(table, n) for n in names]
-    return [header, _sample(con, table, names, csv_text)]
+    return [header, _sample(con, table, names)]
 
 
 def template_csv(con: duckdb.DuckDBPyConnection, table: str, lang: str = "en") -> bytes:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(template_rows(con, table, lang))
+    header, sample = template_rows(con, table, lang)
+    csv.writer(out, lineterminator="\n").writerows([header, [neutralise(v) for v in sample]])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -796,7 +784,7 @@ def template_xlsx(con: duckdb.DuckDBPyConnection, table: str, lang: str = "en") 
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "data"
-    for row in template_rows(con, table, lang, csv_text=False):
+    for row in template_rows(con, table, lang):
         sheet.append(row)
     for cells in sheet.iter_rows():
         for cell in cells:
@@ -816,6 +804,6 @@ def template_xlsx(con: duckdb.DuckDBPyConnection, table: str, lang: str = "en") 
 def export_csv(con: duckdb.DuckDBPyConnection, table: str) -> bytes:
     """Every row of a table in its template's layout (English headers, UTF-8 with BOM):
     a file that imports back as it is."""
-    listed = ", ".join(_safe_text(c) + " AS " + _q(c.name) for c in table_columns(con, table))
-    frame = con.execute(f"SELECT {listed} FROM {_q(table)}").df()
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    names = [c.name for c in table_columns(con, table)]
+    frame = con.execute(f"SELECT {', '.join(_q(n) + '::VARCHAR AS ' + _q(n) for n in names)} FROM {_q(table)}").df()
+    return frame.apply(neutralised).to_csv(index=False).encode("utf-8-sig")  # no text read back as a formula

@@ -11,19 +11,11 @@ import re
 import pandas as pd
 
 from queries.filters import Filters
-from queries.values import missing
+from queries.values import missing, neutralise
 from ui import fmt
 from ui.i18n import CODE_COLUMNS, TEXT, label, text
 
-_FORMULA_START = re.compile(r"^[\s]*[=+\-@]")
 _UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\s]+')
-
-
-def neutralise(value: object) -> object:
-    """A text cell that starts (after white space) with = + - @ gets a leading apostrophe."""
-    if isinstance(value, str) and (_FORMULA_START.match(value) or value[:1] in ("\t", "\r")):
-        return "'" + value
-    return value
 
 
 def header(column: str, lang: str) -> str:
