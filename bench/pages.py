@@ -20,13 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.overview import median_ms, rerun  # noqa: E402
+from tools.screenshots import PAGES as SIDEBAR  # noqa: E402
 
 # (name, script): the sidebar's pages
-PAGES = [("overview", "app.py"), ("targets", "pages/targets.py"), ("visits", "pages/visits.py"),
-         ("satisfaction", "pages/satisfaction.py"), ("competitors", "pages/competitors.py"),
-         ("scorecard", "pages/scorecard.py"), ("receivables", "pages/receivables.py"),
-         ("commissions", "pages/commissions.py"), ("expenses", "pages/expenses.py"), ("data", "pages/data.py"),
-         ("users", "pages/users.py")]
+PAGES = [(name, f"pages/{path}.py" if path else "app.py") for name, path in SIDEBAR]
 
 
 def main() -> None:

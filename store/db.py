@@ -386,10 +386,9 @@ def commit(con: duckdb.DuckDBPyConnection) -> None:
         try:
             _checkpoint(con)
         except duckdb.Error as exc:
-            why = "the disk is full" if NO_SPACE in str(exc) else str(exc)
-            raise NotSaved(f"it is kept in the store's journal (WAL), not yet in the store's file ({why}); it is "
-                           "written there at the dashboard's next start" + (" once the disk has room" if
-                                                                           NO_SPACE in str(exc) else "")) from exc
+            why = "the disk is full; it is written there at the dashboard's next start once the disk has room" \
+                if NO_SPACE in str(exc) else f"{exc}; it is written there at the dashboard's next start"
+            raise NotSaved(f"it is kept in the store's journal (WAL), not yet in the store's file: {why}") from exc
 
 
 def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
