@@ -75,11 +75,11 @@ def main() -> None:
     tiered = session(overview, lang="en", preset="ytd", values={k: ("A",) if k == "tiers" else () for k in LIST_KEYS})
     results = [
         ("empty page, rerun (baseline)", base),
-        ("Overview rerun, caches cold", median_ms(rerun(default), args.runs, before=st.cache_data.clear)),
+        ("Overview rerun, caches cold", median_ms(rerun(default), args.runs, before=st.cache_resource.clear)),
         ("Overview rerun, caches warm", median_ms(rerun(default), args.runs)),
-        ("Overview rerun, tier A, caches cold", median_ms(rerun(tiered), args.runs, before=st.cache_data.clear)),
+        ("Overview rerun, tier A, caches cold", median_ms(rerun(tiered), args.runs, before=st.cache_resource.clear)),
         ("Overview, first run of a new session, caches cold",
-         median_ms(lambda: session(overview), args.runs, before=st.cache_data.clear)),
+         median_ms(lambda: session(overview), args.runs, before=st.cache_resource.clear)),
     ]
     os.unlink(empty.name)
     print(f"store {args.db}: {lines:,} sales lines; {os.cpu_count()} cores; median of {args.runs} runs")

@@ -70,7 +70,7 @@ def main() -> None:
     session("app.py")  # warm the connection and imports
     base = median_ms(rerun(AppTest.from_file(empty.name).run()), max(args.runs, 5))
     os.unlink(empty.name)
-    cold = {"before": st.cache_data.clear}
+    cold = {"before": st.cache_resource.clear}
     rows = []
     for name, script in PAGES:
         if args.page and name not in args.page:

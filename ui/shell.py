@@ -74,7 +74,7 @@ def t(key: str, **values: object) -> str:
 
 # --- data ----------------------------------------------------------------------------------
 
-@st.cache_data(ttl=900, max_entries=512, show_spinner=False)
+@st.cache_resource(ttl=900, max_entries=512, show_spinner=False)
 def _cached(name: str, sql: str, params: tuple, store_version: int, store_file: str) -> pd.DataFrame:
     """Query results are cached on plain values only: the query's name and SQL text, its
     parameters and the store (file and version, which changes with every import), so no
@@ -100,7 +100,9 @@ def loader(name: str, filters: Filters | None = None, **extra: object) -> Callab
 
     def fetch() -> pd.DataFrame:
         try:
-            return _cached(name, sql, key, version, store)
+            # the cached frame itself is never handed out: a shallow copy costs nothing (pandas
+            # copies on write), where unpickling a cached copy at every rerun was most of a warm one
+            return _cached(name, sql, key, version, store).copy(deep=False)
         except queries.StoreChanged:  # an import landed since this run read the version:
             st.session_state.pop("store_version", None)
             st.rerun()  # the page again, every figure of it from the new data
@@ -121,18 +123,22 @@ def load_many(**loaders: Callable[[], pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 # --- the sidebar ---------------------------------------------------------------------------
 
-def _options() -> tuple[pd.DataFrame, dict[str, set[str]]]:
-    """The values each filter may take: within what the viewer sees (a regional lead's regions
-    are their region; a salesperson's, their own region and themselves), so a link naming
-    anything else is dropped with a notice."""
+def _options() -> tuple[pd.DataFrame, dict[str, list[str]], dict[str, set[str]]]:
+    """The filter options (their labels), each list filter's values in order, and the values each
+    filter may take: within what the viewer sees (a regional lead's regions are their region; a
+    salesperson's, their own region and themselves), so a link naming anything else is dropped
+    with a notice."""
     frame = load("filter_options")
-    options = {name: set(frame[frame["filter"] == name].value) for name in LIST_KEYS if name != "salespeople"}
+    values: dict[str, list[str]] = {name: [] for name in LIST_KEYS}
+    for name, value in zip(frame["filter"].tolist(), frame["value"].tolist()):  # one pass, at every rerun
+        values.setdefault(name, []).append(value)
+    options = {name: set(values[name]) for name in LIST_KEYS if name != "salespeople"}
     people = _people(None)
     options["salespeople"] = set(people.salesperson_id)
     scope = _scope()
     if scope.kind != "all":
         options["regions"] &= {scope.value} if scope.kind == "region" else set(people.region_id)
-    return frame, options
+    return frame, values, options
 
 
 def _people(regions: list[str] | None) -> pd.DataFrame:
@@ -236,7 +242,7 @@ def sidebar(page: str) -> Filters:
     today = meta.as_of_date.date()
     st.session_state["store_version"] = int(meta.store_version)
     st.session_state["store_today"] = today
-    frame, options = _options()
+    frame, values, options = _options()
     if _STATE not in st.session_state:  # first page of the session: start from the link
         state, problems = from_url(dict(st.query_params), options, LANGS)
         st.session_state[_STATE] = state
@@ -282,10 +288,10 @@ def sidebar(page: str) -> Filters:
                                                   max_value=LATEST))
             if state.start > state.end:
                 state.start, state.end = state.end, state.start
-        labels = {r.value: (r.label_zh if lang() == "zh" else r.label_en) for r in frame.itertuples()}
+        labels = dict(zip(frame["value"].tolist(), frame["label_zh" if lang() == "zh" else "label_en"].tolist()))
         people = _people(list(state.values["regions"]) or None)
         labels.update(dict(zip(people.salesperson_id, people.name)))
-        choices = {name: sorted(frame[frame["filter"] == name].value) for name in LIST_KEYS}
+        choices = {name: sorted(values[name]) for name in LIST_KEYS}
         choices["salespeople"] = list(people.salesperson_id)
         state.values["salespeople"] = tuple(v for v in state.values["salespeople"] if v in choices["salespeople"])
         if st.session_state[_SCOPE].kind != "all":  # an account that sees part: only that part is offered
@@ -503,13 +509,25 @@ def table(frame: pd.DataFrame, places: dict[str, int] | None = None, codes: bool
             shown[column] = fmt.dates_as_text(values)
         elif values.dtype == object and values.map(lambda v: isinstance(v, list | tuple)).any():
             shown[column] = values.map(fmt.text)
-        if not pd.api.types.is_numeric_dtype(shown[column]) and shown[column].astype(str).str.len().gt(
-                LONG_TEXT).any():
+        if _longest(shown[column]) > LONG_TEXT:
             # a long text (a note, a reason) is cut at the column's edge, not the table at the screen's:
             # a click on the cell shows it whole, and the CSV has it
             config[header] = st.column_config.TextColumn(width=LONG_TEXT_PX)
     shown.columns = [headers[c] for c in frame.columns]
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, placeholder=fmt.MISSING)
+
+
+def _longest(values: pd.Series) -> int:
+    """The length of a text column's longest value as shown (0 for numbers, dates, yes/no):
+    for a column of strings read from the store, without a Python call per value."""
+    if isinstance(values.dtype, pd.StringDtype):
+        lengths = values.str.len()
+    elif values.dtype == object and not values.empty:
+        lengths = values.astype("str").str.len()
+    else:
+        return 0
+    longest = lengths.max()
+    return 0 if missing(longest) else int(longest)
 
 
 _MONTH_TEXT = re.compile(r"^\d{4}-\d{2}$")
