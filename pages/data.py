@@ -18,6 +18,9 @@ who = viewer()
 if not who.may("data_quality"):  # imports and data quality: the head and the assistant
     st.info(t("data.not_allowed"))
     st.stop()
+if db.replica():  # a read-only copy: what changes the store is done on the importing dashboard
+    st.info(t("notice.replica"))
+    st.stop()
 filters = page.filters
 con = db.shared_connection().cursor()  # this run's own: other sessions use the connection meanwhile
 

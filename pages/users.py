@@ -18,6 +18,9 @@ who = viewer()
 if not who.may("users"):
     st.info(t("users.not_allowed"))
     st.stop()
+if db.replica():  # a read-only copy: what changes the store is done on the importing dashboard
+    st.info(t("notice.replica"))
+    st.stop()
 con = db.shared_connection()
 ROLES = tuple(accounts.ROLES)
 

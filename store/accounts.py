@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 import secrets
 import time
@@ -37,6 +38,7 @@ MAX_FAILURES = 5
 LOCK_MINUTES = 15
 PAUSE_SECONDS = 0.5  # the pause after a failed login grows by this much with each failure in a row
 _hasher = PasswordHasher()
+_LOG = logging.getLogger(__name__)
 
 
 class AccountError(db.StoreError):
@@ -84,7 +86,17 @@ def audit(con: duckdb.DuckDBPyConnection, user: str | None, action: str, subject
 
 def record(con: duckdb.DuckDBPyConnection, user: str | None, action: str, subject: str | None = None,
            detail: str | None = None) -> None:
-    """`audit` in a transaction of its own (an export, say, which writes nothing else)."""
+    """`audit` in a transaction of its own (an export, say, which writes nothing else). A replica
+    hands the row to the writer's inbox, which writes it (store/publish.py)."""
+    if db.replica():
+        from store import inbox, publish
+
+        writer = publish.writer_store(publish.replica_folder())
+        if writer is None:
+            raise db.StoreError("no writer is known to this replica: its audit row cannot be written")
+        inbox.post(writer, {"command": "audit", "user": user, "action": action, "subject": subject,
+                            "detail": detail})
+        return
     _in_transaction(con, lambda cursor: audit(cursor, user, action, subject, detail))
 
 
@@ -117,9 +129,20 @@ def _in_transaction(con: duckdb.DuckDBPyConnection, work):
             except Exception:
                 cursor.execute("ROLLBACK")
                 raise
+            _publish(cursor)
             return result
     finally:
         cursor.close()
+
+
+def _publish(cursor) -> None:
+    """The accounts and sessions as the replicas check them, when this dashboard publishes."""
+    from store import publish
+
+    try:
+        publish.publish_accounts(cursor)
+    except (OSError, duckdb.Error) as exc:
+        _LOG.error("the replicas' copy of the accounts was not published: %s", exc)
 
 
 def _check_role(cursor, role: str, region: str | None, salesperson: str | None) -> None:
@@ -292,7 +315,29 @@ def _digest(token: str) -> str:
 def has_accounts(con) -> bool:
     """Whether the store has any account (without one the dashboard shows no figure at all,
     only how to make the head's account)."""
+    if db.replica():
+        return bool(_published()["users"])
     return _one(con, "SELECT count(*) > 0 FROM users")[0]
+
+
+def _published() -> dict:
+    from store import publish
+
+    return publish.accounts_snapshot(publish.replica_folder())
+
+
+def _as_viewer(user: dict) -> Viewer:
+    return Viewer(user["name"], user["display_name"], user["role"], user["region"], user["salesperson"])
+
+
+def _published_viewer(token: str) -> Viewer | None:
+    """A replica's look at a session: in the accounts the writer published at its last change."""
+    snapshot = _published()
+    session = snapshot["sessions"].get(_digest(token))
+    if session is None or dt.datetime.fromisoformat(session[1]) <= _now():
+        return None
+    found = [u for u in snapshot["users"] if u["name"] == session[0] and not u["disabled"]]
+    return _as_viewer(found[0]) if found else None
 
 
 def viewer(con, token: str | None) -> Viewer | None:
@@ -300,6 +345,8 @@ def viewer(con, token: str | None) -> Viewer | None:
     (read at every look, so a disabled account or a changed role counts at once)."""
     if not isinstance(token, str) or not token:
         return None
+    if db.replica():
+        return _published_viewer(token)
     row = _one(con, """SELECT u.user_name, coalesce(u.display_name, u.user_name), u.role, u.region_id,
                               u.salesperson_id
                        FROM user_sessions s JOIN users u USING (user_name)
@@ -313,6 +360,10 @@ def viewer_by_email(con, email: str | None) -> Viewer | None:
     every look like a session's."""
     if not isinstance(email, str) or not email.strip():
         return None
+    if db.replica():
+        found = [u for u in _published()["users"]
+                 if not u["disabled"] and (u["email"] or "").lower() == email.strip().lower()]
+        return _as_viewer(found[0]) if len(found) == 1 else None
     rows = _all(con, """SELECT user_name, coalesce(display_name, user_name), role, region_id, salesperson_id
                         FROM users WHERE lower(email) = lower($e) AND NOT disabled""", {"e": email.strip()})
     return Viewer(*rows[0]) if len(rows) == 1 else None

@@ -46,7 +46,7 @@ def take(con: duckdb.DuckDBPyConnection, why: str, extra: int = 0) -> Path | Non
     target = folder(store) / f"{store.stem}-{dt.datetime.now():%Y%m%d-%H%M%S-%f}-{why}.duckdb"
     target.parent.mkdir(mode=0o700, exist_ok=True)  # the copies hold what the store holds
     part = target.with_name(target.name + ".part")
-    _copy(store, part)
+    copy_file(store, part)
     os.replace(part, target)
     automatic = [c for c in copies(store) if f"-{BEFORE_IMPORT}-" in c.name]
     for old in automatic[:-KEPT] if KEPT > 0 else automatic:
@@ -54,7 +54,7 @@ def take(con: duckdb.DuckDBPyConnection, why: str, extra: int = 0) -> Path | Non
     return target
 
 
-def _copy(source: Path, target: Path) -> None:
+def copy_file(source: Path, target: Path) -> None:
     """Copy a file by another process: a process that opened and closed the store's file itself
     would drop the lock DuckDB holds on it (POSIX locks belong to the process, not the handle)."""
     done = subprocess.run(["cp", "--", str(source), str(target)], capture_output=True, text=True)
@@ -96,7 +96,7 @@ def restore(store: Path, source: Path) -> tuple[Path | None, str]:
             con.close()
     db.ensure_space(store, source.stat().st_size, f"restoring {source.name}")
     part = store.with_name(store.name + ".restoring")
-    _copy(source, part)
+    copy_file(source, part)
     wal = store.with_name(store.name + ".wal")
     if wal.exists():  # the closed store's journal is empty; one left would not belong to the copy
         os.replace(wal, wal.with_name(f"{wal.name}.before-restore-{dt.datetime.now():%Y%m%d-%H%M%S}"))

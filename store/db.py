@@ -78,9 +78,14 @@ QUERY_SECONDS = float(os.environ.get("COCKPIT_QUERY_SECONDS", "60"))
 
 
 def store_path(path: str | os.PathLike | None = None) -> Path:
-    """The store file: the given path, else $COCKPIT_DB, else data/cockpit.duckdb."""
+    """The store file: the given path, else $COCKPIT_DB, else data/cockpit.duckdb; for a replica
+    (COCKPIT_REPLICA), the published copy it serves now (store/publish.py)."""
     if path:
         return Path(path)
+    from store import publish
+
+    if (folder := publish.replica_folder()) is not None:
+        return publish.current_copy(folder)
     env = os.environ.get("COCKPIT_DB")
     return Path(env) if env else DEFAULT_PATH
 
@@ -93,6 +98,11 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = False) -> d
             f"No store at {target}. Build the demo store with `python -m store demo`"
             " or point COCKPIT_DB at an existing store."
         )
+    if replica():  # a published copy: read by any number of replicas, written by none
+        try:
+            return duckdb.connect(str(target), config=CONFIG, read_only=True)
+        except duckdb.Error as exc:
+            raise StoreError(f"Cannot open the published copy {target}: {exc}") from exc
     target.parent.mkdir(parents=True, exist_ok=True)
     con = None
     try:
@@ -154,6 +164,11 @@ def _read_only(target: Path, exc: Exception) -> duckdb.DuckDBPyConnection:
         raise StoreError(f"Cannot open the store {target}: {again}") from again
     _READ_ONLY[target.resolve()] = f"the disk holding {target.parent} is full"
     return con
+
+
+def replica() -> bool:
+    """Whether this dashboard serves a published read-only copy (store/publish.py)."""
+    return bool(os.environ.get("COCKPIT_REPLICA"))
 
 
 def read_only(path: str | os.PathLike | None = None) -> str | None:
@@ -389,6 +404,21 @@ def commit(con: duckdb.DuckDBPyConnection) -> None:
             why = "the disk is full; it is written there at the dashboard's next start once the disk has room" \
                 if NO_SPACE in str(exc) else f"{exc}; it is written there at the dashboard's next start"
             raise NotSaved(f"it is kept in the store's journal (WAL), not yet in the store's file: {why}") from exc
+    _publish(con)
+
+
+def _publish(con: duckdb.DuckDBPyConnection) -> None:
+    """The replicas' copy of the store as just committed, when this dashboard publishes one
+    (store/publish.py). The commit stands if it cannot be made: the replicas go on serving the
+    copy before, and the log says why."""
+    from store import publish
+
+    if publish.publish_folder() is None:
+        return
+    try:
+        publish.publish_store(con)
+    except (StoreError, OSError, duckdb.Error) as exc:
+        _LOG.error("the replicas' copy of the store was not published: %s", exc)
 
 
 def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
@@ -473,6 +503,9 @@ def shared_connection() -> duckdb.DuckDBPyConnection:
     target = store_path().resolve()
     with _shared_lock:
         if target not in _shared:
+            if replica():  # a newer copy: the one before it stays open for the runs reading it now,
+                for older in list(_shared)[:-1]:  # older ones are closed
+                    _shared.pop(older).close()
             con = connect(target)
             # every statement bounded, and the settings locked: no query can lift the bound,
             # raise the memory limit or turn file access back on

@@ -44,6 +44,11 @@ def run(con, ask: dict, data: bytes, say: Say) -> int:
         return _user(con, ask, say)
     if ask["command"] == "backup":
         return _backup(con, say)
+    if ask["command"] == "audit":  # a replica's audit row (store/publish.py)
+        from store import accounts
+
+        accounts.record(con, ask["user"], ask["action"], ask.get("subject"), ask.get("detail"))
+        return 0
     return _import(con, ask, data, say)
 
 
@@ -186,6 +191,15 @@ def hand_over(store: Path, ask: dict, data: bytes, say: Say, wait: float = 3600)
     return outcome["code"]
 
 
+def post(store: Path, ask: dict) -> None:
+    """Leave a command for the dashboard holding `store` without waiting for it: it is run when
+    that dashboard next looks (at once while it runs, else when it starts again)."""
+    inbox = folder(store)
+    stem = f"{dt.datetime.now():%Y%m%d-%H%M%S-%f}-{os.getpid()}-{threading.get_ident()}"
+    (inbox / f"{stem}.data").write_bytes(b"")
+    _write_atomically(inbox / f"{stem}.request.json", json.dumps({**ask, "posted": True}, ensure_ascii=False))
+
+
 def _write_atomically(path: Path, text: str) -> None:
     part = path.with_name(path.name + ".part")
     part.write_text(text, encoding="utf-8")
@@ -204,6 +218,7 @@ def serve_one(store: Path, request: Path, con) -> None:
         return  # withdrawn meanwhile
     payload = request.with_name(stem + ".data")
     lines: list[tuple[str, bool]] = []
+    ask: dict = {}
     try:
         ask = json.loads(taken.read_text(encoding="utf-8"))
         code = run(con, {**ask, "store": str(store)}, payload.read_bytes(), lambda line, err: lines.append((line, err)))
@@ -211,8 +226,12 @@ def serve_one(store: Path, request: Path, con) -> None:
         log.exception("inbox request %s failed", stem)
         lines.append((f"error: the dashboard could not run the command: {exc}", True))
         code = 2
-    _write_atomically(request.with_name(stem + ".answer.json"), json.dumps({"lines": lines, "code": code},
-                                                                           ensure_ascii=False))
+    if ask.get("posted"):  # nobody waits for the answer: a failure is in the log
+        if code:
+            log.error("inbox request %s (%s): %s", stem, ask.get("command"), lines)
+    else:
+        _write_atomically(request.with_name(stem + ".answer.json"), json.dumps({"lines": lines, "code": code},
+                                                                               ensure_ascii=False))
     taken.unlink()
     payload.unlink(missing_ok=True)
 

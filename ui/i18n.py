@@ -746,6 +746,12 @@ TEXT: dict[str, dict[str, str]] = {
               "(imports, logins and account changes wait). Free some space on that disk, then restart the dashboard.",
         "zh": "存放数据库的磁盘已满：各页面照常显示现有数据，但无法保存任何内容（导入、登录和账号变更暂停）。"
               "请释放该磁盘空间，然后重启看板。"},
+    "notice.replica": {
+        "en": "This dashboard serves viewers a read-only copy of the store, renewed after every import. Imports, "
+              "the store's today, data checks and account changes are made on the importing dashboard (its own "
+              "address), or with python -m store on its machine.",
+        "zh": "本看板为查看者提供数据库的只读副本，每次导入后自动更新。导入、设置数据日期、数据检查和账号变更"
+              "请在负责导入的看板（其单独地址）上进行，或在其所在机器上使用 python -m store 命令。"},
     "notice.no_cost_data": {"en": "No cost data: the sales loaded for this period carry no cost, so gross profit "
                                   "cannot be worked out (lines without a cost count in sales only).",
                             "zh": "无成本数据：本期已导入的销售明细没有成本，无法计算毛利"
