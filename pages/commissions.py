@@ -168,29 +168,36 @@ def deal_reason(row) -> str:
     return said("reason.no_base_rate", line=row.product_line) if missing(row.base_rule_id) else ""
 
 
-st.subheader(t("commissions.deals"))
-SHOWN = ("all", "attributed", "void")
-show = st.segmented_control(t("commissions.show"), SHOWN, key="deals_show",
-                            default=linked("deals", "deals_show", SHOWN, "all"),
-                            format_func=lambda v: t("commissions.show." + v)) or "all"
-keep("deals", show)
-picked = lines
-if show == "attributed":
-    picked = lines[lines.attribution.notna()]
-elif show == "void":
-    picked = lines[lines.void_code.notna() | (lines.status == "cancelled")]
-deals = picked[["deal_id", "close_date", "customer_name", "product_line", "units", "amount", "status", "closer_name",
-                "base_commission_cny", "manager_name", "attribution", "referral_share_cny", "closer_keeps_cny",
-                "lead_bonus_cny"]].copy()
-deals["close_date"] = deals.close_date.dt.date
-deals["manager_name"] = deals.manager_name.fillna("")
-deals["rule"] = [deal_rule(r) for r in picked.itertuples()]
-deals["reason"] = [deal_reason(r) for r in picked.itertuples()]
-# on screen what a meeting reads (the reason names the manager, or the missing base rate); the date,
-# units, status, the rule applied and the split's parts in the CSV
-table(deals[["deal_id", "customer_name", "amount", "closer_name", "base_commission_cny", "referral_share_cny",
-             "reason"]])
-download(deals, f"commissions-deals-{show}", filters, key="deals_csv")
+@st.fragment
+def deal_list() -> None:
+    """The deals, all or attributed or void: a change of what is shown redraws this section only."""
+    st.subheader(t("commissions.deals"))
+    SHOWN = ("all", "attributed", "void")
+    show = st.segmented_control(t("commissions.show"), SHOWN, key="deals_show",
+                                default=linked("deals", "deals_show", SHOWN, "all"),
+                                format_func=lambda v: t("commissions.show." + v)) or "all"
+    keep("deals", show)
+    picked = lines
+    if show == "attributed":
+        picked = lines[lines.attribution.notna()]
+    elif show == "void":
+        picked = lines[lines.void_code.notna() | (lines.status == "cancelled")]
+    deals = picked[["deal_id", "close_date", "customer_name", "product_line", "units", "amount", "status",
+                    "closer_name", "base_commission_cny", "manager_name", "attribution", "referral_share_cny",
+                    "closer_keeps_cny", "lead_bonus_cny"]].copy()
+    deals["close_date"] = deals.close_date.dt.date
+    deals["manager_name"] = deals.manager_name.fillna("")
+    deals["rule"] = [deal_rule(r) for r in picked.itertuples()]
+    deals["reason"] = [deal_reason(r) for r in picked.itertuples()]
+    # on screen what a meeting reads (the reason names the manager, or the missing base rate); the date,
+    # units, status, the rule applied and the split's parts in the CSV
+    table(deals[["deal_id", "customer_name", "amount", "closer_name", "base_commission_cny", "referral_share_cny",
+                 "reason"]])
+    download(deals, f"commissions-deals-{show}", filters, key="deals_csv")
+
+
+deal_list()
+
 
 st.subheader(t("commissions.claims"))
 unpaid = claims[claims.verdict != "won"].copy()
@@ -203,33 +210,41 @@ table(unpaid.drop(columns=["close_date", "verdict"]))  # the reason says the ver
 download(unpaid, "commissions-claims-unpaid", filters, key="claims_csv")
 
 # --- one person's statement ------------------------------------------------------------------
-st.subheader(t("commissions.statement"))
-people = dict(zip(per_person.person_id, per_person.name))
-if people:
-    person = st.selectbox(t("commissions.person"), list(people), format_func=lambda p: f"{people[p]} ({p})",
-                          key="statement_person")
-    statement = load("commission_statement", None, person=person, start_date=filters.start_date,
-                     end_date=filters.end_date, **overrides)
-    reasons = [t("reason.fine", orgs=int(r.orgs_short), batches=int(r.batches_short), leads=int(r.leads_short))
-               if r.kind == "fine" else unpaid_reason(r, cancelled=r.status == "cancelled", lost=r.kind == "claim_lost")
-               for r in statement.itertuples()]
-    sheet = statement[["entry_date", "kind", "deal_id", "customer_name", "product_line", "units", "amount",
-                       "counterpart_name", "rule_id", "rule_value", "amount_cny"]].copy()
-    sheet["entry_date"] = sheet.entry_date.dt.date
-    sheet = sheet.astype({"counterpart_name": object, "rule_id": object}).fillna({"counterpart_name": "",
-                                                                                  "rule_id": ""})
-    sheet["reason"] = reasons
-    # a rate as a percentage, a bonus per unit in yuan (the rule's own unit)
-    sheet["rule_value"] = [None if missing(r.rule_value) else
-                           fmt.money(r.rule_value, lang()) if r.kind == "lead_bonus" else
-                           f"{fmt.rounded(float(r.rule_value) * 100, 2)}%" for r in statement.itertuples()]
-    total_row = {column: None for column in sheet.columns}
-    total_row.update(kind=t("commissions.total"), amount_cny=round(statement.amount_cny.sum(), 2))
-    # on screen what a person checks, within a projector's width; the deal, its amount, product line,
-    # units and rule in the CSV for payroll
-    table(sheet.drop(columns=["deal_id", "amount", "product_line", "units", "rule_id"]))
-    st.metric(t("commissions.total"), fmt.money(statement.amount_cny.sum(), lang()))
-    with_total = pd.concat([sheet, pd.DataFrame([total_row])], ignore_index=True)
-    download(with_total, f"commissions-statement-{person}", filters, key="statement_csv",
-             label=t("commissions.statement_download", name=fmt.plain(people[person])))
+@st.fragment
+def person_statement() -> None:
+    """One person's statement: choosing another person redraws this section only."""
+    st.subheader(t("commissions.statement"))
+    people = dict(zip(per_person.person_id, per_person.name))
+    if people:
+        person = st.selectbox(t("commissions.person"), list(people), format_func=lambda p: f"{people[p]} ({p})",
+                              key="statement_person")
+        statement = load("commission_statement", None, person=person, start_date=filters.start_date,
+                         end_date=filters.end_date, **overrides)
+        reasons = [t("reason.fine", orgs=int(r.orgs_short), batches=int(r.batches_short), leads=int(r.leads_short))
+                   if r.kind == "fine"
+                   else unpaid_reason(r, cancelled=r.status == "cancelled", lost=r.kind == "claim_lost")
+                   for r in statement.itertuples()]
+        sheet = statement[["entry_date", "kind", "deal_id", "customer_name", "product_line", "units", "amount",
+                           "counterpart_name", "rule_id", "rule_value", "amount_cny"]].copy()
+        sheet["entry_date"] = sheet.entry_date.dt.date
+        sheet = sheet.astype({"counterpart_name": object, "rule_id": object}).fillna({"counterpart_name": "",
+                                                                                      "rule_id": ""})
+        sheet["reason"] = reasons
+        # a rate as a percentage, a bonus per unit in yuan (the rule's own unit)
+        sheet["rule_value"] = [None if missing(r.rule_value) else
+                               fmt.money(r.rule_value, lang()) if r.kind == "lead_bonus" else
+                               f"{fmt.rounded(float(r.rule_value) * 100, 2)}%" for r in statement.itertuples()]
+        total_row = {column: None for column in sheet.columns}
+        total_row.update(kind=t("commissions.total"), amount_cny=round(statement.amount_cny.sum(), 2))
+        # on screen what a person checks, within a projector's width; the deal, its amount, product line,
+        # units and rule in the CSV for payroll
+        table(sheet.drop(columns=["deal_id", "amount", "product_line", "units", "rule_id"]))
+        st.metric(t("commissions.total"), fmt.money(statement.amount_cny.sum(), lang()))
+        with_total = pd.concat([sheet, pd.DataFrame([total_row])], ignore_index=True)
+        download(with_total, f"commissions-statement-{person}", filters, key="statement_csv",
+                 label=t("commissions.statement_download", name=fmt.plain(people[person])))
+
+
+person_statement()
+
 footer()

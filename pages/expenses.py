@@ -31,34 +31,41 @@ kpi_tile(tiles[3], "kpi.overruns", fmt.count((overruns.flag == "overrun").sum())
          caption=t("expenses.unbudgeted", value=fmt.money(whole.unbudgeted_cny, lang()),
                    n=fmt.count((overruns.flag == "no_budget").sum())))
 
-st.subheader(t("expenses.by"))
-GROUPS = ("region", "salesperson", "category", "month")
-group_by = st.segmented_control(t("expenses.group"), GROUPS, key="expense_group",
-                                default=linked("group", "expense_group", GROUPS, "region"),
-                                format_func=lambda g: t("expenses.group." + g)) or "region"
-keep("group", group_by)
-groups = load("expense_control", filters, group_by=group_by)
+@st.fragment
+def by_group() -> None:
+    """Budget against spend by region, person, category or month: a change of grouping redraws this section only."""
+    st.subheader(t("expenses.by"))
+    GROUPS = ("region", "salesperson", "category", "month")
+    group_by = st.segmented_control(t("expenses.group"), GROUPS, key="expense_group",
+                                    default=linked("group", "expense_group", GROUPS, "region"),
+                                    format_func=lambda g: t("expenses.group." + g)) or "region"
+    keep("group", group_by)
+    groups = load("expense_control", filters, group_by=group_by)
 
 
-def label(row) -> str:
-    if group_by == "category":
-        return t("category." + row.group_id)
-    return row.group_name_en if group_by == "region" and lang() == "en" else row.group_name
+    def label(row) -> str:
+        if group_by == "category":
+            return t("category." + row.group_id)
+        return row.group_name_en if group_by == "region" and lang() == "en" else row.group_name
 
 
-groups["group_name"] = [label(r) for r in groups.itertuples()]
-figure = go.Figure()
-figure.add_bar(x=groups.group_name, y=groups.budget_cny, name=t("expenses.budget"), marker_color="#95a5a6")
-figure.add_bar(x=groups.group_name, y=groups.actual_cny, name=t("expenses.actual"),
-               marker_color=["#c0392b" if over or missing else "#2980b9"
-                             for over, missing in zip(groups.overrun, groups.budget_missing)])
-figure.update_layout(barmode="group", height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                     yaxis_title=t("axis.amount"), legend={"orientation": "h", "y": 1.1})
-chart(figure, key="expense_chart")
-st.caption(t("expenses.red"))
-shown = groups.drop(columns=["group_id", "group_name_en"])
-table(shown)
-download(shown, f"expenses-by-{group_by}", filters, key="expense_groups_csv")
+    groups["group_name"] = [label(r) for r in groups.itertuples()]
+    figure = go.Figure()
+    figure.add_bar(x=groups.group_name, y=groups.budget_cny, name=t("expenses.budget"), marker_color="#95a5a6")
+    figure.add_bar(x=groups.group_name, y=groups.actual_cny, name=t("expenses.actual"),
+                   marker_color=["#c0392b" if over or missing else "#2980b9"
+                                 for over, missing in zip(groups.overrun, groups.budget_missing)])
+    figure.update_layout(barmode="group", height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                         yaxis_title=t("axis.amount"), legend={"orientation": "h", "y": 1.1})
+    chart(figure, key="expense_chart")
+    st.caption(t("expenses.red"))
+    shown = groups.drop(columns=["group_id", "group_name_en"])
+    table(shown)
+    download(shown, f"expenses-by-{group_by}", filters, key="expense_groups_csv")
+
+
+by_group()
+
 
 st.subheader(t("expenses.overruns"))
 listed = overruns.drop(columns=["salesperson_id", "region_id", "region_name_en" if lang() == "zh" else "region_name"])

@@ -111,17 +111,11 @@ if pick:
     bucket = picked_bucket if picked_bucket != "not_due" else "all"
     label = names[aging["group_id"] == group_id].iloc[0]
     st.caption(t("recv.narrowed", what=f"{fmt.plain(label)} · {t('bucket.' + picked_bucket)}"))
-worklist = load("collections_worklist", narrow, as_of_date=as_of, bucket=bucket)
-if worklist.empty:
-    st.success(t("recv.nothing_overdue", date=as_of.isoformat()))
-else:
-    # on screen what a meeting chases (the bucket columns are the chart's); every column in the CSV
-    on_screen = ["customer_name", "owner_name", "region_id", "max_days_past_due", "overdue_cny",
-                 *([bucket + "_cny"] if bucket != "all" else []), "outstanding_cny", "last_payment_date",
-                 "over_credit", "open_complaints_count"]
-    table(worklist[on_screen])
-    download(worklist, "receivables-worklist", narrow, key="worklist_csv")
 
+
+@st.fragment
+def one_customer(worklist) -> None:
+    """One customer's invoices and payments: choosing another customer redraws this section only."""
     st.subheader(t("recv.customer"))
     customer_names = dict(zip(worklist.customer_id, worklist.customer_name))  # one look-up per option
     customer = st.selectbox(t("recv.pick_customer"), worklist.customer_id, key="recv_customer",
@@ -134,4 +128,18 @@ else:
     st.caption(t("recv.payments", date=as_of.isoformat()))
     table(payments)
     download(payments, f"receivables-payments-{customer}", None, key="payments_csv")
+
+
+worklist = load("collections_worklist", narrow, as_of_date=as_of, bucket=bucket)
+if worklist.empty:
+    st.success(t("recv.nothing_overdue", date=as_of.isoformat()))
+else:
+    # on screen what a meeting chases (the bucket columns are the chart's); every column in the CSV
+    on_screen = ["customer_name", "owner_name", "region_id", "max_days_past_due", "overdue_cny",
+                 *([bucket + "_cny"] if bucket != "all" else []), "outstanding_cny", "last_payment_date",
+                 "over_credit", "open_complaints_count"]
+    table(worklist[on_screen])
+    download(worklist, "receivables-worklist", narrow, key="worklist_csv")
+
+    one_customer(worklist)
 footer()

@@ -107,10 +107,18 @@ st.subheader(t("sat.timeline"))
 choices = load("abnormal_customers", filters, top=None)
 options = list(dict.fromkeys(list(open_now.customer_id) + list(choices.customer_id)))
 names = dict(zip(open_now.customer_id, open_now.customer_name)) | dict(zip(choices.customer_id, choices.customer_name))
-if options:
+
+
+@st.fragment
+def timeline_of() -> None:
+    """One customer's history: choosing another customer redraws this section only."""
     customer = st.selectbox(t("recv.pick_customer"), options, key="timeline_customer",
                             format_func=lambda c: f"{names.get(c, c)} ({c})")
     timeline = load("customer_timeline", None, customer_id=customer)
     table(timeline)
     download(timeline, f"satisfaction-timeline-{customer}", None, key="timeline_csv")
+
+
+if options:
+    timeline_of()
 footer()

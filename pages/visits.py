@@ -55,20 +55,27 @@ uncovered = load("uncovered_key_accounts", filters)
 table(uncovered)
 download(uncovered, "visits-uncovered-key-accounts", filters, key="uncovered_csv")
 
-st.subheader(t("visits.quotas"))
-grain = st.segmented_control(t("targets.grain"), ("week", "month"), key="quota_grain",
-                             default=linked("grain", "quota_grain", ("week", "month"), "week"),
-                             format_func=lambda g: t("visits.by_" + g)) or "week"
-keep("grain", grain)
-quotas = load("activity_weeks", filters, grain=grain)
-if not flagged.empty:
-    st.warning(t("visits.flagged", names="、".join(map(fmt.plain, sorted(set(flagged.name))))))
-shown = quotas.drop(columns=["salesperson_id"])
-shown["period_start"] = shown["period_start"].dt.strftime("%Y-%m-%d" if grain == "week" else "%Y-%m")
-# on screen each quota's shortfall, the fine and the streak; what was done and the quotas in the CSV
-table(shown[["name", "region_id", "period_start", "orgs_short", "batches_short", "leads_short", "fine_cny",
-             "short_weeks", "short_streak", "flagged"]])
-download(quotas, f"visits-quotas-by-{grain}", filters, key="quotas_csv")
+@st.fragment
+def quota_section() -> None:
+    """The activity quotas by week or month: a change of grain redraws this section only."""
+    st.subheader(t("visits.quotas"))
+    grain = st.segmented_control(t("targets.grain"), ("week", "month"), key="quota_grain",
+                                 default=linked("grain", "quota_grain", ("week", "month"), "week"),
+                                 format_func=lambda g: t("visits.by_" + g)) or "week"
+    keep("grain", grain)
+    quotas = load("activity_weeks", filters, grain=grain)
+    if not flagged.empty:
+        st.warning(t("visits.flagged", names="、".join(map(fmt.plain, sorted(set(flagged.name))))))
+    shown = quotas.drop(columns=["salesperson_id"])
+    shown["period_start"] = shown["period_start"].dt.strftime("%Y-%m-%d" if grain == "week" else "%Y-%m")
+    # on screen each quota's shortfall, the fine and the streak; what was done and the quotas in the CSV
+    table(shown[["name", "region_id", "period_start", "orgs_short", "batches_short", "leads_short", "fine_cny",
+                 "short_weeks", "short_streak", "flagged"]])
+    download(quotas, f"visits-quotas-by-{grain}", filters, key="quotas_csv")
+
+
+quota_section()
+
 
 st.subheader(t("visits.volume"))
 volume = load("visit_volume", filters)
