@@ -3,7 +3,9 @@
 Drives real Streamlit sessions over their websockets (tools/wsclient.py), as browser tabs do:
 each session opens a page (the sidebar's pages in turn), then changes a sidebar filter
 `--changes` times (a region, a customer tier, the period, …, chosen at random with a fixed
-seed) and waits for each rerun to finish. First one session alone does the same (the
+seed) and waits for each rerun to finish. Each session chooses its own filters, or, with
+`--alike N`, the sessions follow N sequences of choices (`--alike 1`: a meeting where every
+laptop follows the projector, on the same page). First one session alone does the same (the
 baseline, in the same process), then `--sessions` at once. Reported: the reruns' median, 95th
 percentile and slowest, each also as a ratio to the lone session's median, and every error.
 
@@ -64,15 +66,16 @@ async def one_session(url: str, cookies: dict, page: str, changes: int, seed: in
         errors.append(f"{page or 'overview'}: {type(exc).__name__}: {exc}")
 
 
-async def drive(url: str, cookies: dict, sessions: int, changes: int, seed: int,
-                together: bool = True) -> tuple[list[float], list[str], dict]:
-    """`sessions` sessions on the sidebar's pages in turn, all at once or (not `together`) one
-    after another; every rerun's time, the errors, and the times by page."""
+async def drive(url: str, cookies: dict, sessions: int, changes: int, seed: int, together: bool = True,
+                alike: int = 10**6) -> tuple[list[float], list[str], dict]:
+    """`sessions` sessions on the sidebar's pages in turn (`alike` different ones at most), all
+    at once or (not `together`) one after another; every rerun's time, the errors, and the
+    times by page."""
     times: list[float] = []
     errors: list[str] = []
     by_page: dict[str, list[float]] = {}
-    runs = [one_session(url, cookies, PAGE_NAMES[i % len(PAGE_NAMES)], changes, seed + i, times, errors, by_page)
-            for i in range(sessions)]
+    runs = [one_session(url, cookies, PAGE_NAMES[i % len(PAGE_NAMES) % alike], changes, seed + i % alike, times,
+                        errors, by_page) for i in range(sessions)]
     if together:
         await asyncio.gather(*runs)
     else:
@@ -102,6 +105,8 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=5, help="filter changes per session")
     parser.add_argument("--seconds", type=float, default=600, help="stop the whole run after this long")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--alike", type=int, default=10**6,
+                        help="the sessions follow this many sequences of choices (default: each its own)")
     args = parser.parse_args()
     from tools.serve import serving, session_for
     from ui.login import COOKIE
@@ -120,8 +125,10 @@ def main() -> int:
         report("one session at a time, every page", alone, alone_errors, None)
         print("  median by page: " + ", ".join(f"{page or 'overview'} {statistics.median(t) * 1000:,.0f} ms"
                                                 for page, t in by_page.items()))
-        many, errors, _ = await drive(url, cookies, args.sessions, args.changes, args.seed)
-        report(f"{args.sessions} sessions at once", many, errors, statistics.median(alone) if alone else None)
+        many, errors, _ = await drive(url, cookies, args.sessions, args.changes, args.seed + 1000,  # other views
+                                      alike=args.alike)
+        alike = f", following {args.alike} sequence(s) of choices" if args.alike < args.sessions else ""
+        report(f"{args.sessions} sessions at once{alike}", many, errors, statistics.median(alone) if alone else None)
         return 1 if errors or alone_errors else 0
 
     async def bounded(url: str) -> int:

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.overview import median_ms, rerun  # noqa: E402
+from bench.overview import clear_caches, median_ms, rerun  # noqa: E402
 from tools.screenshots import PAGES as SIDEBAR  # noqa: E402
 
 # (name, script): the sidebar's pages
@@ -33,7 +33,6 @@ def main() -> None:
     parser.add_argument("--page", action="append", help="only this page (by name); may be given again")
     args = parser.parse_args()
     os.environ["COCKPIT_DB"] = str(Path(args.db).resolve())
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     from store import db
@@ -70,7 +69,7 @@ def main() -> None:
     session("app.py")  # warm the connection and imports
     base = median_ms(rerun(AppTest.from_file(empty.name).run()), max(args.runs, 5))
     os.unlink(empty.name)
-    cold = {"before": st.cache_resource.clear}
+    cold = {"before": clear_caches}
     rows = []
     for name, script in PAGES:
         if args.page and name not in args.page:

@@ -13,7 +13,21 @@ import streamlit as st
 from queries.values import missing
 from ui import fmt
 from ui.i18n import text
-from ui.shell import chart, download, empty_state, footer, keep, kpi_tile, lang, linked, load, start_page, t, table
+from ui.shell import (
+    chart,
+    download,
+    empty_state,
+    footer,
+    keep,
+    kpi_tile,
+    lang,
+    linked,
+    load,
+    made_from,
+    start_page,
+    t,
+    table,
+)
 
 page = start_page("commissions", "💰")
 filters = page.filters
@@ -168,6 +182,11 @@ def deal_reason(row) -> str:
     return said("reason.no_base_rate", line=row.product_line) if missing(row.base_rule_id) else ""
 
 
+texts = made_from("commission_lines", filters, f"deal texts {READER}", lambda: pd.DataFrame(
+    {"rule": [deal_rule(r) for r in lines.itertuples()], "reason": [deal_reason(r) for r in lines.itertuples()]},
+    index=lines.index), **overrides)
+
+
 @st.fragment
 def deal_list() -> None:
     """The deals, all or attributed or void: a change of what is shown redraws this section only."""
@@ -187,8 +206,7 @@ def deal_list() -> None:
                     "closer_keeps_cny", "lead_bonus_cny"]].copy()
     deals["close_date"] = deals.close_date.dt.date
     deals["manager_name"] = deals.manager_name.fillna("")
-    deals["rule"] = [deal_rule(r) for r in picked.itertuples()]
-    deals["reason"] = [deal_reason(r) for r in picked.itertuples()]
+    deals["rule"], deals["reason"] = texts["rule"], texts["reason"]  # aligned on the rows picked
     # on screen what a meeting reads (the reason names the manager, or the missing base rate); the date,
     # units, status, the rule applied and the split's parts in the CSV
     table(deals[["deal_id", "customer_name", "amount", "closer_name", "base_commission_cny", "referral_share_cny",

@@ -88,14 +88,21 @@ def load(name: str, filters: Filters | None = None, **extra: object) -> pd.DataF
     return loader(name, filters, **extra)()
 
 
+def _key(name: str, filters: Filters | None, **extra: object) -> tuple:
+    """A query's parameters for these filters within the viewer's scope, as a cache key."""
+    params = queries.bind(name, filters, _scope(), **extra)
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+
+def _version() -> int:
+    version = st.session_state.get("store_version")  # read by the sidebar at every rerun
+    return int(queries.run("store_meta").iloc[0].store_version) if version is None else version
+
+
 def loader(name: str, filters: Filters | None = None, **extra: object) -> Callable[[], pd.DataFrame]:
     """`load` for later: the query is bound now and run (or read from the cache) when called,
     e.g. by a download button outside the page's run."""
-    params = queries.bind(name, filters, _scope(), **extra)
-    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    version = st.session_state.get("store_version")  # read by the sidebar at every rerun
-    if version is None:
-        version = int(queries.run("store_meta").iloc[0].store_version)
+    key, version = _key(name, filters, **extra), _version()
     sql, store = queries.load(name).sql, str(db.store_path().resolve())
 
     def fetch() -> pd.DataFrame:
@@ -107,6 +114,18 @@ def loader(name: str, filters: Filters | None = None, **extra: object) -> Callab
             st.session_state.pop("store_version", None)
             st.rerun()  # the page again, every figure of it from the new data
     return fetch
+
+
+@st.cache_resource(ttl=900, max_entries=64, show_spinner=False)
+def _made(what: str, key: tuple, store_version: int, store_file: str, _make: Callable[[], object]) -> object:
+    return _make()
+
+
+def made_from(name: str, filters: Filters | None, what: str, make: Callable[[], object], **extra: object) -> object:
+    """What a page makes from a query's rows (texts for every row, say), made once for the rows
+    `load(name, filters, **extra)` gives and kept like them; `what` names it, with anything
+    else it depends on (the reader's language)."""
+    return _made(what, _key(name, filters, **extra), _version(), str(db.store_path().resolve()), make)
 
 
 def load_many(**loaders: Callable[[], pd.DataFrame]) -> dict[str, pd.DataFrame]:
