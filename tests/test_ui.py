@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from queries.filters import Filters
+from queries.values import missing
 from ui import export, fmt
 from ui.i18n import LANGS, TEXT
 
@@ -162,6 +163,10 @@ def test_percentages_round_half_up_and_missing_reads_as_a_dash():
     for nothing in (None, float("nan"), pd.NA, pd.NaT):
         assert fmt.pct(nothing) == fmt.money(nothing, "en") == fmt.when(nothing) == fmt.text(nothing) == "—"
     assert fmt.when(pd.Timestamp("2026-11-01")) == "2026-11-01"  # never 00:00:00
+    # a customer's history: the day of a visit beside the minute of a complaint, each as it was kept
+    kept = pd.Series([pd.Timestamp("2026-11-17 09:44"), pd.Timestamp("2026-06-17"), None])
+    shown = fmt.dates_as_text(kept).tolist()
+    assert shown[:2] == ["2026-11-17 09:44", "2026-06-17"] and missing(shown[2])
     assert fmt.when(pd.Timestamp("2026-11-01 09:30:12")) == "2026-11-01 09:30"
 
 

@@ -192,8 +192,9 @@ def round_half_up(values: pd.Series, places: int) -> pd.Series:
 
 
 def dates_as_text(values: pd.Series) -> pd.Series:
-    """A column of dates as 2026-11-01, or of moments as 2026-11-01 09:30 (never 00:00:00)."""
+    """Dates as 2026-11-01 and moments as 2026-11-01 09:30, never with a time of 00:00 (a column
+    may hold both: a customer's history lists the day of a visit beside the minute of a complaint)."""
     moments = pd.to_datetime(values)
-    midnight = (moments.dropna() == moments.dropna().dt.normalize()).all()
-    text = moments.dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M")
+    day_only = moments == moments.dt.normalize()
+    text = moments.dt.strftime("%Y-%m-%d").where(day_only, moments.dt.strftime("%Y-%m-%d %H:%M"))
     return text.where(moments.notna(), None)
