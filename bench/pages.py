@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.overview import clear_caches, median_ms, rerun  # noqa: E402
+from bench.queries import BUSIEST  # noqa: E402
 from tools.screenshots import PAGES as SIDEBAR  # noqa: E402
 
 # (name, script): the sidebar's pages
@@ -41,14 +42,7 @@ def main() -> None:
 
     con = db.shared_connection().cursor()
     lines = con.execute("SELECT count(*) FROM sales").fetchall()[0][0]
-    busiest = {  # the value of each filter with the most sales lines: the heaviest narrowed view
-        "industries": con.execute("SELECT c.industry FROM sales s JOIN customers c USING (customer_id) "
-                                  "GROUP BY ALL ORDER BY count(*) DESC LIMIT 1").fetchall()[0][0],
-        "product_lines": con.execute("SELECT p.product_line FROM sales s JOIN products p USING (product_id) "
-                                     "GROUP BY ALL ORDER BY count(*) DESC LIMIT 1").fetchall()[0][0],
-        "salespeople": con.execute("SELECT salesperson_id FROM sales WHERE salesperson_id IS NOT NULL "
-                                   "GROUP BY ALL ORDER BY count(*) DESC LIMIT 1").fetchall()[0][0],
-    }
+    busiest = {name: con.execute(sql).fetchall()[0][0] for name, sql in BUSIEST.items()}
     con.close()
     head = session_for(args.db, "head")
 

@@ -41,9 +41,9 @@ TABLES = (
     "activities", "commission_rules", "activity_quotas", "scorecard_weights", "import_log",
 )
 # Summaries the store keeps from the facts (store/derived_tables.sql, filled by derived.sql).
-DERIVED_TABLES = ("sales_daily", "sales_daily_tiers", "payments_daily", "payments_daily_tiers", "customer_alerts",
-                  "receivables_daily", "receivables_daily_tiers", "deal_commissions", "quota_weeks",
-                  "revisit_outcomes")
+DERIVED_TABLES = ("sales_daily", "sales_daily_tiers", "sales_daily_classes", "payments_daily", "payments_daily_tiers",
+                  "payments_daily_classes", "customer_alerts", "receivables_daily", "receivables_daily_tiers",
+                  "deal_commissions", "quota_weeks", "revisit_outcomes")
 
 # Who may use the dashboard and what they did (store/accounts.sql); never imported from files.
 ACCOUNT_TABLES = ("users", "user_sessions", "audit_log")

@@ -121,9 +121,9 @@ FROM (
 ) f
 WHERE f.customer_id = customers.customer_id;
 
--- section sales_daily: sales customers
--- Daily totals per customer tier (a fact of a customer not in customers: NULL), and summed
--- over the tiers, of the days in scope.
+-- section sales_daily: sales customers products
+-- Daily totals per customer tier (a fact of a customer not in customers: NULL), summed over
+-- the tiers, and per tier, industry and product line, of the days in scope.
 CREATE TEMP TABLE IF NOT EXISTS scope_sales_daily AS
 SELECT order_date FROM sales UNION SELECT order_date FROM sales_daily_tiers;
 DELETE FROM sales_daily_tiers WHERE order_date IN (SELECT order_date FROM scope_sales_daily);
@@ -133,6 +133,15 @@ FROM sales s LEFT JOIN customers c ON c.customer_id = s.customer_id
 WHERE s.order_date IN (SELECT order_date FROM scope_sales_daily)
 GROUP BY ALL ORDER BY ALL;
 
+DELETE FROM sales_daily_classes WHERE order_date IN (SELECT order_date FROM scope_sales_daily);
+INSERT INTO sales_daily_classes
+SELECT s.order_date, s.salesperson_id, s.region_id, c.tier, c.industry, p.product_line, sum(s.amount),
+       sum(s.amount - s.cost)
+FROM sales s LEFT JOIN customers c ON c.customer_id = s.customer_id
+LEFT JOIN products p ON p.product_id = s.product_id
+WHERE s.order_date IN (SELECT order_date FROM scope_sales_daily)
+GROUP BY ALL ORDER BY c.industry, p.product_line, s.order_date, s.salesperson_id, s.region_id, c.tier;
+
 DELETE FROM sales_daily WHERE order_date IN (SELECT order_date FROM scope_sales_daily);
 INSERT INTO sales_daily
 SELECT order_date, salesperson_id, region_id, sum(amount), sum(gross_profit)
@@ -140,7 +149,7 @@ FROM sales_daily_tiers WHERE order_date IN (SELECT order_date FROM scope_sales_d
 GROUP BY ALL ORDER BY order_date, salesperson_id, region_id;
 
 -- section payments_daily: payments customers
--- The same for the payments.
+-- The same for the payments (which carry no product line).
 CREATE TEMP TABLE IF NOT EXISTS scope_payments_daily AS
 SELECT paid_on FROM payments UNION SELECT paid_on FROM payments_daily_tiers;
 DELETE FROM payments_daily_tiers WHERE paid_on IN (SELECT paid_on FROM scope_payments_daily);
@@ -149,6 +158,13 @@ SELECT p.paid_on, p.salesperson_id, p.region_id, c.tier, sum(p.amount)
 FROM payments p LEFT JOIN customers c ON c.customer_id = p.customer_id
 WHERE p.paid_on IN (SELECT paid_on FROM scope_payments_daily)
 GROUP BY ALL ORDER BY ALL;
+
+DELETE FROM payments_daily_classes WHERE paid_on IN (SELECT paid_on FROM scope_payments_daily);
+INSERT INTO payments_daily_classes
+SELECT p.paid_on, p.salesperson_id, p.region_id, c.tier, c.industry, sum(p.amount)
+FROM payments p LEFT JOIN customers c ON c.customer_id = p.customer_id
+WHERE p.paid_on IN (SELECT paid_on FROM scope_payments_daily)
+GROUP BY ALL ORDER BY c.industry, p.paid_on, p.salesperson_id, p.region_id, c.tier;
 
 DELETE FROM payments_daily WHERE paid_on IN (SELECT paid_on FROM scope_payments_daily);
 INSERT INTO payments_daily

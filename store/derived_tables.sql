@@ -26,6 +26,21 @@ CREATE TABLE IF NOT EXISTS sales_daily_tiers (
     gross_profit   DECIMAL(18, 4)
 );
 
+-- One row: a day's sales lines of one salesperson in one region to customers of one tier and
+-- industry, of one product line (each as the customer and the product are now; NULL where
+-- there is none), summed. Kept in order of industry and product line: a filter on either
+-- reads only its part of the table.
+CREATE TABLE IF NOT EXISTS sales_daily_classes (
+    order_date     DATE NOT NULL,
+    salesperson_id VARCHAR,
+    region_id      VARCHAR NOT NULL,
+    tier           VARCHAR,
+    industry       VARCHAR,
+    product_line   VARCHAR,
+    amount         DECIMAL(18, 4) NOT NULL,
+    gross_profit   DECIMAL(18, 4)
+);
+
 -- One row: a day's payments credited to one salesperson in one region, summed.
 CREATE TABLE IF NOT EXISTS payments_daily (
     paid_on        DATE NOT NULL,
@@ -41,6 +56,17 @@ CREATE TABLE IF NOT EXISTS payments_daily_tiers (
     salesperson_id VARCHAR NOT NULL,
     region_id      VARCHAR NOT NULL,
     tier           VARCHAR,
+    amount         DECIMAL(18, 4) NOT NULL
+);
+
+-- One row: a day's payments credited to one salesperson in one region from customers of one
+-- tier and industry, summed; kept in order of industry.
+CREATE TABLE IF NOT EXISTS payments_daily_classes (
+    paid_on        DATE NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR NOT NULL,
+    tier           VARCHAR,
+    industry       VARCHAR,
     amount         DECIMAL(18, 4) NOT NULL
 );
 

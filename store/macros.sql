@@ -106,8 +106,10 @@ WHERE pm.paid_on BETWEEN start_date AND end_date
 -- grain (rows to be summed: under a tier filter a day comes as one row per tier). Without a
 -- filter on the customer or product they are read from the store's daily totals
 -- (store/derived.sql, 15× fewer rows than the lines); with a tier filter alone, from the
--- daily totals per customer tier (6× fewer); otherwise from the lines. The branches not
--- taken are pruned when the query is planned, as their conditions are on parameters only.
+-- daily totals per customer tier (6× fewer); with an industry or product-line filter, from
+-- the daily totals per tier, industry and product line, kept in order of industry and product
+-- line (a filter reads only its part). The branches not taken are pruned when the query is
+-- planned, as their conditions are on parameters only.
 CREATE OR REPLACE MACRO kpi_sales_by_day(start_date, end_date, regions, salespeople, tiers, industries,
                                          product_lines) AS TABLE
 SELECT d.order_date AS day, d.salesperson_id, d.region_id, d.amount, d.gross_profit
@@ -125,10 +127,15 @@ WHERE tiers IS NOT NULL AND industries IS NULL AND product_lines IS NULL
   AND (regions IS NULL OR list_contains(regions, d.region_id))
   AND (salespeople IS NULL OR list_contains(salespeople, d.salesperson_id))
 UNION ALL
-SELECT order_date, salesperson_id, region_id, sum(amount), sum(gross_profit)
-FROM kpi_sales(start_date, end_date, regions, salespeople, tiers, industries, product_lines)
+SELECT d.order_date, d.salesperson_id, d.region_id, d.amount, d.gross_profit
+FROM sales_daily_classes d
 WHERE NOT (industries IS NULL AND product_lines IS NULL)
-GROUP BY ALL;
+  AND d.order_date BETWEEN start_date AND end_date
+  AND (industries IS NULL OR list_contains(industries, d.industry))
+  AND (product_lines IS NULL OR list_contains(product_lines, d.product_line))
+  AND (tiers IS NULL OR list_contains(tiers, d.tier))
+  AND (regions IS NULL OR list_contains(regions, d.region_id))
+  AND (salespeople IS NULL OR list_contains(salespeople, d.salesperson_id));
 
 CREATE OR REPLACE MACRO kpi_payments_by_day(start_date, end_date, regions, salespeople, tiers,
                                             industries) AS TABLE
@@ -147,10 +154,14 @@ WHERE tiers IS NOT NULL AND industries IS NULL
   AND (regions IS NULL OR list_contains(regions, d.region_id))
   AND (salespeople IS NULL OR list_contains(salespeople, d.salesperson_id))
 UNION ALL
-SELECT paid_on, salesperson_id, region_id, sum(amount)
-FROM kpi_payments(start_date, end_date, regions, salespeople, tiers, industries)
+SELECT d.paid_on, d.salesperson_id, d.region_id, d.amount
+FROM payments_daily_classes d
 WHERE industries IS NOT NULL
-GROUP BY ALL;
+  AND d.paid_on BETWEEN start_date AND end_date
+  AND list_contains(industries, d.industry)
+  AND (tiers IS NULL OR list_contains(tiers, d.tier))
+  AND (regions IS NULL OR list_contains(regions, d.region_id))
+  AND (salespeople IS NULL OR list_contains(salespeople, d.salesperson_id));
 
 -- The aging buckets (SPEC §3.3) by days past due: not yet due (≤ 0), 1–30, 31–60, 61–90,
 -- 91–180, over 180. aging_limits() are the buckets' upper limits: the store's receivables

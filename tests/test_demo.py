@@ -119,6 +119,13 @@ def test_first_visits_of_plans_agree_with_the_visits(store_con):
     ("SELECT paid_on, salesperson_id, region_id, tier, amount FROM payments_daily_tiers",
      "SELECT paid_on, salesperson_id, p.region_id, tier, sum(amount) FROM payments p"
      " LEFT JOIN customers USING (customer_id) GROUP BY ALL"),
+    ("SELECT order_date, salesperson_id, region_id, tier, industry, product_line, amount, gross_profit"
+     " FROM sales_daily_classes",
+     "SELECT order_date, salesperson_id, s.region_id, tier, industry, product_line, sum(amount), sum(amount - cost)"
+     " FROM sales s LEFT JOIN customers USING (customer_id) LEFT JOIN products USING (product_id) GROUP BY ALL"),
+    ("SELECT paid_on, salesperson_id, region_id, tier, industry, amount FROM payments_daily_classes",
+     "SELECT paid_on, salesperson_id, p.region_id, tier, industry, sum(amount) FROM payments p"
+     " LEFT JOIN customers USING (customer_id) GROUP BY ALL"),
     ("SELECT * FROM customer_alerts", "SELECT * FROM kpi_customer_alerts((SELECT as_of_date FROM store_meta))"),
     # a deal's line does not depend on the period asked for
     ("SELECT * FROM kpi_commission_lines(DATE '2026-02-10', DATE '2026-07-31', NULL, NULL)",
@@ -129,7 +136,8 @@ def test_first_visits_of_plans_agree_with_the_visits(store_con):
      " FROM revisit_outcomes GROUP BY ALL",
      "SELECT planned_month, salesperson_id, count(*) FILTER (WHERE first_visit_on <= last_day(planned_month)),"
      " count(*) FILTER (WHERE first_visit_on > last_day(planned_month)), count(*) FROM visit_plans GROUP BY ALL"),
-], ids=["sales", "payments", "sales by tier", "payments by tier", "alerts", "commission lines", "quota weeks",
+], ids=["sales", "payments", "sales by tier", "payments by tier", "sales by class", "payments by class",
+        "alerts", "commission lines", "quota weeks",
         "revisit outcomes"])
 def test_every_kept_summary_equals_its_computation_from_the_facts(store_con, kept, computed):
     assert scalar(store_con, f"SELECT count(*) FROM ({kept})") > 100

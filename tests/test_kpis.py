@@ -112,6 +112,22 @@ def test_a_filter_that_carries_no_target_shows_actuals_only(kpi):
     assert row(by_line, metric="collections").target_note == "not_applicable"
 
 
+def test_an_industry_filter_counts_the_facts_of_that_industrys_customers(kpi):
+    trade = kpi("attainment", ytd(industries=("批发零售",)), level="department", grain="year")
+    # 批发零售 is C2 and C3: 2000 + 3000 (C2) + 1000 + 500 (C3) = 6500; collected from C2: PAY1 3000
+    assert row(trade, metric="sales").actual_value == 6500
+    assert row(trade, metric="collections").actual_value == 3000
+    making = kpi("attainment", ytd(industries=("制造业",)), level="department", grain="year")
+    # 制造业 is C1 and C4: collected 700 (PAY2, C1) + 4000 (PAY3, C4); PAY4 and PAY5 come after today
+    assert row(making, metric="collections").actual_value == 4700
+    narrow = kpi("attainment", ytd(industries=("制造业",), product_lines=("设备",), tiers=("A",)), level="department",
+                 grain="year")
+    # 制造业, 设备, tier A: C1 5000 + 3000 − 1000 and C4 6000 = 13000
+    assert row(narrow, metric="sales").actual_value == 13000
+    none = kpi("attainment", ytd(industries=("批发零售",), product_lines=("设备",)), level="department", grain="year")
+    assert row(none, metric="sales").actual_value == 0  # C2 and C3 bought only 耗材
+
+
 def test_an_empty_period_gives_zero_actuals_against_its_targets(kpi):
     april = Filters(D(2026, 4, 1), D(2026, 4, 30))  # after the store's today: nothing sold yet
     frame = kpi("attainment", april, level="department", grain="month")
