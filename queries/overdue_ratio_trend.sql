@@ -15,19 +15,14 @@ ends AS (
 ),
 daily AS (  -- the store's receivables changes, summed per day before they are summed up to each date
     SELECT day, sum(outstanding) AS outstanding, sum(past_due_0) AS overdue
-    FROM kpi_receivables_changes($regions, $salespeople, $tiers, false)
-    WHERE $industries::VARCHAR[] IS NULL AND day <= $through::DATE
+    FROM kpi_receivables_changes($regions, $salespeople, $tiers, $industries, false)
+    WHERE day <= $through::DATE
     GROUP BY day
 ),
 balances AS (
     SELECT ends.e, sum(d.outstanding) AS outstanding, sum(d.overdue) AS overdue
     FROM ends JOIN daily d ON d.day <= ends.e
     GROUP BY ends.e
-    UNION ALL
-    SELECT on_date, sum(outstanding), sum(past_due_0)
-    FROM kpi_receivables_at((SELECT list(e) FROM ends), $regions, $salespeople, $tiers, $industries, false)
-    WHERE $industries::VARCHAR[] IS NOT NULL
-    GROUP BY on_date
 )
 SELECT ends.e AS month_end,
        coalesce(b.outstanding, 0) AS outstanding_cny,

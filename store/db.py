@@ -31,7 +31,7 @@ ACCOUNTS_PATH = Path(__file__).with_name("accounts.sql")
 # 4: the daily totals and receivables also per customer tier; 5: money to four decimals, fractional quantities;
 # 7: credit_limit optional; 8: a sale's cost and salesperson optional (daily totals keep gross profit);
 # 9: accounts, sessions and the audit log
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 CONFIG = {"enable_external_access": False}
 
 TABLES = (

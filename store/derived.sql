@@ -46,11 +46,11 @@ DELETE FROM receivables_daily_tiers WHERE salesperson_id IN (SELECT salesperson_
 INSERT INTO receivables_daily_tiers BY NAME
 WITH
 inv AS (
-    SELECT i.*, c.tier FROM invoices i LEFT JOIN customers c ON c.customer_id = i.customer_id
+    SELECT i.*, c.tier, c.industry FROM invoices i LEFT JOIN customers c ON c.customer_id = i.customer_id
     WHERE i.salesperson_id IN (SELECT salesperson_id FROM scope_receivables)
 ),
 steps AS (
-    SELECT i.salesperson_id, i.region_id, i.tier, i.due_date, i.settled_on,
+    SELECT i.salesperson_id, i.region_id, i.tier, i.industry, i.due_date, i.settled_on,
            greatest(p.paid_on, i.issue_date) AS day,
            least(p.cumulative, i.amount) - least(p.cumulative - p.amount, i.amount) AS paid_off,
            greatest(p.cumulative - i.amount, 0) - greatest(p.cumulative - p.amount - i.amount, 0) AS overpaid
@@ -58,29 +58,30 @@ steps AS (
     JOIN inv i ON i.invoice_id = p.invoice_id
 ),
 balance AS (  -- changes of the outstanding amount, with the due date that ages them
-    SELECT salesperson_id, region_id, tier, due_date, settled_on, issue_date AS day, amount FROM inv
+    SELECT salesperson_id, region_id, tier, industry, due_date, settled_on, issue_date AS day, amount FROM inv
     UNION ALL
-    SELECT salesperson_id, region_id, tier, due_date, settled_on, day, -paid_off FROM steps WHERE paid_off <> 0
+    SELECT salesperson_id, region_id, tier, industry, due_date, settled_on, day, -paid_off FROM steps
+    WHERE paid_off <> 0
 ),
 aged AS (  -- each change as seen by each column: outstanding (-1) and past the aging limits —
            -- an invoice settled before it passed a column's age adds and takes off the same
            -- amount on one day there, so it is left out of that column
-    SELECT b.salesperson_id, b.region_id, b.tier, b.amount, a.past,
+    SELECT b.salesperson_id, b.region_id, b.tier, b.industry, b.amount, a.past,
            CASE WHEN a.past < 0 THEN b.day ELSE greatest(b.day, b.due_date + a.past + 1) END AS day
     FROM balance b CROSS JOIN (SELECT unnest([-1] || aging_limits()) AS past) a
     WHERE a.past < 0 OR b.settled_on IS NULL OR b.settled_on > b.due_date + a.past + 1
 ),
 changes AS (
-    SELECT day, salesperson_id, region_id, tier, past, amount, 0 AS credit, 0 AS opened FROM aged
+    SELECT day, salesperson_id, region_id, tier, industry, past, amount, 0 AS credit, 0 AS opened FROM aged
     UNION ALL
-    SELECT day, salesperson_id, region_id, tier, NULL, 0, overpaid, 0 FROM steps WHERE overpaid <> 0
+    SELECT day, salesperson_id, region_id, tier, industry, NULL, 0, overpaid, 0 FROM steps WHERE overpaid <> 0
     UNION ALL
-    SELECT issue_date, salesperson_id, region_id, tier, NULL, 0, 0, 1 FROM inv
+    SELECT issue_date, salesperson_id, region_id, tier, industry, NULL, 0, 0, 1 FROM inv
     UNION ALL
-    SELECT greatest(settled_on, issue_date), salesperson_id, region_id, tier, NULL, 0, 0, -1
+    SELECT greatest(settled_on, issue_date), salesperson_id, region_id, tier, industry, NULL, 0, 0, -1
     FROM inv WHERE settled_on IS NOT NULL
 )
-SELECT day, salesperson_id, region_id, tier,
+SELECT day, salesperson_id, region_id, tier, industry,
        coalesce(sum(amount) FILTER (WHERE past = -1), 0) AS outstanding,
        coalesce(sum(amount) FILTER (WHERE past = aging_limits()[1]), 0) AS past_due_0,
        coalesce(sum(amount) FILTER (WHERE past = aging_limits()[2]), 0) AS past_due_30,
@@ -90,7 +91,7 @@ SELECT day, salesperson_id, region_id, tier,
        sum(credit) AS credit, sum(opened) AS open_count
 FROM changes
 GROUP BY ALL
-ORDER BY day, salesperson_id, region_id, tier;
+ORDER BY day, salesperson_id, region_id, tier, industry;
 
 DELETE FROM receivables_daily WHERE salesperson_id IN (SELECT salesperson_id FROM scope_receivables);
 INSERT INTO receivables_daily

@@ -111,12 +111,13 @@ CREATE TABLE IF NOT EXISTS receivables_daily (
     open_count     INTEGER NOT NULL
 );
 
--- One row: the same changes for the invoices to customers of one tier.
+-- One row: the same changes for the invoices to customers of one tier and industry.
 CREATE TABLE IF NOT EXISTS receivables_daily_tiers (
     day            DATE NOT NULL,
     salesperson_id VARCHAR NOT NULL,
     region_id      VARCHAR NOT NULL,
     tier           VARCHAR,
+    industry       VARCHAR,
     outstanding    DECIMAL(18, 4) NOT NULL,
     past_due_0     DECIMAL(18, 4) NOT NULL,
     past_due_30    DECIMAL(18, 4) NOT NULL,

@@ -231,23 +231,24 @@ SELECT * EXCLUDE (on_date) FROM kpi_invoices_at([on_date], regions, salespeople,
 
 -- The store's receivables changes per day, salesperson and region of the invoices
 -- (store/derived_tables.sql: summed up to a date they give that date's receivables), for
--- the invoices that match the region, salesperson and tier filters; per tier of the
--- customer too when `by_tier` or a tier filter is set (read from receivables_daily_tiers),
--- else tier is NULL (receivables_daily, fewer rows). The branch not taken is pruned when
--- the query is planned. An industry filter is not kept: callers read the invoices then.
-CREATE OR REPLACE MACRO kpi_receivables_changes(regions, salespeople, tiers, by_tier) AS TABLE
+-- the invoices that match the region, salesperson, tier and industry filters; per tier of
+-- the customer too when `by_tier` or a tier or industry filter is set (read from
+-- receivables_daily_tiers, kept per tier and industry), else tier is NULL
+-- (receivables_daily, fewer rows). The branch not taken is pruned when the query is planned.
+CREATE OR REPLACE MACRO kpi_receivables_changes(regions, salespeople, tiers, industries, by_tier) AS TABLE
 SELECT day, salesperson_id, region_id, NULL::VARCHAR AS tier, outstanding, past_due_0, past_due_30, past_due_60,
        past_due_90, past_due_180, credit, open_count
 FROM receivables_daily
-WHERE tiers IS NULL AND NOT by_tier
+WHERE tiers IS NULL AND industries IS NULL AND NOT by_tier
   AND (regions IS NULL OR list_contains(regions, region_id))
   AND (salespeople IS NULL OR list_contains(salespeople, salesperson_id))
 UNION ALL
 SELECT day, salesperson_id, region_id, tier, outstanding, past_due_0, past_due_30, past_due_60, past_due_90,
        past_due_180, credit, open_count
 FROM receivables_daily_tiers
-WHERE (tiers IS NOT NULL OR by_tier)
+WHERE (tiers IS NOT NULL OR industries IS NOT NULL OR by_tier)
   AND (tiers IS NULL OR list_contains(tiers, tier))
+  AND (industries IS NULL OR list_contains(industries, industry))
   AND (regions IS NULL OR list_contains(regions, region_id))
   AND (salespeople IS NULL OR list_contains(salespeople, salesperson_id));
 
@@ -255,28 +256,16 @@ WHERE (tiers IS NOT NULL OR by_tier)
 -- §4.4, as kpi_invoices_at), and per tier of their customer when `by_tier` (else tier is
 -- NULL): outstanding, the part of it past the aging limits (more than 0, 30, 60, 90 and 180
 -- days past due), credit, and the invoices with something outstanding. Summed from the
--- store's receivables changes up to the date; under an industry filter, from the invoices
--- (the branch not taken is pruned when the query is planned).
+-- store's receivables changes up to the date.
 CREATE OR REPLACE MACRO kpi_receivables_at(on_dates, regions, salespeople, tiers, industries, by_tier) AS TABLE
-SELECT d.on_date, c.salesperson_id, c.region_id, c.tier, sum(c.outstanding) AS outstanding,
+SELECT d.on_date, c.salesperson_id, c.region_id, CASE WHEN by_tier THEN c.tier END AS tier,
+       sum(c.outstanding) AS outstanding,
        sum(c.past_due_0) AS past_due_0, sum(c.past_due_30) AS past_due_30, sum(c.past_due_60) AS past_due_60,
        sum(c.past_due_90) AS past_due_90, sum(c.past_due_180) AS past_due_180, sum(c.credit) AS credit,
        sum(c.open_count) AS open_count
-FROM kpi_receivables_changes(regions, salespeople, tiers, by_tier) c
+FROM kpi_receivables_changes(regions, salespeople, tiers, industries, by_tier) c
 JOIN (SELECT DISTINCT unnest(on_dates) AS on_date) d ON c.day <= d.on_date
-WHERE industries IS NULL AND c.day <= list_max(on_dates)
-GROUP BY ALL
-UNION ALL
-SELECT i.on_date, i.salesperson_id, i.region_id, CASE WHEN by_tier THEN c.tier END, sum(i.outstanding),
-       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > aging_limits()[1]), 0),
-       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > aging_limits()[2]), 0),
-       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > aging_limits()[3]), 0),
-       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > aging_limits()[4]), 0),
-       coalesce(sum(i.outstanding) FILTER (WHERE i.days_past_due > aging_limits()[5]), 0),
-       sum(i.credit), count(*) FILTER (WHERE i.outstanding > 0)
-FROM kpi_invoices_at(on_dates, regions, salespeople, tiers, industries) i
-LEFT JOIN customers c ON by_tier AND c.customer_id = i.customer_id
-WHERE industries IS NOT NULL
+WHERE c.day <= list_max(on_dates)
 GROUP BY ALL;
 
 -- The same on one date.

@@ -145,6 +145,31 @@ def test_every_kept_summary_equals_its_computation_from_the_facts(store_con, kep
     assert scalar(store_con, f"SELECT count(*) FROM ({computed} EXCEPT ALL {kept})") == 0
 
 
+def test_receivables_under_an_industry_filter_equal_those_of_its_invoices(store_con):
+    """The receivables the store keeps per tier and industry give, for each industry, what the
+    invoices of its customers give one by one (kpi_invoices_at), on a past date and today."""
+    kept = """SELECT on_date, salesperson_id, region_id, outstanding, past_due_0, past_due_30, past_due_60,
+                     past_due_90, past_due_180, credit, open_count
+              FROM kpi_receivables_at([DATE '2026-06-30', DATE '2026-11-23'], NULL, NULL, NULL, [$i], false)
+              WHERE outstanding <> 0 OR credit <> 0 OR open_count <> 0"""
+    computed = """SELECT on_date, salesperson_id, region_id, sum(outstanding),
+                         coalesce(sum(outstanding) FILTER (WHERE days_past_due > 0), 0),
+                         coalesce(sum(outstanding) FILTER (WHERE days_past_due > 30), 0),
+                         coalesce(sum(outstanding) FILTER (WHERE days_past_due > 60), 0),
+                         coalesce(sum(outstanding) FILTER (WHERE days_past_due > 90), 0),
+                         coalesce(sum(outstanding) FILTER (WHERE days_past_due > 180), 0),
+                         sum(credit), count(*) FILTER (WHERE outstanding > 0)
+                  FROM kpi_invoices_at([DATE '2026-06-30', DATE '2026-11-23'], NULL, NULL, NULL, [$i])
+                  GROUP BY ALL"""
+    industries = [r[0] for r in store_con.execute("SELECT DISTINCT industry FROM customers WHERE industry IS NOT NULL")
+                  .fetchall()]
+    assert len(industries) > 3
+    for industry in industries:
+        assert scalar(store_con, f"SELECT count(*) FROM ({kept})", {"i": industry}) > 10
+        assert scalar(store_con, f"SELECT count(*) FROM ({kept} EXCEPT ALL {computed})", {"i": industry}) == 0
+        assert scalar(store_con, f"SELECT count(*) FROM ({computed} EXCEPT ALL {kept})", {"i": industry}) == 0
+
+
 def test_every_alert_rule_flags_some_demo_customers(store_con):
     for code in ("sales_drop", "overdue_90", "complaints_30", "low_survey", "over_credit"):
         assert scalar(store_con, "SELECT count(*) FROM customer_alerts WHERE reasons LIKE $c", {"c": f"%{code}%"}) > 0
