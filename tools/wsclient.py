@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import websockets
@@ -111,3 +112,13 @@ class Session:
             if isinstance(text, str) and text:
                 texts.append(text)
                 break
+
+
+def opened(url: str, cookies: dict[str, str], page: str = "", timeout: float = 60.0) -> Run:
+    """A page opened in a new session, for a caller outside any event loop or inside one (a
+    browser test's): the session runs on a thread of its own."""
+    async def run() -> Run:
+        async with Session(url, cookies, page=page, timeout=timeout) as session:
+            return await session.rerun()
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, run()).result()
