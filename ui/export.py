@@ -36,9 +36,16 @@ def labelled(frame: pd.DataFrame, lang: str, names: dict[str, str] | None = None
     gappy = [c for c in frame.columns if frame[c].dtype == object and frame[c].map(lambda v: isinstance(v, bool)).any()]
     if not coded and not named and not gappy:
         return frame
-    return frame.assign(**{c: frame[c].map(lambda v, c=c: v if missing(v) else label(c, v, lang)) for c in coded},
-                        **{c: frame[c].map(lambda v: v if missing(v) else names.get(v, v)) for c in named},
+    return frame.assign(**{c: _each_value(frame[c], lambda v, c=c: label(c, v, lang)) for c in coded},
+                        **{c: _each_value(frame[c], lambda v: names.get(v, v)) for c in named},
                         **{c: frame[c].map(lambda v: yes_no(v, lang)) for c in gappy})
+
+
+def _each_value(values: pd.Series, word) -> pd.Series:
+    """`word(v)` for every value, worked out once per distinct value (a column of 30,000 codes
+    has a handful); a missing value stays missing."""
+    words = {v: word(v) for v in values.dropna().unique()}
+    return values.map(words)
 
 
 def yes_no(value: object, lang: str) -> object:
