@@ -117,8 +117,9 @@ if pick:
 def one_customer(worklist) -> None:
     """One customer's invoices and payments: choosing another customer redraws this section only."""
     st.subheader(t("recv.customer"))
-    customer_names = dict(zip(worklist.customer_id, worklist.customer_name))  # one look-up per option
-    customer = st.selectbox(t("recv.pick_customer"), worklist.customer_id, key="recv_customer",
+    customers = worklist.customer_id.tolist()  # read out in one step, not value by value
+    customer_names = dict(zip(customers, worklist.customer_name.tolist()))  # one look-up per option
+    customer = st.selectbox(t("recv.pick_customer"), customers, key="recv_customer",
                             format_func=customer_names.__getitem__)
     invoices = load("customer_invoices", None, customer_id=customer, as_of_date=as_of)
     payments = load("customer_payments", None, customer_id=customer, as_of_date=as_of)

@@ -105,8 +105,10 @@ download(churned, "satisfaction-churned", filters, key="churned_csv")
 # --- one customer's history -----------------------------------------------------------------
 st.subheader(t("sat.timeline"))
 choices = load("abnormal_customers", filters, top=None)
-options = list(dict.fromkeys(list(open_now.customer_id) + list(choices.customer_id)))
-names = dict(zip(open_now.customer_id, open_now.customer_name)) | dict(zip(choices.customer_id, choices.customer_name))
+# read out of the frames in one step each (not value by value): thousands of customers at scale
+options = list(dict.fromkeys(open_now.customer_id.tolist() + choices.customer_id.tolist()))
+names = (dict(zip(open_now.customer_id.tolist(), open_now.customer_name.tolist()))
+         | dict(zip(choices.customer_id.tolist(), choices.customer_name.tolist())))
 
 
 @st.fragment

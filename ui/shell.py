@@ -309,7 +309,7 @@ def sidebar(page: str) -> Filters:
                 state.start, state.end = state.end, state.start
         labels = dict(zip(frame["value"].tolist(), frame["label_zh" if lang() == "zh" else "label_en"].tolist()))
         people = _people(list(state.values["regions"]) or None)
-        labels.update(dict(zip(people.salesperson_id, people.name)))
+        labels.update(dict(zip(people.salesperson_id.tolist(), people.name.tolist())))
         choices = {name: sorted(values[name]) for name in LIST_KEYS}
         choices["salespeople"] = list(people.salesperson_id)
         state.values["salespeople"] = tuple(v for v in state.values["salespeople"] if v in choices["salespeople"])
