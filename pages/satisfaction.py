@@ -10,14 +10,28 @@ import streamlit as st
 
 from queries.values import first
 from ui import fmt
-from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load, start_page, t, table
+from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load, load_many, loader, start_page, t, table
 
 page = start_page("satisfaction", "😊")
 filters = page.filters
 
-total = load("csat", filters, group_by="total")
-sla = load("complaint_sla", filters, group_by="total")
-churn = load("churn", filters).iloc[0]
+got = load_many(  # the page's figures asked for at once: the store answers them side by side
+    total=loader("csat", filters, group_by="total"),
+    sla=loader("complaint_sla", filters, group_by="total"),
+    churn=loader("churn", filters),
+    monthly=loader("csat", filters, group_by="month"),
+    regions=loader("csat", filters, group_by="region"),
+    people=loader("csat", filters, group_by="salesperson"),
+    by_category=loader("complaint_sla", filters, group_by="category"),
+    clocks=loader("complaint_clock_hours", filters),
+    by_month=loader("complaint_sla", filters, group_by="month"),
+    open_now=loader("open_complaints", filters),
+    churned=loader("churned_customers", filters),
+    choices=loader("abnormal_customers", filters, top=None),
+)
+total = got["total"]
+sla = got["sla"]
+churn = got["churn"].iloc[0]
 if total.empty and sla.empty and churn.base_customers_count == 0:
     empty_state(filters)
 
@@ -35,7 +49,7 @@ kpi_tile(tiles[3], "kpi.churn", fmt.pct(churn.churn_pct), "help.churn",
 
 # --- CSAT by month: n at every point, a 95 % band, thin months marked ----------------------
 st.subheader(t("sat.by_month"))
-monthly = load("csat", filters, group_by="month")
+monthly = got["monthly"]
 figure = go.Figure()
 figure.add_scatter(x=list(monthly.group_id) + list(monthly.group_id[::-1]),
                    y=list(monthly.ci_high_pct) + list(monthly.ci_low_pct[::-1]), fill="toself",
@@ -61,25 +75,25 @@ table(monthly[["group_id", *CSAT_SHOWN]])
 download(monthly, "satisfaction-csat-by-month", filters, key="csat_month_csv")
 
 st.subheader(t("sat.by_region"))
-regions = load("csat", filters, group_by="region")
+regions = got["regions"]
 table(regions.drop(columns=["group_id", "group_name_en" if lang() == "zh" else "group_name"]).rename(
     columns={"group_name_en": "group_name"})[["group_name", *CSAT_SHOWN]])
 download(regions, "satisfaction-csat-by-region", filters, key="csat_region_csv")
 st.subheader(t("sat.by_salesperson"))
-people = load("csat", filters, group_by="salesperson")
+people = got["people"]
 table(people[["group_name", *CSAT_SHOWN]])
 download(people, "satisfaction-csat-by-salesperson", filters, key="csat_person_csv")
 
 # --- complaints -----------------------------------------------------------------------------
 st.subheader(t("sat.complaints"))
-by_category = load("complaint_sla", filters, group_by="category")
+by_category = got["by_category"]
 shown = by_category.assign(group_name=by_category.group_id.map(lambda c: t("category." + c)))
 # on screen the counts and the three rates with the median hours; each clock's on-time and late counts in the CSV
 SLA_SHOWN = ["complaints_count", "open_count", "qa_sla_pct", "action_sla_pct", "timeliness_pct",
              "median_hours_to_qa", "median_hours_to_deliver"]
 table(shown[["group_name", *SLA_SHOWN]])
 download(shown, "satisfaction-complaints-by-category", filters, key="category_csv")
-clocks = load("complaint_clock_hours", filters)
+clocks = got["clocks"]
 histogram = go.Figure()
 histogram.add_histogram(x=clocks.hours_to_qa, name=t("sat.hours_to_qa"), xbins={"size": 6}, opacity=0.7)
 histogram.add_histogram(x=clocks.hours_to_deliver, name=t("sat.hours_to_deliver"), xbins={"size": 6},
@@ -89,22 +103,22 @@ histogram.update_layout(barmode="overlay", height=300, margin={"l": 10, "r": 10,
                         xaxis_title=t("sat.hours"), legend={"orientation": "h", "y": 1.12})
 chart(histogram, key="complaint_hours")
 download(clocks, "satisfaction-complaint-hours", filters, key="hours_csv")
-by_month = load("complaint_sla", filters, group_by="month")
+by_month = got["by_month"]
 table(by_month[["group_id", *SLA_SHOWN]])
 download(by_month, "satisfaction-complaints-by-month", filters, key="complaint_month_csv")
 st.markdown(f"**{t('sat.open')}**")
-open_now = load("open_complaints", filters)
+open_now = got["open_now"]
 table(open_now.drop(columns=["received_at"]))  # its age says how long; the moment is in the CSV
 download(open_now, "satisfaction-open-complaints", filters, key="open_csv")
 
 st.subheader(t("sat.churned"))
-churned = load("churned_customers", filters)
+churned = got["churned"]
 table(churned)
 download(churned, "satisfaction-churned", filters, key="churned_csv")
 
 # --- one customer's history -----------------------------------------------------------------
 st.subheader(t("sat.timeline"))
-choices = load("abnormal_customers", filters, top=None)
+choices = got["choices"]
 # read out of the frames in one step each (not value by value): thousands of customers at scale
 options = list(dict.fromkeys(open_now.customer_id.tolist() + choices.customer_id.tolist()))
 names = (dict(zip(open_now.customer_id.tolist(), open_now.customer_name.tolist()))

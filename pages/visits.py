@@ -8,15 +8,42 @@ import streamlit as st
 
 from queries.values import first
 from ui import fmt
-from ui.shell import chart, download, empty_state, footer, keep, kpi_tile, lang, linked, load, start_page, t, table
+from ui.shell import (
+    chart,
+    download,
+    empty_state,
+    footer,
+    keep,
+    kpi_tile,
+    lang,
+    linked,
+    load,
+    load_many,
+    loader,
+    start_page,
+    t,
+    table,
+)
 
 page = start_page("visits", "🤝")
 filters = page.filters
 
-completion = load("revisit_completion", filters, group_by="total")
-records = load("visit_record_timeliness", filters, group_by="total")
-coverage = load("key_account_coverage", filters).iloc[0]
-months = load("activity_weeks", filters, grain="month")
+got = load_many(  # the page's figures asked for at once: the store answers them side by side
+    completion=loader("revisit_completion", filters, group_by="total"),
+    records=loader("visit_record_timeliness", filters, group_by="total"),
+    coverage=loader("key_account_coverage", filters),
+    months=loader("activity_weeks", filters, grain="month"),
+    by_person=loader("revisit_completion", filters, group_by="salesperson"),
+    by_month=loader("revisit_completion", filters, group_by="month"),
+    missed=loader("revisits_not_done", filters),
+    late=loader("late_visit_records", filters),
+    uncovered=loader("uncovered_key_accounts", filters),
+    volume=loader("visit_volume", filters),
+)
+completion = got["completion"]
+records = got["records"]
+coverage = got["coverage"].iloc[0]
+months = got["months"]
 if completion.empty and records.empty and months.empty:  # coverage is as of a day: always there
     empty_state(filters)
 
@@ -35,23 +62,23 @@ kpi_tile(tiles[3], "kpi.flagged_kams", fmt.count(flagged.salesperson_id.nunique(
          caption=t("visits.fines_caption", value=fmt.money(months.fine_cny.sum() if not months.empty else 0, lang())))
 
 st.subheader(t("visits.revisits"))
-by_person = load("revisit_completion", filters, group_by="salesperson")
+by_person = got["by_person"]
 table(by_person.drop(columns=["group_id"]))
 download(by_person, "visits-revisits-by-salesperson", filters, key="revisit_person_csv")
-by_month = load("revisit_completion", filters, group_by="month")
+by_month = got["by_month"]
 table(by_month.drop(columns=["group_name"]))
 download(by_month, "visits-revisits-by-month", filters, key="revisit_month_csv")
-missed = load("revisits_not_done", filters)
+missed = got["missed"]
 st.caption(t("visits.missed", n=fmt.count(len(missed))))
 table(missed)
 download(missed, "visits-revisits-not-done", filters, key="missed_csv")
 
 st.subheader(t("visits.late_records"))
-late = load("late_visit_records", filters)
+late = got["late"]
 table(late)
 download(late, "visits-late-records", filters, key="late_csv")
 st.subheader(t("visits.uncovered"))
-uncovered = load("uncovered_key_accounts", filters)
+uncovered = got["uncovered"]
 table(uncovered)
 download(uncovered, "visits-uncovered-key-accounts", filters, key="uncovered_csv")
 
@@ -78,7 +105,7 @@ quota_section()
 
 
 st.subheader(t("visits.volume"))
-volume = load("visit_volume", filters)
+volume = got["volume"]
 figure = go.Figure()
 for outcome in sorted(volume.outcome.unique()):
     part = volume[volume.outcome == outcome]
