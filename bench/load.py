@@ -86,7 +86,9 @@ async def drive(url: str, cookies: dict, sessions: int, changes: int, seed: int,
 
 def report(what: str, times: list[float], errors: list[str], alone: float | None) -> None:
     if not times:
-        print(f"{what}: no rerun finished")
+        print(f"{what}: no rerun finished, {len(errors)} errors")
+        for error in errors[:10]:
+            print("  error:", error)
         return
     p50, p95, worst = (statistics.median(times), percentile(times, 0.95), max(times))
     ratio = (lambda v: f" ({v / alone:.1f}×)") if alone else (lambda v: "")
