@@ -117,9 +117,18 @@ SCALES = {
 # --- helpers --------------------------------------------------------------------------
 
 def ids(prefix: str, index: np.ndarray, width: int) -> pa.Array:
-    """Codes such as C000123 for integer indexes, formatted in Arrow (fast at 10 M)."""
-    digits = pc.utf8_lpad(pc.cast(pa.array(np.asarray(index, dtype=np.int64)), pa.string()),
-                          width, "0")
+    """Codes such as C000123 for integer indexes, formatted in Arrow (fast at 10 M): each code
+    once, then picked for every row, where the codes are fewer than the rows (customers,
+    products, people, regions); else formatted row by row."""
+    index = np.asarray(index, dtype=np.int64)
+    top = int(index.max()) + 1 if len(index) else 0
+    if 0 < top < len(index) and index.min() >= 0:
+        return pc.take(_codes(prefix, np.arange(top), width), pa.array(index))
+    return _codes(prefix, index, width)
+
+
+def _codes(prefix: str, index: np.ndarray, width: int) -> pa.Array:
+    digits = pc.utf8_lpad(pc.cast(pa.array(index), pa.string()), width, "0")
     return pc.binary_join_element_wise(prefix, digits, "")
 
 
