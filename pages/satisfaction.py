@@ -15,7 +15,9 @@ from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load,
 page = start_page("satisfaction", "😊")
 filters = page.filters
 
-got = load_many(  # the page's figures asked for at once: the store answers them side by side
+# The page's figures asked for at once (the store answers them side by side), but for the churned
+# customers and the picker's list, asked for below: the figures above are on screen meanwhile.
+got = load_many(
     total=loader("csat", filters, group_by="total"),
     sla=loader("complaint_sla", filters, group_by="total"),
     churn=loader("churn", filters),
@@ -26,8 +28,6 @@ got = load_many(  # the page's figures asked for at once: the store answers them
     clocks=loader("complaint_clock_hours", filters),
     by_month=loader("complaint_sla", filters, group_by="month"),
     open_now=loader("open_complaints", filters),
-    churned=loader("churned_customers", filters),
-    choices=loader("abnormal_customers", filters, top=None),
 )
 total = got["total"]
 sla = got["sla"]
@@ -112,13 +112,13 @@ table(open_now.drop(columns=["received_at"]))  # its age says how long; the mome
 download(open_now, "satisfaction-open-complaints", filters, key="open_csv")
 
 st.subheader(t("sat.churned"))
-churned = got["churned"]
+churned = load("churned_customers", filters)
 table(churned)
 download(churned, "satisfaction-churned", filters, key="churned_csv")
 
 # --- one customer's history -----------------------------------------------------------------
 st.subheader(t("sat.timeline"))
-choices = got["choices"]
+choices = load("abnormal_customers", filters, top=None)
 # read out of the frames in one step each (not value by value): thousands of customers at scale
 options = list(dict.fromkeys(open_now.customer_id.tolist() + choices.customer_id.tolist()))
 names = (dict(zip(open_now.customer_id.tolist(), open_now.customer_name.tolist()))
