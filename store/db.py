@@ -30,7 +30,8 @@ ACCOUNTS_PATH = Path(__file__).with_name("accounts.sql")
 # 2: daily totals, visit_plans.first_visit_on; 3: alerts, receivables, commissions, quota weeks, revisits;
 # 4: the daily totals and receivables also per customer tier; 5: money to four decimals, fractional quantities;
 # 7: credit_limit optional; 8: a sale's cost and salesperson optional (daily totals keep gross profit);
-# 9: accounts, sessions and the audit log
+# 9: accounts, sessions and the audit log; 11: daily totals per tier, industry and product line, receivables
+# per tier and industry
 SCHEMA_VERSION = 11
 CONFIG = {"enable_external_access": False}
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -71,7 +72,10 @@ def publish_store(con: duckdb.DuckDBPyConnection) -> Path | None:
     with _publishing:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         version = con.execute("SELECT store_version FROM store_meta").fetchone()[0]
-        db.ensure_space(folder / "x", store.stat().st_size, "the copy the replicas read")
+        need, free = store.stat().st_size, shutil.disk_usage(folder).free
+        if free < need:
+            raise db.DiskFull(f"Not enough free disk space in {folder} for the replicas' copy of the store: it "
+                              f"needs about {need / 2**20:,.0f} MB, {free / 2**20:,.0f} MB are free")
         db.checkpoint(con)
         target = folder / f"store-v{version}-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.duckdb"
         part = target.with_name(target.name + ".part")
