@@ -18,18 +18,23 @@ if monthly.empty:
     empty_state(filters)
 
 # --- the monthly report: the page's first answer in the meeting ---------------------------
-st.subheader(t("comp.report"))
-months = sorted(monthly.month.dt.date.unique(), reverse=True)
-in_progress = page.today.replace(day=1)  # the month of the store's today is not over
-complete = [m for m in months if m < in_progress]
-month = st.selectbox(t("comp.month"), months, key="comp_month",
-                     index=months.index(linked("month", "comp_month", months, complete[0] if complete else months[0],
-                                               as_text=month_text)),
-                     format_func=lambda m: month_text(m) + (t("month.in_progress") if m >= in_progress else ""))
-keep("month", month, as_text=month_text)
-report = load("competitor_report", filters, month=month)
-table(report)
-download(report, f"competitors-report-{month:%Y-%m}", filters, key="report_csv")
+@st.fragment
+def monthly_report() -> None:
+    """The competitors' monthly report: choosing another month redraws this section only."""
+    st.subheader(t("comp.report"))
+    months = sorted(monthly.month.dt.date.unique(), reverse=True)
+    in_progress = page.today.replace(day=1)  # the month of the store's today is not over
+    complete = [m for m in months if m < in_progress]
+    first = linked("month", "comp_month", months, complete[0] if complete else months[0], as_text=month_text)
+    month = st.selectbox(t("comp.month"), months, key="comp_month", index=months.index(first),
+                         format_func=lambda m: month_text(m) + (t("month.in_progress") if m >= in_progress else ""))
+    keep("month", month, as_text=month_text)
+    report = load("competitor_report", filters, month=month)
+    table(report)
+    download(report, f"competitors-report-{month:%Y-%m}", filters, key="report_csv")
+
+
+monthly_report()
 
 # --- trends ----------------------------------------------------------------------------------
 left, right = st.columns(2)
