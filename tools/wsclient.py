@@ -32,7 +32,6 @@ class Run:
     texts: list[str]  # every markdown/metric/alert text of the run, in order
     widgets: dict[str, str]  # widget id of every widget drawn, by its user key's tail
     options: dict[str, list[str]]  # the options a list widget offers, as shown, by key tail
-    errors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -43,7 +42,7 @@ class Session:
     query: str = ""
     timeout: float = 120.0
     _socket: object = None
-    _widgets: dict[str, object] = field(default_factory=dict)  # current WidgetState by id
+    _widgets: dict[str, WidgetState] = field(default_factory=dict)  # the values sent, by widget id
     _ids: dict[str, str] = field(default_factory=dict)
     _options: dict[str, list[str]] = field(default_factory=dict)
 
@@ -73,7 +72,7 @@ class Session:
         client = message.rerun_script
         client.query_string = self.query
         client.page_name = self.page
-        client.widget_states.widgets.extend(w for w in self._widgets.values() if w is not None)
+        client.widget_states.widgets.extend(self._widgets.values())
         started = time.perf_counter()
         await self._socket.send(message.SerializeToString())
         texts: list[str] = []
@@ -93,7 +92,7 @@ class Session:
                 raise RunFailed(f"the run ended with status {forward.script_finished}: {errors}")
         if errors:
             raise RunFailed("; ".join(errors))
-        return Run(time.perf_counter() - started, texts, dict(self._ids), dict(self._options), errors)
+        return Run(time.perf_counter() - started, texts, dict(self._ids), dict(self._options))
 
     def _read(self, element, texts: list[str], errors: list[str]) -> None:
         kind = element.WhichOneof("type")
