@@ -34,14 +34,14 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def _ask(url: str, form: dict | None = None, cookie: str | None = None):
-    """A request as the browser sends it, and the answer as is: (status, headers)."""
+    """A request as the browser sends it, and the answer as is: (status, headers, text)."""
     request = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode() if form else None,
                                      headers={"Cookie": f"{COOKIE}={cookie}"} if cookie else {})
     try:
         with urllib.request.build_opener(_NoRedirect).open(request, timeout=30) as answer:
-            return answer.status, answer.headers
+            return answer.status, answer.headers, answer.read().decode("utf-8")
     except urllib.error.HTTPError as answer:
-        return answer.code, answer.headers
+        return answer.code, answer.headers, answer.read().decode("utf-8")
 
 
 def _sales_ytd(port: int, token: str) -> str:
@@ -112,7 +112,7 @@ def test_an_import_through_the_writer_reaches_every_replica_and_the_proxy(deploy
 def test_logins_go_to_the_writer_and_count_on_every_replica(deployed):
     store, ports, password, token = deployed
     proxy = f"http://127.0.0.1:{ports['proxy']}"
-    status, headers = _ask(f"{proxy}/login?lang=zh", {"name": "boss", "password": password})
+    status, headers, _ = _ask(f"{proxy}/login?lang=zh", {"name": "boss", "password": password})
     assert status == 303 and headers["location"] == "/?lang=zh"
     fresh = SimpleCookie(headers["set-cookie"])[COOKIE].value
     for port in (ports["r1"], ports["r2"], ports["proxy"]):
@@ -121,6 +121,9 @@ def test_logins_go_to_the_writer_and_count_on_every_replica(deployed):
     for port in (ports["r1"], ports["r2"]):  # the logout counts at once on both
         assert text("login.required", "en") in _overview(port, fresh)
     assert "Logged in as boss" in _overview(ports["r1"], token)  # another session of the account stays
+    # a replica asked directly cannot log anyone in, and says where to go
+    status, _, page = _ask(f"http://127.0.0.1:{ports['r1']}/login?lang=zh", {"name": "boss", "password": password})
+    assert status == 503 and text("login.replica", "zh") in page
     # the replica's Data page says where imports are made, instead of offering one
     shown = _overview(ports["r1"], token, page="data")
     assert text("notice.replica", "en") in shown and text("data.import", "en") not in shown

@@ -695,6 +695,9 @@ TEXT: dict[str, dict[str, str]] = {
                                 "been restarted.",
                           "zh": "现在无法登录：存放数据库的磁盘已满，无法保存任何内容。"
                                 "请在释放磁盘空间并重启看板后再试。"},
+    "login.replica": {"en": "This address serves a read-only copy of the dashboard and cannot log anyone in: "
+                            "open the dashboard's usual address (the proxy), which logs you in.",
+                      "zh": "此地址提供看板的只读副本，无法在此登录：请打开看板的常用地址（代理地址）登录。"},
     "login.required": {"en": "Please log in to see the dashboard.", "zh": "请先登录再查看。"},
     "login.link": {"en": "Log in", "zh": "登录"},
     "login.as": {"en": "Logged in as {name}", "zh": "当前用户：{name}"},

@@ -110,8 +110,9 @@ async def login(request: Request):
     except accounts.LoginRefused as refused:
         return HTMLResponse(_form(lang, text("login.refused", lang) if "Wrong" in str(refused)
                                   else text("login.locked", lang), name), status_code=401)
-    except duckdb.Error:  # a session cannot be saved: the store is open for reading only (a full disk)
-        return HTMLResponse(_form(lang, text("login.unavailable", lang), name), status_code=503)
+    except duckdb.Error:  # a session cannot be saved: the store is open for reading only (a full disk, a replica)
+        why = "login.replica" if db.replica() else "login.unavailable"
+        return HTMLResponse(_form(lang, text(why, lang), name), status_code=503)
     response = RedirectResponse(f"/?lang={lang}", status_code=303)
     response.set_cookie(COOKIE, token, max_age=int(accounts.SESSION_HOURS * 3600), httponly=True,
                         samesite="lax", secure=request.url.scheme == "https")
