@@ -195,11 +195,11 @@ def dates_as_text(values: pd.Series) -> pd.Series:
     """Dates as 2026-11-01 and moments as 2026-11-01 09:30, never with a time of 00:00 (a column
     may hold both: a customer's history lists the day of a visit beside the minute of a complaint)."""
     moments = pd.to_datetime(values)
-    if moments.dt.tz is None:  # formatted in one step, not value by value
+    if isinstance(moments.dtype, pd.DatetimeTZDtype):
+        days = moments.dt.strftime("%Y-%m-%d")
+    else:  # formatted in one step, not value by value
         days = pd.Series(moments.to_numpy(dtype="datetime64[us]").astype("datetime64[D]").astype(str),
                          index=values.index)
-    else:
-        days = moments.dt.strftime("%Y-%m-%d")
     timed = moments.notna() & (moments != moments.dt.normalize())
     if timed.any():
         days = days.where(~timed, moments[timed].dt.strftime("%Y-%m-%d %H:%M"))
