@@ -4,7 +4,7 @@ benchmark (bench/load.py) and the deployment test, where a browser per session w
 browser rather than the dashboard.
 
 The messages are Streamlit's own protobufs (streamlit.proto): the client sends a BackMsg
-`rerun_script` with the page, the URL's query and the widgets' values; the server answers with
+`rerun_script` with the page and the widgets' values; the server answers with
 ForwardMsgs (`new_session`, `delta`s, then `script_finished`). A widget is found by the key the
 page gave it (ui.shell's `_widget` keys are `w_<name>`), whose id ends in that key.
 """
@@ -30,7 +30,6 @@ class RunFailed(RuntimeError):
 class Run:
     seconds: float
     texts: list[str]  # every markdown/metric/alert text of the run, in order
-    widgets: dict[str, str]  # widget id of every widget drawn, by its user key's tail
     options: dict[str, list[str]]  # the options a list widget offers, as shown, by key tail
 
 
@@ -39,7 +38,6 @@ class Session:
     url: str  # http://host:port
     cookies: dict[str, str]
     page: str = ""  # "" for the main page, else a page's URL name ("receivables")
-    query: str = ""
     timeout: float = 120.0
     _socket: object = None
     _widgets: dict[str, WidgetState] = field(default_factory=dict)  # the values sent, by widget id
@@ -70,7 +68,6 @@ class Session:
             self._widgets[wid] = state
         message = BackMsg()
         client = message.rerun_script
-        client.query_string = self.query
         client.page_name = self.page
         client.widget_states.widgets.extend(self._widgets.values())
         started = time.perf_counter()
@@ -92,7 +89,7 @@ class Session:
                 raise RunFailed(f"the run ended with status {forward.script_finished}: {errors}")
         if errors:
             raise RunFailed("; ".join(errors))
-        return Run(time.perf_counter() - started, texts, dict(self._ids), dict(self._options))
+        return Run(time.perf_counter() - started, texts, dict(self._options))
 
     def _read(self, element, texts: list[str], errors: list[str]) -> None:
         kind = element.WhichOneof("type")
