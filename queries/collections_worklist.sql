@@ -6,13 +6,13 @@
 -- (by the customer's whole outstanding), and complaints still open on D. Region and
 -- salesperson filters apply to the invoices (as issued); $bucket narrows to customers with
 -- an amount in that bucket.
--- params: regions, salespeople, tiers, industries, as_of_date, bucket, through
+-- params: regions, salespeople, tiers, industries, as_of_date, bucket, through, today
 -- choice: bucket = all | days_1_30 | days_31_60 | days_61_90 | days_91_180 | over_180
 -- columns: customer_id, customer_name, owner_name, region_id, oldest_open_invoice, oldest_issue_date, max_days_past_due, days_1_30_cny, days_31_60_cny, days_61_90_cny, days_91_180_cny, over_180_cny, overdue_cny, outstanding_cny, last_payment_date, credit_limit_cny, over_credit, open_complaints_count
 WITH
 d AS (SELECT $through::DATE AS d),
 inv AS (
-    SELECT * FROM kpi_invoices_on($through::DATE, $regions, $salespeople, $tiers, $industries)
+    SELECT * FROM kpi_open_invoices($through::DATE, $today::DATE, $regions, $salespeople, $tiers, $industries)
     WHERE outstanding > 0
 ),
 per_customer AS (
@@ -38,9 +38,17 @@ whole AS (  -- the customer's whole outstanding, for the credit check: without a
       AND $tiers::VARCHAR[] IS NULL AND $industries::VARCHAR[] IS NULL
     UNION ALL
     SELECT customer_id, sum(outstanding)
-    FROM kpi_invoices_on($through::DATE, NULL, NULL, NULL, NULL)
+    FROM kpi_open_invoices($through::DATE, $today::DATE, NULL, NULL, NULL, NULL)
     WHERE NOT ($regions::VARCHAR[] IS NULL AND $salespeople::VARCHAR[] IS NULL
                AND $tiers::VARCHAR[] IS NULL AND $industries::VARCHAR[] IS NULL)
+      AND customer_id IN (SELECT customer_id FROM per_customer)
+    GROUP BY customer_id
+),
+last_paid AS (  -- the last payment on or before D: kept for the store's today, else read
+    SELECT customer_id, paid_on AS last_payment_date FROM last_payments WHERE $through::DATE = $today::DATE
+    UNION ALL
+    SELECT customer_id, max(paid_on) FROM payments
+    WHERE $through::DATE <> $today::DATE AND paid_on <= $through::DATE
       AND customer_id IN (SELECT customer_id FROM per_customer)
     GROUP BY customer_id
 )
@@ -48,8 +56,7 @@ SELECT p.customer_id, c.name AS customer_name, sp.name AS owner_name, c.region_i
        p.oldest_open_invoice, p.oldest_issue_date, p.max_days_past_due,
        p.days_1_30_cny, p.days_31_60_cny, p.days_61_90_cny, p.days_91_180_cny, p.over_180_cny,
        p.overdue_cny, p.outstanding_cny,
-       (SELECT max(paid_on) FROM payments pm
-        WHERE pm.customer_id = p.customer_id AND pm.paid_on <= (SELECT d FROM d)) AS last_payment_date,
+       lp.last_payment_date,
        c.credit_limit AS credit_limit_cny, w.owed > c.credit_limit AS over_credit,
        (SELECT count(*) FROM complaints k
         WHERE k.customer_id = p.customer_id AND k.received_at < (SELECT d + 1 FROM d)
@@ -58,6 +65,7 @@ FROM per_customer p
 JOIN customers c ON c.customer_id = p.customer_id
 LEFT JOIN salespeople sp ON sp.salesperson_id = c.owner_id
 JOIN whole w ON w.customer_id = p.customer_id
+LEFT JOIN last_paid lp ON lp.customer_id = p.customer_id
 WHERE $bucket = 'all'
    OR ($bucket = 'days_1_30' AND p.days_1_30_cny > 0) OR ($bucket = 'days_31_60' AND p.days_31_60_cny > 0)
    OR ($bucket = 'days_61_90' AND p.days_61_90_cny > 0) OR ($bucket = 'days_91_180' AND p.days_91_180_cny > 0)

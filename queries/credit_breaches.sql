@@ -3,11 +3,11 @@
 -- or the store's today, whichever is earlier. Outstanding is the customer's whole (every
 -- invoice, whoever issued it); the filters choose customers by their own region, current
 -- owner, tier and industry. Largest excess first.
--- params: regions, salespeople, tiers, industries, as_of_date, through
+-- params: regions, salespeople, tiers, industries, as_of_date, through, today
 -- columns: customer_id, customer_name, tier, region_id, owner_id, owner_name, credit_limit_cny, outstanding_cny, excess_cny
 WITH owed AS (
     SELECT customer_id, sum(outstanding) AS outstanding
-    FROM kpi_invoices_on($through::DATE, NULL, NULL, NULL, NULL)
+    FROM kpi_open_invoices($through::DATE, $today::DATE, NULL, NULL, NULL, NULL)
     GROUP BY customer_id
 )
 SELECT c.customer_id, c.name AS customer_name, c.tier, c.region_id, c.owner_id, sp.name AS owner_name,

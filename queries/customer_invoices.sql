@@ -4,11 +4,11 @@
 -- days past due; open ones first, then newest. (An invoice the balance relation leaves out
 -- was paid exactly its amount by D.)
 -- Nothing for a customer outside the viewer's scope.
--- params: customer_id, as_of_date, through, regions, salespeople
+-- params: customer_id, as_of_date, through, regions, salespeople, today
 -- columns: invoice_id, issue_date, due_date, amount_cny, paid_cny, outstanding_cny, credit_cny, days_past_due, salesperson_id
 WITH open_items AS (
     SELECT invoice_id, paid, outstanding, credit
-    FROM kpi_invoices_on($through::DATE, NULL, NULL, NULL, NULL)
+    FROM kpi_open_invoices($through::DATE, $today::DATE, NULL, NULL, NULL, NULL)
     WHERE customer_id = $customer_id
 )
 SELECT i.invoice_id, i.issue_date, i.due_date, i.amount AS amount_cny,

@@ -31,8 +31,8 @@ ACCOUNTS_PATH = Path(__file__).with_name("accounts.sql")
 # 4: the daily totals and receivables also per customer tier; 5: money to four decimals, fractional quantities;
 # 7: credit_limit optional; 8: a sale's cost and salesperson optional (daily totals keep gross profit);
 # 9: accounts, sessions and the audit log; 11: daily totals per tier, industry and product line, receivables
-# per tier and industry
-SCHEMA_VERSION = 11
+# per tier and industry; 12: the invoices open on the store's today and each customer's last payment
+SCHEMA_VERSION = 12
 CONFIG = {"enable_external_access": False}
 
 TABLES = (
@@ -44,7 +44,7 @@ TABLES = (
 # Summaries the store keeps from the facts (store/derived_tables.sql, filled by derived.sql).
 DERIVED_TABLES = ("sales_daily", "sales_daily_tiers", "sales_daily_classes", "payments_daily", "payments_daily_tiers",
                   "payments_daily_classes", "customer_alerts", "receivables_daily", "receivables_daily_tiers",
-                  "deal_commissions", "quota_weeks", "revisit_outcomes")
+                  "deal_commissions", "quota_weeks", "revisit_outcomes", "invoices_open", "last_payments")
 
 # Who may use the dashboard and what they did (store/accounts.sql); never imported from files.
 ACCOUNT_TABLES = ("users", "user_sessions", "audit_log")

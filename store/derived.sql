@@ -104,6 +104,20 @@ ORDER BY day, salesperson_id, region_id;
 
 DROP TABLE paid_so_far;
 
+-- section open_items: today invoices payments
+-- The invoices open or in credit on the store's today and each customer's last payment by
+-- then, for the worklists (kpi_open_invoices in store/macros.sql); after the paid totals.
+DELETE FROM invoices_open;
+INSERT INTO invoices_open
+SELECT * EXCLUDE (days_past_due)
+FROM kpi_invoices_on((SELECT as_of_date FROM store_meta WHERE id = 1), NULL, NULL, NULL, NULL)
+ORDER BY customer_id, invoice_id;
+DELETE FROM last_payments;
+INSERT INTO last_payments
+SELECT customer_id, max(paid_on) FROM payments
+WHERE paid_on <= (SELECT as_of_date FROM store_meta WHERE id = 1)
+GROUP BY customer_id ORDER BY customer_id;
+
 -- section first_orders: sales customers
 -- customers.first_order_*: the first-ever order line (positive quantity; the lowest line
 -- number on that day) and its salesperson and region.

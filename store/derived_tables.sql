@@ -128,6 +128,27 @@ CREATE TABLE IF NOT EXISTS receivables_daily_tiers (
     open_count     INTEGER NOT NULL
 );
 
+-- One row: an invoice with something outstanding or in credit on the store's today, as
+-- kpi_invoices_on gives it for that day (days past due depend on the day asked: not kept).
+CREATE TABLE IF NOT EXISTS invoices_open (
+    invoice_id     VARCHAR NOT NULL,
+    customer_id    VARCHAR NOT NULL,
+    issue_date     DATE NOT NULL,
+    due_date       DATE NOT NULL,
+    amount         DECIMAL(18, 4) NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR NOT NULL,
+    paid           DECIMAL(18, 4) NOT NULL,
+    outstanding    DECIMAL(18, 4) NOT NULL,
+    credit         DECIMAL(18, 4) NOT NULL
+);
+
+-- One row: a customer's last payment on or before the store's today.
+CREATE TABLE IF NOT EXISTS last_payments (
+    customer_id    VARCHAR NOT NULL,
+    paid_on        DATE NOT NULL
+);
+
 -- One row: a deal with its commission line under the rules in force (SPEC §4.7,
 -- kpi_commission_deals in store/macros.sql).
 CREATE TABLE IF NOT EXISTS deal_commissions (

@@ -229,6 +229,18 @@ WHERE paid <> amount;
 CREATE OR REPLACE MACRO kpi_invoices_on(on_date, regions, salespeople, tiers, industries) AS TABLE
 SELECT * EXCLUDE (on_date) FROM kpi_invoices_at([on_date], regions, salespeople, tiers, industries);
 
+-- The same, read from the store's open invoices (store/derived.sql) when on_date is the
+-- store's today (`today`, bound by the query, so the branch not taken is pruned when the query
+-- is planned), else computed as kpi_invoices_on.
+CREATE OR REPLACE MACRO kpi_open_invoices(on_date, today, regions, salespeople, tiers, industries) AS TABLE
+SELECT *, on_date - due_date AS days_past_due FROM invoices_open
+WHERE on_date = today
+  AND (regions IS NULL OR list_contains(regions, region_id))
+  AND (salespeople IS NULL OR list_contains(salespeople, salesperson_id))
+  AND (tiers IS NULL AND industries IS NULL OR customer_passes(customer_id, tiers, industries))
+UNION ALL
+SELECT * FROM kpi_invoices_on(on_date, regions, salespeople, tiers, industries) WHERE on_date <> today;
+
 -- The store's receivables changes per day, salesperson and region of the invoices
 -- (store/derived_tables.sql: summed up to a date they give that date's receivables), for
 -- the invoices that match the region, salesperson, tier and industry filters; per tier of

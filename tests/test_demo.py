@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+import queries
 from store import db, demo
 from tests.conftest import AS_OF, SEED
 
@@ -127,6 +128,12 @@ def test_first_visits_of_plans_agree_with_the_visits(store_con):
      "SELECT paid_on, salesperson_id, p.region_id, tier, industry, sum(amount) FROM payments p"
      " LEFT JOIN customers USING (customer_id) GROUP BY ALL"),
     ("SELECT * FROM customer_alerts", "SELECT * FROM kpi_customer_alerts((SELECT as_of_date FROM store_meta))"),
+    ("SELECT * FROM invoices_open",
+     "SELECT * EXCLUDE (days_past_due)"
+     " FROM kpi_invoices_on((SELECT as_of_date FROM store_meta), NULL, NULL, NULL, NULL)"),
+    ("SELECT * FROM last_payments",
+     "SELECT customer_id, max(paid_on) FROM payments"
+     " WHERE paid_on <= (SELECT as_of_date FROM store_meta) GROUP BY ALL"),
     # a deal's line does not depend on the period asked for
     ("SELECT * FROM kpi_commission_lines(DATE '2026-02-10', DATE '2026-07-31', NULL, NULL)",
      "SELECT * FROM kpi_commission_deals(DATE '2026-02-10', DATE '2026-07-31', NULL, NULL)"),
@@ -137,7 +144,7 @@ def test_first_visits_of_plans_agree_with_the_visits(store_con):
      "SELECT planned_month, salesperson_id, count(*) FILTER (WHERE first_visit_on <= last_day(planned_month)),"
      " count(*) FILTER (WHERE first_visit_on > last_day(planned_month)), count(*) FROM visit_plans GROUP BY ALL"),
 ], ids=["sales", "payments", "sales by tier", "payments by tier", "sales by class", "payments by class",
-        "alerts", "commission lines", "quota weeks",
+        "alerts", "open invoices", "last payments", "commission lines", "quota weeks",
         "revisit outcomes"])
 def test_every_kept_summary_equals_its_computation_from_the_facts(store_con, kept, computed):
     assert scalar(store_con, f"SELECT count(*) FROM ({kept})") > 100
@@ -168,6 +175,28 @@ def test_receivables_under_an_industry_filter_equal_those_of_its_invoices(store_
         assert scalar(store_con, f"SELECT count(*) FROM ({kept})", {"i": industry}) > 10
         assert scalar(store_con, f"SELECT count(*) FROM ({kept} EXCEPT ALL {computed})", {"i": industry}) == 0
         assert scalar(store_con, f"SELECT count(*) FROM ({computed} EXCEPT ALL {kept})", {"i": industry}) == 0
+
+
+@pytest.mark.parametrize("name", ["collections_worklist", "credit_breaches", "customer_invoices"])
+@pytest.mark.parametrize("narrowed", [{}, {"regions": ["R01", "R02", "R06"],
+                                           "industries": ["建筑业", "医疗卫生", "教育"]}])
+def test_worklists_on_the_stores_today_read_from_what_it_keeps_give_what_the_invoices_give(store_con, name, narrowed):
+    """On the store's today these queries read the open invoices and last payments the store
+    keeps; told that today is another day, they compute them from the invoices and payments:
+    the two answers are the same, row for row."""
+    query = queries.load(name)
+    customer = scalar(store_con, "SELECT customer_id FROM invoices_open JOIN customers c USING (customer_id)"
+                                 " WHERE c.region_id = 'R06' ORDER BY outstanding DESC LIMIT 1")
+    given = {"regions": None, "salespeople": None, "tiers": None, "industries": None, "as_of_date": AS_OF,
+             "bucket": "all", "through": AS_OF, "customer_id": customer, **narrowed}
+    given = {k: v for k, v in given.items() if k in query.bound}
+
+    def answer(today):
+        return rows(store_con, query.sql, {**given, "today": today})
+
+    kept = answer(AS_OF)
+    assert len(kept) > (0 if name == "credit_breaches" else 5)
+    assert kept == answer(AS_OF + dt.timedelta(days=1))
 
 
 def test_every_alert_rule_flags_some_demo_customers(store_con):
