@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.overview import clear_caches, median_ms, rerun  # noqa: E402
+from bench.overview import clear_caches, compile_once, median_ms, rerun  # noqa: E402
 from bench.queries import BUSIEST  # noqa: E402
 from tools.screenshots import PAGES as SIDEBAR  # noqa: E402
 
@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--page", action="append", help="only this page (by name); may be given again")
     args = parser.parse_args()
     os.environ["COCKPIT_DB"] = str(Path(args.db).resolve())
+    compile_once()
     from streamlit.testing.v1 import AppTest
 
     from store import db

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from queries.filters import Filters
-from queries.values import first, missing
+from queries.values import first, missing, missing_each
 from ui import fmt
 from ui.shell import chart, clicked, download, empty_state, footer, keep, lang, linked, load, start_page, t, table
 
@@ -121,7 +121,7 @@ else:
 # --- heatmap salesperson × month, ranking, drill to lines -----------------------------------
 st.subheader(t("targets.heatmap"))
 cells = load("attainment", filters, level="salesperson", grain="month")
-cells = cells[(cells.metric == metric) & cells.node_id.map(lambda n: not missing(n))].copy()  # people only
+cells = cells[(cells.metric == metric) & ~missing_each(cells.node_id)].copy()  # people only
 cells["month"] = cells["bucket_start"].dt.strftime("%Y-%m")
 in_progress = page.today.strftime("%Y-%m") if page.today < last_of_month(page.today) else None
 figure = go.Figure(go.Scatter(

@@ -22,6 +22,11 @@ def missing(value: object) -> bool:
     return bool(pd.isna(value))
 
 
+def missing_each(values: pd.Series) -> pd.Series:
+    """`missing` of every value of a column at once (True for None, NaN, pd.NA and NaT)."""
+    return values.isna()
+
+
 def present(value: object, default: object = None) -> object:
     """The value, or `default` when it is missing."""
     return default if missing(value) else value
