@@ -16,6 +16,7 @@ from ui.i18n import text
 from ui.shell import (
     chart,
     download,
+    each_row,
     empty_state,
     footer,
     keep,
@@ -23,6 +24,8 @@ from ui.shell import (
     lang,
     linked,
     load,
+    load_many,
+    loader,
     made_from,
     start_page,
     t,
@@ -62,11 +65,11 @@ overrides = {"share_override": None if abs(share_pct / 100 - share_rule) < 1e-9 
              "bonus_override": None if abs(bonus - bonus_rule) < 1e-9 else round(bonus, 2)}
 what_if = any(v is not None for v in overrides.values())
 
-payable = load("commission_payable", filters, **overrides)
-lines = load("commission_lines", filters, **overrides)
+got = load_many(payable=loader("commission_payable", filters, **overrides),
+                lines=loader("commission_lines", filters, **overrides), claims=loader("commission_claims", filters))
+payable, lines, claims = got["payable"], got["lines"], got["claims"]
 if lines.empty and payable.empty:
     empty_state(filters)
-claims = load("commission_claims", filters)
 
 # --- tiles -------------------------------------------------------------------------------
 per_person = payable.groupby(["person_id", "name", "role"], as_index=False, dropna=False)[
@@ -182,9 +185,11 @@ def deal_reason(row) -> str:
     return said("reason.no_base_rate", line=row.product_line) if missing(row.base_rule_id) else ""
 
 
-texts = made_from("commission_lines", filters, f"deal texts {READER}", lambda: pd.DataFrame(
-    {"rule": [deal_rule(r) for r in lines.itertuples()], "reason": [deal_reason(r) for r in lines.itertuples()]},
-    index=lines.index), **overrides)
+RULE_READS = ["base_rule_id", "product_line", "base_rate", "amount"]
+REASON_READS = ["status", "void_code", "earlier_by_name", "earlier_at", "attribution", "manager_name", "share",
+                "share_rule_id", "units", "bonus_per_unit", "bonus_rule_id", "product_line", "base_rule_id"]
+reasons = made_from("commission_lines", filters, f"deal reasons {READER}", lambda: pd.Series(
+    each_row(lines[REASON_READS], deal_reason), index=lines.index, dtype=object), **overrides)
 
 
 @st.fragment
@@ -206,12 +211,14 @@ def deal_list() -> None:
                     "closer_keeps_cny", "lead_bonus_cny"]].copy()
     deals["close_date"] = deals.close_date.dt.date
     deals["manager_name"] = deals.manager_name.fillna("")
-    deals["rule"], deals["reason"] = texts["rule"], texts["reason"]  # aligned on the rows picked
+    deals["reason"] = reasons  # aligned on the rows picked
     # on screen what a meeting reads (the reason names the manager, or the missing base rate); the date,
-    # units, status, the rule applied and the split's parts in the CSV
+    # units, status, the rule applied (written when the CSV is asked for) and the split's parts in the CSV
     table(deals[["deal_id", "customer_name", "amount", "closer_name", "base_commission_cny", "referral_share_cny",
                  "reason"]])
-    download(deals, f"commissions-deals-{show}", filters, key="deals_csv")
+    rules = picked[RULE_READS]
+    download(lambda: deals.assign(rule=each_row(rules, deal_rule))[[*deals.columns[:-1], "rule", "reason"]],
+             f"commissions-deals-{show}", filters, key="deals_csv")
 
 
 deal_list()

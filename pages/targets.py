@@ -12,7 +12,22 @@ import streamlit as st
 from queries.filters import Filters
 from queries.values import first, missing, missing_each
 from ui import fmt
-from ui.shell import chart, clicked, download, empty_state, footer, keep, lang, linked, load, start_page, t, table
+from ui.shell import (
+    chart,
+    clicked,
+    download,
+    empty_state,
+    footer,
+    keep,
+    lang,
+    linked,
+    load,
+    load_many,
+    loader,
+    start_page,
+    t,
+    table,
+)
 
 page = start_page("targets", "🎯")
 filters = page.filters
@@ -33,6 +48,16 @@ for name, value in (("measure", metric), ("level", level), ("grain", grain)):
     keep(name, value)
 if not filters.carries_target:
     st.caption(t("notice.no_target"))
+paced_metric = metric if metric != "new_customers" else "sales"
+asked = {"attainment": loader("attainment", filters, level=level, grain=grain),
+         "pacing": loader("pacing_by_day", filters, metric=paced_metric),
+         "cells": loader("attainment", filters, level="salesperson", grain="month"),
+         "ranking": loader("attainment", filters, level="salesperson", grain="period")}
+if metric in ("sales", "gross_profit"):
+    asked["forecast"] = loader("landing_forecast", filters, level=level, metric=metric)
+if metric != "new_customers":
+    asked["growth"] = loader("growth", filters, level=level)
+got = load_many(**asked)  # every figure of the page at once (the ranking is drawn when no cell is picked)
 
 
 def last_of_month(day: dt.date) -> dt.date:
@@ -54,7 +79,7 @@ def amount(value) -> str:
 
 # --- attainment at the chosen level and grain ---------------------------------------------
 st.subheader(t("targets.attainment"))
-attainment = load("attainment", filters, level=level, grain=grain)
+attainment = got["attainment"]
 rows = attainment[attainment.metric == metric]
 if rows.empty:
     empty_state(filters)
@@ -69,10 +94,9 @@ download(shown, "targets-attainment", filters, key="attainment_csv")
 
 # --- pacing --------------------------------------------------------------------------------
 st.subheader(t("targets.pacing"))
-paced_metric = metric if metric != "new_customers" else "sales"
 if metric == "new_customers":
     st.caption(t("targets.pacing_sales_only"))
-pacing = load("pacing_by_day", filters, metric=paced_metric)
+pacing = got["pacing"]
 figure = go.Figure()
 figure.add_scatter(x=pacing.day, y=pacing.cumulative_actual, name=t("overview.pacing.actual"), mode="lines",
                    line={"color": "#c0392b", "width": 3})
@@ -96,7 +120,7 @@ download(pacing, "targets-pacing", filters, key="pacing_csv")
 # --- landing forecast and growth --------------------------------------------------------------
 st.subheader(t("targets.forecast"))
 if metric in ("sales", "gross_profit"):
-    forecast = load("landing_forecast", filters, level=level, metric=metric)
+    forecast = got["forecast"]
     shown = named(forecast)[["node_name", "actual_ytd", "forecast_value", "annual_target",
                              "forecast_attainment_pct"]]
     table(shown)
@@ -105,7 +129,7 @@ else:
     st.caption(t("targets.forecast_sales_only"))
 st.subheader(t("targets.growth"))
 if metric != "new_customers":
-    growth = load("growth", filters, level=level)
+    growth = got["growth"]
     growth = growth[growth.metric == metric]
     shown = named(growth)[["node_name", "current_value", "prior_year_value", "yoy_pct", "previous_period_value",
                            "pop_pct"]]
@@ -120,7 +144,7 @@ else:
 
 # --- heatmap salesperson × month, ranking, drill to lines -----------------------------------
 st.subheader(t("targets.heatmap"))
-cells = load("attainment", filters, level="salesperson", grain="month")
+cells = got["cells"]
 cells = cells[(cells.metric == metric) & ~missing_each(cells.node_id)].copy()  # people only
 cells["month"] = cells["bucket_start"].dt.strftime("%Y-%m")
 in_progress = page.today.strftime("%Y-%m") if page.today < last_of_month(page.today) else None
@@ -155,7 +179,7 @@ if cell:
     download(lines, f"targets-lines-{person}-{month}", span, key="lines_csv")
 else:
     st.caption(t("targets.click_cell"))
-    ranking = load("attainment", filters, level="salesperson", grain="period")
+    ranking = got["ranking"]
     ranking = ranking[ranking.metric == metric].sort_values("plan_attainment_pct", ascending=False, na_position="last")
     regions = page.names
     shown = ranking[["node_name", "parent_id", "actual_value", "plan_target", "plan_attainment_pct",

@@ -298,6 +298,11 @@ def test_a_commission_statement_downloads_ready_for_payroll(served_app, page):
     assert person
     shown = page.locator('[data-testid="stMetric"]').filter(has_text="Total payable")
     assert shown.locator('[data-testid="stMetricValue"]').inner_text() == f"¥{float(total['Amount (¥)']):,.0f}"
+    # the deal list's CSV carries the rule each deal was paid by, written when it is asked for
+    name, deals = download_csv(page.locator('.st-key-deals_csv [data-testid="stDownloadButton"]'))
+    assert name.startswith("commissions-deals-all")
+    paid = [d for d in deals if float(d["Base commission (¥)"]) > 0]
+    assert paid and all(re.fullmatch(r"\d+\.\d\d % × ¥[\d,.]+ \(\S+\)", d["Rule"]) for d in paid), paid[:3]
     assert console_errors(page) == []
 
 

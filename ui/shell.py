@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import threading
+from collections import namedtuple
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 import queries
 from queries.filters import Filters, Scope
-from queries.values import missing
+from queries.values import missing, missing_each
 from store import accounts, db
 from store.importer import IMPORTABLE
 from ui import export, fmt
@@ -126,6 +127,32 @@ def made_from(name: str, filters: Filters | None, what: str, make: Callable[[], 
     `load(name, filters, **extra)` gives and kept like them; `what` names it, with anything
     else it depends on (the reader's language)."""
     return _made(what, _key(name, filters, **extra), _version(), str(db.store_path().resolve()), make)
+
+
+def each_row(frame: pd.DataFrame, make: Callable[[tuple], object]) -> list:
+    """make(row) for every row of `frame` (a named tuple of its columns, a missing value None),
+    made once for rows that are alike: give only the columns `make` reads. The columns are read whole, where
+    itertuples reads a column from the store a value at a time (about 40 µs a row)."""
+    Row = namedtuple("Row", frame.columns)
+    made: dict[tuple, object] = {}
+
+    def once(row: tuple) -> object:
+        try:
+            if row not in made:
+                made[row] = make(row)
+            return made[row]
+        except TypeError:  # a value that cannot be a key (a list): made for this row alone
+            return make(row)
+    return [once(Row(*values)) for values in zip(*(_values(frame[c]) for c in frame.columns))]
+
+
+def _values(column: pd.Series) -> list:
+    """A column's values, each missing one None (NaN is never equal to itself: no row with one
+    would be alike another)."""
+    values = column.tolist()
+    if not column.hasnans:
+        return values
+    return [None if gone else v for v, gone in zip(values, missing_each(column).tolist())]
 
 
 def load_many(**loaders: Callable[[], pd.DataFrame]) -> dict[str, pd.DataFrame]:
