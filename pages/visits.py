@@ -3,6 +3,7 @@ key-account coverage, and the key-account managers' weekly quotas and fines."""
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -25,6 +26,8 @@ from ui.shell import (
     table,
 )
 
+ON_SCREEN = 200  # rows of a list a meeting reads; the CSV has them all
+
 page = start_page("visits", "🤝")
 filters = page.filters
 
@@ -35,9 +38,9 @@ got = load_many(  # the page's figures asked for at once: the store answers them
     months=loader("activity_weeks", filters, grain="month"),
     by_person=loader("revisit_completion", filters, group_by="salesperson"),
     by_month=loader("revisit_completion", filters, group_by="month"),
-    missed=loader("revisits_not_done", filters),
-    late=loader("late_visit_records", filters),
-    uncovered=loader("uncovered_key_accounts", filters),
+    missed=loader("revisits_not_done", filters, top=ON_SCREEN),
+    late=loader("late_visit_records", filters, top=ON_SCREEN),
+    uncovered=loader("uncovered_key_accounts", filters, top=ON_SCREEN),
     volume=loader("visit_volume", filters),
 )
 completion = got["completion"]
@@ -68,19 +71,27 @@ download(by_person, "visits-revisits-by-salesperson", filters, key="revisit_pers
 by_month = got["by_month"]
 table(by_month.drop(columns=["group_name"]))
 download(by_month, "visits-revisits-by-month", filters, key="revisit_month_csv")
-missed = got["missed"]
-st.caption(t("visits.missed", n=fmt.count(len(missed))))
-table(missed)
-download(missed, "visits-revisits-not-done", filters, key="missed_csv")
+
+
+def listed(name: str, shown: pd.DataFrame, file: str, key: str, first_ones: str = "list.latest") -> None:
+    """A list of which the screen shows the first ON_SCREEN rows and says which (`first_ones`);
+    the CSV has all."""
+    total = int(first(shown, "rows_count", 0))
+    if total > ON_SCREEN:
+        st.caption(t(first_ones, shown=fmt.count(ON_SCREEN), n=fmt.count(total)))
+    table(shown.drop(columns=["rows_count"]))
+    every = loader(name, filters, top=None)
+    download(lambda: every().drop(columns=["rows_count"]), file, filters, key=key,
+             label=t("download.all", n=fmt.count(total)))
+
+
+st.caption(t("visits.missed", n=fmt.count(first(got["missed"], "rows_count", 0))))
+listed("revisits_not_done", got["missed"], "visits-revisits-not-done", "missed_csv")
 
 st.subheader(t("visits.late_records"))
-late = got["late"]
-table(late)
-download(late, "visits-late-records", filters, key="late_csv")
+listed("late_visit_records", got["late"], "visits-late-records", "late_csv")
 st.subheader(t("visits.uncovered"))
-uncovered = got["uncovered"]
-table(uncovered)
-download(uncovered, "visits-uncovered-key-accounts", filters, key="uncovered_csv")
+listed("uncovered_key_accounts", got["uncovered"], "visits-uncovered-key-accounts", "uncovered_csv", "list.longest")
 
 @st.fragment
 def quota_section() -> None:

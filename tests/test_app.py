@@ -275,6 +275,22 @@ def test_visits_page_in_chinese_and_empty(on_fixture):
     assert "No data for 2030-01-01 – 2030-12-31" in empty.info[0].value
 
 
+def test_long_visit_lists_show_their_latest_rows_and_say_how_many_there_are(demo_store, monkeypatch):
+    import queries
+    from queries.filters import Filters
+
+    monkeypatch.setenv("COCKPIT_DB", str(demo_store[0]))
+    app = page("pages/visits.py", lang="en", preset="ytd")
+    assert not app.exception
+    late = queries.run_filtered("late_visit_records", Filters(dt.date(2026, 1, 1), dt.date(2026, 11, 23)), top=None)
+    assert len(late) > 200  # the demo's year has more late records than a screen shows
+    said = f"Showing the latest 200 of {len(late):,}; the CSV lists all {len(late):,}."
+    assert said in [c.value for c in app.caption]
+    shown = next(d.value for d in app.dataframe if "Days late" in d.value.columns)
+    assert len(shown) == 200 and "Rows" not in shown.columns
+    assert list(shown["Days late"]) == list(late["days_late"][:200])  # the latest first, as in the CSV
+
+
 def test_satisfaction_page_with_thin_months_and_inert_text(on_fixture):
     app = page("pages/satisfaction.py", lang="en")
     assert not app.exception

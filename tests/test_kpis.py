@@ -544,22 +544,27 @@ def test_the_current_incomplete_week_is_not_judged(altered):
 
 
 def test_the_visit_lists(kpi):
-    missed = kpi("revisits_not_done", ytd())
+    missed = kpi("revisits_not_done", ytd(), top=None)
     # VP2 (C1, February) done late on 2 March; VP4 (C4, February) never done
     assert list(missed.customer_id) == ["C1", "C4"]
     assert missed.visited_late_on.iloc[0].date() == D(2026, 3, 2) and pd.isna(missed.visited_late_on.iloc[1])
-    late = kpi("late_visit_records", ytd()).set_index("customer_id")
+    assert list(missed.rows_count) == [2, 2]
+    late = kpi("late_visit_records", ytd(), top=None).set_index("customer_id")
     # V2 filed on day 10 (3 late), V4 unfiled for 23 days (16 late), V7 filed on day 8 (1 late);
     # V3, filed on day 7, is on time
     assert sorted(late.days_late) == [1, 3, 16]
+    # the first of them only (the page's screen), still saying how many there are in all
+    first = kpi("late_visit_records", ytd(), top=1)
+    assert len(first) == 1 and first.rows_count.iloc[0] == 3
+    assert first.visit_date.iloc[0] == late.visit_date.max()  # latest first
 
 
 def test_key_account_coverage_at_89_and_90_days(kpi):
     # C6's only visit was on 15 Dec 2025: 90 days before 15 March (outside D−89 … D) but
     # 89 days before 14 March (inside)
-    on_15 = kpi("uncovered_key_accounts", ytd())
+    on_15 = kpi("uncovered_key_accounts", ytd(), top=None)
     assert list(on_15.customer_id) == ["C6"]
-    on_14 = kpi("uncovered_key_accounts", Filters(D(2026, 1, 1), D(2026, 3, 14)))
+    on_14 = kpi("uncovered_key_accounts", Filters(D(2026, 1, 1), D(2026, 3, 14)), top=None)
     assert on_14.empty
     assert kpi("key_account_coverage", Filters(D(2026, 1, 1), D(2026, 3, 14))).iloc[0].coverage_pct == 100
 
