@@ -118,8 +118,12 @@ download(churned, "satisfaction-churned", filters, key="churned_csv")
 
 # --- one customer's history -----------------------------------------------------------------
 st.subheader(t("sat.timeline"))
-choices = load("abnormal_customers", filters, top=None)
-# read out of the frames in one step each (not value by value): thousands of customers at scale
+PICKED_AT_RISK = 200
+# the customers with an open complaint and the most at risk of the abnormal ones (a store can flag
+# tens of thousands; the Overview's CSV lists them all)
+choices = load("abnormal_customers", filters, top=PICKED_AT_RISK)
+st.caption(t("sat.timeline_choices", n=fmt.count(PICKED_AT_RISK)))
+# read out of the frames in one step each (not value by value)
 options = list(dict.fromkeys(open_now.customer_id.tolist() + choices.customer_id.tolist()))
 names = (dict(zip(open_now.customer_id.tolist(), open_now.customer_name.tolist()))
          | dict(zip(choices.customer_id.tolist(), choices.customer_name.tolist())))

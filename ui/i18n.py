@@ -514,6 +514,9 @@ TEXT: dict[str, dict[str, str]] = {
     "sat.open": {"en": "Open complaints", "zh": "未结投诉"},
     "sat.churned": {"en": "Churned customers", "zh": "流失客户"},
     "sat.timeline": {"en": "A customer's history: surveys, complaints, visits", "zh": "客户历史：问卷、投诉、拜访"},
+    "sat.timeline_choices": {"en": "To choose from: customers with an open complaint, and the abnormal ones most at "
+                                   "risk (up to {n}).",
+                             "zh": "可选：有未结投诉的客户，及风险最高的异常客户（至多 {n} 个）。"},
     # category.*
     "category.quality": {"en": "Quality", "zh": "质量"},
     "category.delivery": {"en": "Delivery", "zh": "交付"},
