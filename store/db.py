@@ -31,8 +31,9 @@ ACCOUNTS_PATH = Path(__file__).with_name("accounts.sql")
 # 4: the daily totals and receivables also per customer tier; 5: money to four decimals, fractional quantities;
 # 7: credit_limit optional; 8: a sale's cost and salesperson optional (daily totals keep gross profit);
 # 9: accounts, sessions and the audit log; 11: daily totals per tier, industry and product line, receivables
-# per tier and industry; 12: the invoices open on the store's today and each customer's last payment
-SCHEMA_VERSION = 12
+# per tier and industry; 12: the invoices open on the store's today and each customer's last payment;
+# 13: invoices and payments indexed by customer
+SCHEMA_VERSION = 13
 CONFIG = {"enable_external_access": False}
 
 TABLES = (

@@ -2,6 +2,11 @@
 -- Created here when missing, so a store made by an earlier version gains them when opened
 -- (store/db.py); filled by store/derived.sql after every load, in the load's transaction.
 
+-- A customer's invoices and payments found without reading all of them (the customer pickers
+-- of the Receivables page): indexes on the customer, kept by every load.
+CREATE INDEX IF NOT EXISTS invoices_by_customer ON invoices (customer_id);
+CREATE INDEX IF NOT EXISTS payments_by_customer ON payments (customer_id);
+
 -- visit_plans.first_visit_on: the first visit made against the plan (NULL: none yet).
 ALTER TABLE visit_plans ADD COLUMN IF NOT EXISTS first_visit_on DATE;
 
