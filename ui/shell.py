@@ -131,8 +131,8 @@ def made_from(name: str, filters: Filters | None, what: str, make: Callable[[], 
 
 def each_row(frame: pd.DataFrame, make: Callable[[tuple], object]) -> list:
     """make(row) for every row of `frame` (a named tuple of its columns, a missing value None),
-    made once for rows that are alike: give only the columns `make` reads. The columns are read whole, where
-    itertuples reads a column from the store a value at a time (about 40 µs a row)."""
+    made once for rows that are alike: give only the columns `make` reads. The columns are read
+    whole, where itertuples reads a column from the store a value at a time (about 40 µs a row)."""
     Row = namedtuple("Row", frame.columns)
     made: dict[tuple, object] = {}
 
