@@ -92,11 +92,8 @@ def store_path(path: str | os.PathLike | None = None) -> Path:
     return Path(env) if env else DEFAULT_PATH
 
 
-def connect(path: str | os.PathLike | None = None, *, create: bool = False,
-            upgrade: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open the store. Fails at once, with a clear message, when another process holds it. A
-    store made by an earlier version is brought up to this one (`upgrade`), unless it is only
-    being checked before it is replaced."""
+def connect(path: str | os.PathLike | None = None, *, create: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store. Fails at once, with a clear message, when another process holds it."""
     target = store_path(path)
     if not create and not target.exists():
         raise StoreError(
@@ -115,7 +112,7 @@ def connect(path: str | os.PathLike | None = None, *, create: bool = False,
         has_schema = con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'store_meta'"
         ).fetchone()[0]
-        if has_schema and upgrade:
+        if has_schema:
             _upgrade(con)
             install_macros(con)
     except duckdb.Error as exc:  # another process's lock: on the file, or on its log at the first write

@@ -945,7 +945,7 @@ def build(
     if target.exists():
         if not force:
             raise db.StoreError(f"{target} already exists; pass --force to replace it.")
-        db.connect(target, upgrade=False).close()  # fails at once if another process holds it
+        db.connect(target).close()  # fails at once if another process holds it
     began = time.perf_counter()
     progress(f"Building the demo store ({scale}, seed {seed}, as of {as_of}) at {target}")
     generator = Generator(seed, as_of, SCALES[scale], progress)
