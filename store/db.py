@@ -32,7 +32,7 @@ ACCOUNTS_PATH = Path(__file__).with_name("accounts.sql")
 # 7: credit_limit optional; 8: a sale's cost and salesperson optional (daily totals keep gross profit);
 # 9: accounts, sessions and the audit log; 11: daily totals per tier, industry and product line, receivables
 # per tier and industry; 12: the invoices open on the store's today and each customer's last payment;
-# 13: invoices and payments indexed by customer
+# 13: invoices and payments indexed by customer, each customer's orders per month
 SCHEMA_VERSION = 13
 CONFIG = {"enable_external_access": False}
 
@@ -45,7 +45,8 @@ TABLES = (
 # Summaries the store keeps from the facts (store/derived_tables.sql, filled by derived.sql).
 DERIVED_TABLES = ("sales_daily", "sales_daily_tiers", "sales_daily_classes", "payments_daily", "payments_daily_tiers",
                   "payments_daily_classes", "customer_alerts", "receivables_daily", "receivables_daily_tiers",
-                  "deal_commissions", "quota_weeks", "revisit_outcomes", "invoices_open", "last_payments")
+                  "deal_commissions", "quota_weeks", "revisit_outcomes", "invoices_open", "last_payments",
+                  "customer_months")
 
 # Who may use the dashboard and what they did (store/accounts.sql); never imported from files.
 ACCOUNT_TABLES = ("users", "user_sessions", "audit_log")

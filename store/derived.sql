@@ -163,6 +163,18 @@ SELECT order_date, salesperson_id, region_id, sum(amount), sum(gross_profit)
 FROM sales_daily_tiers WHERE order_date IN (SELECT order_date FROM scope_sales_daily)
 GROUP BY ALL ORDER BY order_date, salesperson_id, region_id;
 
+-- section customer_months: sales
+-- Each customer's orders per month, salesperson and region (of the customers in scope).
+CREATE TEMP TABLE IF NOT EXISTS scope_customer_months AS
+SELECT customer_id FROM sales UNION SELECT customer_id FROM customer_months;
+DELETE FROM customer_months WHERE customer_id IN (SELECT customer_id FROM scope_customer_months);
+INSERT INTO customer_months
+SELECT customer_id, date_trunc('month', order_date)::DATE, salesperson_id, region_id, min(order_date),
+       max(order_date), sum(amount)
+FROM sales
+WHERE quantity > 0 AND customer_id IN (SELECT customer_id FROM scope_customer_months)
+GROUP BY ALL ORDER BY 2, 1;
+
 -- section payments_daily: payments customers
 -- The same for the payments (which carry no product line).
 CREATE TEMP TABLE IF NOT EXISTS scope_payments_daily AS

@@ -133,6 +133,19 @@ CREATE TABLE IF NOT EXISTS receivables_daily_tiers (
     open_count     INTEGER NOT NULL
 );
 
+-- One row: a customer's orders (sales lines with a positive quantity) in one month by one
+-- salesperson (NULL: unassigned) in one region: its first and last order day and their amount,
+-- for churn's windows when they start on the first of a month (kpi_churn_customers).
+CREATE TABLE IF NOT EXISTS customer_months (
+    customer_id    VARCHAR NOT NULL,
+    month          DATE NOT NULL,
+    salesperson_id VARCHAR,
+    region_id      VARCHAR NOT NULL,
+    first_day      DATE NOT NULL,
+    last_day       DATE NOT NULL,
+    amount         DECIMAL(18, 4) NOT NULL
+);
+
 -- One row: an invoice with something outstanding or in credit on the store's today, as
 -- kpi_invoices_on gives it for that day (days past due depend on the day asked: not kept).
 CREATE TABLE IF NOT EXISTS invoices_open (

@@ -373,19 +373,37 @@ FROM (SELECT CASE WHEN through - start_date + 1 < 90 THEN through - 89 ELSE star
 
 -- Every customer with an order (a sales line with positive quantity; returns are not orders)
 -- in the base or the window that matches the filters: whether it ordered in the base and in
--- the window, its last order and its base sales. A period that starts after the store's
--- today has none.
+-- the window, its last order in the base and its base sales. A period that starts after the
+-- store's today has none. A window that starts on the first of a month (a month, quarter or
+-- year) without a product-line filter is read from each customer's orders per month
+-- (customer_months, store/derived.sql): the base is then whole months, and a month of the
+-- window has an order by `through` when its first order day is by then; any other window from
+-- the lines. The branch not taken is pruned when the query is planned.
 CREATE OR REPLACE MACRO kpi_churn_customers(start_date, through, today, regions, salespeople, tiers, industries,
                                            product_lines) AS TABLE
 WITH w AS (SELECT * FROM kpi_churn_window(start_date, through))
+SELECT m.customer_id,
+       bool_or(m.month < w.window_start) AS in_base,
+       bool_or(m.month >= w.window_start AND m.first_day <= through) AS active,
+       max(m.last_day) FILTER (WHERE m.month < w.window_start) AS last_order_date,
+       sum(m.amount) FILTER (WHERE m.month < w.window_start) AS base_sales
+FROM customer_months m, w
+WHERE day(start_date) = 1 AND through - start_date + 1 >= 90 AND product_lines IS NULL
+  AND m.month BETWEEN w.base_start AND through AND start_date <= today
+  AND (regions IS NULL OR list_contains(regions, m.region_id))
+  AND (salespeople IS NULL OR list_contains(salespeople, m.salesperson_id))
+  AND customer_passes(m.customer_id, tiers, industries)
+GROUP BY m.customer_id
+UNION ALL
 SELECT s.customer_id,
        bool_or(s.order_date < w.window_start) AS in_base,
        bool_or(s.order_date >= w.window_start) AS active,
-       max(s.order_date) AS last_order_date,
+       max(s.order_date) FILTER (WHERE s.order_date < w.window_start) AS last_order_date,
        sum(s.amount) FILTER (WHERE s.order_date < w.window_start) AS base_sales
 FROM kpi_sales((SELECT base_start FROM w), through, regions, salespeople, tiers, industries, product_lines) s,
      w
-WHERE s.quantity > 0 AND start_date <= today
+WHERE NOT (day(start_date) = 1 AND through - start_date + 1 >= 90 AND product_lines IS NULL)
+  AND s.quantity > 0 AND start_date <= today
 GROUP BY s.customer_id;
 
 -- Monthly targets of the salespeople that match the region and salesperson filters,

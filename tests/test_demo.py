@@ -131,6 +131,9 @@ def test_first_visits_of_plans_agree_with_the_visits(store_con):
     ("SELECT * FROM invoices_open",
      "SELECT * EXCLUDE (days_past_due)"
      " FROM kpi_invoices_on((SELECT as_of_date FROM store_meta), NULL, NULL, NULL, NULL)"),
+    ("SELECT * FROM customer_months",
+     "SELECT customer_id, date_trunc('month', order_date)::DATE, salesperson_id, region_id, min(order_date),"
+     " max(order_date), sum(amount) FROM sales WHERE quantity > 0 GROUP BY ALL"),
     ("SELECT * FROM last_payments",
      "SELECT customer_id, max(paid_on) FROM payments"
      " WHERE paid_on <= (SELECT as_of_date FROM store_meta) GROUP BY ALL"),
@@ -144,7 +147,7 @@ def test_first_visits_of_plans_agree_with_the_visits(store_con):
      "SELECT planned_month, salesperson_id, count(*) FILTER (WHERE first_visit_on <= last_day(planned_month)),"
      " count(*) FILTER (WHERE first_visit_on > last_day(planned_month)), count(*) FROM visit_plans GROUP BY ALL"),
 ], ids=["sales", "payments", "sales by tier", "payments by tier", "sales by class", "payments by class",
-        "alerts", "open invoices", "last payments", "commission lines", "quota weeks",
+        "alerts", "customer months", "open invoices", "last payments", "commission lines", "quota weeks",
         "revisit outcomes"])
 def test_every_kept_summary_equals_its_computation_from_the_facts(store_con, kept, computed):
     assert scalar(store_con, f"SELECT count(*) FROM ({kept})") > 100
@@ -197,6 +200,24 @@ def test_worklists_on_the_stores_today_read_from_what_it_keeps_give_what_the_inv
     kept = answer(AS_OF)
     assert len(kept) > (0 if name == "credit_breaches" else 5)
     assert kept == answer(AS_OF + dt.timedelta(days=1))
+
+
+@pytest.mark.parametrize("start, through", [("2026-01-01", "2026-11-23"), ("2026-07-01", "2026-09-30"),
+                                            ("2025-10-01", "2026-09-30")])
+@pytest.mark.parametrize("narrowed", ["NULL, NULL, NULL, NULL", "['R01', 'R03'], NULL, ['A', 'B'], ['教育', '金融']",
+                                      "NULL, (SELECT list(salesperson_id) FROM (SELECT salesperson_id FROM sales"
+                                      " GROUP BY 1 ORDER BY count(*) DESC LIMIT 3)), NULL, NULL"])
+def test_churn_read_from_the_customers_months_is_churn_from_the_lines(store_con, start, through, narrowed):
+    """A window from the first of a month is read from each customer's orders per month; the
+    same customers, flags, last orders and base sales come from the lines (the other branch,
+    taken when a product-line filter is set: here every product line, which filters nothing)."""
+    lines = [r[0] for r in store_con.execute("SELECT DISTINCT product_line FROM products").fetchall()]
+    macro = "SELECT * FROM kpi_churn_customers($start::DATE, $through::DATE, DATE '2026-11-23', {n}, {p}) ORDER BY 1"
+    by_month = rows(store_con, macro.format(n=narrowed, p="NULL"), {"start": start, "through": through})
+    from_lines = rows(store_con, macro.format(n=narrowed, p="$lines"), {"start": start, "through": through,
+                                                                         "lines": lines})
+    assert len(by_month) > 50 and sum(1 for r in by_month if r[1] and not r[2]) > 0  # some churned
+    assert by_month == from_lines
 
 
 def test_every_alert_rule_flags_some_demo_customers(store_con):
