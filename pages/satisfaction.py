@@ -15,12 +15,12 @@ from ui.shell import chart, download, empty_state, footer, kpi_tile, lang, load,
 page = start_page("satisfaction", "😊")
 filters = page.filters
 
-# The page's figures asked for at once (the store answers them side by side), but for churn and the
-# churned customers (each compares every customer's orders in two windows) and the picker's list,
-# asked for below: the figures above are on screen meanwhile.
+# The page's figures asked for at once (the store answers them side by side), but for the churned
+# customers and the picker's list, asked for below: the figures above are on screen meanwhile.
 got = load_many(
     total=loader("csat", filters, group_by="total"),
     sla=loader("complaint_sla", filters, group_by="total"),
+    churn=loader("churn", filters),
     monthly=loader("csat", filters, group_by="month"),
     regions=loader("csat", filters, group_by="region"),
     people=loader("csat", filters, group_by="salesperson"),
@@ -31,8 +31,8 @@ got = load_many(
 )
 total = got["total"]
 sla = got["sla"]
-churn_of, churned_of = loader("churn", filters), loader("churned_customers", filters)
-if total.empty and sla.empty and churn_of().iloc[0].base_customers_count == 0:
+churn = got["churn"].iloc[0]
+if total.empty and sla.empty and churn.base_customers_count == 0:
     empty_state(filters)
 
 tiles = st.columns(4)
@@ -43,7 +43,9 @@ kpi_tile(tiles[2], "kpi.complaint_timeliness", fmt.pct(first(sla, "timeliness_pc
          "help.complaint_timeliness",
          caption=t("kpi.judged", n=fmt.count(first(sla, "judged_count", 0)),
                    pending=fmt.count(first(sla, "pending_count", 0))))
-churn_tile = tiles[3].container()  # filled once the rest of the page is drawn
+kpi_tile(tiles[3], "kpi.churn", fmt.pct(churn.churn_pct), "help.churn",
+         caption=t("sat.churn_caption", churned=fmt.count(churn.churned_count), n=fmt.count(churn.base_customers_count),
+                   start=f"{churn.window_start:%Y-%m-%d}", end=f"{churn.window_end:%Y-%m-%d}"))
 
 # --- CSAT by month: n at every point, a 95 % band, thin months marked ----------------------
 st.subheader(t("sat.by_month"))
@@ -110,13 +112,7 @@ table(open_now.drop(columns=["received_at"]))  # its age says how long; the mome
 download(open_now, "satisfaction-open-complaints", filters, key="open_csv")
 
 st.subheader(t("sat.churned"))
-with churn_tile, st.spinner(t("sat.churn_counting")):
-    late = load_many(churn=churn_of, churned=churned_of)
-churn = late["churn"].iloc[0]
-kpi_tile(churn_tile, "kpi.churn", fmt.pct(churn.churn_pct), "help.churn",
-         caption=t("sat.churn_caption", churned=fmt.count(churn.churned_count), n=fmt.count(churn.base_customers_count),
-                   start=f"{churn.window_start:%Y-%m-%d}", end=f"{churn.window_end:%Y-%m-%d}"))
-churned = late["churned"]
+churned = load("churned_customers", filters)
 table(churned)
 download(churned, "satisfaction-churned", filters, key="churned_csv")
 

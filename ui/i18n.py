@@ -501,7 +501,6 @@ TEXT: dict[str, dict[str, str]] = {
     # sat.*
     "sat.churn_caption": {"en": "{churned} of {n} customers, window {start} – {end}",
                           "zh": "{n} 个客户中流失 {churned} 个，窗口 {start} – {end}"},
-    "sat.churn_counting": {"en": "Counting churned customers…", "zh": "正在统计流失客户……"},
     "sat.by_month": {"en": "CSAT by month, with responses and 95 % interval", "zh": "每月满意度（含样本数与95%区间）"},
     "sat.band": {"en": "95 % interval", "zh": "95%区间"},
     "sat.thin": {"en": "Fewer than 5 responses", "zh": "样本少于5份"},
