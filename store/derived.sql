@@ -164,15 +164,21 @@ FROM sales_daily_tiers WHERE order_date IN (SELECT order_date FROM scope_sales_d
 GROUP BY ALL ORDER BY order_date, salesperson_id, region_id;
 
 -- section customer_months: sales
--- Each customer's orders per month, salesperson and region (of the customers in scope).
+-- Each customer's orders per month, salesperson and region (of the customers and months in
+-- scope; the months bound the lines read).
 CREATE TEMP TABLE IF NOT EXISTS scope_customer_months AS
-SELECT customer_id FROM sales UNION SELECT customer_id FROM customer_months;
-DELETE FROM customer_months WHERE customer_id IN (SELECT customer_id FROM scope_customer_months);
+SELECT DISTINCT customer_id, date_trunc('month', order_date)::DATE AS month FROM sales
+UNION SELECT customer_id, month FROM customer_months;
+DELETE FROM customer_months m USING scope_customer_months s
+WHERE m.customer_id = s.customer_id AND m.month = s.month;
 INSERT INTO customer_months
-SELECT customer_id, date_trunc('month', order_date)::DATE, salesperson_id, region_id, min(order_date),
-       max(order_date), sum(amount)
-FROM sales
-WHERE quantity > 0 AND customer_id IN (SELECT customer_id FROM scope_customer_months)
+SELECT l.customer_id, date_trunc('month', l.order_date)::DATE AS month, l.salesperson_id, l.region_id,
+       min(l.order_date), max(l.order_date), sum(l.amount)
+FROM sales l
+SEMI JOIN scope_customer_months s ON s.customer_id = l.customer_id AND s.month = date_trunc('month', l.order_date)
+WHERE l.quantity > 0
+  AND l.order_date BETWEEN (SELECT min(month) FROM scope_customer_months)
+                       AND (SELECT last_day(max(month)) FROM scope_customer_months)
 GROUP BY ALL ORDER BY 2, 1;
 
 -- section payments_daily: payments customers

@@ -8,7 +8,8 @@ CREATE TEMP TABLE scope_first_orders AS
 SELECT DISTINCT n.customer_id FROM new_rows n JOIN customers c ON c.customer_id = n.customer_id
 WHERE n.quantity > 0 AND (c.first_order_on IS NULL OR n.order_date <= c.first_order_on);
 CREATE TEMP TABLE scope_sales_daily AS SELECT DISTINCT order_date FROM new_rows;
-CREATE TEMP TABLE scope_customer_months AS SELECT DISTINCT customer_id FROM new_rows;
+CREATE TEMP TABLE scope_customer_months AS
+SELECT DISTINCT customer_id, date_trunc('month', order_date)::DATE AS month FROM new_rows;
 CREATE TEMP TABLE scope_alerts AS SELECT DISTINCT customer_id FROM new_rows;
 
 -- section payments
