@@ -73,7 +73,7 @@ def cases(today: dt.date, customer: str, kam: str) -> dict[str, tuple[Filters | 
         "commission_statement": (None, {"person": kam, "start_date": ytd.start_date, "end_date": today,
                                         "share_override": None, "bonus_override": None}),
         "complaint_sla": (ytd, {"group_by": "month"}),
-        "collections_worklist": (None, {"as_of_date": today, "bucket": "all"}),
+        "collections_worklist": (None, {"as_of_date": today, "bucket": "all", "top": 200}),
         "credit_breaches": (None, {"as_of_date": today}),
         "customer_invoices": (None, {"customer_id": customer, "as_of_date": today}),
         "customer_payments": (None, {"customer_id": customer, "as_of_date": today}),

@@ -18,6 +18,7 @@ from ui.shell import (
     clicked,
     download,
     empty_state,
+    first_rows,
     footer,
     keep,
     kpi_tile,
@@ -138,7 +139,8 @@ def one_customer(worklist) -> None:
     download(payments, f"receivables-payments-{customer}", None, key="payments_csv")
 
 
-worklist = load("collections_worklist", narrow, as_of_date=as_of, bucket=bucket)
+ON_SCREEN = 200  # the most overdue customers a meeting reads; the CSV has them all
+worklist = load("collections_worklist", narrow, as_of_date=as_of, bucket=bucket, top=ON_SCREEN)
 if worklist.empty:
     st.success(t("recv.nothing_overdue", date=as_of.isoformat()))
 else:
@@ -146,8 +148,8 @@ else:
     on_screen = ["customer_name", "owner_name", "region_id", "max_days_past_due", "overdue_cny",
                  *([bucket + "_cny"] if bucket != "all" else []), "outstanding_cny", "last_payment_date",
                  "over_credit", "open_complaints_count"]
-    table(worklist[on_screen])
-    download(worklist, "receivables-worklist", narrow, key="worklist_csv")
+    first_rows(worklist, loader("collections_worklist", narrow, as_of_date=as_of, bucket=bucket, top=None),
+               ON_SCREEN, "list.most_overdue", "receivables-worklist", narrow, "worklist_csv", on_screen)
 
     one_customer(worklist)
 footer()

@@ -13,6 +13,7 @@ from ui.shell import (
     chart,
     download,
     empty_state,
+    first_rows,
     footer,
     keep,
     kpi_tile,
@@ -73,16 +74,9 @@ table(by_month.drop(columns=["group_name"]))
 download(by_month, "visits-revisits-by-month", filters, key="revisit_month_csv")
 
 
-def listed(name: str, shown: pd.DataFrame, file: str, key: str, first_ones: str = "list.latest") -> None:
-    """A list of which the screen shows the first ON_SCREEN rows and says which (`first_ones`);
-    the CSV has all."""
-    total = int(first(shown, "rows_count", 0))
-    if total > ON_SCREEN:
-        st.caption(t(first_ones, shown=fmt.count(ON_SCREEN), n=fmt.count(total)))
-    table(shown.drop(columns=["rows_count"]))
-    every = loader(name, filters, top=None)
-    download(lambda: every().drop(columns=["rows_count"]), file, filters, key=key,
-             label=t("download.all", n=fmt.count(total)))
+def listed(name: str, shown: pd.DataFrame, file: str, key: str, says: str = "list.latest") -> None:
+    """A list of which the screen shows the first ON_SCREEN rows; the CSV has all."""
+    first_rows(shown, loader(name, filters, top=None), ON_SCREEN, says, file, filters, key)
 
 
 st.caption(t("visits.missed", n=fmt.count(first(got["missed"], "rows_count", 0))))

@@ -6,9 +6,10 @@
 -- (by the customer's whole outstanding), and complaints still open on D. Region and
 -- salesperson filters apply to the invoices (as issued); $bucket narrows to customers with
 -- an amount in that bucket.
--- params: regions, salespeople, tiers, industries, as_of_date, bucket, through, today
+-- `top` of them (NULL: all), each with how many there are in all (rows_count).
+-- params: regions, salespeople, tiers, industries, as_of_date, bucket, through, today, top
 -- choice: bucket = all | days_1_30 | days_31_60 | days_61_90 | days_91_180 | over_180
--- columns: customer_id, customer_name, owner_name, region_id, oldest_open_invoice, oldest_issue_date, max_days_past_due, days_1_30_cny, days_31_60_cny, days_61_90_cny, days_91_180_cny, over_180_cny, overdue_cny, outstanding_cny, last_payment_date, credit_limit_cny, over_credit, open_complaints_count
+-- columns: customer_id, customer_name, owner_name, region_id, oldest_open_invoice, oldest_issue_date, max_days_past_due, days_1_30_cny, days_31_60_cny, days_61_90_cny, days_91_180_cny, over_180_cny, overdue_cny, outstanding_cny, last_payment_date, credit_limit_cny, over_credit, open_complaints_count, rows_count
 WITH
 d AS (SELECT $through::DATE AS d),
 inv AS (
@@ -60,7 +61,8 @@ SELECT p.customer_id, c.name AS customer_name, sp.name AS owner_name, c.region_i
        c.credit_limit AS credit_limit_cny, w.owed > c.credit_limit AS over_credit,
        (SELECT count(*) FROM complaints k
         WHERE k.customer_id = p.customer_id AND k.received_at < (SELECT d + 1 FROM d)
-          AND (k.closed_at IS NULL OR k.closed_at >= (SELECT d + 1 FROM d))) AS open_complaints_count
+          AND (k.closed_at IS NULL OR k.closed_at >= (SELECT d + 1 FROM d))) AS open_complaints_count,
+       count(*) OVER () AS rows_count
 FROM per_customer p
 JOIN customers c ON c.customer_id = p.customer_id
 LEFT JOIN salespeople sp ON sp.salesperson_id = c.owner_id
@@ -71,3 +73,4 @@ WHERE $bucket = 'all'
    OR ($bucket = 'days_61_90' AND p.days_61_90_cny > 0) OR ($bucket = 'days_91_180' AND p.days_91_180_cny > 0)
    OR ($bucket = 'over_180' AND p.over_180_cny > 0)
 ORDER BY p.overdue_cny DESC, p.customer_id
+LIMIT $top

@@ -275,7 +275,7 @@ def test_visits_page_in_chinese_and_empty(on_fixture):
     assert "No data for 2030-01-01 – 2030-12-31" in empty.info[0].value
 
 
-def test_long_visit_lists_show_their_latest_rows_and_say_how_many_there_are(demo_store, monkeypatch):
+def test_long_lists_show_their_first_rows_and_say_how_many_there_are(demo_store, monkeypatch):
     import queries
     from queries.filters import Filters
 
@@ -289,6 +289,15 @@ def test_long_visit_lists_show_their_latest_rows_and_say_how_many_there_are(demo
     shown = next(d.value for d in app.dataframe if "Days late" in d.value.columns)
     assert len(shown) == 200 and "Rows" not in shown.columns
     assert list(shown["Days late"]) == list(late["days_late"][:200])  # the latest first, as in the CSV
+    # the collections worklist likewise: its 200 most overdue, and the customer picker offers those
+    app = page("pages/receivables.py", lang="zh", preset="ytd")
+    assert not app.exception
+    worklist = queries.run_filtered("collections_worklist", None, as_of_date=dt.date(2026, 11, 23), bucket="all",
+                                    top=None)
+    assert len(worklist) > 200
+    assert f"显示逾期金额最大的 200 个，共 {len(worklist):,} 个；CSV 含全部 {len(worklist):,} 个。" in [
+        c.value for c in app.caption]
+    assert len(app.selectbox(key="recv_customer").options) == 200
 
 
 def test_satisfaction_page_with_thin_months_and_inert_text(on_fixture):

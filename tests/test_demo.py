@@ -191,7 +191,7 @@ def test_worklists_on_the_stores_today_read_from_what_it_keeps_give_what_the_inv
     customer = scalar(store_con, "SELECT customer_id FROM invoices_open JOIN customers c USING (customer_id)"
                                  " WHERE c.region_id = 'R06' ORDER BY outstanding DESC LIMIT 1")
     given = {"regions": None, "salespeople": None, "tiers": None, "industries": None, "as_of_date": AS_OF,
-             "bucket": "all", "through": AS_OF, "customer_id": customer, **narrowed}
+             "bucket": "all", "through": AS_OF, "customer_id": customer, "top": None, **narrowed}
     given = {k: v for k, v in given.items() if k in query.bound}
 
     def answer(today):

@@ -478,7 +478,7 @@ def test_overdue_ratio_trend_at_month_ends(kpi):
 
 
 def test_collections_worklist(kpi):
-    frame = kpi("collections_worklist", None, as_of_date=D(2026, 3, 15), bucket="all")
+    frame = kpi("collections_worklist", None, as_of_date=D(2026, 3, 15), bucket="all", top=None)
     assert list(frame.customer_id) == ["C4", "C3", "C2", "C1"]  # 8000, 5400, 4500, 2500 overdue
     c4 = row(frame, customer_id="C4")
     # I11 6000 (15 days) + I12 2000 (5 days); PAY3 on 1 Mar is the last one by today
@@ -493,8 +493,11 @@ def test_collections_worklist(kpi):
     c1 = row(frame, customer_id="C1")
     # overdue I03 1200 + I04 1300; outstanding adds I01 1000 and I02 1100 (not yet due)
     assert (c1.overdue_cny, c1.outstanding_cny, c1.oldest_open_invoice) == (2500, 4600, "I04")
-    over_90 = kpi("collections_worklist", None, as_of_date=D(2026, 3, 15), bucket="over_180")
+    over_90 = kpi("collections_worklist", None, as_of_date=D(2026, 3, 15), bucket="over_180", top=None)
     assert list(over_90.customer_id) == ["C3"]
+    # the screen's first two (the most overdue), each saying there are four in all
+    top = kpi("collections_worklist", None, as_of_date=D(2026, 3, 15), bucket="all", top=2)
+    assert list(top.customer_id) == ["C4", "C3"] and list(top.rows_count) == [4, 4]
 
 
 def test_a_customers_invoices_and_payments_on_a_date(kpi):

@@ -56,7 +56,7 @@ SAMPLE_PARAMS = {
                              "share_override": None, "bonus_override": None, "regions": None, "salespeople": None},
     "complaint_sla": {**_only(YEAR, *FILTER_PARAMS[:6]), "group_by": "month"},
     "collections_worklist": {**_only(NO_FILTER, "regions", "salespeople", "tiers", "industries"), **AS_OF,
-                             "bucket": "all"},
+                             "bucket": "all", "top": 200},
     "customer_invoices": {"customer_id": "C000035", **AS_OF, "regions": None, "salespeople": None},
     "customer_payments": {"customer_id": "C000035", **AS_OF, "regions": None, "salespeople": None},
     "overdue_ratio_trend": {**_only(NO_FILTER, "regions", "salespeople", "tiers", "industries"), **AS_OF},

@@ -795,6 +795,8 @@ TEXT: dict[str, dict[str, str]] = {
                     "zh": "显示最近的 {shown} 条，共 {n} 条；CSV 含全部 {n} 条。"},
     "list.longest": {"en": "Showing the {shown} longest without a visit of {n}; the CSV lists all {n}.",
                      "zh": "显示最久未走访的 {shown} 个，共 {n} 个；CSV 含全部 {n} 个。"},
+    "list.most_overdue": {"en": "Showing the {shown} most overdue of {n}; the CSV lists all {n}.",
+                          "zh": "显示逾期金额最大的 {shown} 个，共 {n} 个；CSV 含全部 {n} 个。"},
     # overview.*
     "overview.pacing": {"en": "Sales pacing: cumulative actual vs target", "zh": "销售进度：累计实际 vs 累计目标"},
     "overview.pacing.actual": {"en": "Actual (cumulative)", "zh": "累计实际"},

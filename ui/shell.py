@@ -26,7 +26,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 import queries
 from queries.filters import Filters, Scope
-from queries.values import missing, missing_each
+from queries.values import first, missing, missing_each
 from store import accounts, db
 from store.importer import IMPORTABLE
 from ui import export, fmt
@@ -514,6 +514,19 @@ def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], page: str, filter
     st.download_button(label or t("download"), data, key=key, mime="text/csv",
                        on_click="ignore",  # downloading does not rerun the page
                        file_name=name, icon=":material/download:")
+
+
+def first_rows(shown: pd.DataFrame, every: Callable[[], pd.DataFrame], shown_at_most: int, says: str, page: str,
+               filters: Filters | None, key: str, columns: list[str] | None = None) -> None:
+    """A list of which the screen shows the first rows (a query asked for its `top` with how many
+    there are in all, `rows_count`) and says which (`says`, when there are more); the CSV has
+    `every` row. `columns`: those shown (the CSV has all)."""
+    total = int(first(shown, "rows_count", 0))
+    if total > shown_at_most:
+        st.caption(t(says, shown=fmt.count(shown_at_most), n=fmt.count(total)))
+    table(shown[columns] if columns else shown.drop(columns=["rows_count"]))
+    download(lambda: every().drop(columns=["rows_count"]), page, filters, key=key,
+             label=t("download.all", n=fmt.count(total)))
 
 
 # A code column a table leaves off screen when the name beside it says the same (the CSV keeps both).
