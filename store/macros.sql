@@ -371,6 +371,12 @@ SELECT window_start, through AS window_end, (window_start - INTERVAL 12 MONTH)::
        window_start - 1 AS base_end
 FROM (SELECT CASE WHEN through - start_date + 1 < 90 THEN through - 89 ELSE start_date END AS window_start);
 
+-- Whether kpi_churn_customers reads each customer's orders per month: the window starts on the
+-- first of a month (and is the period, 90 days or more) and no product-line filter is set.
+CREATE OR REPLACE MACRO churn_by_month(start_date, through, product_lines) AS (
+    day(start_date) = 1 AND through - start_date + 1 >= 90 AND product_lines IS NULL
+);
+
 -- Every customer with an order (a sales line with positive quantity; returns are not orders)
 -- in the base or the window that matches the filters: whether it ordered in the base and in
 -- the window, its last order in the base and its base sales. A period that starts after the
@@ -388,7 +394,7 @@ SELECT m.customer_id,
        max(m.last_day) FILTER (WHERE m.month < w.window_start) AS last_order_date,
        sum(m.amount) FILTER (WHERE m.month < w.window_start) AS base_sales
 FROM customer_months m, w
-WHERE day(start_date) = 1 AND through - start_date + 1 >= 90 AND product_lines IS NULL
+WHERE churn_by_month(start_date, through, product_lines)
   AND m.month BETWEEN w.base_start AND through AND start_date <= today
   AND (regions IS NULL OR list_contains(regions, m.region_id))
   AND (salespeople IS NULL OR list_contains(salespeople, m.salesperson_id))
@@ -402,7 +408,7 @@ SELECT s.customer_id,
        sum(s.amount) FILTER (WHERE s.order_date < w.window_start) AS base_sales
 FROM kpi_sales((SELECT base_start FROM w), through, regions, salespeople, tiers, industries, product_lines) s,
      w
-WHERE NOT (day(start_date) = 1 AND through - start_date + 1 >= 90 AND product_lines IS NULL)
+WHERE NOT churn_by_month(start_date, through, product_lines)
   AND s.quantity > 0 AND start_date <= today
 GROUP BY s.customer_id;
 

@@ -138,11 +138,12 @@ def each_row(frame: pd.DataFrame, make: Callable[[tuple], object]) -> list:
 
     def once(row: tuple) -> object:
         try:
-            if row not in made:
-                made[row] = make(row)
-            return made[row]
+            hash(row)
         except TypeError:  # a value that cannot be a key (a list): made for this row alone
             return make(row)
+        if row not in made:
+            made[row] = make(row)
+        return made[row]
     return [once(Row(*values)) for values in zip(*(_values(frame[c]) for c in frame.columns))]
 
 
@@ -519,14 +520,15 @@ def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], page: str, filter
 def first_rows(shown: pd.DataFrame, every: Callable[[], pd.DataFrame], shown_at_most: int, says: str, page: str,
                filters: Filters | None, key: str, columns: list[str] | None = None) -> None:
     """A list of which the screen shows the first rows (a query asked for its `top` with how many
-    there are in all, `rows_count`) and says which (`says`, when there are more); the CSV has
-    `every` row. `columns`: those shown (the CSV has all)."""
+    there are in all, `rows_count`) and, when there are more, says which (`says`) and that the
+    CSV has `every` row. `columns`: those shown (the CSV has all)."""
     total = int(first(shown, "rows_count", 0))
-    if total > shown_at_most:
+    more = total > shown_at_most
+    if more:
         st.caption(t(says, shown=fmt.count(shown_at_most), n=fmt.count(total)))
     table(shown[columns] if columns else shown.drop(columns=["rows_count"]))
     download(lambda: every().drop(columns=["rows_count"]), page, filters, key=key,
-             label=t("download.all", n=fmt.count(total)))
+             label=t("download.all", n=fmt.count(total)) if more else None)
 
 
 # A code column a table leaves off screen when the name beside it says the same (the CSV keeps both).
