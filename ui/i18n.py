@@ -485,7 +485,7 @@ TEXT: dict[str, dict[str, str]] = {
                          "zh": "不计佣金的转介绍或线索：客户已被他人先行登记（同电话或同公司）、非首次到访，或无登记"
                                "备案。"},
     "kpi.deals": {"en": "{n} deals", "zh": "{n} 单"},
-    "kpi.people_negative": {"en": "{n} people below zero", "zh": "{n} 人为负数"},
+    "kpi.people_negative": {"en": "Below zero: {n}", "zh": "{n} 人为负数"},
     "kpi.expense_budget": {"en": "Budget", "zh": "费用预算"},
     "help.expense_budget": {"en": "The monthly expense budgets of the period, a partial month pro-rated by its days.",
                             "zh": "期间内各月费用预算，不足整月的按天数折算。"},
