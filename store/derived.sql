@@ -250,3 +250,69 @@ DELETE FROM quota_weeks;
 INSERT INTO quota_weeks
 SELECT * FROM kpi_activity_weeks_on((SELECT as_of_date FROM store_meta WHERE id = 1))
 ORDER BY salesperson_id, week_start;
+
+-- section references_salespeople: salespeople regions
+-- The reference checks of each table that names rows of others (kpi_reference_checks), made
+-- anew when it or a table it names is loaded: here a salesperson's region.
+DELETE FROM reference_checks WHERE table_name = 'salespeople';
+INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'salespeople';
+
+-- section references_customers: customers regions salespeople
+DELETE FROM reference_checks WHERE table_name = 'customers';
+INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'customers';
+
+-- section references_sales: sales customers products salespeople regions
+DELETE FROM reference_checks WHERE table_name = 'sales';
+INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'sales';
+
+-- section references_targets: targets salespeople
+DELETE FROM reference_checks WHERE table_name = 'targets';
+INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'targets';
+
+-- section references_invoices: invoices customers salespeople regions
+DELETE FROM reference_checks WHERE table_name = 'invoices';
+INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'invoices';
+
+-- section references_payments: payments invoices customers salespeople regions
+DELETE FROM reference_checks WHERE table_name = 'payments';
+INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'payments';
+
+-- section references_visit_plans: visit_plans customers salespeople
+DELETE FROM reference_checks WHERE table_name = 'visit_plans';
+INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'visit_plans';
+
+-- section references_visits: visits customers salespeople regions visit_plans
+DELETE FROM reference_checks WHERE table_name = 'visits';
+INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'visits';
+
+-- section references_surveys: surveys customers salespeople regions
+DELETE FROM reference_checks WHERE table_name = 'surveys';
+INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'surveys';
+
+-- section references_complaints: complaints customers salespeople regions
+DELETE FROM reference_checks WHERE table_name = 'complaints';
+INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'complaints';
+
+-- section references_competitor_notes: competitor_notes salespeople customers regions
+DELETE FROM reference_checks WHERE table_name = 'competitor_notes';
+INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'competitor_notes';
+
+-- section references_expenses: expenses salespeople regions customers
+DELETE FROM reference_checks WHERE table_name = 'expenses';
+INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'expenses';
+
+-- section references_expense_budgets: expense_budgets salespeople regions
+DELETE FROM reference_checks WHERE table_name = 'expense_budgets';
+INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'expense_budgets';
+
+-- section references_registrations: registrations customers salespeople
+DELETE FROM reference_checks WHERE table_name = 'registrations';
+INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'registrations';
+
+-- section references_deals: deals customers salespeople
+DELETE FROM reference_checks WHERE table_name = 'deals';
+INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'deals';
+
+-- section references_activities: activities salespeople
+DELETE FROM reference_checks WHERE table_name = 'activities';
+INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'activities';

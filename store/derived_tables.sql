@@ -167,6 +167,16 @@ CREATE TABLE IF NOT EXISTS last_payments (
     paid_on        DATE NOT NULL
 );
 
+-- One row: a column that names rows of another table, with how many of its rows name one that
+-- does not exist and one example (kpi_reference_checks; every column checked, 0 included).
+CREATE TABLE IF NOT EXISTS reference_checks (
+    table_name       VARCHAR NOT NULL,
+    column_name      VARCHAR NOT NULL,
+    references_table VARCHAR NOT NULL,
+    orphan_count     BIGINT NOT NULL,
+    example          VARCHAR
+);
+
 -- One row: a deal with its commission line under the rules in force (SPEC §4.7,
 -- kpi_commission_deals in store/macros.sql).
 CREATE TABLE IF NOT EXISTS deal_commissions (

@@ -155,6 +155,14 @@ def test_every_kept_summary_equals_its_computation_from_the_facts(store_con, kep
     assert scalar(store_con, f"SELECT count(*) FROM ({computed} EXCEPT ALL {kept})") == 0
 
 
+def test_the_kept_reference_checks_are_every_check_computed_from_the_tables(store_con):
+    checks = "SELECT table_name, column_name, references_table, orphan_count, example FROM {}"
+    kept, computed = checks.format("reference_checks"), checks.format("kpi_reference_checks()")
+    counted = [scalar(store_con, f"SELECT count(*) FROM ({rows})") for rows in (kept, computed)]
+    assert counted[0] == counted[1] > 30  # one row for every column checked
+    assert scalar(store_con, f"SELECT count(*) FROM ({kept} EXCEPT ALL {computed})") == 0
+
+
 def test_receivables_under_an_industry_filter_equal_those_of_its_invoices(store_con):
     """The receivables the store keeps per tier and industry give, for each industry, what the
     invoices of its customers give one by one (kpi_invoices_at), on a past date and today."""

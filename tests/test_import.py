@@ -691,3 +691,29 @@ def test_files_the_product_writes_never_turn_stored_text_into_formulas(store, tm
     importer.import_file(con, "customers", exported, "customers-again.csv", mode="replace")
     assert con.execute("SELECT name, address FROM customers WHERE customer_id = $c", {"c": first}).fetchone() == (
         name, address)
+
+
+def test_what_a_replaced_table_leaves_behind_is_counted_and_kept_right_through_later_imports(store):
+    """The Data page's reference check reads what the store keeps (reference_checks): after a
+    replace that drops a product still named by sales lines, after an append to another table,
+    and after the product is back, it equals the check computed from the tables."""
+    _, con = store
+
+    def broken() -> dict:
+        kept = dict(con.execute("SELECT table_name || '.' || column_name, orphan_count FROM reference_checks "
+                                "WHERE orphan_count > 0").fetchall())
+        computed = dict(con.execute("SELECT table_name || '.' || column_name, orphan_count "
+                                    "FROM kpi_reference_checks() WHERE orphan_count > 0").fetchall())
+        assert kept == computed
+        return kept
+
+    assert broken() == {}
+    only_p1 = [["product_id", "name", "product_line", "list_price"], ["P1", "设备甲", "设备", "1000"]]
+    importer.import_file(con, "products", csv_bytes(only_p1, "utf-8"), "p1.csv", mode="replace")
+    # tests/fixture/sales.csv: lines 1, 3, 4, 8, 9, 10 and 15 name P2 (7 of its 15 lines)
+    assert broken() == {"sales.product_id": 7}
+    importer.import_file(con, "sales", csv_bytes(sales_rows(3), "utf-8"), "three.csv")  # an append naming P1
+    assert broken() == {"sales.product_id": 7}
+    both = [*only_p1, ["P2", "耗材乙", "耗材", "100"]]
+    importer.import_file(con, "products", csv_bytes(both, "utf-8"), "p1p2.csv", mode="replace")
+    assert broken() == {}
