@@ -129,7 +129,8 @@ kpi_tile(left, "data.completeness", fmt.pct(archive.completeness_pct), "help.com
          caption=f"{fmt.count(archive.complete_count)} / {fmt.count(archive.customers_count)}")
 owner_left = load("customers_owner_left", filters)
 kpi_tile(middle, "data.owner_left", fmt.count(len(owner_left)), "help.owner_left")
-orphan_tile = right.container()  # filled last: the references are checked over every table
+orphans = load("orphan_references")  # kept by the store, checked at every import
+kpi_tile(right, "data.orphans", fmt.count(int(orphans.orphan_count.sum())), "help.orphans")
 fields = ("name", "tier", "industry", "region", "owner", "phone", "address")
 missing = pd.DataFrame({
     "field": [t("field." + f) for f in fields],
@@ -149,24 +150,17 @@ if not owner_left.empty:
     st.caption(t("data.owner_left_list", n=fmt.count(len(owner_left))))
     table(owner_left, codes=True)
     download(owner_left, "data-owner-left", filters, key="owner_left_csv")
-orphan_list = st.container()
+broken = orphans[orphans.orphan_count > 0]
+if not broken.empty:
+    st.warning(t("data.orphans_found", n=fmt.count(len(broken))))
+    table(broken, codes=True)
+with st.expander(t("data.orphans_all", n=fmt.count(len(orphans)))):
+    table(orphans, codes=True)
+    download(orphans, "data-references", None, key="orphans_csv")
 
 st.subheader(t("data.tables"))
 profile = load("table_profile")
 table(profile.assign(table_name=profile.table_name.map(lambda name: f"{t('table.' + name)} · {name}")))
 download(profile, "data-tables", None, key="tables_csv")
 
-# References that point at nothing, checked last (every reference over every table, seconds at
-# 10 M lines until cached): the rest of the page is on screen meanwhile
-with orphan_tile, st.spinner(t("data.orphans_checking")):
-    orphans = load("orphan_references")
-kpi_tile(orphan_tile, "data.orphans", fmt.count(int(orphans.orphan_count.sum())), "help.orphans")
-with orphan_list:
-    broken = orphans[orphans.orphan_count > 0]
-    if not broken.empty:
-        st.warning(t("data.orphans_found", n=fmt.count(len(broken))))
-        table(broken, codes=True)
-    with st.expander(t("data.orphans_all", n=fmt.count(len(orphans)))):
-        table(orphans, codes=True)
-        download(orphans, "data-references", None, key="orphans_csv")
 footer()

@@ -877,7 +877,6 @@ TEXT: dict[str, dict[str, str]] = {
     "data.orphans": {"en": "Broken references", "zh": "无效引用"},
     "data.incomplete": {"en": "{n} customers with an incomplete archive", "zh": "档案不完整的客户 {n} 个"},
     "data.owner_left_list": {"en": "{n} customers whose owner has left", "zh": "负责人已离职的客户 {n} 个"},
-    "data.orphans_checking": {"en": "Checking references…", "zh": "正在检查引用……"},
     "data.orphans_found": {"en": "{n} references point at rows that do not exist:", "zh": "{n} 类引用指向不存在的行："},
     "data.orphans_all": {"en": "Every reference checked ({n})", "zh": "全部引用检查（{n} 项）"},
     "data.not_allowed": {"en": "Imports and data quality are for the head and the assistant.",
