@@ -33,7 +33,7 @@ ACCOUNTS_PATH = Path(__file__).with_name("accounts.sql")
 # 9: accounts, sessions and the audit log; 11: daily totals per tier, industry and product line, receivables
 # per tier and industry; 12: the invoices open on the store's today and each customer's last payment;
 # 13: invoices and payments indexed by customer, each customer's orders per month
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 CONFIG = {"enable_external_access": False}
 
 TABLES = (
@@ -46,7 +46,7 @@ TABLES = (
 DERIVED_TABLES = ("sales_daily", "sales_daily_tiers", "sales_daily_classes", "payments_daily", "payments_daily_tiers",
                   "payments_daily_classes", "customer_alerts", "receivables_daily", "receivables_daily_tiers",
                   "deal_commissions", "quota_weeks", "revisit_outcomes", "invoices_open", "last_payments",
-                  "customer_months", "reference_checks")
+                  "customer_months", "customer_gaps", "reference_checks")
 
 # Who may use the dashboard and what they did (store/accounts.sql); never imported from files.
 ACCOUNT_TABLES = ("users", "user_sessions", "audit_log")

@@ -251,6 +251,11 @@ INSERT INTO quota_weeks
 SELECT * FROM kpi_activity_weeks_on((SELECT as_of_date FROM store_meta WHERE id = 1))
 ORDER BY salesperson_id, week_start;
 
+-- section customer_gaps: customers
+-- The customers whose archive is incomplete, with what each lacks.
+DELETE FROM customer_gaps;
+INSERT INTO customer_gaps SELECT * FROM kpi_customer_gaps() ORDER BY customer_id;
+
 -- section references_salespeople: salespeople regions
 -- The reference checks of each table that names rows of others (kpi_reference_checks), made
 -- anew when it or a table it names is loaded: here a salesperson's region.

@@ -167,6 +167,13 @@ CREATE TABLE IF NOT EXISTS last_payments (
     paid_on        DATE NOT NULL
 );
 
+-- One row: a customer whose archive lacks a required field, with the fields it lacks
+-- (kpi_customer_gaps).
+CREATE TABLE IF NOT EXISTS customer_gaps (
+    customer_id VARCHAR NOT NULL,
+    missing     VARCHAR[] NOT NULL
+);
+
 -- One row: a column that names rows of another table, with how many of its rows name one that
 -- does not exist and one example (kpi_reference_checks; every column checked, 0 included).
 CREATE TABLE IF NOT EXISTS reference_checks (

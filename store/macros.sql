@@ -669,6 +669,24 @@ SELECT c.*
 FROM customers c
 WHERE customer_matches(c.region_id, c.owner_id, c.tier, c.industry, regions, salespeople, tiers, industries);
 
+-- The customers whose archive is incomplete (SPEC §4.12), each with the required fields it
+-- lacks, in the order name, tier, industry, region, owner, phone, address (a blank text counts
+-- as missing). Kept in customer_gaps (store/derived.sql).
+CREATE OR REPLACE MACRO kpi_customer_gaps() AS TABLE
+SELECT customer_id, missing FROM (
+    SELECT customer_id,
+           list_filter([CASE WHEN nullif(trim(name), '') IS NULL THEN 'name' END,
+                        CASE WHEN nullif(trim(tier), '') IS NULL THEN 'tier' END,
+                        CASE WHEN nullif(trim(industry), '') IS NULL THEN 'industry' END,
+                        CASE WHEN nullif(trim(region_id), '') IS NULL THEN 'region' END,
+                        CASE WHEN nullif(trim(owner_id), '') IS NULL THEN 'owner' END,
+                        CASE WHEN nullif(trim(phone), '') IS NULL THEN 'phone' END,
+                        CASE WHEN nullif(trim(address), '') IS NULL THEN 'address' END], lambda x: x IS NOT NULL)
+               AS missing
+    FROM customers
+)
+WHERE len(missing) > 0;
+
 -- Every reference to a row of another table (a customer, salesperson, region, product, invoice
 -- or visit plan) checked: for each column that names one, how many rows name one that does not
 -- exist (0 included) and one example (SPEC §3.10). The store keeps no foreign keys (so a table

@@ -141,14 +141,15 @@ def test_first_visits_of_plans_agree_with_the_visits(store_con):
     ("SELECT * FROM kpi_commission_lines(DATE '2026-02-10', DATE '2026-07-31', NULL, NULL)",
      "SELECT * FROM kpi_commission_deals(DATE '2026-02-10', DATE '2026-07-31', NULL, NULL)"),
     ("SELECT * FROM kpi_activity_weeks()", "SELECT * FROM kpi_activity_weeks_on((SELECT as_of_date FROM store_meta))"),
+    ("SELECT * FROM customer_gaps", "SELECT * FROM kpi_customer_gaps()"),
     ("SELECT planned_month, salesperson_id, coalesce(sum(plans) FILTER (WHERE outcome_on = planned_month), 0),"
      " coalesce(sum(plans) FILTER (WHERE outcome_on > last_day(planned_month)), 0), sum(plans)"
      " FROM revisit_outcomes GROUP BY ALL",
      "SELECT planned_month, salesperson_id, count(*) FILTER (WHERE first_visit_on <= last_day(planned_month)),"
      " count(*) FILTER (WHERE first_visit_on > last_day(planned_month)), count(*) FROM visit_plans GROUP BY ALL"),
 ], ids=["sales", "payments", "sales by tier", "payments by tier", "sales by class", "payments by class",
-        "alerts", "customer months", "open invoices", "last payments", "commission lines", "quota weeks",
-        "revisit outcomes"])
+        "alerts", "open invoices", "customer months", "last payments", "commission lines", "quota weeks",
+        "customer gaps", "revisit outcomes"])
 def test_every_kept_summary_equals_its_computation_from_the_facts(store_con, kept, computed):
     assert scalar(store_con, f"SELECT count(*) FROM ({kept})") > 100
     assert scalar(store_con, f"SELECT count(*) FROM ({kept} EXCEPT ALL {computed})") == 0
