@@ -91,7 +91,8 @@ SELECT day, salesperson_id, region_id, tier, industry,
        sum(credit) AS credit, sum(opened) AS open_count
 FROM changes
 GROUP BY ALL
-ORDER BY day, salesperson_id, region_id, tier, industry;
+-- in order of industry and tier: a filter on either reads only its part of the table
+ORDER BY industry, tier, day, salesperson_id, region_id;
 
 DELETE FROM receivables_daily WHERE salesperson_id IN (SELECT salesperson_id FROM scope_receivables);
 INSERT INTO receivables_daily
