@@ -32,7 +32,8 @@ ACCOUNTS_PATH = Path(__file__).with_name("accounts.sql")
 # 7: credit_limit optional; 8: a sale's cost and salesperson optional (daily totals keep gross profit);
 # 9: accounts, sessions and the audit log; 11: daily totals per tier, industry and product line, receivables
 # per tier and industry; 12: the invoices open on the store's today and each customer's last payment;
-# 13: invoices and payments indexed by customer, each customer's orders per month
+# 13: invoices and payments indexed by customer, each customer's orders per month; 14, 15: the reference
+# checks and the customers' archive gaps kept
 SCHEMA_VERSION = 15
 CONFIG = {"enable_external_access": False}
 
