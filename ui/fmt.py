@@ -187,8 +187,9 @@ def round_half_up(values: pd.Series, places: int) -> pd.Series:
     value within 1e-7 of a half is taken as the half, which binary floating point cannot
     always hold exactly); missing values stay missing."""
     scale = 10.0 ** places
-    numbers = values.astype("float64")
-    return np.sign(numbers) * np.floor(numbers.abs() * scale + 0.5 + 1e-7) / scale + 0.0  # + 0.0: no −0
+    numbers = values.to_numpy(dtype="float64", na_value=np.nan)  # in numpy: a table rounds many columns
+    rounded = np.sign(numbers) * np.floor(np.abs(numbers) * scale + 0.5 + 1e-7) / scale + 0.0  # + 0.0: no −0
+    return pd.Series(rounded, index=values.index, name=values.name)
 
 
 def dates_as_text(values: pd.Series) -> pd.Series:

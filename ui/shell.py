@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import re
 import secrets
 import threading
 from collections import namedtuple
@@ -591,17 +590,26 @@ def _longest(values: pd.Series) -> int:
     return 0 if missing(longest) else int(longest)
 
 
-_MONTH_TEXT = re.compile(r"^\d{4}-\d{2}$")
+def _axis_values(figure: go.Figure, letter: str) -> pd.Series:
+    """The values of every trace of a figure along one axis ("x" or "y"), none missing."""
+    parts = [pd.Series(values) for trace in figure.data if (values := getattr(trace, letter, None)) is not None]
+    if not parts:
+        return pd.Series([], dtype=object)
+    values = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return values[~missing_each(values)]
 
 
-def _date_axis(values: list) -> str | None:
-    """'month' for month labels (2026-11), 'day' for dates, None for anything else."""
-    present = [v for v in values if not missing(v)]
-    if not present:
+def _date_axis(values: pd.Series) -> str | None:
+    """'month' for month labels (2026-11), 'day' for dates, None for anything else (`values`: an
+    axis's values, none missing; read a column at a time, a histogram's axis has thousands)."""
+    if values.empty:
         return None
-    if all(isinstance(v, str) and _MONTH_TEXT.match(v) for v in present):
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return "day"
+    kinds = set(values.map(type))
+    if all(issubclass(kind, str) for kind in kinds) and values.astype(str).str.fullmatch(r"\d{4}-\d{2}").all():
         return "month"
-    if all(isinstance(v, dt.date | np.datetime64) for v in present):
+    if all(issubclass(kind, dt.date | np.datetime64) for kind in kinds):
         return "day"
     return None
 
@@ -623,17 +631,16 @@ def chart(figure: go.Figure, key: str, **kwargs):
         if "textfont" in trace:
             trace.textfont.size = CHART_FONT
     for letter in ("x", "y"):
-        values = [v for trace in figure.data if getattr(trace, letter, None) is not None
-                  for v in pd.Series(getattr(trace, letter)).tolist()]
+        values = _axis_values(figure, letter)
         kind = _date_axis(values)
         axis = {"month": {"type": "category"}, "day": {"tickformat": "%Y-%m-%d"}}.get(kind, {})
-        span = max(values) - min(values) if kind == "day" else None
+        span = values.max() - values.min() if kind == "day" else None
         if kind == "day" and span <= pd.Timedelta(days=10):
             axis["dtick"] = 86_400_000  # a short span: one tick a day, not one an hour
         elif kind == "day" and span > pd.Timedelta(days=62):
             axis["tickformat"] = "%Y年%-m月" if lang() == "zh" else "%Y-%m"  # ticks fall on months
         if kind == "month" and lang() == "zh":
-            months = sorted({v for v in values if not missing(v)})
+            months = sorted(values.unique())
             axis |= {"tickvals": months, "ticktext": [fmt.month(m, "zh") for m in months]}
         layout_axis = getattr(figure.layout, letter + "axis")
         if lang() == "zh" and layout_axis.title.text == t("axis.amount") and kind is None:
@@ -643,12 +650,13 @@ def chart(figure: go.Figure, key: str, **kwargs):
     return st.plotly_chart(figure, config={"displaylogo": False}, key=key, **kwargs)
 
 
-def _wan_ticks(values: list) -> dict:
-    """Tick positions and labels of an amount axis in 万 / 亿 (about five ticks)."""
-    numbers = [float(v) for v in values if not missing(v)]
-    if not numbers:
+def _wan_ticks(values: pd.Series) -> dict:
+    """Tick positions and labels of an amount axis in 万 / 亿 (about five ticks; `values`: the
+    axis's values, none missing)."""
+    if values.empty:
         return {}
-    low, high = min(0.0, min(numbers)), max(0.0, max(numbers))
+    numbers = values.astype("float64")
+    low, high = min(0.0, numbers.min()), max(0.0, numbers.max())
     span = (high - low) or 1.0
     step = 10 ** np.floor(np.log10(span / 5))
     step *= next(m for m in (1, 2, 5, 10) if span / (step * m) <= 6)
