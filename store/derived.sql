@@ -253,72 +253,235 @@ SELECT * FROM kpi_activity_weeks_on((SELECT as_of_date FROM store_meta WHERE id 
 ORDER BY salesperson_id, week_start;
 
 -- section customer_gaps: customers
--- The customers whose archive is incomplete, with what each lacks.
+-- The customers whose archive is incomplete (SPEC §4.12), with the required fields each lacks in
+-- the order name, tier, industry, region, owner, phone, address (a blank text counts as missing).
 DELETE FROM customer_gaps;
-INSERT INTO customer_gaps SELECT * FROM kpi_customer_gaps() ORDER BY customer_id;
+INSERT INTO customer_gaps
+SELECT customer_id, missing FROM (
+    SELECT customer_id,
+           list_filter([CASE WHEN nullif(trim(name), '') IS NULL THEN 'name' END,
+                        CASE WHEN nullif(trim(tier), '') IS NULL THEN 'tier' END,
+                        CASE WHEN nullif(trim(industry), '') IS NULL THEN 'industry' END,
+                        CASE WHEN nullif(trim(region_id), '') IS NULL THEN 'region' END,
+                        CASE WHEN nullif(trim(owner_id), '') IS NULL THEN 'owner' END,
+                        CASE WHEN nullif(trim(phone), '') IS NULL THEN 'phone' END,
+                        CASE WHEN nullif(trim(address), '') IS NULL THEN 'address' END], lambda x: x IS NOT NULL)
+               AS missing
+    FROM customers
+)
+WHERE len(missing) > 0
+ORDER BY customer_id;
 
 -- section references_salespeople: salespeople regions
--- The reference checks of each table that names rows of others (kpi_reference_checks), made
--- anew when it or a table it names is loaded: here a salesperson's region.
+-- References that point at nothing (SPEC §3.10): for every column of a table that names a row of
+-- another (a customer, salesperson, region, product, invoice or visit plan), how many rows name one
+-- that does not exist (0 included) and one example; made anew when the table or a table it names
+-- is loaded. The store keeps no foreign keys (so a table can be replaced in one transaction);
+-- imports check references, and this shows what a replaced table left behind. Here a
+-- salesperson's region.
 DELETE FROM reference_checks WHERE table_name = 'salespeople';
-INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'salespeople';
+INSERT INTO reference_checks
+SELECT 'salespeople' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
+       min(x.region_id) AS example
+FROM salespeople x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions);
 
 -- section references_customers: customers regions salespeople
 DELETE FROM reference_checks WHERE table_name = 'customers';
-INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'customers';
+INSERT INTO reference_checks
+SELECT 'customers' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
+       min(x.region_id) AS example
+FROM customers x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions)
+UNION ALL
+SELECT 'customers' AS table_name, 'owner_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
+       min(x.owner_id) AS example
+FROM customers x WHERE x.owner_id IS NOT NULL AND x.owner_id NOT IN (SELECT salesperson_id FROM salespeople);
 
 -- section references_sales: sales customers products salespeople regions
 DELETE FROM reference_checks WHERE table_name = 'sales';
-INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'sales';
+INSERT INTO reference_checks
+SELECT 'sales' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
+       min(x.customer_id) AS example
+FROM sales x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+UNION ALL
+SELECT 'sales' AS table_name, 'product_id' AS column_name, 'products' AS references_table, count(*) AS orphan_count,
+       min(x.product_id) AS example
+FROM sales x WHERE x.product_id IS NOT NULL AND x.product_id NOT IN (SELECT product_id FROM products)
+UNION ALL
+SELECT 'sales' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
+       min(x.salesperson_id) AS example
+FROM sales x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+UNION ALL
+SELECT 'sales' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
+       min(x.region_id) AS example
+FROM sales x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions);
 
 -- section references_targets: targets salespeople
 DELETE FROM reference_checks WHERE table_name = 'targets';
-INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'targets';
+INSERT INTO reference_checks
+SELECT 'targets' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
+       min(x.salesperson_id) AS example
+FROM targets x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople);
 
 -- section references_invoices: invoices customers salespeople regions
 DELETE FROM reference_checks WHERE table_name = 'invoices';
-INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'invoices';
+INSERT INTO reference_checks
+SELECT 'invoices' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
+       min(x.customer_id) AS example
+FROM invoices x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+UNION ALL
+SELECT 'invoices' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
+       min(x.salesperson_id) AS example
+FROM invoices x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+UNION ALL
+SELECT 'invoices' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
+       min(x.region_id) AS example
+FROM invoices x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions);
 
 -- section references_payments: payments invoices customers salespeople regions
 DELETE FROM reference_checks WHERE table_name = 'payments';
-INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'payments';
+INSERT INTO reference_checks
+SELECT 'payments' AS table_name, 'invoice_id' AS column_name, 'invoices' AS references_table, count(*) AS orphan_count,
+       min(x.invoice_id) AS example
+FROM payments x WHERE x.invoice_id IS NOT NULL AND x.invoice_id NOT IN (SELECT invoice_id FROM invoices)
+UNION ALL
+SELECT 'payments' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
+       min(x.customer_id) AS example
+FROM payments x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+UNION ALL
+SELECT 'payments' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
+       min(x.salesperson_id) AS example
+FROM payments x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+UNION ALL
+SELECT 'payments' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
+       min(x.region_id) AS example
+FROM payments x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions);
 
 -- section references_visit_plans: visit_plans customers salespeople
 DELETE FROM reference_checks WHERE table_name = 'visit_plans';
-INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'visit_plans';
+INSERT INTO reference_checks
+SELECT 'visit_plans' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
+       min(x.customer_id) AS example
+FROM visit_plans x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+UNION ALL
+SELECT 'visit_plans' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
+       min(x.salesperson_id) AS example
+FROM visit_plans x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople);
 
 -- section references_visits: visits customers salespeople regions visit_plans
 DELETE FROM reference_checks WHERE table_name = 'visits';
-INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'visits';
+INSERT INTO reference_checks
+SELECT 'visits' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
+       min(x.customer_id) AS example
+FROM visits x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+UNION ALL
+SELECT 'visits' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
+       min(x.salesperson_id) AS example
+FROM visits x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+UNION ALL
+SELECT 'visits' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
+       min(x.region_id) AS example
+FROM visits x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions)
+UNION ALL
+SELECT 'visits' AS table_name, 'plan_id' AS column_name, 'visit_plans' AS references_table, count(*) AS orphan_count,
+       min(x.plan_id) AS example
+FROM visits x WHERE x.plan_id IS NOT NULL AND x.plan_id NOT IN (SELECT plan_id FROM visit_plans);
 
 -- section references_surveys: surveys customers salespeople regions
 DELETE FROM reference_checks WHERE table_name = 'surveys';
-INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'surveys';
+INSERT INTO reference_checks
+SELECT 'surveys' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
+       min(x.customer_id) AS example
+FROM surveys x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+UNION ALL
+SELECT 'surveys' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
+       min(x.salesperson_id) AS example
+FROM surveys x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+UNION ALL
+SELECT 'surveys' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
+       min(x.region_id) AS example
+FROM surveys x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions);
 
 -- section references_complaints: complaints customers salespeople regions
 DELETE FROM reference_checks WHERE table_name = 'complaints';
-INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'complaints';
+INSERT INTO reference_checks
+SELECT 'complaints' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
+       min(x.customer_id) AS example
+FROM complaints x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+UNION ALL
+SELECT 'complaints' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
+       min(x.salesperson_id) AS example
+FROM complaints x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+UNION ALL
+SELECT 'complaints' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
+       min(x.region_id) AS example
+FROM complaints x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions);
 
 -- section references_competitor_notes: competitor_notes salespeople customers regions
 DELETE FROM reference_checks WHERE table_name = 'competitor_notes';
-INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'competitor_notes';
+INSERT INTO reference_checks
+SELECT 'competitor_notes' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
+       min(x.salesperson_id) AS example
+FROM competitor_notes x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+UNION ALL
+SELECT 'competitor_notes' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
+       min(x.customer_id) AS example
+FROM competitor_notes x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+UNION ALL
+SELECT 'competitor_notes' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
+       min(x.region_id) AS example
+FROM competitor_notes x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions);
 
 -- section references_expenses: expenses salespeople regions customers
 DELETE FROM reference_checks WHERE table_name = 'expenses';
-INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'expenses';
+INSERT INTO reference_checks
+SELECT 'expenses' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
+       min(x.salesperson_id) AS example
+FROM expenses x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+UNION ALL
+SELECT 'expenses' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
+       min(x.region_id) AS example
+FROM expenses x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions)
+UNION ALL
+SELECT 'expenses' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
+       min(x.customer_id) AS example
+FROM expenses x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers);
 
 -- section references_expense_budgets: expense_budgets salespeople regions
 DELETE FROM reference_checks WHERE table_name = 'expense_budgets';
-INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'expense_budgets';
+INSERT INTO reference_checks
+SELECT 'expense_budgets' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
+       min(x.salesperson_id) AS example
+FROM expense_budgets x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+UNION ALL
+SELECT 'expense_budgets' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
+       min(x.region_id) AS example
+FROM expense_budgets x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions);
 
 -- section references_registrations: registrations customers salespeople
 DELETE FROM reference_checks WHERE table_name = 'registrations';
-INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'registrations';
+INSERT INTO reference_checks
+SELECT 'registrations' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
+       min(x.customer_id) AS example
+FROM registrations x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+UNION ALL
+SELECT 'registrations' AS table_name, 'registered_by' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
+       min(x.registered_by) AS example
+FROM registrations x WHERE x.registered_by IS NOT NULL AND x.registered_by NOT IN (SELECT salesperson_id FROM salespeople);
 
 -- section references_deals: deals customers salespeople
 DELETE FROM reference_checks WHERE table_name = 'deals';
-INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'deals';
+INSERT INTO reference_checks
+SELECT 'deals' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
+       min(x.customer_id) AS example
+FROM deals x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+UNION ALL
+SELECT 'deals' AS table_name, 'closer_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
+       min(x.closer_id) AS example
+FROM deals x WHERE x.closer_id IS NOT NULL AND x.closer_id NOT IN (SELECT salesperson_id FROM salespeople);
 
 -- section references_activities: activities salespeople
 DELETE FROM reference_checks WHERE table_name = 'activities';
-INSERT INTO reference_checks SELECT * FROM kpi_reference_checks() WHERE table_name = 'activities';
+INSERT INTO reference_checks
+SELECT 'activities' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
+       min(x.salesperson_id) AS example
+FROM activities x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople);

@@ -167,15 +167,15 @@ CREATE TABLE IF NOT EXISTS last_payments (
     paid_on        DATE NOT NULL
 );
 
--- One row: a customer whose archive lacks a required field, with the fields it lacks
--- (kpi_customer_gaps).
+-- One row: a customer whose archive lacks a required field, with the fields it lacks (in the
+-- order name, tier, industry, region, owner, phone, address).
 CREATE TABLE IF NOT EXISTS customer_gaps (
     customer_id VARCHAR NOT NULL,
     missing     VARCHAR[] NOT NULL
 );
 
 -- One row: a column that names rows of another table, with how many of its rows name one that
--- does not exist and one example (kpi_reference_checks; every column checked, 0 included).
+-- does not exist and one example (every such column checked, 0 included; store/derived.sql).
 CREATE TABLE IF NOT EXISTS reference_checks (
     table_name       VARCHAR NOT NULL,
     column_name      VARCHAR NOT NULL,
