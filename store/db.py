@@ -365,9 +365,8 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, changed: str | None = None, 
             con.execute(scopes[1])
     for name, (reads, sql) in sections.items():
         stale_today = today_moved and "today" in reads
-        if appended and name == f"references_{changed}":
-            continue  # the appended rows' references were checked by the import, the older rows' did not change
-        if changed is None or changed in reads or stale_today:
+        reads_changed = changed in reads or (not appended and f"{changed}(replaced)" in reads)
+        if changed is None or reads_changed or stale_today:
             if stale_today:  # computed whole: every row is as of the new today
                 con.execute(_naming_scope(name, "DROP TABLE IF EXISTS {s}"))
             con.execute(sql)

@@ -2,8 +2,9 @@
 -- facts after every load (demo build or import), in the same transaction.
 --
 -- The file is in sections, each headed `-- section NAME: the tables it reads` (`today`: the
--- store's today). After a load, store/db.py runs in this order the sections that read the
--- table loaded (all of them for a new store, and those reading `today` when it moves).
+-- store's today; `TABLE(replaced)`: read anew when the table is replaced, not appended to). After
+-- a load, store/db.py runs in this order the sections that read the table loaded (all of them for
+-- a new store, and those reading `today` when it moves).
 -- A section that can be computed in part works on the keys in its temp table scope_NAME
 -- (days, customers or salespeople): made here with every key of the facts and of the
 -- summary (so rows of keys no longer in the facts go), unless an append has made it first
@@ -272,216 +273,177 @@ SELECT customer_id, missing FROM (
 WHERE len(missing) > 0
 ORDER BY customer_id;
 
--- section references_salespeople: salespeople regions
+-- section references_salespeople: salespeople(replaced) regions
 -- References that point at nothing (SPEC §3.10): for every column of a table that names a row of
 -- another (a customer, salesperson, region, product, invoice or visit plan), how many rows name one
 -- that does not exist (0 included) and one example; made anew when the table or a table it names
 -- is loaded. The store keeps no foreign keys (so a table can be replaced in one transaction);
--- imports check references, and this shows what a replaced table left behind. Here a
--- salesperson's region.
+-- imports check references, and this shows what a replaced table left behind. Rows appended to
+-- a table were checked by their import and the older ones did not change: its own checks are
+-- made anew only when it is replaced. Here a salesperson's region.
 DELETE FROM reference_checks WHERE table_name = 'salespeople';
 INSERT INTO reference_checks
-SELECT 'salespeople' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
-       min(x.region_id) AS example
-FROM salespeople x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions);
+SELECT 'salespeople', 'region_id', 'regions', count(*), min(region_id) FROM salespeople
+WHERE region_id IS NOT NULL AND region_id NOT IN (SELECT region_id FROM regions);
 
--- section references_customers: customers regions salespeople
+-- section references_customers: customers(replaced) regions salespeople
 DELETE FROM reference_checks WHERE table_name = 'customers';
 INSERT INTO reference_checks
-SELECT 'customers' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
-       min(x.region_id) AS example
-FROM customers x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions)
+SELECT 'customers', 'region_id', 'regions', count(*), min(region_id) FROM customers
+WHERE region_id IS NOT NULL AND region_id NOT IN (SELECT region_id FROM regions)
 UNION ALL
-SELECT 'customers' AS table_name, 'owner_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
-       min(x.owner_id) AS example
-FROM customers x WHERE x.owner_id IS NOT NULL AND x.owner_id NOT IN (SELECT salesperson_id FROM salespeople);
+SELECT 'customers', 'owner_id', 'salespeople', count(*), min(owner_id) FROM customers
+WHERE owner_id IS NOT NULL AND owner_id NOT IN (SELECT salesperson_id FROM salespeople);
 
--- section references_sales: sales customers products salespeople regions
+-- section references_sales: sales(replaced) customers products salespeople regions
 DELETE FROM reference_checks WHERE table_name = 'sales';
 INSERT INTO reference_checks
-SELECT 'sales' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
-       min(x.customer_id) AS example
-FROM sales x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+SELECT 'sales', 'customer_id', 'customers', count(*), min(customer_id) FROM sales
+WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customers)
 UNION ALL
-SELECT 'sales' AS table_name, 'product_id' AS column_name, 'products' AS references_table, count(*) AS orphan_count,
-       min(x.product_id) AS example
-FROM sales x WHERE x.product_id IS NOT NULL AND x.product_id NOT IN (SELECT product_id FROM products)
+SELECT 'sales', 'product_id', 'products', count(*), min(product_id) FROM sales
+WHERE product_id IS NOT NULL AND product_id NOT IN (SELECT product_id FROM products)
 UNION ALL
-SELECT 'sales' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
-       min(x.salesperson_id) AS example
-FROM sales x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+SELECT 'sales', 'salesperson_id', 'salespeople', count(*), min(salesperson_id) FROM sales
+WHERE salesperson_id IS NOT NULL AND salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
 UNION ALL
-SELECT 'sales' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
-       min(x.region_id) AS example
-FROM sales x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions);
+SELECT 'sales', 'region_id', 'regions', count(*), min(region_id) FROM sales
+WHERE region_id IS NOT NULL AND region_id NOT IN (SELECT region_id FROM regions);
 
--- section references_targets: targets salespeople
+-- section references_targets: targets(replaced) salespeople
 DELETE FROM reference_checks WHERE table_name = 'targets';
 INSERT INTO reference_checks
-SELECT 'targets' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
-       min(x.salesperson_id) AS example
-FROM targets x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople);
+SELECT 'targets', 'salesperson_id', 'salespeople', count(*), min(salesperson_id) FROM targets
+WHERE salesperson_id IS NOT NULL AND salesperson_id NOT IN (SELECT salesperson_id FROM salespeople);
 
--- section references_invoices: invoices customers salespeople regions
+-- section references_invoices: invoices(replaced) customers salespeople regions
 DELETE FROM reference_checks WHERE table_name = 'invoices';
 INSERT INTO reference_checks
-SELECT 'invoices' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
-       min(x.customer_id) AS example
-FROM invoices x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+SELECT 'invoices', 'customer_id', 'customers', count(*), min(customer_id) FROM invoices
+WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customers)
 UNION ALL
-SELECT 'invoices' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
-       min(x.salesperson_id) AS example
-FROM invoices x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+SELECT 'invoices', 'salesperson_id', 'salespeople', count(*), min(salesperson_id) FROM invoices
+WHERE salesperson_id IS NOT NULL AND salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
 UNION ALL
-SELECT 'invoices' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
-       min(x.region_id) AS example
-FROM invoices x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions);
+SELECT 'invoices', 'region_id', 'regions', count(*), min(region_id) FROM invoices
+WHERE region_id IS NOT NULL AND region_id NOT IN (SELECT region_id FROM regions);
 
--- section references_payments: payments invoices customers salespeople regions
+-- section references_payments: payments(replaced) invoices customers salespeople regions
 DELETE FROM reference_checks WHERE table_name = 'payments';
 INSERT INTO reference_checks
-SELECT 'payments' AS table_name, 'invoice_id' AS column_name, 'invoices' AS references_table, count(*) AS orphan_count,
-       min(x.invoice_id) AS example
-FROM payments x WHERE x.invoice_id IS NOT NULL AND x.invoice_id NOT IN (SELECT invoice_id FROM invoices)
+SELECT 'payments', 'invoice_id', 'invoices', count(*), min(invoice_id) FROM payments
+WHERE invoice_id IS NOT NULL AND invoice_id NOT IN (SELECT invoice_id FROM invoices)
 UNION ALL
-SELECT 'payments' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
-       min(x.customer_id) AS example
-FROM payments x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+SELECT 'payments', 'customer_id', 'customers', count(*), min(customer_id) FROM payments
+WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customers)
 UNION ALL
-SELECT 'payments' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
-       min(x.salesperson_id) AS example
-FROM payments x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+SELECT 'payments', 'salesperson_id', 'salespeople', count(*), min(salesperson_id) FROM payments
+WHERE salesperson_id IS NOT NULL AND salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
 UNION ALL
-SELECT 'payments' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
-       min(x.region_id) AS example
-FROM payments x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions);
+SELECT 'payments', 'region_id', 'regions', count(*), min(region_id) FROM payments
+WHERE region_id IS NOT NULL AND region_id NOT IN (SELECT region_id FROM regions);
 
--- section references_visit_plans: visit_plans customers salespeople
+-- section references_visit_plans: visit_plans(replaced) customers salespeople
 DELETE FROM reference_checks WHERE table_name = 'visit_plans';
 INSERT INTO reference_checks
-SELECT 'visit_plans' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
-       min(x.customer_id) AS example
-FROM visit_plans x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+SELECT 'visit_plans', 'customer_id', 'customers', count(*), min(customer_id) FROM visit_plans
+WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customers)
 UNION ALL
-SELECT 'visit_plans' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
-       min(x.salesperson_id) AS example
-FROM visit_plans x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople);
+SELECT 'visit_plans', 'salesperson_id', 'salespeople', count(*), min(salesperson_id) FROM visit_plans
+WHERE salesperson_id IS NOT NULL AND salesperson_id NOT IN (SELECT salesperson_id FROM salespeople);
 
--- section references_visits: visits customers salespeople regions visit_plans
+-- section references_visits: visits(replaced) customers salespeople regions visit_plans
 DELETE FROM reference_checks WHERE table_name = 'visits';
 INSERT INTO reference_checks
-SELECT 'visits' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
-       min(x.customer_id) AS example
-FROM visits x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+SELECT 'visits', 'customer_id', 'customers', count(*), min(customer_id) FROM visits
+WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customers)
 UNION ALL
-SELECT 'visits' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
-       min(x.salesperson_id) AS example
-FROM visits x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+SELECT 'visits', 'salesperson_id', 'salespeople', count(*), min(salesperson_id) FROM visits
+WHERE salesperson_id IS NOT NULL AND salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
 UNION ALL
-SELECT 'visits' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
-       min(x.region_id) AS example
-FROM visits x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions)
+SELECT 'visits', 'region_id', 'regions', count(*), min(region_id) FROM visits
+WHERE region_id IS NOT NULL AND region_id NOT IN (SELECT region_id FROM regions)
 UNION ALL
-SELECT 'visits' AS table_name, 'plan_id' AS column_name, 'visit_plans' AS references_table, count(*) AS orphan_count,
-       min(x.plan_id) AS example
-FROM visits x WHERE x.plan_id IS NOT NULL AND x.plan_id NOT IN (SELECT plan_id FROM visit_plans);
+SELECT 'visits', 'plan_id', 'visit_plans', count(*), min(plan_id) FROM visits
+WHERE plan_id IS NOT NULL AND plan_id NOT IN (SELECT plan_id FROM visit_plans);
 
--- section references_surveys: surveys customers salespeople regions
+-- section references_surveys: surveys(replaced) customers salespeople regions
 DELETE FROM reference_checks WHERE table_name = 'surveys';
 INSERT INTO reference_checks
-SELECT 'surveys' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
-       min(x.customer_id) AS example
-FROM surveys x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+SELECT 'surveys', 'customer_id', 'customers', count(*), min(customer_id) FROM surveys
+WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customers)
 UNION ALL
-SELECT 'surveys' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
-       min(x.salesperson_id) AS example
-FROM surveys x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+SELECT 'surveys', 'salesperson_id', 'salespeople', count(*), min(salesperson_id) FROM surveys
+WHERE salesperson_id IS NOT NULL AND salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
 UNION ALL
-SELECT 'surveys' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
-       min(x.region_id) AS example
-FROM surveys x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions);
+SELECT 'surveys', 'region_id', 'regions', count(*), min(region_id) FROM surveys
+WHERE region_id IS NOT NULL AND region_id NOT IN (SELECT region_id FROM regions);
 
--- section references_complaints: complaints customers salespeople regions
+-- section references_complaints: complaints(replaced) customers salespeople regions
 DELETE FROM reference_checks WHERE table_name = 'complaints';
 INSERT INTO reference_checks
-SELECT 'complaints' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
-       min(x.customer_id) AS example
-FROM complaints x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+SELECT 'complaints', 'customer_id', 'customers', count(*), min(customer_id) FROM complaints
+WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customers)
 UNION ALL
-SELECT 'complaints' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
-       min(x.salesperson_id) AS example
-FROM complaints x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+SELECT 'complaints', 'salesperson_id', 'salespeople', count(*), min(salesperson_id) FROM complaints
+WHERE salesperson_id IS NOT NULL AND salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
 UNION ALL
-SELECT 'complaints' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
-       min(x.region_id) AS example
-FROM complaints x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions);
+SELECT 'complaints', 'region_id', 'regions', count(*), min(region_id) FROM complaints
+WHERE region_id IS NOT NULL AND region_id NOT IN (SELECT region_id FROM regions);
 
--- section references_competitor_notes: competitor_notes salespeople customers regions
+-- section references_competitor_notes: competitor_notes(replaced) salespeople customers regions
 DELETE FROM reference_checks WHERE table_name = 'competitor_notes';
 INSERT INTO reference_checks
-SELECT 'competitor_notes' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
-       min(x.salesperson_id) AS example
-FROM competitor_notes x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+SELECT 'competitor_notes', 'salesperson_id', 'salespeople', count(*), min(salesperson_id) FROM competitor_notes
+WHERE salesperson_id IS NOT NULL AND salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
 UNION ALL
-SELECT 'competitor_notes' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
-       min(x.customer_id) AS example
-FROM competitor_notes x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+SELECT 'competitor_notes', 'customer_id', 'customers', count(*), min(customer_id) FROM competitor_notes
+WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customers)
 UNION ALL
-SELECT 'competitor_notes' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
-       min(x.region_id) AS example
-FROM competitor_notes x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions);
+SELECT 'competitor_notes', 'region_id', 'regions', count(*), min(region_id) FROM competitor_notes
+WHERE region_id IS NOT NULL AND region_id NOT IN (SELECT region_id FROM regions);
 
--- section references_expenses: expenses salespeople regions customers
+-- section references_expenses: expenses(replaced) salespeople regions customers
 DELETE FROM reference_checks WHERE table_name = 'expenses';
 INSERT INTO reference_checks
-SELECT 'expenses' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
-       min(x.salesperson_id) AS example
-FROM expenses x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+SELECT 'expenses', 'salesperson_id', 'salespeople', count(*), min(salesperson_id) FROM expenses
+WHERE salesperson_id IS NOT NULL AND salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
 UNION ALL
-SELECT 'expenses' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
-       min(x.region_id) AS example
-FROM expenses x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions)
+SELECT 'expenses', 'region_id', 'regions', count(*), min(region_id) FROM expenses
+WHERE region_id IS NOT NULL AND region_id NOT IN (SELECT region_id FROM regions)
 UNION ALL
-SELECT 'expenses' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
-       min(x.customer_id) AS example
-FROM expenses x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers);
+SELECT 'expenses', 'customer_id', 'customers', count(*), min(customer_id) FROM expenses
+WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customers);
 
--- section references_expense_budgets: expense_budgets salespeople regions
+-- section references_expense_budgets: expense_budgets(replaced) salespeople regions
 DELETE FROM reference_checks WHERE table_name = 'expense_budgets';
 INSERT INTO reference_checks
-SELECT 'expense_budgets' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
-       min(x.salesperson_id) AS example
-FROM expense_budgets x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+SELECT 'expense_budgets', 'salesperson_id', 'salespeople', count(*), min(salesperson_id) FROM expense_budgets
+WHERE salesperson_id IS NOT NULL AND salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
 UNION ALL
-SELECT 'expense_budgets' AS table_name, 'region_id' AS column_name, 'regions' AS references_table, count(*) AS orphan_count,
-       min(x.region_id) AS example
-FROM expense_budgets x WHERE x.region_id IS NOT NULL AND x.region_id NOT IN (SELECT region_id FROM regions);
+SELECT 'expense_budgets', 'region_id', 'regions', count(*), min(region_id) FROM expense_budgets
+WHERE region_id IS NOT NULL AND region_id NOT IN (SELECT region_id FROM regions);
 
--- section references_registrations: registrations customers salespeople
+-- section references_registrations: registrations(replaced) customers salespeople
 DELETE FROM reference_checks WHERE table_name = 'registrations';
 INSERT INTO reference_checks
-SELECT 'registrations' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
-       min(x.customer_id) AS example
-FROM registrations x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+SELECT 'registrations', 'customer_id', 'customers', count(*), min(customer_id) FROM registrations
+WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customers)
 UNION ALL
-SELECT 'registrations' AS table_name, 'registered_by' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
-       min(x.registered_by) AS example
-FROM registrations x WHERE x.registered_by IS NOT NULL AND x.registered_by NOT IN (SELECT salesperson_id FROM salespeople);
+SELECT 'registrations', 'registered_by', 'salespeople', count(*), min(registered_by) FROM registrations
+WHERE registered_by IS NOT NULL AND registered_by NOT IN (SELECT salesperson_id FROM salespeople);
 
--- section references_deals: deals customers salespeople
+-- section references_deals: deals(replaced) customers salespeople
 DELETE FROM reference_checks WHERE table_name = 'deals';
 INSERT INTO reference_checks
-SELECT 'deals' AS table_name, 'customer_id' AS column_name, 'customers' AS references_table, count(*) AS orphan_count,
-       min(x.customer_id) AS example
-FROM deals x WHERE x.customer_id IS NOT NULL AND x.customer_id NOT IN (SELECT customer_id FROM customers)
+SELECT 'deals', 'customer_id', 'customers', count(*), min(customer_id) FROM deals
+WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customers)
 UNION ALL
-SELECT 'deals' AS table_name, 'closer_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
-       min(x.closer_id) AS example
-FROM deals x WHERE x.closer_id IS NOT NULL AND x.closer_id NOT IN (SELECT salesperson_id FROM salespeople);
+SELECT 'deals', 'closer_id', 'salespeople', count(*), min(closer_id) FROM deals
+WHERE closer_id IS NOT NULL AND closer_id NOT IN (SELECT salesperson_id FROM salespeople);
 
--- section references_activities: activities salespeople
+-- section references_activities: activities(replaced) salespeople
 DELETE FROM reference_checks WHERE table_name = 'activities';
 INSERT INTO reference_checks
-SELECT 'activities' AS table_name, 'salesperson_id' AS column_name, 'salespeople' AS references_table, count(*) AS orphan_count,
-       min(x.salesperson_id) AS example
-FROM activities x WHERE x.salesperson_id IS NOT NULL AND x.salesperson_id NOT IN (SELECT salesperson_id FROM salespeople);
+SELECT 'activities', 'salesperson_id', 'salespeople', count(*), min(salesperson_id) FROM activities
+WHERE salesperson_id IS NOT NULL AND salesperson_id NOT IN (SELECT salesperson_id FROM salespeople);
