@@ -4,6 +4,7 @@ pacing line, and the abnormal-customer alerts with their reasons."""
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -93,21 +94,27 @@ kpi_tile(tiles[3], "kpi.payable", fmt.money_compact(payable.payable_cny.sum(), l
          caption=t("kpi.deals", n=fmt.count(payable.deals_count.sum())))
 
 st.subheader(t("overview.pacing"))
+
+
+def pacing_figure(pacing: pd.DataFrame, with_target: bool) -> go.Figure:
+    figure = go.Figure()
+    figure.add_scatter(x=pacing.day, y=pacing.cumulative_actual, name=t("overview.pacing.actual"), mode="lines",
+                       line={"color": "#c0392b", "width": 3})
+    if with_target:
+        figure.add_scatter(x=pacing.day, y=pacing.cumulative_target, name=t("overview.pacing.target"),
+                           mode="lines", line={"color": "#7f8c8d", "dash": "dash"})
+    today = pacing[pacing.is_today]
+    if not missing(first(today, "pacing_pct")):
+        figure.add_annotation(x=today.iloc[0].day, y=today.iloc[0].cumulative_actual, showarrow=True,
+                              text=t("overview.pacing.today", pct=fmt.pct(today.iloc[0].pacing_pct)))
+    figure.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                         xaxis_title=t("axis.date"), yaxis_title=t("axis.amount"),
+                         legend={"orientation": "h", "y": 1.1})
+    return figure
+
+
 pacing = got["pacing"]
-figure = go.Figure()
-figure.add_scatter(x=pacing.day, y=pacing.cumulative_actual, name=t("overview.pacing.actual"), mode="lines",
-                   line={"color": "#c0392b", "width": 3})
-if filters.carries_target:
-    figure.add_scatter(x=pacing.day, y=pacing.cumulative_target, name=t("overview.pacing.target"),
-                       mode="lines", line={"color": "#7f8c8d", "dash": "dash"})
-today = pacing[pacing.is_today]
-if not missing(first(today, "pacing_pct")):
-    figure.add_annotation(x=today.iloc[0].day, y=today.iloc[0].cumulative_actual, showarrow=True,
-                          text=t("overview.pacing.today", pct=fmt.pct(today.iloc[0].pacing_pct)))
-figure.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                     xaxis_title=t("axis.date"), yaxis_title=t("axis.amount"),
-                     legend={"orientation": "h", "y": 1.1})
-chart(figure, key="pacing_chart")
+chart(pacing_figure, pacing, filters.carries_target, key="pacing_chart")
 if not filters.carries_target:
     st.caption(t("overview.pacing.no_target"))
 download(pacing, "overview-pacing", filters, key="pacing_csv")

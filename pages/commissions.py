@@ -129,15 +129,21 @@ drawn = {f[0] for f in between}
 closed = lines[(lines.base_commission_cny > 0) & lines.closer_name.isin(drawn)]
 flows = [(deals_node, name, v) for name, v in closed.groupby("closer_name").base_commission_cny.sum().items()]
 flows += between
-if between:
+
+
+def flow_figure(flows: list[tuple[str, str, float]]) -> go.Figure:
     nodes = list(dict.fromkeys([f[0] for f in flows] + [f[1] for f in flows]))
     index = {name: i for i, name in enumerate(nodes)}
     figure = go.Figure(go.Sankey(
         node={"label": nodes, "pad": 18, "thickness": 16},
         link={"source": [index[f[0]] for f in flows], "target": [index[f[1]] for f in flows],
-              "value": [float(f[2]) for f in flows]}))
+              "value": [f[2] for f in flows]}))
     figure.update_layout(height=max(360, 28 * len(nodes)), margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    chart(figure, key="flow_chart")
+    return figure
+
+
+if between:
+    chart(flow_figure, [(a, b, float(v)) for a, b, v in flows], key="flow_chart")
 
 
 # --- the deals, each with its rule and reason ------------------------------------------------

@@ -4,6 +4,7 @@ win/loss; and the monthly competitor report for the GM. Notes are shown only as 
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -37,9 +38,9 @@ def monthly_report() -> None:
 monthly_report()
 
 # --- trends ----------------------------------------------------------------------------------
-left, right = st.columns(2)
-with left:
-    st.subheader(t("comp.mentions"))
+
+
+def mentions_figure(monthly: pd.DataFrame) -> go.Figure:
     figure = go.Figure()
     for competitor in sorted(monthly.competitor.unique()):
         part = monthly[monthly.competitor == competitor]
@@ -48,9 +49,10 @@ with left:
                        hovertemplate=competitor + " %{x|%Y-%m}: %{y} (%{customdata:.1f}%)<extra></extra>")
     figure.update_layout(barmode="stack", height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                          legend={"orientation": "h", "y": 1.12})
-    chart(figure, key="comp_mentions")
-with right:
-    st.subheader(t("comp.price_gap"))
+    return figure
+
+
+def price_gap_figure(monthly: pd.DataFrame) -> go.Figure:
     figure = go.Figure()
     priced = monthly[monthly.price_observations_count > 0]
     for competitor in sorted(priced.competitor.unique()):
@@ -61,7 +63,16 @@ with right:
     figure.add_hline(y=0, line_dash="dot")
     figure.update_layout(height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title="%",
                          legend={"orientation": "h", "y": 1.12})
-    chart(figure, key="comp_gap")
+    return figure
+
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("comp.mentions"))
+    chart(mentions_figure, monthly, key="comp_mentions")
+with right:
+    st.subheader(t("comp.price_gap"))
+    chart(price_gap_figure, monthly, key="comp_gap")
 st.caption(t("comp.monthly_note"))
 # on screen mentions, share, price gap and win rate; the counts behind them in the CSV
 table(monthly.assign(month=monthly.month.dt.strftime("%Y-%m"))[

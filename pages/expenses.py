@@ -4,6 +4,7 @@ budget burn against the share of the year gone."""
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -32,6 +33,17 @@ kpi_tile(tiles[3], "kpi.overruns", fmt.count((overruns.flag == "overrun").sum())
                    n=fmt.count((overruns.flag == "no_budget").sum())))
 
 @st.fragment
+def budget_figure(groups: pd.DataFrame) -> go.Figure:
+    figure = go.Figure()
+    figure.add_bar(x=groups.group_name, y=groups.budget_cny, name=t("expenses.budget"), marker_color="#95a5a6")
+    figure.add_bar(x=groups.group_name, y=groups.actual_cny, name=t("expenses.actual"),
+                   marker_color=["#c0392b" if over or missing else "#2980b9"
+                                 for over, missing in zip(groups.overrun, groups.budget_missing)])
+    figure.update_layout(barmode="group", height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                         yaxis_title=t("axis.amount"), legend={"orientation": "h", "y": 1.1})
+    return figure
+
+
 def by_group() -> None:
     """Budget against spend by region, person, category or month: a change of grouping redraws this section only."""
     st.subheader(t("expenses.by"))
@@ -50,14 +62,7 @@ def by_group() -> None:
 
 
     groups["group_name"] = [label(r) for r in groups.itertuples()]
-    figure = go.Figure()
-    figure.add_bar(x=groups.group_name, y=groups.budget_cny, name=t("expenses.budget"), marker_color="#95a5a6")
-    figure.add_bar(x=groups.group_name, y=groups.actual_cny, name=t("expenses.actual"),
-                   marker_color=["#c0392b" if over or missing else "#2980b9"
-                                 for over, missing in zip(groups.overrun, groups.budget_missing)])
-    figure.update_layout(barmode="group", height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                         yaxis_title=t("axis.amount"), legend={"orientation": "h", "y": 1.1})
-    chart(figure, key="expense_chart")
+    chart(budget_figure, groups, key="expense_chart")
     st.caption(t("expenses.red"))
     shown = groups.drop(columns=["group_id", "group_name_en"])
     table(shown)
@@ -78,19 +83,26 @@ else:
 
 st.subheader(t("expenses.burn"))
 burn = load("expense_burn", filters)
-figure = go.Figure()
-figure.add_scatter(x=burn.day, y=burn.burn_pct, mode="lines", name=t("expenses.burn.spent"),
-                   line={"color": "#c0392b", "width": 3})
-figure.add_scatter(x=burn.day, y=burn.elapsed_pct, mode="lines", name=t("expenses.burn.elapsed"),
-                   line={"color": "#7f8c8d", "dash": "dash"})
-today = burn[burn.is_today]
-if not missing(first(today, "burn_pct")):
-    now = today.iloc[0]
-    figure.add_annotation(x=now.day, y=now.burn_pct, showarrow=True,
-                          text=t("expenses.burn.today", spent=fmt.pct(now.burn_pct), elapsed=fmt.pct(now.elapsed_pct)))
-figure.update_layout(height=340, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title="%",
-                     xaxis_title=t("axis.date"), legend={"orientation": "h", "y": 1.1})
-chart(figure, key="burn_chart")
+
+
+def burn_figure(burn: pd.DataFrame) -> go.Figure:
+    figure = go.Figure()
+    figure.add_scatter(x=burn.day, y=burn.burn_pct, mode="lines", name=t("expenses.burn.spent"),
+                       line={"color": "#c0392b", "width": 3})
+    figure.add_scatter(x=burn.day, y=burn.elapsed_pct, mode="lines", name=t("expenses.burn.elapsed"),
+                       line={"color": "#7f8c8d", "dash": "dash"})
+    today = burn[burn.is_today]
+    if not missing(first(today, "burn_pct")):
+        now = today.iloc[0]
+        figure.add_annotation(x=now.day, y=now.burn_pct, showarrow=True,
+                              text=t("expenses.burn.today", spent=fmt.pct(now.burn_pct),
+                                     elapsed=fmt.pct(now.elapsed_pct)))
+    figure.update_layout(height=340, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title="%",
+                         xaxis_title=t("axis.date"), legend={"orientation": "h", "y": 1.1})
+    return figure
+
+
+chart(burn_figure, burn, key="burn_chart")
 st.caption(t("expenses.burn.caption", budget=fmt.money(burn.annual_budget.max() if not burn.empty else 0, lang())))
 download(burn, "expenses-burn", filters, key="burn_csv")
 footer()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -82,19 +83,24 @@ BUCKETS = ("not_due", "days_1_30", "days_31_60", "days_61_90", "days_91_180", "o
 COLOURS = ("#95a5a6", "#f1c40f", "#e67e22", "#e74c3c", "#c0392b", "#7b241c")
 st.subheader(t("recv.aging"))
 aging = got["aging"]
-names = aging["group_name"] if lang() == "zh" else aging["group_name_en"]
-figure = go.Figure()
-# The overdue buckets only: beside a wide "not yet due" they would be slivers; it is in the table.
-for bucket, colour in zip(BUCKETS[1:], COLOURS[1:]):
-    figure.add_bar(y=names, x=aging[bucket + "_cny"], orientation="h", name=t("bucket." + bucket),
-                   marker_color=colour, customdata=[[g, bucket] for g in aging["group_id"]],
-                   hovertemplate="%{y} · " + t("bucket." + bucket) + ": ¥%{x:,.0f}<extra></extra>")
-figure.update_layout(barmode="stack", height=max(260, 28 * len(aging) + 90), xaxis_title=t("axis.amount"),
-                     margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                     legend={"orientation": "h", "y": 1, "yanchor": "bottom"},  # above the bars, never over them
-                     yaxis={"autorange": "reversed"}, clickmode="event+select")
-event = chart(figure, key="recv_aging_chart", on_select="rerun",
-                        selection_mode="points")
+
+
+def aging_figure(aging: pd.DataFrame) -> go.Figure:
+    names = aging["group_name"] if lang() == "zh" else aging["group_name_en"]
+    figure = go.Figure()
+    # The overdue buckets only: beside a wide "not yet due" they would be slivers; it is in the table.
+    for bucket, colour in zip(BUCKETS[1:], COLOURS[1:]):
+        figure.add_bar(y=names, x=aging[bucket + "_cny"], orientation="h", name=t("bucket." + bucket),
+                       marker_color=colour, customdata=[[g, bucket] for g in aging["group_id"]],
+                       hovertemplate="%{y} · " + t("bucket." + bucket) + ": ¥%{x:,.0f}<extra></extra>")
+    figure.update_layout(barmode="stack", height=max(260, 28 * len(aging) + 90), xaxis_title=t("axis.amount"),
+                         margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                         legend={"orientation": "h", "y": 1, "yanchor": "bottom"},  # above the bars, never over them
+                         yaxis={"autorange": "reversed"}, clickmode="event+select")
+    return figure
+
+
+event = chart(aging_figure, aging, key="recv_aging_chart", on_select="rerun", selection_mode="points")
 # on screen the buckets, the balance and the ratio; the overdue sum, credits and invoice count in the CSV
 table(aging.drop(columns=["group_id", "group_name_en" if lang() == "zh" else "group_name", "overdue_cny",
                           "credit_cny", "open_invoices_count"]).rename(columns={"group_name_en": "group_name"}))
@@ -102,10 +108,16 @@ download(aging, "receivables-aging", filters, key="aging_csv")
 
 st.subheader(t("recv.trend"))
 trend = got["trend"]
-line = go.Figure(go.Scatter(x=trend.month_end, y=trend.overdue_ratio_pct, mode="lines+markers",
-                            line={"color": "#c0392b"}, hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra></extra>"))
-line.update_layout(height=260, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title="%")
-chart(line, key="recv_trend")
+
+
+def trend_figure(trend: pd.DataFrame) -> go.Figure:
+    line = go.Figure(go.Scatter(x=trend.month_end, y=trend.overdue_ratio_pct, mode="lines+markers",
+                                line={"color": "#c0392b"}, hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra></extra>"))
+    line.update_layout(height=260, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title="%")
+    return line
+
+
+chart(trend_figure, trend, key="recv_trend")
 download(trend, "receivables-trend", filters, key="trend_csv")
 
 # --- the worklist, narrowed by the chart's selection ---------------------------------------
@@ -117,7 +129,7 @@ if pick:
     field = {"region": "regions", "salesperson": "salespeople", "tier": "tiers"}[group_by]
     narrow = replace(filters, **{field: (group_id,)})
     bucket = picked_bucket if picked_bucket != "not_due" else "all"
-    label = names[aging["group_id"] == group_id].iloc[0]
+    label = aging.loc[aging["group_id"] == group_id, "group_name" if lang() == "zh" else "group_name_en"].iloc[0]
     st.caption(t("recv.narrowed", what=f"{fmt.plain(label)} · {t('bucket.' + picked_bucket)}"))
 
 

@@ -5,6 +5,7 @@ Customers' own words (comments, descriptions) are only ever shown as table text.
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -50,23 +51,30 @@ kpi_tile(tiles[3], "kpi.churn", fmt.pct(churn.churn_pct), "help.churn",
 # --- CSAT by month: n at every point, a 95 % band, thin months marked ----------------------
 st.subheader(t("sat.by_month"))
 monthly = got["monthly"]
-figure = go.Figure()
-figure.add_scatter(x=list(monthly.group_id) + list(monthly.group_id[::-1]),
-                   y=list(monthly.ci_high_pct) + list(monthly.ci_low_pct[::-1]), fill="toself",
-                   fillcolor="rgba(192,57,43,0.15)", line={"width": 0}, name=t("sat.band"), hoverinfo="skip")
-solid = monthly[~monthly.thin_sample]
+
+
+def csat_figure(monthly: pd.DataFrame) -> go.Figure:
+    figure = go.Figure()
+    figure.add_scatter(x=list(monthly.group_id) + list(monthly.group_id[::-1]),
+                       y=list(monthly.ci_high_pct) + list(monthly.ci_low_pct[::-1]), fill="toself",
+                       fillcolor="rgba(192,57,43,0.15)", line={"width": 0}, name=t("sat.band"), hoverinfo="skip")
+    solid = monthly[~monthly.thin_sample]
+    thin = monthly[monthly.thin_sample]
+    figure.add_scatter(x=monthly.group_id, y=monthly.csat_pct, mode="lines", line={"color": "#c0392b"},
+                       showlegend=False, hoverinfo="skip")
+    figure.add_scatter(x=solid.group_id, y=solid.csat_pct, mode="markers+text", name=t("kpi.csat"),
+                       text=[f"n={n}" for n in solid.responses_count], textposition="top center",
+                       marker={"color": "#c0392b", "size": 9})
+    figure.add_scatter(x=thin.group_id, y=thin.csat_pct, mode="markers+text", name=t("sat.thin"),
+                       text=[f"n={n} ⚠" for n in thin.responses_count], textposition="top center",
+                       marker={"color": "white", "size": 11, "line": {"color": "#c0392b", "width": 2}})
+    figure.update_layout(height=330, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis={"range": [0, 105]},
+                         yaxis_title=t("kpi.csat") + " (%)", legend={"orientation": "h", "y": 1.12})
+    return figure
+
+
+chart(csat_figure, monthly, key="csat_month")
 thin = monthly[monthly.thin_sample]
-figure.add_scatter(x=monthly.group_id, y=monthly.csat_pct, mode="lines", line={"color": "#c0392b"},
-                   showlegend=False, hoverinfo="skip")
-figure.add_scatter(x=solid.group_id, y=solid.csat_pct, mode="markers+text", name=t("kpi.csat"),
-                   text=[f"n={n}" for n in solid.responses_count], textposition="top center",
-                   marker={"color": "#c0392b", "size": 9})
-figure.add_scatter(x=thin.group_id, y=thin.csat_pct, mode="markers+text", name=t("sat.thin"),
-                   text=[f"n={n} ⚠" for n in thin.responses_count], textposition="top center",
-                   marker={"color": "white", "size": 11, "line": {"color": "#c0392b", "width": 2}})
-figure.update_layout(height=330, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis={"range": [0, 105]},
-                     yaxis_title=t("kpi.csat") + " (%)", legend={"orientation": "h", "y": 1.12})
-chart(figure, key="csat_month")
 if not thin.empty:
     st.caption(t("sat.thin_note", months=", ".join(thin.group_id)))
 # on screen the rate, its band and the mean score; the satisfied count and the dimensions in the CSV
@@ -94,14 +102,20 @@ SLA_SHOWN = ["complaints_count", "open_count", "qa_sla_pct", "action_sla_pct", "
 table(shown[["group_name", *SLA_SHOWN]])
 download(shown, "satisfaction-complaints-by-category", filters, key="category_csv")
 clocks = got["clocks"]
-histogram = go.Figure()
-histogram.add_histogram(x=clocks.hours_to_qa, name=t("sat.hours_to_qa"), xbins={"size": 6}, opacity=0.7)
-histogram.add_histogram(x=clocks.hours_to_deliver, name=t("sat.hours_to_deliver"), xbins={"size": 6},
-                        opacity=0.7)
-histogram.add_vline(x=24, line_dash="dash", annotation_text="24 h")
-histogram.update_layout(barmode="overlay", height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                        xaxis_title=t("sat.hours"), legend={"orientation": "h", "y": 1.12})
-chart(histogram, key="complaint_hours")
+
+
+def hours_figure(clocks: pd.DataFrame) -> go.Figure:
+    histogram = go.Figure()
+    histogram.add_histogram(x=clocks.hours_to_qa, name=t("sat.hours_to_qa"), xbins={"size": 6}, opacity=0.7)
+    histogram.add_histogram(x=clocks.hours_to_deliver, name=t("sat.hours_to_deliver"), xbins={"size": 6},
+                            opacity=0.7)
+    histogram.add_vline(x=24, line_dash="dash", annotation_text="24 h")
+    histogram.update_layout(barmode="overlay", height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                            xaxis_title=t("sat.hours"), legend={"orientation": "h", "y": 1.12})
+    return histogram
+
+
+chart(hours_figure, clocks[["hours_to_qa", "hours_to_deliver"]], key="complaint_hours")
 download(clocks, "satisfaction-complaint-hours", filters, key="hours_csv")
 by_month = got["by_month"]
 table(by_month[["group_id", *SLA_SHOWN]])

@@ -55,12 +55,17 @@ if card.empty:
     st.info(t("scorecard.nobody", month=month.strftime("%Y-%m")))
     st.stop()
 
-ranked = card[card.total_score.notna()]
-figure = go.Figure(go.Bar(x=ranked.total_score, y=ranked.name, orientation="h", marker_color="#2980b9",
-                          text=[f"{v:.1f}" for v in ranked.total_score], textposition="outside"))
-figure.update_layout(height=max(260, 22 * len(ranked)), margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                     yaxis={"autorange": "reversed"}, xaxis_title=t("scorecard.total"))
-chart(figure, key="scorecard_chart")
+
+
+def ranking_figure(ranked: pd.DataFrame) -> go.Figure:
+    figure = go.Figure(go.Bar(x=ranked.total_score, y=ranked.name, orientation="h", marker_color="#2980b9",
+                              text=[f"{v:.1f}" for v in ranked.total_score], textposition="outside"))
+    figure.update_layout(height=max(260, 22 * len(ranked)), margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                         yaxis={"autorange": "reversed"}, xaxis_title=t("scorecard.total"))
+    return figure
+
+
+chart(ranking_figure, card.loc[card.total_score.notna(), ["total_score", "name"]], key="scorecard_chart")
 
 
 def form(card: pd.DataFrame) -> pd.DataFrame:

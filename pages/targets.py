@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -97,24 +98,33 @@ st.subheader(t("targets.pacing"))
 if metric == "new_customers":
     st.caption(t("targets.pacing_sales_only"))
 pacing = got["pacing"]
-figure = go.Figure()
-figure.add_scatter(x=pacing.day, y=pacing.cumulative_actual, name=t("overview.pacing.actual"), mode="lines",
-                   line={"color": "#c0392b", "width": 3})
-figure.add_scatter(x=pacing.day, y=pacing.cumulative_target, name=t("overview.pacing.target"), mode="lines",
-                   line={"color": "#7f8c8d", "dash": "dash"})
+
+
+def pacing_figure(pacing: pd.DataFrame) -> go.Figure:
+    figure = go.Figure()
+    figure.add_scatter(x=pacing.day, y=pacing.cumulative_actual, name=t("overview.pacing.actual"), mode="lines",
+                       line={"color": "#c0392b", "width": 3})
+    figure.add_scatter(x=pacing.day, y=pacing.cumulative_target, name=t("overview.pacing.target"), mode="lines",
+                       line={"color": "#7f8c8d", "dash": "dash"})
+    today = pacing[pacing.is_today]
+    if not missing(first(today, "cumulative_target")):
+        now = today.iloc[0]
+        figure.add_scatter(x=[now.day], y=[now.cumulative_target], mode="markers", name=t("targets.expected"),
+                           marker={"size": 12, "color": "#2c3e50", "symbol": "diamond"})
+    figure.update_layout(height=340, margin={"l": 10, "r": 10, "t": 10, "b": 10}, xaxis_title=t("axis.date"),
+                         yaxis_title=t("axis.amount"), legend={"orientation": "h", "y": 1.12})
+    return figure
+
+
 today = pacing[pacing.is_today]
 if not missing(first(today, "cumulative_target")):
     now = today.iloc[0]
-    figure.add_scatter(x=[now.day], y=[now.cumulative_target], mode="markers", name=t("targets.expected"),
-                       marker={"size": 12, "color": "#2c3e50", "symbol": "diamond"})
     facts = [t("targets.expected_value", value=amount(now.cumulative_target)),
              t("overview.pacing.today", pct=fmt.pct(now.pacing_pct))]
     if not missing(now.required_daily_rate):
         facts.append(t("targets.required_rate", value=fmt.money(now.required_daily_rate, lang())))
     st.caption(" · ".join(facts))
-figure.update_layout(height=340, margin={"l": 10, "r": 10, "t": 10, "b": 10}, xaxis_title=t("axis.date"),
-                     yaxis_title=t("axis.amount"), legend={"orientation": "h", "y": 1.12})
-chart(figure, key="targets_pacing")
+chart(pacing_figure, pacing, key="targets_pacing")
 download(pacing, "targets-pacing", filters, key="pacing_csv")
 
 # --- landing forecast and growth --------------------------------------------------------------
@@ -148,19 +158,24 @@ cells = got["cells"]
 cells = cells[(cells.metric == metric) & ~missing_each(cells.node_id)].copy()  # people only
 cells["month"] = cells["bucket_start"].dt.strftime("%Y-%m")
 in_progress = page.today.strftime("%Y-%m") if page.today < last_of_month(page.today) else None
-figure = go.Figure(go.Scatter(
-    x=cells["month"], y=cells["node_name"], mode="markers",
-    marker={"symbol": "square", "size": 18, "color": cells["plan_attainment_pct"].clip(upper=150),
-            "colorscale": "RdYlGn", "cmin": 0, "cmax": 150, "showscale": True,
-            "colorbar": {"title": {"text": "%"}}},
-    customdata=cells[["node_id", "month"]].to_numpy(),
-    hovertemplate="%{y} · %{x}<br>%{marker.color:.1f}%<extra></extra>"))
+
+
+def heatmap_figure(cells: pd.DataFrame) -> go.Figure:
+    figure = go.Figure(go.Scatter(
+        x=cells["month"], y=cells["node_name"], mode="markers",
+        marker={"symbol": "square", "size": 18, "color": cells["plan_attainment_pct"].clip(upper=150),
+                "colorscale": "RdYlGn", "cmin": 0, "cmax": 150, "showscale": True,
+                "colorbar": {"title": {"text": "%"}}},
+        customdata=cells[["node_id", "month"]].to_numpy(),
+        hovertemplate="%{y} · %{x}<br>%{marker.color:.1f}%<extra></extra>"))
+    figure.update_layout(height=max(320, 22 * cells["node_name"].nunique() + 80),
+                         margin={"l": 10, "r": 10, "t": 10, "b": 10}, clickmode="event+select")
+    return figure
+
+
 if in_progress in set(cells["month"]):
     st.caption(t("targets.month_in_progress", month=in_progress, day=page.today.day))
-figure.update_layout(height=max(320, 22 * cells["node_name"].nunique() + 80),
-                     margin={"l": 10, "r": 10, "t": 10, "b": 10}, clickmode="event+select")
-event = chart(figure, key="targets_heatmap", on_select="rerun",
-                        selection_mode="points")
+event = chart(heatmap_figure, cells, key="targets_heatmap", on_select="rerun", selection_mode="points")
 cell = clicked("cell", "targets_heatmap", event, set(zip(cells.node_id, cells.month)))
 if cell:
     person, month = cell

@@ -111,12 +111,19 @@ quota_section()
 
 st.subheader(t("visits.volume"))
 volume = got["volume"]
-figure = go.Figure()
-for outcome in sorted(volume.outcome.unique()):
-    part = volume[volume.outcome == outcome]
-    figure.add_bar(x=part.week_start, y=part.visits_count, name=t("outcome." + outcome))
-figure.update_layout(barmode="stack", height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                     xaxis_title=t("axis.week"), yaxis_title=t("axis.visits"), legend={"orientation": "h", "y": 1.1})
-chart(figure, key="visit_volume")
+
+
+def volume_figure(volume: pd.DataFrame) -> go.Figure:
+    figure = go.Figure()
+    for outcome in sorted(volume.outcome.unique()):
+        part = volume[volume.outcome == outcome]
+        figure.add_bar(x=part.week_start, y=part.visits_count, name=t("outcome." + outcome))
+    figure.update_layout(barmode="stack", height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                         xaxis_title=t("axis.week"), yaxis_title=t("axis.visits"),
+                         legend={"orientation": "h", "y": 1.1})
+    return figure
+
+
+chart(volume_figure, volume, key="visit_volume")
 download(volume, "visits-volume", filters, key="volume_csv")
 footer()

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.screen import opened, seen, shown_cells
+from ui.i18n import text
 from ui.urlstate import FilterState
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +87,35 @@ def test_a_filter_that_matches_nothing_shows_the_empty_state(on_fixture):
     assert not app.exception
     assert "No data for" in app.info[0].value
     assert not app.metric
+
+
+def test_a_chart_or_table_drawn_before_is_sent_again_and_any_change_draws_it_anew(on_fixture, monkeypatch):
+    from ui import shell
+    shell._replayed.clear()
+    drawn = []
+    draw_chart, draw_table = shell._draw_chart, shell._draw_table
+    monkeypatch.setattr(shell, "_draw_chart", lambda figure, key, **kw: drawn.append(key) or draw_chart(figure, key, **kw))
+    monkeypatch.setattr(shell, "_draw_table", lambda frame, *a: drawn.append("table") or draw_table(frame, *a))
+
+    def shown(app: AppTest) -> tuple[str, list]:
+        return app.get("plotly_chart")[0].proto.spec, [list(d.value.columns) + d.value.to_numpy().tolist()
+                                                        for d in app.dataframe]
+
+    app = page("app.py", lang="en", preset="ytd")
+    english, first = shown(app), list(drawn)
+    assert first[0] == "pacing_chart" and len(app.dataframe) == first.count("table") > 0
+    assert json.loads(english[0])["data"][0]["name"] == text("overview.pacing.actual", "en")
+    app.run()  # a rerun with nothing changed: the same elements, sent again without being made again
+    assert drawn == first and shown(app) == english
+    chinese = shown(page("app.py", lang="zh", preset="ytd"))  # another language: made anew
+    assert drawn == first * 2
+    assert json.loads(chinese[0])["data"][0]["name"] == text("overview.pacing.actual", "zh")
+    assert "客户名称" in chinese[1][0]
+    north = {"regions": ("R1",), "salespeople": (), "tiers": (), "industries": (), "product_lines": ()}
+    other = shown(page("app.py", lang="en", preset="ytd", values=north))  # other rows: made anew
+    assert drawn == first * 3 and other[0] != english[0]
+    # another viewer with the first view: the elements first made, sent again
+    assert shown(page("app.py", lang="en", preset="ytd")) == english and drawn == first * 3
 
 
 def test_a_salesperson_outside_the_chosen_region_is_dropped(on_fixture):

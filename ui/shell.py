@@ -7,6 +7,7 @@ Every page opens with `filters = sidebar("page_key")` and draws below it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import secrets
@@ -538,6 +539,50 @@ LONG_TEXT, LONG_TEXT_PX = 30, 240  # a text column holding texts over 30 charact
 
 
 def table(frame: pd.DataFrame, places: dict[str, int] | None = None, codes: bool = False) -> None:
+    """A table with translated headers (see `_draw_table`), drawn once for rows alike (`_once`)."""
+    if len(frame) > ONCE_AT_MOST_ROWS:
+        _draw_table(frame, places, codes)
+    else:
+        _once(lambda: _draw_table(frame, places, codes), "table", places, codes, frame)
+
+
+# A table or chart is drawn once for the same rows, language and sidebar names, then replayed:
+# Streamlit keeps the element it made (st.cache_resource records a cached function's elements)
+# and sends it again at every rerun that draws the same, without building it anew.
+ONCE_AT_MOST_ROWS = 5_000  # a longer table is drawn each time (Streamlit may serve it in parts)
+
+
+def _once(draw: Callable[[], object], *inputs: object) -> None:
+    """draw(), or the element(s) it made for the same `inputs` replayed: the inputs must be all
+    it reads besides the reader's language and the sidebar's names (frames are compared by their
+    columns, types and every value; anything else by its repr)."""
+    try:
+        key = _fingerprint(lang(), st.session_state.get("filter_labels"), *inputs)
+    except TypeError:  # a value that cannot be hashed (a dict in a cell): drawn each time
+        draw()
+        return
+    _replayed(key, draw)
+
+
+def _fingerprint(*inputs: object) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for value in inputs:
+        if isinstance(value, pd.Series):
+            value = value.to_frame()
+        if isinstance(value, pd.DataFrame):
+            digest.update(repr((list(value.columns), [str(d) for d in value.dtypes], len(value))).encode())
+            digest.update(pd.util.hash_pandas_object(value, index=False).to_numpy().tobytes())
+        else:
+            digest.update(repr(value).encode())
+    return digest.hexdigest()
+
+
+@st.cache_resource(ttl=900, max_entries=512, show_spinner=False)
+def _replayed(key: str, _draw: Callable[[], object]) -> None:
+    _draw()
+
+
+def _draw_table(frame: pd.DataFrame, places: dict[str, int] | None = None, codes: bool = False) -> None:
     """A table with translated headers (money headers carry the unit, ¥ or 元; in Chinese a
     column of large amounts reads in 万元). Numbers are rounded half-up to what the table
     shows — money to the yuan, percentages to one decimal (`fmt.decimals`; `places` for
@@ -617,7 +662,18 @@ def _date_axis(values: pd.Series) -> str | None:
 CHART_FONT = 14  # px: chart text a room can read on a 1280×720 projector
 
 
-def chart(figure: go.Figure, key: str, **kwargs):
+def chart(make: Callable[..., go.Figure], *inputs: object, key: str, **kwargs):
+    """Draw the Plotly figure `make(*inputs)`, readable on a projector (see `_draw_chart`); made
+    once for the same inputs and replayed after (`_once`: `make` reads nothing else), except a
+    chart the reader clicks (`on_select`), which is made at every rerun."""
+    if "on_select" in kwargs:
+        return _draw_chart(make(*inputs), key, **kwargs)
+    _once(lambda: _draw_chart(make(*inputs), key, **kwargs),
+          "chart", make.__module__, make.__qualname__, key, kwargs, *inputs)
+    return None
+
+
+def _draw_chart(figure: go.Figure, key: str, **kwargs):
     """Draw a Plotly figure, readable on a projector (text 14 px). Its date axes never show a
     time of day: months (2026-11) are categories, read 2026年11月 in Chinese; dates read
     2026-11-23 with at least a day between ticks, or by month (2026-11, 2026年11月) over more
