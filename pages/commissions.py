@@ -232,8 +232,8 @@ deal_list()
 
 st.subheader(t("commissions.claims"))
 unpaid = claims[claims.verdict != "won"].copy()
-unpaid["reason"] = [unpaid_reason(r, cancelled=r.verdict == "cancelled", lost=r.verdict == "lost")
-                    for r in unpaid.itertuples()]
+unpaid["reason"] = each_row(unpaid[["verdict", "void_code", "earlier_by_name", "earlier_at"]],
+                            lambda r: unpaid_reason(r, cancelled=r.verdict == "cancelled", lost=r.verdict == "lost"))
 unpaid["close_date"] = unpaid.close_date.dt.date
 unpaid = unpaid[["deal_id", "close_date", "customer_name", "closer_name", "manager_name", "channel", "registered_at",
                  "verdict", "reason"]].rename(columns={"manager_name": "claimed_by_name"})
@@ -251,10 +251,11 @@ def person_statement() -> None:
                               key="statement_person")
         statement = load("commission_statement", None, person=person, start_date=filters.start_date,
                          end_date=filters.end_date, **overrides)
-        reasons = [t("reason.fine", orgs=int(r.orgs_short), batches=int(r.batches_short), leads=int(r.leads_short))
-                   if r.kind == "fine"
-                   else unpaid_reason(r, cancelled=r.status == "cancelled", lost=r.kind == "claim_lost")
-                   for r in statement.itertuples()]
+        reasons = each_row(
+            statement[["kind", "orgs_short", "batches_short", "leads_short", "status", "void_code", "earlier_by_name",
+                       "earlier_at"]],
+            lambda r: t("reason.fine", orgs=int(r.orgs_short), batches=int(r.batches_short), leads=int(r.leads_short))
+            if r.kind == "fine" else unpaid_reason(r, cancelled=r.status == "cancelled", lost=r.kind == "claim_lost"))
         sheet = statement[["entry_date", "kind", "deal_id", "customer_name", "product_line", "units", "amount",
                            "counterpart_name", "rule_id", "rule_value", "amount_cny"]].copy()
         sheet["entry_date"] = sheet.entry_date.dt.date
@@ -262,9 +263,9 @@ def person_statement() -> None:
                                                                                       "rule_id": ""})
         sheet["reason"] = reasons
         # a rate as a percentage, a bonus per unit in yuan (the rule's own unit)
-        sheet["rule_value"] = [None if missing(r.rule_value) else
-                               fmt.money(r.rule_value, lang()) if r.kind == "lead_bonus" else
-                               f"{fmt.rounded(float(r.rule_value) * 100, 2)}%" for r in statement.itertuples()]
+        sheet["rule_value"] = each_row(statement[["rule_value", "kind"]], lambda r: (
+            None if missing(r.rule_value) else fmt.money(r.rule_value, lang()) if r.kind == "lead_bonus"
+            else f"{fmt.rounded(float(r.rule_value) * 100, 2)}%"))
         total_row = {column: None for column in sheet.columns}
         total_row.update(kind=t("commissions.total"), amount_cny=round(statement.amount_cny.sum(), 2))
         # on screen what a person checks, within a projector's width; the deal, its amount, product line,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -70,8 +71,9 @@ def named(frame):
     targets of salespeople who have no region are named for what they are, never one for
     the other."""
     names = frame["node_name" if lang() == "zh" else "node_name_en"]
-    fallback = frame["node_id"].map(lambda n: t("code.department") if n == "department" else t("code.no_region"))
-    return frame.assign(node_name=names.where(names.notna(), fallback))
+    department = frame["node_id"].eq("department").fillna(False).to_numpy(bool)
+    fallback = np.where(department, t("code.department"), t("code.no_region"))
+    return frame.assign(node_name=names.where(names.notna(), pd.Series(fallback, index=frame.index)))
 
 
 def amount(value) -> str:
@@ -173,10 +175,10 @@ def heatmap_figure(cells: pd.DataFrame) -> go.Figure:
     return figure
 
 
-if in_progress in set(cells["month"]):
+if (cells["month"] == in_progress).any():
     st.caption(t("targets.month_in_progress", month=in_progress, day=page.today.day))
 event = chart(heatmap_figure, cells, key="targets_heatmap", on_select="rerun", selection_mode="points")
-cell = clicked("cell", "targets_heatmap", event, set(zip(cells.node_id, cells.month)))
+cell = clicked("cell", "targets_heatmap", event, set(zip(cells.node_id.tolist(), cells.month.tolist())))
 if cell:
     person, month = cell
     first_day = dt.date.fromisoformat(month + "-01")

@@ -91,10 +91,10 @@ def test_a_filter_that_matches_nothing_shows_the_empty_state(on_fixture):
 
 def test_a_chart_or_table_drawn_before_is_sent_again_and_any_change_draws_it_anew(on_fixture, monkeypatch):
     from ui import shell
-    shell._replayed.clear()
+    shell._kept.clear()
     drawn = []
     draw_chart, draw_table = shell._draw_chart, shell._draw_table
-    monkeypatch.setattr(shell, "_draw_chart", lambda figure, key, **kw: drawn.append(key) or draw_chart(figure, key, **kw))
+    monkeypatch.setattr(shell, "_draw_chart", lambda figure, key: drawn.append(key) or draw_chart(figure, key))
     monkeypatch.setattr(shell, "_draw_table", lambda frame, *a: drawn.append("table") or draw_table(frame, *a))
 
     def shown(app: AppTest) -> tuple[str, list]:

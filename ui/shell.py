@@ -549,19 +549,18 @@ def table(frame: pd.DataFrame, places: dict[str, int] | None = None, codes: bool
 # A table or chart is drawn once for the same rows, language and sidebar names, then replayed:
 # Streamlit keeps the element it made (st.cache_resource records a cached function's elements)
 # and sends it again at every rerun that draws the same, without building it anew.
-ONCE_AT_MOST_ROWS = 5_000  # a longer table is drawn each time (Streamlit may serve it in parts)
+ONCE_AT_MOST_ROWS = 50_000  # a longer table is drawn each time (Streamlit may serve it in parts)
 
 
-def _once(draw: Callable[[], object], *inputs: object) -> None:
-    """draw(), or the element(s) it made for the same `inputs` replayed: the inputs must be all
-    it reads besides the reader's language and the sidebar's names (frames are compared by their
-    columns, types and every value; anything else by its repr)."""
+def _once(make: Callable[[], object], *inputs: object) -> object:
+    """make(), or what it made for the same `inputs` — its value, and the elements it drew sent
+    again: the inputs must be all it reads besides the reader's language and the sidebar's names
+    (frames are compared by their columns, types and every value; anything else by its repr)."""
     try:
         key = _fingerprint(lang(), st.session_state.get("filter_labels"), *inputs)
-    except TypeError:  # a value that cannot be hashed (a dict in a cell): drawn each time
-        draw()
-        return
-    _replayed(key, draw)
+    except TypeError:  # a value that cannot be hashed (a dict in a cell): made each time
+        return make()
+    return _kept(key, make)
 
 
 def _fingerprint(*inputs: object) -> str:
@@ -578,8 +577,8 @@ def _fingerprint(*inputs: object) -> str:
 
 
 @st.cache_resource(ttl=900, max_entries=512, show_spinner=False)
-def _replayed(key: str, _draw: Callable[[], object]) -> None:
-    _draw()
+def _kept(key: str, _make: Callable[[], object]) -> object:
+    return _make()
 
 
 def _draw_table(frame: pd.DataFrame, places: dict[str, int] | None = None, codes: bool = False) -> None:
@@ -663,18 +662,22 @@ CHART_FONT = 14  # px: chart text a room can read on a 1280×720 projector
 
 
 def chart(make: Callable[..., go.Figure], *inputs: object, key: str, **kwargs):
-    """Draw the Plotly figure `make(*inputs)`, readable on a projector (see `_draw_chart`); made
-    once for the same inputs and replayed after (`_once`: `make` reads nothing else), except a
-    chart the reader clicks (`on_select`), which is made at every rerun."""
+    """Draw the Plotly figure `make(*inputs)`, readable on a projector (`_readable`), made once
+    for the same inputs (`_once`: `make` reads nothing else) and sent again after; a chart the
+    reader clicks (`on_select`) Streamlit draws at every rerun: from the figure made once."""
+    inputs = ("chart", make.__module__, make.__qualname__, key, kwargs, *inputs)
     if "on_select" in kwargs:
-        return _draw_chart(make(*inputs), key, **kwargs)
-    _once(lambda: _draw_chart(make(*inputs), key, **kwargs),
-          "chart", make.__module__, make.__qualname__, key, kwargs, *inputs)
+        return _draw_chart(_once(lambda: _readable(make(*inputs[5:])), *inputs), key, **kwargs)
+    _once(lambda: _draw_chart(_readable(make(*inputs[5:])), key, **kwargs), *inputs)
     return None
 
 
 def _draw_chart(figure: go.Figure, key: str, **kwargs):
-    """Draw a Plotly figure, readable on a projector (text 14 px). Its date axes never show a
+    return st.plotly_chart(figure, config={"displaylogo": False}, key=key, **kwargs)
+
+
+def _readable(figure: go.Figure) -> go.Figure:
+    """A Plotly figure readable on a projector (text 14 px). Its date axes never show a
     time of day: months (2026-11) are categories, read 2026年11月 in Chinese; dates read
     2026-11-23 with at least a day between ticks, or by month (2026-11, 2026年11月) over more
     than two months. In Chinese an amount axis reads in 万 / 亿."""
@@ -703,7 +706,7 @@ def _draw_chart(figure: go.Figure, key: str, **kwargs):
             axis |= _wan_ticks(values)
         if axis:
             figure.update_layout({letter + "axis": axis})
-    return st.plotly_chart(figure, config={"displaylogo": False}, key=key, **kwargs)
+    return figure
 
 
 def _wan_ticks(values: pd.Series) -> dict:
