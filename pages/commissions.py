@@ -241,6 +241,25 @@ table(unpaid.drop(columns=["close_date", "verdict"]))  # the reason says the ver
 download(unpaid, "commissions-claims-unpaid", filters, key="claims_csv")
 
 # --- one person's statement ------------------------------------------------------------------
+def statement_sheet(statement: pd.DataFrame) -> pd.DataFrame:
+    """A person's statement as the page and the CSV show it: each entry's reason in words, a rate as a
+    percentage and a bonus per unit in yuan (the rule's own unit)."""
+    sheet = statement[["entry_date", "kind", "deal_id", "customer_name", "product_line", "units", "amount",
+                       "counterpart_name", "rule_id", "rule_value", "amount_cny"]].copy()
+    sheet["entry_date"] = sheet.entry_date.dt.date
+    sheet = sheet.astype({"counterpart_name": object, "rule_id": object}).fillna({"counterpart_name": "",
+                                                                                  "rule_id": ""})
+    sheet["reason"] = each_row(
+        statement[["kind", "orgs_short", "batches_short", "leads_short", "status", "void_code", "earlier_by_name",
+                   "earlier_at"]],
+        lambda r: t("reason.fine", orgs=int(r.orgs_short), batches=int(r.batches_short), leads=int(r.leads_short))
+        if r.kind == "fine" else unpaid_reason(r, cancelled=r.status == "cancelled", lost=r.kind == "claim_lost"))
+    sheet["rule_value"] = each_row(statement[["rule_value", "kind"]], lambda r: (
+        None if missing(r.rule_value) else fmt.money(r.rule_value, READER) if r.kind == "lead_bonus"
+        else f"{fmt.rounded(float(r.rule_value) * 100, 2)}%"))
+    return sheet
+
+
 @st.fragment
 def person_statement() -> None:
     """One person's statement: choosing another person redraws this section only."""
@@ -249,31 +268,18 @@ def person_statement() -> None:
     if people:
         person = st.selectbox(t("commissions.person"), list(people), format_func=lambda p: f"{people[p]} ({p})",
                               key="statement_person")
-        statement = load("commission_statement", None, person=person, start_date=filters.start_date,
-                         end_date=filters.end_date, **overrides)
-        reasons = each_row(
-            statement[["kind", "orgs_short", "batches_short", "leads_short", "status", "void_code", "earlier_by_name",
-                       "earlier_at"]],
-            lambda r: t("reason.fine", orgs=int(r.orgs_short), batches=int(r.batches_short), leads=int(r.leads_short))
-            if r.kind == "fine" else unpaid_reason(r, cancelled=r.status == "cancelled", lost=r.kind == "claim_lost"))
-        sheet = statement[["entry_date", "kind", "deal_id", "customer_name", "product_line", "units", "amount",
-                           "counterpart_name", "rule_id", "rule_value", "amount_cny"]].copy()
-        sheet["entry_date"] = sheet.entry_date.dt.date
-        sheet = sheet.astype({"counterpart_name": object, "rule_id": object}).fillna({"counterpart_name": "",
-                                                                                      "rule_id": ""})
-        sheet["reason"] = reasons
-        # a rate as a percentage, a bonus per unit in yuan (the rule's own unit)
-        sheet["rule_value"] = each_row(statement[["rule_value", "kind"]], lambda r: (
-            None if missing(r.rule_value) else fmt.money(r.rule_value, lang()) if r.kind == "lead_bonus"
-            else f"{fmt.rounded(float(r.rule_value) * 100, 2)}%"))
-        total_row = {column: None for column in sheet.columns}
-        total_row.update(kind=t("commissions.total"), amount_cny=round(statement.amount_cny.sum(), 2))
+        asked = dict(person=person, start_date=filters.start_date, end_date=filters.end_date, **overrides)
+        statement = load("commission_statement", None, **asked)
+        sheet = made_from("commission_statement", None, f"statement {READER}", lambda: statement_sheet(statement),
+                          **asked)
+        total = round(statement.amount_cny.sum(), 2)
         # on screen what a person checks, within a projector's width; the deal, its amount, product line,
         # units and rule in the CSV for payroll
         table(sheet.drop(columns=["deal_id", "amount", "product_line", "units", "rule_id"]))
-        st.metric(t("commissions.total"), fmt.money(statement.amount_cny.sum(), lang()))
-        with_total = pd.concat([sheet, pd.DataFrame([total_row])], ignore_index=True)
-        download(with_total, f"commissions-statement-{person}", filters, key="statement_csv",
+        st.metric(t("commissions.total"), fmt.money(total, lang()))
+        total_row = {column: None for column in sheet.columns} | {"kind": t("commissions.total"), "amount_cny": total}
+        download(lambda: pd.concat([sheet, pd.DataFrame([total_row])], ignore_index=True),
+                 f"commissions-statement-{person}", filters, key="statement_csv",
                  label=t("commissions.statement_download", name=fmt.plain(people[person])))
 
 
