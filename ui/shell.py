@@ -658,14 +658,14 @@ def _date_axis(values: pd.Series) -> str | None:
 CHART_FONT = 14  # px: chart text a room can read on a 1280×720 projector
 
 
-def chart(make: Callable[..., go.Figure], *inputs: object, key: str, **kwargs):
-    """Draw the Plotly figure `make(*inputs)`, readable on a projector (`_readable`), made once
-    for the same inputs (`_once`: `make` reads nothing else) and sent again after; a chart the
+def chart(make: Callable[..., go.Figure], *rows: object, key: str, **kwargs):
+    """Draw the Plotly figure `make(*rows)`, readable on a projector (`_readable`), made once
+    for the same rows (`_once`: `make` reads nothing else) and sent again after; a chart the
     reader clicks (`on_select`) Streamlit draws at every rerun: from the figure made once."""
-    inputs = ("chart", make.__module__, make.__qualname__, key, kwargs, *inputs)
+    inputs = ("chart", make.__module__, make.__qualname__, key, kwargs, *rows)
     if "on_select" in kwargs:
-        return _draw_chart(_once(lambda: _readable(make(*inputs[5:])), *inputs), key, **kwargs)
-    _once(lambda: _draw_chart(_readable(make(*inputs[5:])), key, **kwargs), *inputs)
+        return _draw_chart(_once(lambda: _readable(make(*rows)), *inputs), key, **kwargs)
+    _once(lambda: _draw_chart(_readable(make(*rows)), key, **kwargs), *inputs)
     return None
 
 
