@@ -118,16 +118,11 @@ def loader(name: str, filters: Filters | None = None, **extra: object) -> Callab
     return fetch
 
 
-@st.cache_resource(ttl=900, max_entries=64, show_spinner=False)
-def _made(what: str, key: tuple, store_version: int, store_file: str, _make: Callable[[], object]) -> object:
-    return _make()
-
-
 def made_from(name: str, filters: Filters | None, what: str, make: Callable[[], object], **extra: object) -> object:
     """What a page makes from a query's rows (texts for every row, say), made once for the rows
     `load(name, filters, **extra)` gives and kept like them; `what` names it, with anything
     else it depends on (the reader's language)."""
-    return _made(what, _key(name, filters, **extra), _version(), str(db.store_path().resolve()), make)
+    return _kept(_fingerprint(what, _key(name, filters, **extra), _version(), str(db.store_path().resolve())), make)
 
 
 def each_row(frame: pd.DataFrame, make: Callable[[tuple], object]) -> list:
