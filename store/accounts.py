@@ -369,6 +369,13 @@ def viewer_by_email(con, email: str | None) -> Viewer | None:
     return Viewer(*rows[0]) if len(rows) == 1 else None
 
 
+def viewer_by_name(con, name: str) -> Viewer | None:
+    """The enabled account of this name (a report made unattended for it sees what it sees)."""
+    rows = _all(con, """SELECT user_name, coalesce(display_name, user_name), role, region_id, salesperson_id
+                        FROM users WHERE user_name = $n AND NOT disabled""", {"n": name})
+    return Viewer(*rows[0]) if rows else None
+
+
 def log_out(con, token: str) -> None:
     """End a session (audited)."""
     def work(cursor):

@@ -44,6 +44,10 @@ def run(con, ask: dict, data: bytes, say: Say) -> int:
         return _user(con, ask, say)
     if ask["command"] == "backup":
         return _backup(con, say)
+    if ask["command"] == "pack":  # python -m report pack
+        from report.__main__ import make
+
+        return make(con, ask, say)
     if ask["command"] == "audit":  # a replica's audit row (store/publish.py)
         from store import accounts
 

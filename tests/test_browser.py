@@ -538,3 +538,46 @@ def test_names_and_link_values_show_as_written_never_as_markdown(fixture_path, p
         assert hostile in sidebar and hostile in notice
         assert page.locator('img[src*="127.0.0.1:9"], a[href^="javascript"], strong:text-is("b")').count() == 0
         assert fetched == []
+
+
+def test_the_meeting_pack_downloads_from_the_sidebar_as_a_workbook(fixture_path, page, tmp_path):
+    """The sidebar's meeting pack in a real browser: made for the page's filters and language,
+    downloaded as one .xlsx that Excel's reader opens, and the download audited."""
+    import shutil
+
+    import openpyxl
+
+    from report import pack
+    from store import db
+    from tools.serve import serving, session_for, sign_in
+
+    path = tmp_path / "store.duckdb"
+    shutil.copy(fixture_path, path)
+    token = session_for(path, "head")
+    with serving(path) as url:
+        sign_in(page.context, url, token)
+        page.goto(url + "/receivables?lang=zh&region=R1")
+        wait_ready(page)
+        page.get_by_text("导出会议包（Excel）").click()
+        page.get_by_role("button", name="生成会议包").click()
+        button = page.locator('.st-key-pack_download [data-testid="stDownloadButton"]')
+        button.wait_for(timeout=60_000)
+        settle(page)
+        with page.expect_download(timeout=30_000) as download:
+            button.click()
+        name = download.value.suggested_filename
+        download.value.save_as(tmp_path / name)
+        book = openpyxl.load_workbook(tmp_path / name)
+        assert console_errors(page) == []
+    assert name == "meeting-pack_2026-01-01_2026-03-15_北区.xlsx"
+    assert book.sheetnames[0] == "封面" and book.sheetnames[-1] == "指标定义"
+    assert book["封面"]["B4"].value == "区域: 北区"
+    worklist = next(ws for ws in book.worksheets if ws["A1"].value.endswith("催收清单"))
+    customers = {row[0] for row in worklist.iter_rows(min_row=4, values_only=True)}
+    assert customers == {"甲机械有限公司", "乙商贸有限公司"}  # North's overdue customers (C1, C2), not South's
+    con = db.connect(path)
+    try:
+        assert con.execute("SELECT user_name, subject, detail FROM audit_log WHERE action = 'export'").fetchall() == [
+            ("head", "meeting-pack", f"{name} · {len(pack.SECTIONS) + 1} tables")]
+    finally:
+        con.close()

@@ -28,6 +28,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 import queries
 from queries.filters import Filters, Scope
 from queries.values import first, missing, missing_each
+from report import pack
 from store import accounts, db
 from store.importer import IMPORTABLE
 from ui import export, fmt
@@ -442,7 +443,40 @@ def start_page(key: str, icon: str) -> Page:
     filters = sidebar(key)  # first: it reads the reader's language from the link
     st.html(PROJECTOR_CSS % {"upload": t("widget.upload"), "select_all": t("widget.select_all")})
     st.title(t("page." + key))
+    _meeting_pack(filters)
     return Page(filters, st.session_state["store_today"], st.session_state["filter_labels"])
+
+
+def _meeting_pack(filters: Filters) -> None:
+    """The sidebar's meeting pack: the chosen pages' tables for these filters and language in one
+    workbook (report/pack.py), made on request with its progress shown, then offered for
+    download (audited like a CSV); a pack made for other filters is not offered."""
+    with st.sidebar.expander(t("pack.button"), icon=":material/table_view:"):
+        st.caption(t("pack.help"))
+        chosen = st.multiselect(t("pack.pages"), pack.PAGES, default=pack.PAGES, key="pack_pages",
+                                format_func=lambda p: t("page." + p))
+        today, names, reader = st.session_state["store_today"], st.session_state["filter_labels"], lang()
+        asked = (filters, reader, tuple(chosen), _version())
+        if st.button(t("pack.make"), key="pack_make", disabled=not chosen):
+            bar = st.progress(0.0, t("pack.making", what=t("page." + chosen[0])))
+            made = pack.sheets(load, filters, reader, today, _scope(), chosen,
+                               progress=lambda done, what: bar.progress(done, t("pack.making", what=what)))
+            data = pack.workbook(made, reader, pack.cover(filters, reader, names, today, viewer().display_name,
+                                                          dt.datetime.now()), names)
+            st.session_state["meeting_pack"] = (asked, data, len(made))
+        kept = st.session_state.get("meeting_pack")
+        if kept and kept[0] == asked:
+            _, data, count = kept
+            st.caption(t("pack.ready", n=fmt.count(count)))
+            name, who = pack.file_name(filters, names), viewer()
+
+            def audited() -> bytes:
+                accounts.record(db.shared_connection(), who.user_name, "export", "meeting-pack",
+                                f"{name} · {count} tables")
+                return data
+            st.download_button(t("pack.download"), audited, key="pack_download", file_name=name,
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               on_click="ignore", icon=":material/download:")
 
 
 def on_error(error: Exception) -> bool:
