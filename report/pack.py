@@ -225,7 +225,8 @@ def names(load: Load, lang: str) -> dict[str, str]:
 def cover(filters: Filters, lang: str, names: dict[str, str], today: dt.date, by: str, at: dt.datetime
           ) -> list[tuple[str, str]]:
     """The cover's lines: the period, the filters (by their names), the data's date, who and when."""
-    chosen = [f"{text('filter.' + k, lang)}: " + "、".join(names.get(v, v) for v in getattr(filters, k))
+    colon = "：" if lang == "zh" else ": "
+    chosen = [text("filter." + k, lang) + colon + "、".join(names.get(v, v) for v in getattr(filters, k))
               for k in LIST_KEYS if getattr(filters, k)]
     return [(text("pack.period", lang), f"{filters.start_date.isoformat()} – {filters.end_date.isoformat()}"),
             (text("pack.filters", lang), "；".join(chosen) or text("pack.none", lang)),
@@ -243,7 +244,8 @@ def file_name(filters: Filters, names: dict[str, str] | None = None) -> str:
 
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\']")
 FORMULA_LIKE = ("=", "+", "-", "@")
-MONEY, MONEY_WAN, PCT, WHOLE, DECIMAL, DATE = ("#,##0.00", '0!.0,"万"', "0.0%", "#,##0", "#,##0.00##", "yyyy-mm-dd")
+MONEY, MONEY_WAN, PCT, WHOLE, DECIMAL, DATE, MOMENT = ("#,##0.00", '0!.0,"万"', "0.0%", "#,##0", "#,##0.00##",
+                                                      "yyyy-mm-dd", "yyyy-mm-dd hh:mm")
 
 
 def _width(value: object) -> int:
@@ -276,7 +278,7 @@ def workbook(made: list[Sheet], lang: str, cover: list[tuple[str, str]], names: 
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
     quoted = book.add_format({"quote_prefix": True})
     link = book.add_format({"font_color": "blue", "underline": 1})
-    formats = {f: book.add_format({"num_format": f}) for f in (MONEY, MONEY_WAN, PCT, WHOLE, DECIMAL, DATE)}
+    formats = {f: book.add_format({"num_format": f}) for f in (MONEY, MONEY_WAN, PCT, WHOLE, DECIMAL, DATE, MOMENT)}
 
     front = book.add_worksheet(text("pack.cover", lang)[:31])
     front.write_string(0, 0, text("pack.title", lang), title_format)
@@ -358,7 +360,7 @@ def _table(book, ws, sheet: Sheet, lang: str, names, title_format, head, quoted,
             elif isinstance(value, pd.Timestamp | dt.datetime | dt.date):
                 day = value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
                 if isinstance(day, dt.datetime) and day.time() != dt.time(0):
-                    ws.write_datetime(row, col, day, book.add_format({"num_format": "yyyy-mm-dd hh:mm"}))
+                    ws.write_datetime(row, col, day, formats[MOMENT])
                     width = max(width, 17)
                 else:
                     ws.write_datetime(row, col, dt.datetime.combine(day, dt.time(0)) if not isinstance(

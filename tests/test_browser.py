@@ -571,7 +571,7 @@ def test_the_meeting_pack_downloads_from_the_sidebar_as_a_workbook(fixture_path,
         assert console_errors(page) == []
     assert name == "meeting-pack_2026-01-01_2026-03-15_北区.xlsx"
     assert book.sheetnames[0] == "封面" and book.sheetnames[-1] == "指标定义"
-    assert book["封面"]["B4"].value == "区域: 北区"
+    assert book["封面"]["B4"].value == "区域：北区"
     worklist = next(ws for ws in book.worksheets if ws["A1"].value.endswith("催收清单"))
     customers = {row[0] for row in worklist.iter_rows(min_row=4, values_only=True)}
     assert customers == {"甲机械有限公司", "乙商贸有限公司"}  # North's overdue customers (C1, C2), not South's

@@ -151,3 +151,20 @@ def test_the_sidebar_makes_the_pack_for_the_page_s_filters(store, monkeypatch):
     app.selectbox(key="w_preset").set_value("this_month").run()
     assert not app.exception
     assert not [c.value for c in app.sidebar.caption if c.value.startswith("Ready")]
+
+
+def test_the_command_line_hands_the_pack_to_the_dashboard_that_holds_the_store(store):
+    from tools.serve import serving
+
+    with serving(store):
+        done, book = made(store, "--user", "boss", "--lang", "en", "--pages", "commissions")
+    assert done.returncode == 0, done.stderr
+    assert "handed to it" in done.stdout and "wrote" in done.stdout
+    # base 9,950 + lead bonuses 600 − fines 3,421 = 7,129, read by the dashboard's own connection
+    assert rows(book, "Payable per person")["Payable (¥)"].sum() == pytest.approx(7_129)
+    con = db.connect(store)
+    try:
+        assert con.execute("SELECT user_name, subject FROM audit_log WHERE action = 'export'").fetchall() == [
+            ("boss", "meeting-pack")]
+    finally:
+        con.close()

@@ -453,8 +453,8 @@ def _meeting_pack(filters: Filters) -> None:
     download (audited like a CSV); a pack made for other filters is not offered."""
     with st.sidebar.expander(t("pack.button"), icon=":material/table_view:"):
         st.caption(t("pack.help"))
-        chosen = st.multiselect(t("pack.pages"), pack.PAGES, default=pack.PAGES, key="pack_pages",
-                                format_func=lambda p: t("page." + p))
+        chosen = st.pills(t("pack.pages"), pack.PAGES, selection_mode="multi", default=pack.PAGES, key="pack_pages",
+                          format_func=lambda p: t("page." + p)) or []
         today, names, reader = st.session_state["store_today"], st.session_state["filter_labels"], lang()
         asked = (filters, reader, tuple(chosen), _version())
         if st.button(t("pack.make"), key="pack_make", disabled=not chosen):
@@ -463,6 +463,7 @@ def _meeting_pack(filters: Filters) -> None:
                                progress=lambda done, what: bar.progress(done, t("pack.making", what=what)))
             data = pack.workbook(made, reader, pack.cover(filters, reader, names, today, viewer().display_name,
                                                           dt.datetime.now()), names)
+            bar.empty()
             st.session_state["meeting_pack"] = (asked, data, len(made))
         kept = st.session_state.get("meeting_pack")
         if kept and kept[0] == asked:
