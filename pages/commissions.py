@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from queries.values import missing
+from report.pack import payable_per_person
 from ui import fmt
 from ui.i18n import text
 from ui.shell import (
@@ -72,9 +73,7 @@ if lines.empty and payable.empty:
     empty_state(filters)
 
 # --- tiles -------------------------------------------------------------------------------
-per_person = payable.groupby(["person_id", "name", "role"], as_index=False, dropna=False)[
-    ["deals_count", "own_commission_cny", "shares_given_cny", "shares_received_cny", "lead_bonuses_cny", "fines_cny",
-     "payable_cny"]].sum().round(2).sort_values("payable_cny", ascending=False)  # sums of fen stay in fen
+per_person = payable_per_person(payable)
 total = payable.payable_cny.sum()
 tiles = st.columns(3) + st.columns(3)
 kpi_tile(tiles[0], "kpi.payable", fmt.money_compact(total, lang()), "help.payable",

@@ -2,9 +2,9 @@
 Excel workbook — a cover, a sheet per table with its chart as a native Excel chart beside the
 data, and the definitions of every figure.
 
-`sheets(load, filters, lang, today, names)` reads the tables through `load(name, filters,
-**extra)` — the pages' own cached loader in the dashboard (the viewer's scope applies), a
-scoped runner from the command line — with each page's default controls, the columns its
+`sheets(load, filters, lang, today, scope)` reads the tables through `load(name, filters,
+**extra)` — the pages' own cached loader in the dashboard, a runner from the command line, both
+within the viewer's `scope` — with each page's default controls, the columns its
 screen shows; `workbook(...)` writes them with XlsxWriter: numbers stay numbers with Excel
 formats (money to the fen, in Chinese in 万 where the page reads 万; percentages as %), frozen
 headers, fitted widths, text cells that Excel would read as a formula kept as text.
@@ -93,12 +93,12 @@ def _category(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         columns=["group_id", "group_name_en"], errors="ignore")
 
 
-def _per_person(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Payable per person over the period's months, as the Commissions page sums it."""
-    return frame.groupby(["person_id", "name", "role"], as_index=False, dropna=False)[
+def payable_per_person(payable: pd.DataFrame) -> pd.DataFrame:
+    """commission_payable's rows (per person and month) summed per person over the period, most
+    payable first (the Commissions page's table and the pack's)."""
+    return payable.groupby(["person_id", "name", "role"], as_index=False, dropna=False)[
         ["deals_count", "own_commission_cny", "shares_given_cny", "shares_received_cny", "lead_bonuses_cny",
-         "fines_cny", "payable_cny"]].sum().round(2).sort_values("payable_cny", ascending=False).drop(
-        columns=["person_id"])
+         "fines_cny", "payable_cny"]].sum().round(2).sort_values("payable_cny", ascending=False)  # fen stay fen
 
 
 # the columns each page's screen shows (pages/satisfaction.py)
@@ -147,7 +147,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("competitors", "comp.topics", "competitor_topics"),
     Section("commissions", "commissions.payable_person", "commission_payable",
             lambda f, d: {"share_override": None, "bonus_override": None},
-            shape=_per_person, chart=Chart("bar", "name", ("payable_cny",))),
+            shape=lambda x, lang: payable_per_person(x).drop(columns=["person_id"]),
+            chart=Chart("bar", "name", ("payable_cny",))),
     Section("commissions", "commissions.claims", "commission_claims",
             shape=lambda x, lang: x[x.verdict != "won"].rename(columns={"manager_name": "claimed_by_name"})[
                 ["deal_id", "close_date", "customer_name", "closer_name", "claimed_by_name", "channel",
@@ -199,7 +200,7 @@ def sheets(load: Load, filters: Filters, lang: str, today: dt.date, scope: Scope
             frame = section.shape(frame, lang)
         if section.columns:
             frame = frame[list(section.columns)]
-        frame = frame.drop(columns=[c for c, name in CODE_BESIDE_NAME.items() if c in frame and name in frame])
+        frame = export.without_codes(frame)
         made.append(Sheet(section.page, text(section.title, lang), frame.reset_index(drop=True), section.chart))
         progress(done / steps, text(section.title, lang))
     if "scorecard" in chosen:
@@ -208,9 +209,6 @@ def sheets(load: Load, filters: Filters, lang: str, today: dt.date, scope: Scope
             made.append(sheet)
         progress(1.0, text("page.scorecard", lang))
     return made
-
-
-CODE_BESIDE_NAME = {"customer_id": "customer_name", "salesperson_id": "salesperson_name", "owner_id": "owner_name"}
 
 
 def names(load: Load, lang: str) -> dict[str, str]:

@@ -41,6 +41,15 @@ def labelled(frame: pd.DataFrame, lang: str, names: dict[str, str] | None = None
                         **{c: frame[c].map(lambda v: yes_no(v, lang)) for c in gappy})
 
 
+# A code column a table leaves off screen when the name beside it says the same (the CSV keeps both).
+CODE_BESIDE_NAME = {"customer_id": "customer_name", "salesperson_id": "salesperson_name", "owner_id": "owner_name"}
+
+
+def without_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame without the code columns whose name column stands beside them."""
+    return frame.drop(columns=[c for c, name in CODE_BESIDE_NAME.items() if c in frame and name in frame])
+
+
 def _each_value(values: pd.Series, word) -> pd.Series:
     """`word(v)` for every value, worked out once per distinct value (a column of 30,000 codes
     has a handful); a missing value stays missing."""

@@ -562,10 +562,6 @@ def first_rows(shown: pd.DataFrame, every: Callable[[], pd.DataFrame], shown_at_
              label=t("download.all", n=fmt.count(total)) if more else None)
 
 
-# A code column a table leaves off screen when the name beside it says the same (the CSV keeps both).
-CODE_BESIDE_NAME = {"customer_id": "customer_name", "salesperson_id": "salesperson_name", "owner_id": "owner_name"}
-
-
 LONG_TEXT, LONG_TEXT_PX = 30, 240  # a text column holding texts over 30 characters is drawn 240 px wide
 
 
@@ -619,7 +615,7 @@ def _draw_table(frame: pd.DataFrame, places: dict[str, int] | None = None, codes
     carries every column and the unrounded figures."""
     frame = export.labelled(frame, lang(), st.session_state.get("filter_labels"))
     if not codes:
-        frame = frame.drop(columns=[c for c, name in CODE_BESIDE_NAME.items() if c in frame and name in frame])
+        frame = export.without_codes(frame)
     shown, config = frame.copy(), {}
     headers = {c: export.header(c, lang()) for c in frame.columns}
     wan = fmt.in_wan(frame, lang())
