@@ -48,6 +48,7 @@ class Sheet:
     title: str  # the table's title, in the reader's language
     frame: pd.DataFrame
     chart: Chart | None = None
+    key: str = ""  # the title's text key
 
 
 @dataclass(frozen=True)
@@ -167,10 +168,8 @@ PAGES = ("targets", "receivables", "visits", "satisfaction", "competitors", "com
          "scorecard")  # in the order of the sidebar
 
 
-def _scorecard(load: Load, filters: Filters, lang: str, today: dt.date, scope: Scope) -> Sheet | None:
-    """The page's default month (the last whole one), as its screen shows it: a salesperson
-    their own row, ranked among all."""
-    month = previous_month(today)
+def _scorecard(load: Load, filters: Filters, lang: str, month: dt.date, scope: Scope) -> Sheet | None:
+    """The scorecard of `month` as the page shows it: a salesperson their own row, ranked among all."""
     try:
         card = scorecard(month, filters, load)
     except ScorecardError:
@@ -182,13 +181,15 @@ def _scorecard(load: Load, filters: Filters, lang: str, today: dt.date, scope: S
         frame[text("component." + c, lang) + " · " + text("scorecard.score", lang)] = card[c + "_score"]
     frame[text("scorecard.total", lang)] = card.total_score
     return Sheet("scorecard", text("page.scorecard", lang) + " " + month.strftime("%Y-%m"), frame,
-                 Chart("bar", "name", (text("scorecard.total", lang),)))
+                 Chart("bar", "name", (text("scorecard.total", lang),)), "page.scorecard")
 
 
 def sheets(load: Load, filters: Filters, lang: str, today: dt.date, scope: Scope, pages: Iterable[str] = PAGES,
-           progress: Callable[[float, str], None] = lambda done, what: None) -> list[Sheet]:
+           progress: Callable[[float, str], None] = lambda done, what: None, month: dt.date | None = None
+           ) -> list[Sheet]:
     """The chosen pages' tables, each as its page shows it by default (`load` runs the query
-    within the viewer's `scope`); `progress(share done, what)` after each."""
+    within the viewer's `scope`; the scorecard of `month`, by default the last whole one);
+    `progress(share done, what)` after each."""
     chosen = [p for p in PAGES if p in set(pages)]
     todo = [s for s in SECTIONS if s.page in chosen]
     made: list[Sheet] = []
@@ -201,10 +202,11 @@ def sheets(load: Load, filters: Filters, lang: str, today: dt.date, scope: Scope
         if section.columns:
             frame = frame[list(section.columns)]
         frame = export.without_codes(frame)
-        made.append(Sheet(section.page, text(section.title, lang), frame.reset_index(drop=True), section.chart))
+        made.append(Sheet(section.page, text(section.title, lang), frame.reset_index(drop=True), section.chart,
+                          section.title))
         progress(done / steps, text(section.title, lang))
     if "scorecard" in chosen:
-        sheet = _scorecard(load, filters, lang, today, scope)
+        sheet = _scorecard(load, filters, lang, month or previous_month(today), scope)
         if sheet is not None:
             made.append(sheet)
         progress(1.0, text("page.scorecard", lang))

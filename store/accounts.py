@@ -27,11 +27,11 @@ from store import db
 
 # role → (what it sees, what it may do beyond reading)
 ROLES = {
-    "head": ("all", frozenset({"import", "users", "planning", "audit", "data_quality"})),
+    "head": ("all", frozenset({"import", "users", "planning", "audit", "data_quality", "report"})),
     "viewer": ("all", frozenset()),
     "regional_lead": ("region", frozenset()),
     "salesperson": ("salesperson", frozenset()),
-    "assistant": ("all", frozenset({"import", "data_quality"})),
+    "assistant": ("all", frozenset({"import", "data_quality", "report"})),
 }
 SESSION_HOURS = float(os.environ.get("COCKPIT_SESSION_HOURS", "8"))
 MAX_FAILURES = 5
@@ -374,6 +374,32 @@ def viewer_by_name(con, name: str) -> Viewer | None:
     rows = _all(con, """SELECT user_name, coalesce(display_name, user_name), role, region_id, salesperson_id
                         FROM users WHERE user_name = $n AND NOT disabled""", {"n": name})
     return Viewer(*rows[0]) if rows else None
+
+
+COMMENT_CHARS = 2_000  # a section's commentary: a few paragraphs, never a file
+
+
+def comments(con, month: dt.date) -> dict[str, str]:
+    """The month's report commentary, by section."""
+    return dict(_all(con, "SELECT section, comment FROM report_comments WHERE month = $m", {"m": month}))
+
+
+def save_comments(con, month: dt.date, texts: dict[str, str], by: str) -> None:
+    """Keep the month's commentary, section by section, all at once (an empty text removes a
+    section's); a text over COMMENT_CHARS characters is refused, nothing saved."""
+    if db.replica():
+        raise db.StoreError("a replica keeps no commentary: write it on the importing dashboard")
+    for section, text in texts.items():
+        if len(text) > COMMENT_CHARS:
+            raise AccountError(f"the commentary on {section} has {len(text):,} characters; at most {COMMENT_CHARS:,}")
+
+    def work(cursor) -> None:
+        for section, text in texts.items():
+            cursor.execute("DELETE FROM report_comments WHERE month = $m AND section = $s", {"m": month, "s": section})
+            if text.strip():
+                cursor.execute("INSERT INTO report_comments VALUES ($m, $s, $t, $u, $at)",
+                               {"m": month, "s": section, "t": text.strip(), "u": by, "at": _now()})
+    _in_transaction(con, work)
 
 
 def log_out(con, token: str) -> None:

@@ -45,3 +45,15 @@ CREATE TABLE IF NOT EXISTS audit_log (
     detail         VARCHAR,
     outcome        VARCHAR NOT NULL CHECK (outcome IN ('ok', 'refused'))
 );
+
+-- One row: the commentary on one section of one month's report to the general manager (the
+-- part the GM reads first), written on the Monthly report page and kept so that the report can
+-- be made again; its latest text, by whom and when.
+CREATE TABLE IF NOT EXISTS report_comments (
+    month          DATE NOT NULL,
+    section        VARCHAR NOT NULL,
+    comment        VARCHAR NOT NULL,
+    written_by     VARCHAR NOT NULL,
+    written_at     TIMESTAMP NOT NULL,
+    PRIMARY KEY (month, section)
+);

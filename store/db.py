@@ -50,7 +50,7 @@ DERIVED_TABLES = ("sales_daily", "sales_daily_tiers", "sales_daily_classes", "pa
                   "customer_months", "customer_gaps", "reference_checks")
 
 # Who may use the dashboard and what they did (store/accounts.sql); never imported from files.
-ACCOUNT_TABLES = ("users", "user_sessions", "audit_log")
+ACCOUNT_TABLES = ("users", "user_sessions", "audit_log", "report_comments")
 
 _LOG = logging.getLogger(__name__)
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")

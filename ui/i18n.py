@@ -815,6 +815,14 @@ TEXT: dict[str, dict[str, str]] = {
     "pack.aging": {"en": "Receivables aging by region", "zh": "按区域应收账龄"},
     "pack.department_months": {"en": "Department by month", "zh": "全部门按月"},
     "pack.revisit_months": {"en": "Revisit completion by month", "zh": "回访完成率（按月）"},
+    # report.*
+    "report.title": {"en": "Monthly report · {month}", "zh": "月度工作报告 · {month}"},
+    "report.comment": {"en": "The head's commentary", "zh": "部门负责人点评"},
+    "report.first_rows": {"en": "The first {shown} of {n} rows; the meeting pack has them all.",
+                          "zh": "显示前 {shown} 行，共 {n} 行；会议包含全部。"},
+    "report.no_rows": {"en": "Nothing this month.", "zh": "本月无数据。"},
+    "report.drawing": {"en": "Drawing the charts…", "zh": "正在绘制图表…"},
+    "report.printing": {"en": "Printing the PDF…", "zh": "正在生成 PDF…"},
     # list.*
     "list.latest": {"en": "Showing the latest {shown} of {n}; the CSV lists all {n}.",
                     "zh": "显示最近的 {shown} 条，共 {n} 条；CSV 含全部 {n} 条。"},
