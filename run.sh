@@ -15,6 +15,16 @@ if grep -q "Would install" <<<"$plan"; then
     | grep -E "^(Collecting|Successfully installed)" || true
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt  # fails loudly if anything is missing
 fi
+if ! dpkg -s chromium fonts-wqy-microhei >/dev/null 2>&1; then  # the monthly report's PDF is printed by chromium
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing Debian's chromium and a Chinese font for the monthly report (PDF)…"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei \
+        >/dev/null; } || echo "note: could not install chromium fonts-wqy-microhei: the monthly report's PDF needs them"
+  else
+    echo "note: the monthly report's PDF needs Debian's chromium and fonts-wqy-microhei" \
+         "(sudo apt-get install chromium fonts-wqy-microhei)"
+  fi
+fi
 store="${COCKPIT_DB:-data/cockpit.duckdb}"
 if [ ! -f "$store" ]; then
   echo "No store at $store yet: building the demo store (takes a few seconds)…"

@@ -44,7 +44,7 @@ def run(con, ask: dict, data: bytes, say: Say) -> int:
         return _user(con, ask, say)
     if ask["command"] == "backup":
         return _backup(con, say)
-    if ask["command"] == "pack":  # python -m report pack
+    if ask["command"] in ("pack", "monthly"):  # python -m report
         from report.__main__ import make
 
         return make(con, ask, say)

@@ -31,6 +31,7 @@ TEXT: dict[str, dict[str, str]] = {
     "page.expenses": {"en": "Expenses", "zh": "费用"},
     "page.scorecard": {"en": "Monthly scorecard", "zh": "月度绩效考核"},
     "page.users": {"en": "Users", "zh": "用户管理"},
+    "page.report": {"en": "Monthly report", "zh": "月度工作报告"},
     # comp.*
     "comp.report": {"en": "Monthly competitor report", "zh": "竞争对手月报"},
     "comp.month": {"en": "Month", "zh": "月份"},
@@ -821,6 +822,22 @@ TEXT: dict[str, dict[str, str]] = {
     "report.first_rows": {"en": "The first {shown} of {n} rows; the meeting pack has them all.",
                           "zh": "显示前 {shown} 行，共 {n} 行；会议包含全部。"},
     "report.no_rows": {"en": "Nothing this month.", "zh": "本月无数据。"},
+    "report.intro": {"en": "The month's report to the general manager as a PDF, for the sidebar's filters. Write "
+                             "each chapter's commentary (the GM reads it first), save it — it is kept with the "
+                             "month — then make the PDF.",
+                     "zh": "按侧栏筛选生成当月呈总经理的工作报告（PDF）。先为各章节撰写点评（总经理最先阅读），"
+                           "保存后随月份留存，再生成 PDF。"},
+    "report.month": {"en": "Month", "zh": "月份"},
+    "report.comments": {"en": "Commentary per chapter", "zh": "各章节点评"},
+    "report.save": {"en": "Save the commentary", "zh": "保存点评"},
+    "report.saved": {"en": "Commentary for {month} saved.", "zh": "已保存 {month} 的点评。"},
+    "report.not_saved": {"en": "Not saved: {reason}", "zh": "未保存：{reason}"},
+    "report.make": {"en": "Make the PDF", "zh": "生成 PDF"},
+    "report.ready": {"en": "Ready: {pages} pages.", "zh": "已生成：共 {pages} 页。"},
+    "report.download": {"en": "Download the PDF", "zh": "下载 PDF"},
+    "report.cannot": {"en": "The PDF could not be made: {reason}", "zh": "无法生成 PDF：{reason}"},
+    "report.not_allowed": {"en": "The monthly report is the head's and the assistant's.",
+                           "zh": "月度工作报告仅限部门负责人与助理使用。"},
     "report.drawing": {"en": "Drawing the charts…", "zh": "正在绘制图表…"},
     "report.printing": {"en": "Printing the PDF…", "zh": "正在生成 PDF…"},
     # list.*

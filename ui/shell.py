@@ -58,7 +58,8 @@ NAVIGATION = [
     ("nav.section.money", [("pages/receivables.py", "page.receivables", ":material/account_balance:"),
                            ("pages/commissions.py", "page.commissions", ":material/payments:"),
                            ("pages/expenses.py", "page.expenses", ":material/receipt_long:")]),
-    ("nav.section.data", [("pages/data.py", "page.data", ":material/database:"),
+    ("nav.section.data", [("pages/report.py", "page.report", ":material/picture_as_pdf:"),
+                          ("pages/data.py", "page.data", ":material/database:"),
                           ("pages/users.py", "page.users", ":material/group:")]),
 ]
 _LOG = logging.getLogger("cockpit")
@@ -271,7 +272,7 @@ def _company_logout() -> None:
 def _may_open(path: str, who: accounts.Viewer) -> bool:
     """Whether the sidebar lists a page: the Data page is the head's and the assistant's, the
     Users page the head's."""
-    needs = {"pages/data.py": "data_quality", "pages/users.py": "users"}.get(path)
+    needs = {"pages/data.py": "data_quality", "pages/users.py": "users", "pages/report.py": "report"}.get(path)
     return needs is None or who.may(needs)
 
 
