@@ -136,7 +136,8 @@ def images(made: dict[str, list[pack.Sheet]], lang: str) -> dict[int, bytes]:
     """Each charted sheet's chart as SVG (by the sheet's id), drawn by kaleido in one browser."""
     import kaleido
 
-    charted = [s for sheets in made.values() for s in sheets if s.chart is not None and len(s.frame)]
+    # a chart of one row says no more than its table
+    charted = [s for sheets in made.values() for s in sheets if s.chart is not None and len(s.frame) > 1]
     if not charted:
         return {}
     if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):

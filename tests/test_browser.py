@@ -581,3 +581,45 @@ def test_the_meeting_pack_downloads_from_the_sidebar_as_a_workbook(fixture_path,
             ("head", "meeting-pack", f"{name} · {len(pack.SECTIONS) + 1} tables")]
     finally:
         con.close()
+
+
+def test_the_monthly_report_downloads_from_its_page_as_a_pdf(fixture_path, page, tmp_path):
+    """The Monthly report page in a real browser: the commentary saved, the PDF made and
+    downloaded, read back with its commentary and Chinese titles, and the download audited."""
+    import shutil
+
+    import pdfplumber
+
+    from store import db
+    from tools.serve import serving, session_for, sign_in
+
+    path = tmp_path / "store.duckdb"
+    shutil.copy(fixture_path, path)
+    token = session_for(path, "head")
+    with serving(path) as url:
+        sign_in(page.context, url, token)
+        page.goto(url + "/report?lang=zh")
+        wait_ready(page)
+        page.get_by_label("应收回款").fill("二月回款达标。")
+        page.get_by_role("button", name="保存点评").click()
+        page.get_by_text("已保存 2026-02 的点评。").wait_for(timeout=60_000)
+        page.get_by_role("button", name="生成 PDF").click()
+        button = page.locator('.st-key-report_download [data-testid="stDownloadButton"]')
+        button.wait_for(timeout=120_000)
+        settle(page)
+        with page.expect_download(timeout=30_000) as download:
+            button.click()
+        name = download.value.suggested_filename
+        download.value.save_as(tmp_path / name)
+        assert console_errors(page) == []
+    assert name == "monthly-report_2026-02_zh.pdf"
+    with pdfplumber.open(tmp_path / name) as pdf:
+        pages = len(pdf.pages)
+        whole = "\n".join(p.extract_text() or "" for p in pdf.pages)
+    assert "二月回款达标。" in whole and "\n应收回款\n" in whole and "\n月度绩效考核\n" in whole
+    con = db.connect(path)
+    try:
+        assert con.execute("SELECT user_name, subject, detail FROM audit_log WHERE action = 'export'").fetchall() == [
+            ("head", "monthly-report", f"{name} · {pages} pages")]
+    finally:
+        con.close()

@@ -143,3 +143,18 @@ def test_the_report_page_keeps_the_commentary_and_makes_the_pdf(store, monkeypat
     other.run()
     assert "The monthly report is the head's and the assistant's." in [i.value for i in other.info]
     assert not other.text_area
+
+
+def test_a_store_made_before_the_commentary_gains_its_table_when_opened(store):
+    import duckdb
+
+    raw = duckdb.connect(str(store))
+    raw.execute("DROP TABLE report_comments")
+    raw.close()
+    con = db.connect(store)
+    try:
+        assert accounts.comments(con, FEBRUARY) == {}
+        accounts.save_comments(con, FEBRUARY, {"targets": "一"}, "boss")
+        assert accounts.comments(con, FEBRUARY) == {"targets": "一"}
+    finally:
+        con.close()
