@@ -67,13 +67,10 @@ def _pacing(load: pack.Load, filters: Filters, lang: str) -> pack.Sheet:
 
 
 def _alerts(load: pack.Load, filters: Filters, lang: str) -> pack.Sheet:
-    rows = load("abnormal_customers", filters, top=ROWS)
-    reasons = [("；" if lang == "zh" else "; ").join(text("code." + r, lang) for r in codes.split(","))
-               for codes in rows.reasons]
+    rows = pack.alert_rows(load("abnormal_customers", filters, top=ROWS), lang)
     total = int(load("alert_summary", filters).iloc[0].customers_count)  # how many in all (the first ROWS shown)
-    frame = rows.assign(reasons=reasons, rows_count=total)[["customer_name", "tier", "owner_name", "at_risk_cny",
-                                                            "reasons", "rows_count"]]
-    return pack.Sheet("alerts", text("overview.alerts", lang), frame, None, "overview.alerts")
+    return pack.Sheet("alerts", text("overview.alerts", lang), rows.assign(rows_count=total), None,
+                      "overview.alerts")
 
 
 def chapters(load: pack.Load, month: dt.date, filters: Filters, lang: str, today: dt.date, scope: Scope,
@@ -81,7 +78,8 @@ def chapters(load: pack.Load, month: dt.date, filters: Filters, lang: str, today
     """Each chapter's tables for the month (the pack's, read through `load` within `scope`)."""
     period = month_of(month, filters)
     found: dict[str, list[pack.Sheet]] = {c: [] for c in CHAPTERS}
-    for sheet in pack.sheets(load, period, lang, today, scope, progress=lambda d, w: progress(d * 0.5, w),
+    pages = [p for p in pack.PAGES if p != "overview"]  # the alerts come last, the first ROWS of them
+    for sheet in pack.sheets(load, period, lang, today, scope, pages, progress=lambda d, w: progress(d * 0.5, w),
                              month=period.start_date):
         chart = sheet.chart or EXTRA_CHARTS.get(sheet.key)
         found[sheet.page].append(replace(sheet, chart=chart))
@@ -119,7 +117,9 @@ def figure(sheet: pack.Sheet, lang: str) -> go.Figure:
             chart.add_bar(x=values if horizontal else categories, y=categories if horizontal else values, name=name,
                           orientation="h" if horizontal else "v", marker_color=colour)
     unit = "万元" if wan else ("%" if all(fmt.kind(c) == "pct" for c in spec.values) else "")
-    value_axis = {"tickformat": ",.0f", **({"title": {"text": unit}} if unit else {})}
+    largest = max((frame[c].astype("float64").abs().max() for c in spec.values), default=0)
+    value_axis = {**({"tickformat": ",.0f"} if largest / (10_000 if wan else 1) >= 10 else {}),
+                  **({"title": {"text": unit}} if unit else {})}
     chart.update_layout(barmode="stack" if spec.stacked else "group", font={"family": FONT, "size": 13},
                         margin={"l": 10, "r": 10, "t": 10, "b": 10}, showlegend=len(spec.values) > 1,
                         legend={"orientation": "h", "y": 1.08, "yanchor": "bottom"}, template="plotly_white",
@@ -166,7 +166,7 @@ def _cell(column: str, value: object, lang: str, wan: bool) -> str:
             return f"{fmt.rounded(value / 10_000, 2):,}" if wan else fmt.money(value, lang)
         if kind == "pct":
             return fmt.pct(value)
-        if kind == "count" or float(value).is_integer():
+        if kind == "count" or pd.api.types.is_integer(value):
             return fmt.count(value)
         return f"{fmt.rounded(value, 2):,}"
     if isinstance(value, pd.Timestamp | dt.datetime):
@@ -203,8 +203,9 @@ def _table(sheet: pack.Sheet, lang: str, names: dict[str, str]) -> str:
 
 
 def _css_string(value: str) -> str:
-    """A CSS string literal of `value`: every character but letters, digits and spaces escaped."""
-    return '"' + "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):06x}" for ch in value) + '"'
+    """A CSS string literal of `value`: every character but letters, digits and spaces escaped
+    (each escape ends with the space that closes it, so a space after it stays)."""
+    return '"' + "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):06x} " for ch in value) + '"'
 
 
 STYLE = """
@@ -242,7 +243,8 @@ def page(made: dict[str, list[pack.Sheet]], pictures: dict[int, bytes], month: d
             parts.append(f"<div class='comment'><b>{html.escape(text('report.comment', lang))}</b>"
                          f"{html.escape(comments[chapter])}</div>")
         for sheet in made[chapter]:
-            parts.append(f"<h3>{html.escape(sheet.title)}</h3>")
+            if sheet.title != heading:
+                parts.append(f"<h3>{html.escape(sheet.title)}</h3>")
             if id(sheet) in pictures:
                 svg = base64.b64encode(pictures[id(sheet)]).decode()
                 parts.append(f"<img alt='' src='data:image/svg+xml;base64,{svg}'>")

@@ -102,13 +102,28 @@ def payable_per_person(payable: pd.DataFrame) -> pd.DataFrame:
          "fines_cny", "payable_cny"]].sum().round(2).sort_values("payable_cny", ascending=False)  # fen stay fen
 
 
+def _report_month(filters: Filters, today: dt.date) -> dt.date:
+    """The competitors' monthly report's month: the period's last month, or the last whole one
+    when the period runs into the month in progress (as the Competitors page opens)."""
+    last = min(filters.end_date, today).replace(day=1)
+    return previous_month(today) if last == today.replace(day=1) else last
+
+
 # the columns each page's screen shows (pages/satisfaction.py)
 CSAT = ["responses_count", "csat_pct", "ci_low_pct", "ci_high_pct", "overall_mean"]
 SLA = ["complaints_count", "open_count", "qa_sla_pct", "action_sla_pct", "timeliness_pct", "median_hours_to_qa",
        "median_hours_to_deliver"]
 TOP = 200  # a list's rows, as its page shows them
 
+def alert_rows(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The abnormal customers as a meeting reads them: each one's reasons in words."""
+    between = "；" if lang == "zh" else "; "
+    reasons = [between.join(text("code." + r, lang) for r in codes.split(",")) for codes in rows.reasons]
+    return rows.assign(reasons=reasons)[["customer_name", "tier", "owner_name", "at_risk_cny", "reasons"]]
+
+
 SECTIONS: tuple[Section, ...] = (
+    Section("overview", "overview.alerts", "abnormal_customers", lambda f, d: {"top": TOP}, shape=alert_rows),
     Section("targets", "targets.attainment", "attainment", lambda f, d: {"level": "region", "grain": "month"},
             shape=_attainment),
     Section("targets", "pack.department_months", "attainment",
@@ -132,6 +147,10 @@ SECTIONS: tuple[Section, ...] = (
             shape=lambda x, lang: _months(x.drop(columns=["group_name"]), lang),
             chart=Chart("line", "group_id", ("completion_pct",))),
     Section("visits", "visits.uncovered", "uncovered_key_accounts", lambda f, d: {"top": TOP}),
+    Section("visits", "visits.quotas", "activity_weeks", lambda f, d: {"grain": "week"},
+            shape=lambda x, lang: x.assign(period_start=x.period_start.dt.strftime("%Y-%m-%d"))[
+                ["name", "region_id", "period_start", "orgs_short", "batches_short", "leads_short", "fine_cny",
+                 "short_weeks", "short_streak", "flagged"]]),
     Section("satisfaction", "sat.by_month", "csat", lambda f, d: {"group_by": "month"},
             shape=lambda x, lang: _months(x[["group_id", *CSAT]], lang),
             chart=Chart("line", "group_id", ("csat_pct",))),
@@ -141,6 +160,8 @@ SECTIONS: tuple[Section, ...] = (
             shape=lambda x, lang: _category(x, lang)[["group_name", *SLA]],
             chart=Chart("column", "group_name", ("complaints_count", "open_count"))),
     Section("satisfaction", "sat.churned", "churned_customers"),
+    Section("competitors", "comp.report", "competitor_report", lambda f, d: {"month": _report_month(f, d)},
+            chart=Chart("bar", "competitor", ("mentions_count", "previous_mentions_count"))),
     Section("competitors", "comp.monthly", "competitor_monthly",
             shape=lambda x, lang: x.assign(month=x.month.dt.strftime("%Y-%m"))[
                 ["month", "competitor", "mentions_count", "share_of_voice_pct", "price_gap_median_pct",
@@ -164,7 +185,7 @@ SECTIONS: tuple[Section, ...] = (
                 month=x.month.dt.strftime("%Y-%m"))),
 )
 
-PAGES = ("targets", "receivables", "visits", "satisfaction", "competitors", "commissions", "expenses",
+PAGES = ("overview", "targets", "receivables", "visits", "satisfaction", "competitors", "commissions", "expenses",
          "scorecard")  # in the order of the sidebar
 
 

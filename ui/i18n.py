@@ -819,8 +819,8 @@ TEXT: dict[str, dict[str, str]] = {
     # report.*
     "report.title": {"en": "Monthly report · {month}", "zh": "月度工作报告 · {month}"},
     "report.comment": {"en": "The head's commentary", "zh": "部门负责人点评"},
-    "report.first_rows": {"en": "The first {shown} of {n} rows; the meeting pack has them all.",
-                          "zh": "显示前 {shown} 行，共 {n} 行；会议包含全部。"},
+    "report.first_rows": {"en": "The first {shown} of {n} rows (the page's CSV has them all).",
+                          "zh": "显示前 {shown} 行，共 {n} 行（页面的 CSV 含全部）。"},
     "report.no_rows": {"en": "Nothing this month.", "zh": "本月无数据。"},
     "report.intro": {"en": "The month's report to the general manager as a PDF, for the sidebar's filters. Write "
                              "each chapter's commentary (the GM reads it first), save it — it is kept with the "
