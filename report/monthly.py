@@ -66,6 +66,12 @@ def _pacing(load: pack.Load, filters: Filters, lang: str) -> pack.Sheet:
                       pack.Chart("line", "day", ("actual_value", "plan_target")), "targets.pacing")
 
 
+def _collections(load: pack.Load, filters: Filters, lang: str) -> pack.Sheet:
+    rows = pack.attainment(load("attainment", filters, level="region", grain="month"), lang, "collections")
+    return pack.Sheet("receivables", text("report.collections", lang), rows,
+                      pack.Chart("column", "node_name", ("actual_value", "plan_target")), "report.collections")
+
+
 def _alerts(load: pack.Load, filters: Filters, lang: str) -> pack.Sheet:
     rows = pack.alert_rows(load("abnormal_customers", filters, top=ROWS), lang)
     total = int(load("alert_summary", filters).iloc[0].customers_count)  # how many in all (the first ROWS shown)
@@ -84,6 +90,7 @@ def chapters(load: pack.Load, month: dt.date, filters: Filters, lang: str, today
         chart = sheet.chart or EXTRA_CHARTS.get(sheet.key)
         found[sheet.page].append(replace(sheet, chart=chart))
     found["targets"].insert(1, _pacing(load, period, lang))
+    found["receivables"].insert(0, _collections(load, period, lang))
     found["alerts"].append(_alerts(load, period, lang))
     return found
 
@@ -91,6 +98,7 @@ def chapters(load: pack.Load, month: dt.date, filters: Filters, lang: str, today
 # --- charts ---------------------------------------------------------------------------------
 
 COLOURS = ("#2980b9", "#95a5a6", "#e67e22", "#c0392b", "#8e44ad", "#16a085")
+STACKED = ("#f1c40f", "#e67e22", "#e74c3c", "#c0392b", "#7b241c")  # the aging buckets, as the Receivables page
 
 
 def figure(sheet: pack.Sheet, lang: str) -> go.Figure:
@@ -109,7 +117,8 @@ def figure(sheet: pack.Sheet, lang: str) -> go.Figure:
         if wan:
             values = values / 10_000
         name = export.header(column, lang)
-        colour = COLOURS[n % len(COLOURS)]
+        colours = STACKED if spec.stacked else COLOURS
+        colour = colours[n % len(colours)]
         if spec.kind == "line":
             chart.add_scatter(x=categories, y=values, name=name, mode="lines+markers", line={"color": colour})
         else:
@@ -122,7 +131,8 @@ def figure(sheet: pack.Sheet, lang: str) -> go.Figure:
                   **({"title": {"text": unit}} if unit else {})}
     chart.update_layout(barmode="stack" if spec.stacked else "group", font={"family": FONT, "size": 13},
                         margin={"l": 10, "r": 10, "t": 10, "b": 10}, showlegend=len(spec.values) > 1,
-                        legend={"orientation": "h", "y": 1.08, "yanchor": "bottom"}, template="plotly_white",
+                        legend={"orientation": "h", "y": 1.08, "yanchor": "bottom", "traceorder": "normal"},
+                        template="plotly_white",
                         **({"xaxis": value_axis, "yaxis": {"autorange": "reversed", "type": "category"}}
                            if spec.kind == "bar" else {"yaxis": value_axis, "xaxis": {"type": "category"}}))
     return chart

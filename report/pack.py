@@ -74,10 +74,10 @@ def _named(frame: pd.DataFrame, lang: str, column: str = "group_name") -> pd.Dat
     return frame.drop(columns=[english], errors="ignore")
 
 
-def _attainment(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The sales rows as the Targets page names them: the department's own row is the
+def attainment(frame: pd.DataFrame, lang: str, metric: str = "sales") -> pd.DataFrame:
+    """One measure's rows as the Targets page names them: the department's own row is the
     department, a target of salespeople without a region is theirs."""
-    rows = _named(frame[frame.metric == "sales"], lang, "node_name")
+    rows = _named(frame[frame.metric == metric], lang, "node_name")
     fallback = [text("code.department" if node == "department" else "code.no_region", lang) for node in rows.node_id]
     rows = rows.assign(bucket_start=[fmt.period(d, "month", lang) for d in rows.bucket_start],
                        node_name=rows.node_name.where(~missing_each(rows.node_name), pd.Series(fallback, rows.index)))
@@ -125,9 +125,9 @@ def alert_rows(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
 SECTIONS: tuple[Section, ...] = (
     Section("overview", "overview.alerts", "abnormal_customers", lambda f, d: {"top": TOP}, shape=alert_rows),
     Section("targets", "targets.attainment", "attainment", lambda f, d: {"level": "region", "grain": "month"},
-            shape=_attainment),
+            shape=attainment),
     Section("targets", "pack.department_months", "attainment",
-            lambda f, d: {"level": "department", "grain": "month"}, shape=_attainment,
+            lambda f, d: {"level": "department", "grain": "month"}, shape=attainment,
             chart=Chart("column", "bucket_start", ("actual_value", "plan_target"))),
     Section("receivables", "pack.aging", "receivables_aging",
             lambda f, d: {"as_of_date": min(f.end_date, d), "group_by": "region"},

@@ -84,7 +84,8 @@ def test_the_month_s_report_tells_every_chapter_in_chinese_with_the_filters_on_e
         assert f"{number} / {len(pages)}" in lines
     # the commentary, kept with the month, comes first in its chapter, as typed
     receivables = whole.index("\n应收回款\n")
-    assert whole.index("部门负责人点评", receivables) < whole.index("按区域应收账龄", receivables)
+    assert whole.index("部门负责人点评", receivables) < whole.index("各区域回款完成情况", receivables) < whole.index(
+        "按区域应收账龄", receivables)
     assert hostile in whole.replace("\n", "")
     assert "南区" not in whole.split("\n", 1)[1].replace("区域：北区", "")  # South is outside the filter
 

@@ -818,6 +818,7 @@ TEXT: dict[str, dict[str, str]] = {
     "pack.revisit_months": {"en": "Revisit completion by month", "zh": "回访完成率（按月）"},
     # report.*
     "report.title": {"en": "Monthly report · {month}", "zh": "月度工作报告 · {month}"},
+    "report.collections": {"en": "Collections against plan, by region", "zh": "各区域回款完成情况"},
     "report.comment": {"en": "The head's commentary", "zh": "部门负责人点评"},
     "report.first_rows": {"en": "The first {shown} of {n} rows (the page's CSV has them all).",
                           "zh": "显示前 {shown} 行，共 {n} 行（页面的 CSV 含全部）。"},
