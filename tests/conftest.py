@@ -163,6 +163,23 @@ def altered(fixture_path, tmp_path):
 
 
 @pytest.fixture
+def signed_store(fixture_path, tmp_path):
+    """A copy of the fixture store (15 March 2026) with a head (boss) and a salesperson (zhang,
+    S1) account, for tests that write to it or act as an account."""
+    import shutil
+
+    from store import accounts
+
+    path = tmp_path / "store.duckdb"
+    shutil.copy(fixture_path, path)
+    con = db.connect(path)
+    accounts.add_user(con, "boss", "head", by="test")
+    accounts.add_user(con, "zhang", "salesperson", salesperson="S1", by="test")
+    con.close()
+    return path
+
+
+@pytest.fixture
 def kpi(fixture_path):
     """Run a named query on the fixture store: kpi("attainment", filters, level=…)."""
     import queries

@@ -540,6 +540,19 @@ def test_names_and_link_values_show_as_written_never_as_markdown(fixture_path, p
         assert fetched == []
 
 
+def saved_download(page, key: str, folder) -> str:
+    """Wait for the download button `key` to appear (the file is being made), click it once the
+    app is idle, and save the file in `folder` under its offered name; that name."""
+    button = page.locator(f'.st-key-{key} [data-testid="stDownloadButton"]')
+    button.wait_for(timeout=120_000)
+    settle(page)
+    with page.expect_download(timeout=30_000) as download:
+        button.click()
+    name = download.value.suggested_filename
+    download.value.save_as(folder / name)
+    return name
+
+
 def test_the_meeting_pack_downloads_from_the_sidebar_as_a_workbook(fixture_path, page, tmp_path):
     """The sidebar's meeting pack in a real browser: made for the page's filters and language,
     downloaded as one .xlsx that Excel's reader opens, and the download audited."""
@@ -560,13 +573,7 @@ def test_the_meeting_pack_downloads_from_the_sidebar_as_a_workbook(fixture_path,
         wait_ready(page)
         page.get_by_text("导出会议包（Excel）").click()
         page.get_by_role("button", name="生成会议包").click()
-        button = page.locator('.st-key-pack_download [data-testid="stDownloadButton"]')
-        button.wait_for(timeout=60_000)
-        settle(page)
-        with page.expect_download(timeout=30_000) as download:
-            button.click()
-        name = download.value.suggested_filename
-        download.value.save_as(tmp_path / name)
+        name = saved_download(page, "pack_download", tmp_path)
         book = openpyxl.load_workbook(tmp_path / name)
         assert console_errors(page) == []
     assert name == "meeting-pack_2026-01-01_2026-03-15_北区.xlsx"
@@ -604,13 +611,7 @@ def test_the_monthly_report_downloads_from_its_page_as_a_pdf(fixture_path, page,
         page.get_by_role("button", name="保存点评").click()
         page.get_by_text("已保存 2026-02 的点评。").wait_for(timeout=60_000)
         page.get_by_role("button", name="生成 PDF").click()
-        button = page.locator('.st-key-report_download [data-testid="stDownloadButton"]')
-        button.wait_for(timeout=120_000)
-        settle(page)
-        with page.expect_download(timeout=30_000) as download:
-            button.click()
-        name = download.value.suggested_filename
-        download.value.save_as(tmp_path / name)
+        name = saved_download(page, "report_download", tmp_path)
         assert console_errors(page) == []
     assert name == "monthly-report_2026-02_zh.pdf"
     with pdfplumber.open(tmp_path / name) as pdf:

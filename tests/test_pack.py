@@ -6,7 +6,6 @@ from the command line and from the sidebar."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 import sys
 
@@ -15,29 +14,17 @@ import pandas as pd
 import pytest
 
 from report import pack
-from store import accounts, db
+from store import db
 from tests.screen import opened
 from tools.serve import ROOT
 from ui.urlstate import FilterState
 
 
-@pytest.fixture
-def store(fixture_path, tmp_path):
-    """A copy of the fixture store (15 March 2026) with a head and a salesperson (S1) account."""
-    path = tmp_path / "store.duckdb"
-    shutil.copy(fixture_path, path)
-    con = db.connect(path)
-    accounts.add_user(con, "boss", "head", by="test")
-    accounts.add_user(con, "zhang", "salesperson", salesperson="S1", by="test")
-    con.close()
-    return path
-
-
-def made(store, *options: str) -> tuple[subprocess.CompletedProcess, openpyxl.Workbook | None]:
-    out = store.parent / "pack.xlsx"
+def made(signed_store, *options: str) -> tuple[subprocess.CompletedProcess, openpyxl.Workbook | None]:
+    out = signed_store.parent / "pack.xlsx"
     out.unlink(missing_ok=True)
-    done = subprocess.run([sys.executable, "-m", "report", "pack", "--db", str(store), "--out", str(out), *options],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "report", "pack", "--db", str(signed_store), "--out", str(out),
+                           *options], cwd=ROOT, capture_output=True, text=True, timeout=120)
     return done, (openpyxl.load_workbook(out) if out.exists() else None)
 
 
@@ -48,8 +35,8 @@ def rows(book: openpyxl.Workbook, title: str) -> pd.DataFrame:
     return pd.DataFrame(values[1:], columns=values[0])
 
 
-def test_the_pack_holds_every_page_as_the_page_shows_it(store, monkeypatch):
-    done, book = made(store, "--user", "boss", "--lang", "en")
+def test_the_pack_holds_every_page_as_the_page_shows_it(signed_store, monkeypatch):
+    done, book = made(signed_store, "--user", "boss", "--lang", "en")
     assert done.returncode == 0, done.stderr
     names = book.sheetnames
     assert names[0] == "Cover" and names[-1] == "Definitions"
@@ -59,7 +46,7 @@ def test_the_pack_holds_every_page_as_the_page_shows_it(store, monkeypatch):
     assert cover["Filters"] == "none (the whole department)" and cover["Exported by"] == "boss"
 
     # the aging table has the rows and figures the Receivables page shows (its default view)
-    monkeypatch.setenv("COCKPIT_DB", str(store))
+    monkeypatch.setenv("COCKPIT_DB", str(signed_store))
     page = opened("pages/receivables.py", "boss")
     page.session_state["filter_state"] = FilterState(lang="en")
     page.run()
@@ -85,8 +72,8 @@ def test_the_pack_holds_every_page_as_the_page_shows_it(store, monkeypatch):
     assert definitions["Overdue ratio"].startswith("Outstanding past due ÷ total outstanding")
 
 
-def test_a_salesperson_s_pack_holds_their_customers_only(store):
-    done, book = made(store, "--user", "zhang", "--lang", "zh", "--pages", "receivables,scorecard")
+def test_a_salesperson_s_pack_holds_their_customers_only(signed_store):
+    done, book = made(signed_store, "--user", "zhang", "--lang", "zh", "--pages", "receivables,scorecard")
     assert done.returncode == 0, done.stderr
     worklist = rows(book, "催收清单")
     # S1's invoices are C1's and C2's; C3 and C4 (S3's) are overdue too, but not S1's
@@ -97,12 +84,12 @@ def test_a_salesperson_s_pack_holds_their_customers_only(store):
         assert scorecard.max_row - 3 <= 1
 
 
-def test_the_command_line_refuses_what_it_cannot_do(store):
-    done, book = made(store, "--user", "nobody")
+def test_the_command_line_refuses_what_it_cannot_do(signed_store):
+    done, book = made(signed_store, "--user", "nobody")
     assert done.returncode == 2 and "no enabled account named 'nobody'" in done.stderr and book is None
-    done, book = made(store, "--user", "boss", "--pages", "targets,bogus")
+    done, book = made(signed_store, "--user", "boss", "--pages", "targets,bogus")
     assert done.returncode == 2 and "bogus" in done.stderr and book is None
-    done, book = made(store, "--user", "boss", "--link", "period=next_century&region=R9", "--pages", "targets")
+    done, book = made(signed_store, "--user", "boss", "--link", "period=next_century&region=R9", "--pages", "targets")
     assert done.returncode == 0 and "'next_century'" in done.stderr and "'R9'" in done.stderr
     assert book["封面"]["B3"].value == "2026-01-01 – 2026-03-15"  # the default period, the whole department
     assert book["封面"]["B4"].value == "无（全部门）"
@@ -138,8 +125,8 @@ def test_cells_are_numbers_with_formats_and_text_never_runs(tmp_path):
     assert openpyxl.load_workbook(path).worksheets[1]["B4"].number_format == "#,##0.00"
 
 
-def test_the_sidebar_makes_the_pack_for_the_page_s_filters(store, monkeypatch):
-    monkeypatch.setenv("COCKPIT_DB", str(store))
+def test_the_sidebar_makes_the_pack_for_the_page_s_filters(signed_store, monkeypatch):
+    monkeypatch.setenv("COCKPIT_DB", str(signed_store))
     app = opened("pages/receivables.py", "boss")
     app.session_state["filter_state"] = FilterState(lang="en")
     app.run()
@@ -153,16 +140,16 @@ def test_the_sidebar_makes_the_pack_for_the_page_s_filters(store, monkeypatch):
     assert not [c.value for c in app.sidebar.caption if c.value.startswith("Ready")]
 
 
-def test_the_command_line_hands_the_pack_to_the_dashboard_that_holds_the_store(store):
+def test_the_command_line_hands_the_pack_to_the_dashboard_that_holds_the_store(signed_store):
     from tools.serve import serving
 
-    with serving(store):
-        done, book = made(store, "--user", "boss", "--lang", "en", "--pages", "commissions")
+    with serving(signed_store):
+        done, book = made(signed_store, "--user", "boss", "--lang", "en", "--pages", "commissions")
     assert done.returncode == 0, done.stderr
     assert "handed to it" in done.stdout and "wrote" in done.stdout
     # base 9,950 + lead bonuses 600 − fines 3,421 = 7,129, read by the dashboard's own connection
     assert rows(book, "Payable per person")["Payable (¥)"].sum() == pytest.approx(7_129)
-    con = db.connect(store)
+    con = db.connect(signed_store)
     try:
         assert con.execute("SELECT user_name, subject FROM audit_log WHERE action = 'export'").fetchall() == [
             ("boss", "meeting-pack")]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import shutil
 import subprocess
 import sys
 
@@ -35,18 +34,6 @@ def chromium():
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
-@pytest.fixture
-def store(fixture_path, tmp_path):
-    """A copy of the fixture store with a head, an assistant and a salesperson account."""
-    path = tmp_path / "store.duckdb"
-    shutil.copy(fixture_path, path)
-    con = db.connect(path)
-    accounts.add_user(con, "boss", "head", by="test")
-    accounts.add_user(con, "zhang", "salesperson", salesperson="S1", by="test")
-    con.close()
-    return path
-
-
 def pages_of(path) -> list[str]:
     with pdfplumber.open(path) as pdf:
         return [page.extract_text() or "" for page in pdf.pages]
@@ -57,20 +44,20 @@ def squeezed(line: str) -> str:
     return "".join(line.split())
 
 
-def made(store, *options: str) -> tuple[subprocess.CompletedProcess, list[str] | None]:
-    out = store.parent / "report.pdf"
+def made(signed_store, *options: str) -> tuple[subprocess.CompletedProcess, list[str] | None]:
+    out = signed_store.parent / "report.pdf"
     out.unlink(missing_ok=True)
-    done = subprocess.run([sys.executable, "-m", "report", "monthly", "--db", str(store), "--out", str(out),
+    done = subprocess.run([sys.executable, "-m", "report", "monthly", "--db", str(signed_store), "--out", str(out),
                            *options], cwd=ROOT, capture_output=True, text=True, timeout=300)
     return done, (pages_of(out) if out.exists() else None)
 
 
-def test_the_month_s_report_tells_every_chapter_in_chinese_with_the_filters_on_every_page(store):
-    con = db.connect(store)
+def test_the_month_s_report_tells_every_chapter_in_chinese_with_the_filters_on_every_page(signed_store):
+    con = db.connect(signed_store)
     hostile = "<script>alert(1)</script> 回款落后，下月追回。"
     accounts.save_comments(con, FEBRUARY, {"receivables": hostile, "targets": "二月完成计划。"}, "boss")
     con.close()
-    done, pages = made(store, "--month", "2026-02", "--lang", "zh", "--link", "region=R1", "--user", "boss")
+    done, pages = made(signed_store, "--month", "2026-02", "--lang", "zh", "--link", "region=R1", "--user", "boss")
     assert done.returncode == 0, done.stderr
     whole = "\n".join(pages)
     # every chapter, in the story's order, its title as written (extractable Chinese, not look-alike radicals)
@@ -90,26 +77,26 @@ def test_the_month_s_report_tells_every_chapter_in_chinese_with_the_filters_on_e
     assert "南区" not in whole.split("\n", 1)[1].replace("区域：北区", "")  # South is outside the filter
 
 
-def test_an_english_report_and_the_command_line_s_refusals(store):
-    done, pages = made(store, "--month", "2026-02", "--lang", "en")
+def test_an_english_report_and_the_command_line_s_refusals(signed_store):
+    done, pages = made(signed_store, "--month", "2026-02", "--lang", "en")
     assert done.returncode == 0, done.stderr
     whole = "\n".join(pages)
     assert squeezed(pages[0]).startswith(squeezed("Monthly report · 2026-02 · Filters: none (the whole department)"))
     assert "Receivables aging by region" in whole and "Payable per person" in whole
-    con = db.connect(store)
+    con = db.connect(signed_store)
     try:
         assert con.execute("SELECT user_name, subject, detail FROM audit_log WHERE action = 'export'").fetchall() == [
             ("cli", "monthly-report", f"monthly-report_2026-02_en.pdf · {len(pages)} pages (command line)")]
     finally:
         con.close()
-    done, pages = made(store, "--month", "2026-13")
+    done, pages = made(signed_store, "--month", "2026-13")
     assert done.returncode == 2 and "not a month in the form YYYY-MM" in done.stderr and pages is None
-    done, pages = made(store, "--month", "2026-02", "--user", "nobody")
+    done, pages = made(signed_store, "--month", "2026-02", "--user", "nobody")
     assert done.returncode == 2 and "no enabled account named 'nobody'" in done.stderr and pages is None
 
 
-def test_commentary_is_kept_whole_or_not_at_all(store):
-    con = db.connect(store)
+def test_commentary_is_kept_whole_or_not_at_all(signed_store):
+    con = db.connect(signed_store)
     try:
         accounts.save_comments(con, FEBRUARY, {"targets": "一", "visits": "二"}, "boss")
         with pytest.raises(accounts.AccountError, match="at most 2,000"):
@@ -122,8 +109,8 @@ def test_commentary_is_kept_whole_or_not_at_all(store):
         con.close()
 
 
-def test_the_report_page_keeps_the_commentary_and_makes_the_pdf(store, monkeypatch):
-    monkeypatch.setenv("COCKPIT_DB", str(store))
+def test_the_report_page_keeps_the_commentary_and_makes_the_pdf(signed_store, monkeypatch):
+    monkeypatch.setenv("COCKPIT_DB", str(signed_store))
     app = opened("pages/report.py", "boss")
     app.session_state["filter_state"] = FilterState(lang="en")
     app.run()
@@ -132,7 +119,7 @@ def test_the_report_page_keeps_the_commentary_and_makes_the_pdf(store, monkeypat
     app.text_area(key=f"comment_{FEBRUARY}_targets").input("February on plan.")
     app.button[0].click().run()  # the form's save button
     assert not app.exception and "Commentary for 2026-02 saved." in [s.value for s in app.success]
-    con = db.connect(store)
+    con = db.connect(signed_store)
     assert accounts.comments(con, FEBRUARY) == {"targets": "February on plan."}
     con.close()
     app.button(key="report_make").click().run()
@@ -146,13 +133,13 @@ def test_the_report_page_keeps_the_commentary_and_makes_the_pdf(store, monkeypat
     assert not other.text_area
 
 
-def test_a_store_made_before_the_commentary_gains_its_table_when_opened(store):
+def test_a_store_made_before_the_commentary_gains_its_table_when_opened(signed_store):
     import duckdb
 
-    raw = duckdb.connect(str(store))
+    raw = duckdb.connect(str(signed_store))
     raw.execute("DROP TABLE report_comments")
     raw.close()
-    con = db.connect(store)
+    con = db.connect(signed_store)
     try:
         assert accounts.comments(con, FEBRUARY) == {}
         accounts.save_comments(con, FEBRUARY, {"targets": "一"}, "boss")
