@@ -36,7 +36,7 @@ from ui.i18n import text
 
 CHAPTERS = ("targets", "receivables", "visits", "satisfaction", "competitors", "commissions", "expenses", "scorecard",
             "alerts")  # the story's order; each one's commentary is kept under its name
-ROWS = 15  # a table's rows in the report; the meeting pack has them all
+ROWS = 15  # a table's rows in the report; the page's CSV has them all
 FONT = "WenQuanYi Micro Hei"
 CHROMIUM = os.environ.get("COCKPIT_CHROMIUM", "/usr/bin/chromium")
 _CHARTS_ONE_AT_A_TIME = threading.Lock()  # kaleido keeps one browser for the process
@@ -53,7 +53,7 @@ def month_of(month: dt.date, filters: Filters) -> Filters:
                                                                                              first.month)[1]))
 
 
-CHART_ONLY = {"targets.pacing", "recv.trend"}  # their charts say it; the days and months are in the meeting pack
+CHART_ONLY = {"targets.pacing", "recv.trend"}  # their charts say it (the days and months: the pages' CSVs)
 # charts the report draws where the pack has none (one month: one bar per region)
 EXTRA_CHARTS = {"targets.attainment": pack.Chart("column", "node_name", ("actual_value", "plan_target"))}
 
@@ -142,6 +142,15 @@ def _height(sheet: pack.Sheet) -> int:
     return max(300, min(700, 24 * len(sheet.frame) + 110)) if sheet.chart.kind == "bar" else 320
 
 
+def _browser() -> str:
+    """Debian's chromium, which draws the charts and prints the PDF."""
+    found = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    if not found:
+        raise ReportError(f"the report is drawn and printed by Debian's chromium ({CHROMIUM}, not found): "
+                          "apt-get install chromium fonts-wqy-microhei")
+    return found
+
+
 def images(made: dict[str, list[pack.Sheet]], lang: str) -> dict[int, bytes]:
     """Each charted sheet's chart as SVG (by the sheet's id), drawn by kaleido in one browser."""
     import kaleido
@@ -150,9 +159,7 @@ def images(made: dict[str, list[pack.Sheet]], lang: str) -> dict[int, bytes]:
     charted = [s for sheets in made.values() for s in sheets if s.chart is not None and len(s.frame) > 1]
     if not charted:
         return {}
-    if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
-        raise ReportError(f"the report's charts need Debian's chromium ({CHROMIUM}): apt-get install chromium "
-                          "fonts-wqy-microhei")
+    os.environ.setdefault("BROWSER_PATH", _browser())  # kaleido draws with the same chromium
     with _CHARTS_ONE_AT_A_TIME:
         kaleido.start_sync_server(silence_warnings=True)
         try:
@@ -269,10 +276,7 @@ def page(made: dict[str, list[pack.Sheet]], pictures: dict[int, bytes], month: d
 
 def pdf(document: str) -> bytes:
     """The page printed to PDF by headless chromium (A4, no browser header or footer)."""
-    browser = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
-    if not browser:
-        raise ReportError(f"the report is printed by Debian's chromium ({CHROMIUM}): apt-get install chromium "
-                          "fonts-wqy-microhei")
+    browser = _browser()
     with tempfile.TemporaryDirectory(prefix="report-") as folder:
         source, out = Path(folder) / "report.html", Path(folder) / "report.pdf"
         source.write_text(document, encoding="utf-8")

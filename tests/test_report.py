@@ -44,11 +44,11 @@ def squeezed(line: str) -> str:
     return "".join(line.split())
 
 
-def made(signed_store, *options: str) -> tuple[subprocess.CompletedProcess, list[str] | None]:
+def made(signed_store, *options: str, env: dict | None = None) -> tuple[subprocess.CompletedProcess, list[str] | None]:
     out = signed_store.parent / "report.pdf"
     out.unlink(missing_ok=True)
     done = subprocess.run([sys.executable, "-m", "report", "monthly", "--db", str(signed_store), "--out", str(out),
-                           *options], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                           *options], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     return done, (pages_of(out) if out.exists() else None)
 
 
@@ -93,6 +93,11 @@ def test_an_english_report_and_the_command_line_s_refusals(signed_store):
     assert done.returncode == 2 and "not a month in the form YYYY-MM" in done.stderr and pages is None
     done, pages = made(signed_store, "--month", "2026-02", "--user", "nobody")
     assert done.returncode == 2 and "no enabled account named 'nobody'" in done.stderr and pages is None
+    # no chromium on the machine: said, with what to install, and no file
+    bare = {k: v for k, v in os.environ.items() if k != "BROWSER_PATH"}
+    bare |= {"COCKPIT_CHROMIUM": "/nowhere/chromium", "PATH": os.path.dirname(sys.executable)}
+    done, pages = made(signed_store, "--month", "2026-02", env=bare)
+    assert done.returncode == 2 and "apt-get install chromium fonts-wqy-microhei" in done.stderr and pages is None
 
 
 def test_commentary_is_kept_whole_or_not_at_all(signed_store):
