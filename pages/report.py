@@ -13,7 +13,7 @@ from queries.scorecard import previous_month
 from report import monthly
 from store import accounts, db
 from ui import fmt
-from ui.shell import keep, lang, linked, load, month_text, start_page, t, viewer
+from ui.shell import audited_download, keep, lang, linked, load, made_on_request, month_text, start_page, t, viewer
 
 page = start_page("report", "📄")
 who = viewer()
@@ -52,23 +52,21 @@ with st.form(f"report_comments_{month}"):
 # --- the PDF -------------------------------------------------------------------------------
 names, reader = page.names, lang()
 asked = (filters, reader, month, tuple(sorted(saved.items())), st.session_state.get("store_version"))
-if st.button(t("report.make"), type="primary", key="report_make"):
-    bar = st.progress(0.0, t("report.make"))
-    try:
-        data = monthly.report(load, month, filters, reader, today, who.scope, names, who.display_name, saved,
-                              progress=lambda done, what: bar.progress(done, t("pack.making", what=what)))
-        st.session_state["monthly_report"] = (asked, data, len(PdfReader(io.BytesIO(data)).pages))
-    except monthly.ReportError as problem:
-        st.error(t("report.cannot", reason=fmt.plain(problem)))
-    bar.empty()
-kept = st.session_state.get("monthly_report")
-if kept and kept[0] == asked:
-    _, data, pages = kept
-    st.success(t("report.ready", pages=fmt.count(pages)))
-    name = monthly.file_name(month, filters, reader, names)
 
-    def audited() -> bytes:
-        accounts.record(con, who.user_name, "export", "monthly-report", f"{name} · {pages} pages")
-        return data
-    st.download_button(t("report.download"), audited, key="report_download", file_name=name,
-                       mime="application/pdf", on_click="ignore", icon=":material/download:")
+
+def make(progress) -> tuple[bytes, int]:
+    data = monthly.report(load, month, filters, reader, today, who.scope, names, who.display_name, saved,
+                          progress=progress)
+    return data, len(PdfReader(io.BytesIO(data)).pages)
+
+
+try:
+    kept = made_on_request("report", asked, t("report.make"), make, type="primary")
+except monthly.ReportError as problem:
+    st.error(t("report.cannot", reason=fmt.plain(problem)))
+    kept = None
+if kept:
+    data, pages = kept
+    st.success(t("report.ready", pages=fmt.count(pages)))
+    audited_download(t("report.download"), "report_download", monthly.file_name(month, filters, reader, names),
+                     "monthly-report", lambda: (data, f"{pages} pages"), "application/pdf")

@@ -6,13 +6,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from queries.filters import Filters
 from queries.values import first, missing, missing_each
+from report.pack import named_nodes
 from ui import fmt
 from ui.shell import (
     chart,
@@ -66,16 +66,6 @@ def last_of_month(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def named(frame):
-    """The frame with `node_name` in the reader's language. The department's own row and the
-    targets of salespeople who have no region are named for what they are, never one for
-    the other."""
-    names = frame["node_name" if lang() == "zh" else "node_name_en"]
-    department = frame["node_id"].eq("department").fillna(False).to_numpy(bool)
-    fallback = np.where(department, t("code.department"), t("code.no_region"))
-    return frame.assign(node_name=names.where(names.notna(), pd.Series(fallback, index=frame.index)))
-
-
 def amount(value) -> str:
     return fmt.count(value) if metric == "new_customers" else fmt.money(value, lang())
 
@@ -86,7 +76,7 @@ attainment = got["attainment"]
 rows = attainment[attainment.metric == metric]
 if rows.empty:
     empty_state(filters)
-shown = named(rows)[["bucket_start", "node_name", "actual_value", "plan_target", "plan_gap_value",
+shown = named_nodes(rows, lang())[["bucket_start", "node_name", "actual_value", "plan_target", "plan_gap_value",
                      "plan_attainment_pct", "stretch_target", "stretch_attainment_pct", "target_note"]].copy()
 shown["bucket_start"] = shown["bucket_start"].map(lambda day: fmt.period(day, grain, lang()))
 shown["target_note"] = shown["target_note"].map(lambda n: "" if missing(n) else t("note." + n))
@@ -133,7 +123,7 @@ download(pacing, "targets-pacing", filters, key="pacing_csv")
 st.subheader(t("targets.forecast"))
 if metric in ("sales", "gross_profit"):
     forecast = got["forecast"]
-    shown = named(forecast)[["node_name", "actual_ytd", "forecast_value", "annual_target",
+    shown = named_nodes(forecast, lang())[["node_name", "actual_ytd", "forecast_value", "annual_target",
                              "forecast_attainment_pct"]]
     table(shown)
     download(shown, "targets-forecast", filters, key="forecast_csv")
@@ -143,8 +133,8 @@ st.subheader(t("targets.growth"))
 if metric != "new_customers":
     growth = got["growth"]
     growth = growth[growth.metric == metric]
-    shown = named(growth)[["node_name", "current_value", "prior_year_value", "yoy_pct", "previous_period_value",
-                           "pop_pct"]]
+    shown = named_nodes(growth, lang())[["node_name", "current_value", "prior_year_value", "yoy_pct",
+                                         "previous_period_value", "pop_pct"]]
     table(shown)
     if not growth.empty:
         g = growth.iloc[0]

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 import queries
 from report import monthly, pack
 from store import accounts
+from ui import export
 from ui.i18n import LANGS
 from ui.urlstate import LIST_KEYS, from_url, to_filters
 
@@ -44,10 +45,10 @@ def make(con, ask: dict, say) -> int:
 
     today = queries.run("store_meta", con=con).iloc[0].as_of_date.date()
     lang = ask["lang"]
-    names = pack.names(load, lang)
-    options = load("filter_options", None)
+    options, people = load("filter_options", None), load("salesperson_options", None, regions=None)
+    names = export.filter_names(options, people, lang)
     values = {k: set(options.loc[options["filter"] == k, "value"]) for k in LIST_KEYS if k != "salespeople"}
-    values["salespeople"] = set(load("salesperson_options", None, regions=None).salesperson_id)
+    values["salespeople"] = set(people.salesperson_id)
     state, problems = from_url(dict(parse_qsl(ask.get("link") or "")), values, LANGS)
     for problem in problems:
         say(f"warning: the link's {problem.filter or 'period'} {problem.value!r} is left out ({problem.kind})", True)

@@ -85,8 +85,10 @@ def chapters(load: pack.Load, month: dt.date, filters: Filters, lang: str, today
     period = month_of(month, filters)
     found: dict[str, list[pack.Sheet]] = {c: [] for c in CHAPTERS}
     pages = [p for p in pack.PAGES if p != "overview"]  # the alerts come last, the first ROWS of them
-    for sheet in pack.sheets(load, period, lang, today, scope, pages, progress=lambda d, w: progress(d * 0.5, w),
-                             month=period.start_date):
+
+    def reading(done: float, what: str) -> None:  # the tables are the first half of the work
+        progress(done * 0.5, text("pack.making", lang, what=what))
+    for sheet in pack.sheets(load, period, lang, today, scope, pages, reading, month=period.start_date):
         chart = sheet.chart or EXTRA_CHARTS.get(sheet.key)
         found[sheet.page].append(replace(sheet, chart=chart))
     found["targets"].insert(1, _pacing(load, period, lang))
@@ -111,7 +113,7 @@ def figure(sheet: pack.Sheet, lang: str) -> go.Figure:
         categories = categories.dt.strftime("%m-%d" if short else "%Y-%m")
     categories = [text("code." + c, lang) if spec.category == "tier" else c for c in categories]
     chart = go.Figure()
-    wan = lang == "zh" and any(fmt.kind(c) == "money" or c in ("actual_value", "plan_target") for c in spec.values)
+    wan = lang == "zh" and any(fmt.kind(c) == "money" for c in spec.values)
     for n, column in enumerate(spec.values):
         values = frame[column].astype("float64")
         if wan:
@@ -179,7 +181,7 @@ def _cell(column: str, value: object, lang: str, wan: bool) -> str:
         return export.yes_no(value, lang)
     kind = fmt.kind(column)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if kind == "money" or column in ("actual_value", "plan_target", "plan_gap_value"):
+        if kind == "money":
             return f"{fmt.rounded(value / 10_000, 2):,}" if wan else fmt.money(value, lang)
         if kind == "pct":
             return fmt.pct(value)
@@ -197,10 +199,8 @@ def _table(sheet: pack.Sheet, lang: str, names: dict[str, str]) -> str:
     frame = export.labelled(sheet.frame, lang, names)
     total = int(frame["rows_count"].iloc[0]) if "rows_count" in frame and len(frame) else len(frame)
     frame = frame.drop(columns=["rows_count"], errors="ignore")
-    amounts = [c for c in frame.columns if fmt.kind(c) == "money" or c in ("actual_value", "plan_target",
-                                                                          "plan_gap_value")]
-    wan = lang == "zh" and any(pd.api.types.is_numeric_dtype(frame[c]) and (frame[c].abs() >= 100_000).any()
-                               for c in amounts)
+    wan = fmt.in_wan(frame, lang)
+    amounts = {c for c in frame.columns if fmt.kind(c) == "money"}
     headers = [fmt.wan_header(export.header(c, lang)) if wan and c in amounts else export.header(c, lang)
                for c in frame.columns]
     heads = "".join(f"<th>{html.escape(h)}</th>" for h in headers)

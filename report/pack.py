@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 
@@ -74,13 +75,19 @@ def _named(frame: pd.DataFrame, lang: str, column: str = "group_name") -> pd.Dat
     return frame.drop(columns=[english], errors="ignore")
 
 
+def named_nodes(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Targets' rows with `node_name` in the reader's language. The department's own row and the
+    targets of salespeople who have no region are named for what they are, never one for the other."""
+    names = frame["node_name" if lang == "zh" else "node_name_en"]
+    department = frame["node_id"].eq("department").fillna(False).to_numpy(bool)
+    fallback = np.where(department, text("code.department", lang), text("code.no_region", lang))
+    return frame.assign(node_name=names.where(names.notna(), pd.Series(fallback, index=frame.index)))
+
+
 def attainment(frame: pd.DataFrame, lang: str, metric: str = "sales") -> pd.DataFrame:
-    """One measure's rows as the Targets page names them: the department's own row is the
-    department, a target of salespeople without a region is theirs."""
-    rows = _named(frame[frame.metric == metric], lang, "node_name")
-    fallback = [text("code.department" if node == "department" else "code.no_region", lang) for node in rows.node_id]
-    rows = rows.assign(bucket_start=[fmt.period(d, "month", lang) for d in rows.bucket_start],
-                       node_name=rows.node_name.where(~missing_each(rows.node_name), pd.Series(fallback, rows.index)))
+    """One measure's rows as the Targets page shows them."""
+    rows = named_nodes(frame[frame.metric == metric], lang)
+    rows = rows.assign(bucket_start=[fmt.period(d, "month", lang) for d in rows.bucket_start])
     return rows[["bucket_start", "node_name", "actual_value", "plan_target", "plan_gap_value",
                  "plan_attainment_pct", "stretch_attainment_pct"]]
 
@@ -232,15 +239,6 @@ def sheets(load: Load, filters: Filters, lang: str, today: dt.date, scope: Scope
             made.append(sheet)
         progress(1.0, text("page.scorecard", lang))
     return made
-
-
-def names(load: Load, lang: str) -> dict[str, str]:
-    """The filters' values (regions, tiers, people …) by their names in the reader's language, as
-    the sidebar names them."""
-    options = load("filter_options", None)
-    found = dict(zip(options["value"].tolist(), options["label_zh" if lang == "zh" else "label_en"].tolist()))
-    people = load("salesperson_options", None, regions=None)
-    return found | dict(zip(people.salesperson_id.tolist(), people.name.tolist()))
 
 
 def cover(filters: Filters, lang: str, names: dict[str, str], today: dt.date, by: str, at: dt.datetime

@@ -41,6 +41,13 @@ def labelled(frame: pd.DataFrame, lang: str, names: dict[str, str] | None = None
                         **{c: frame[c].map(lambda v: yes_no(v, lang)) for c in gappy})
 
 
+def filter_names(options: pd.DataFrame, people: pd.DataFrame, lang: str) -> dict[str, str]:
+    """The filters' values (regions, tiers, people …) by their names in the reader's language:
+    `options` from the filter_options query, `people` from salesperson_options."""
+    names = dict(zip(options["value"].tolist(), options["label_zh" if lang == "zh" else "label_en"].tolist()))
+    return names | dict(zip(people.salesperson_id.tolist(), people.name.tolist()))
+
+
 # A code column a table leaves off screen when the name beside it says the same (the CSV keeps both).
 CODE_BESIDE_NAME = {"customer_id": "customer_name", "salesperson_id": "salesperson_name", "owner_id": "owner_name"}
 

@@ -333,9 +333,8 @@ def sidebar(page: str) -> Filters:
                                                   max_value=LATEST))
             if state.start > state.end:
                 state.start, state.end = state.end, state.start
-        labels = dict(zip(frame["value"].tolist(), frame["label_zh" if lang() == "zh" else "label_en"].tolist()))
         people = _people(list(state.values["regions"]) or None)
-        labels.update(dict(zip(people.salesperson_id.tolist(), people.name.tolist())))
+        labels = export.filter_names(frame, people, lang())
         choices = {name: sorted(values[name]) for name in LIST_KEYS}
         choices["salespeople"] = list(people.salesperson_id)
         state.values["salespeople"] = tuple(v for v in state.values["salespeople"] if v in choices["salespeople"])
@@ -457,28 +456,51 @@ def _meeting_pack(filters: Filters) -> None:
         chosen = st.pills(t("pack.pages"), pack.PAGES, selection_mode="multi", default=pack.PAGES, key="pack_pages",
                           format_func=lambda p: t("page." + p)) or []
         today, names, reader = st.session_state["store_today"], st.session_state["filter_labels"], lang()
-        asked = (filters, reader, tuple(chosen), _version())
-        if st.button(t("pack.make"), key="pack_make", disabled=not chosen):
-            bar = st.progress(0.0, t("pack.making", what=t("page." + chosen[0])))
-            made = pack.sheets(load, filters, reader, today, _scope(), chosen,
-                               progress=lambda done, what: bar.progress(done, t("pack.making", what=what)))
-            data = pack.workbook(made, reader, pack.cover(filters, reader, names, today, viewer().display_name,
-                                                          dt.datetime.now()), names)
-            bar.empty()
-            st.session_state["meeting_pack"] = (asked, data, len(made))
-        kept = st.session_state.get("meeting_pack")
-        if kept and kept[0] == asked:
-            _, data, count = kept
-            st.caption(t("pack.ready", n=fmt.count(count)))
-            name, who = pack.file_name(filters, names), viewer()
 
-            def audited() -> bytes:
-                accounts.record(db.shared_connection(), who.user_name, "export", "meeting-pack",
-                                f"{name} · {count} tables")
-                return data
-            st.download_button(t("pack.download"), audited, key="pack_download", file_name=name,
-                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                               on_click="ignore", icon=":material/download:")
+        def make(progress) -> tuple[bytes, int]:
+            made = pack.sheets(load, filters, reader, today, _scope(), chosen,
+                               progress=lambda done, what: progress(done, t("pack.making", what=what)))
+            cover = pack.cover(filters, reader, names, today, viewer().display_name, dt.datetime.now())
+            return pack.workbook(made, reader, cover, names), len(made)
+        kept = made_on_request("pack", (filters, reader, tuple(chosen), _version()), t("pack.make"), make,
+                               disabled=not chosen)
+        if kept:
+            data, count = kept
+            st.caption(t("pack.ready", n=fmt.count(count)))
+            audited_download(t("pack.download"), "pack_download", pack.file_name(filters, names), "meeting-pack",
+                             lambda: (data, f"{count} tables"),
+                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def made_on_request(key: str, asked: tuple, label: str, make: Callable[[Callable[[float, str], None]], object],
+                    **button: object) -> object | None:
+    """A file (or anything) made when the reader clicks `label` — `make(progress)`, with a bar
+    showing `progress(share done, what it is doing)` — kept in the session for what it was made from
+    (`asked`: the filters, language …); what was made, while `asked` is still the same, else None.
+    An error of `make` reaches the caller, nothing kept."""
+    if st.button(label, key=key + "_make", **button):
+        bar = st.progress(0.0, label)
+        try:
+            st.session_state["made_" + key] = (asked, make(bar.progress))
+        finally:
+            bar.empty()
+    kept = st.session_state.get("made_" + key)
+    return kept[1] if kept and kept[0] == asked else None
+
+
+def audited_download(label: str, key: str, name: str, subject: str, data: Callable[[], tuple[bytes, str]],
+                     mime: str) -> None:
+    """A download button of the file `name`, made by `data()` (its bytes and what it holds: "12
+    rows") only when clicked; each download writes an audit row: who, `subject` (the page or
+    the export), the file's name and what it holds."""
+    who = viewer()
+
+    def audited() -> bytes:
+        content, what = data()
+        accounts.record(db.shared_connection(), who.user_name, "export", subject, f"{name} · {what}")
+        return content
+    st.download_button(label, audited, key=key, mime=mime, file_name=name, icon=":material/download:",
+                       on_click="ignore")  # downloading does not rerun the page
 
 
 def on_error(error: Exception) -> bool:
@@ -536,17 +558,11 @@ def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], page: str, filter
     may be a function that makes the rows then (outside the page's run: no `t` or widgets)."""
     reader, names = lang(), st.session_state.get("filter_labels")
     rows = frame if callable(frame) else lambda: frame
-    name, who = export.file_name(page, filters, names), viewer()
 
-    def data() -> bytes:  # each download is audited: who, which file (page and filters), how many rows
+    def data() -> tuple[bytes, str]:
         shown = rows()
-        accounts.record(db.shared_connection(), who.user_name, "export", page,
-                        f"{name} · {len(shown):,} rows")
-        return export.csv_bytes(shown, reader, names)
-
-    st.download_button(label or t("download"), data, key=key, mime="text/csv",
-                       on_click="ignore",  # downloading does not rerun the page
-                       file_name=name, icon=":material/download:")
+        return export.csv_bytes(shown, reader, names), f"{len(shown):,} rows"
+    audited_download(label or t("download"), key, export.file_name(page, filters, names), page, data, "text/csv")
 
 
 def first_rows(shown: pd.DataFrame, every: Callable[[], pd.DataFrame], shown_at_most: int, says: str, page: str,
