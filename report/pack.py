@@ -186,9 +186,7 @@ SECTIONS: tuple[Section, ...] = (
             shape=lambda x, lang: _named(x, lang).drop(columns=["group_id"]),
             chart=Chart("column", "group_name", ("budget_cny", "actual_cny"))),
     Section("expenses", "expenses.overruns", "expense_overruns",
-            shape=lambda x, lang: x.drop(columns=["salesperson_id", "region_id"]).pipe(
-                lambda y: _named(y.rename(columns={"region_name": "group_name", "region_name_en": "group_name_en"}),
-                                 lang)).rename(columns={"group_name": "region_name"}).assign(
+            shape=lambda x, lang: _named(x.drop(columns=["salesperson_id", "region_id"]), lang, "region_name").assign(
                 month=x.month.dt.strftime("%Y-%m"))),
 )
 
