@@ -123,8 +123,10 @@ download(pacing, "targets-pacing", filters, key="pacing_csv")
 st.subheader(t("targets.forecast"))
 if metric in ("sales", "gross_profit"):
     forecast = got["forecast"]
-    shown = named_nodes(forecast, lang())[["node_name", "actual_ytd", "forecast_value", "annual_target",
-                             "forecast_attainment_pct"]]
+    # beside the run-rate, for sales, actual + the weighted pipeline to the year's end (each labelled)
+    beside = ["weighted_pipeline_cny", "pipeline_forecast_value"] if metric == "sales" else []
+    shown = named_nodes(forecast, lang())[["node_name", "actual_ytd", "forecast_value", *beside, "annual_target",
+                                           "forecast_attainment_pct"]]
     table(shown)
     download(shown, "targets-forecast", filters, key="forecast_csv")
 else:

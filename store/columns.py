@@ -39,11 +39,22 @@ HEADERS = {
     "rule_id": "规则编号", "kind": "规则类型", "value": "数值", "effective_from": "生效日期",
     "effective_to": "失效日期", "measure": "考核项", "weekly_quota": "每周指标", "fine_per_missing": "每缺一个罚款",
     "component": "考核项目", "weight": "权重",
+    "opportunity_id": "商机编号", "prospect_name": "潜在客户名称", "stage": "阶段", "created_on": "创建日期",
+    "approved_on": "立项日期", "approved_by": "立项批准人编号", "expected_amount": "预计金额",
+    "expected_close_on": "预计签约日期", "lost_reason": "输单原因", "next_step": "下一步", "next_step_on": "下一步日期",
+    "entered_on": "进入日期", "action_id": "行动编号", "action_text": "行动内容", "due_on": "截止日期",
+    "done_on": "完成日期", "contract_id": "合同编号", "agreed_at": "达成共识时间", "signed_at": "签订时间",
+    "first_review_by": "初评人编号", "first_review_at": "初评时间", "first_review_outcome": "初评结果",
+    "gm_review_by": "总经理评审人", "gm_review_at": "总经理评审时间", "gm_review_outcome": "总经理评审结果",
+    "instalment_no": "期次", "probability_pct": "赢单概率（%）",
 }
 TABLE_HEADERS = {
     ("salespeople", "name"): "姓名", ("customers", "name"): "客户名称", ("products", "name"): "产品名称",
     ("deals", "amount"): "成交金额", ("invoices", "amount"): "发票金额", ("payments", "amount"): "收款金额",
-    ("expenses", "amount"): "费用金额",
+    ("expenses", "amount"): "费用金额", ("contracts", "amount"): "合同金额", ("payment_plans", "amount"): "应回款金额",
+    ("invoice_plans", "amount"): "应开票金额", ("payment_plans", "due_date"): "应回款日期",
+    ("invoice_plans", "due_date"): "应开票日期", ("development_actions", "owner_id"): "执行人编号",
+    ("invoice_plans", "invoice_id"): "已开发票号",
 }
 # What a column holds, where its name and type do not say it all.
 NOTES = {
@@ -68,6 +79,17 @@ NOTES = {
     "effective_to": "first day no longer in force; empty: open-ended",
     "weight": "the weights in force must add up to 100",
     "their_price": "yuan; empty when not observed",
+    "stage": "lead | approved | proposal | negotiation | won | lost",
+    "prospect_name": "the prospect's name while it is not a customer of the store (then customer_id empty)",
+    "approved_on": "the day the opportunity was approved as a project (立项); empty before",
+    "lost_reason": "price | product | relationship | timing | no_budget | other (a lost opportunity only)",
+    "entered_on": "the day the opportunity entered the stage",
+    "done_on": "empty while not done",
+    "agreed_at": "date and time agreement was reached; the contract is due signed within 24 hours",
+    "first_review_outcome": "approved | returned",
+    "gm_review_outcome": "approved | returned (after an approved first review)",
+    "gm_review_by": "the general manager's name",
+    "probability_pct": "0–100: the share of an open opportunity's amount counted in the weighted pipeline",
 }
 
 
@@ -94,6 +116,18 @@ NOTES_ZH = {
     "effective_to": "不再生效的第一天；留空表示长期有效",
     "weight": "同时生效的权重合计须为 100",
     "their_price": "元；未获知时留空",
+    "stage": "lead（线索）| approved（立项）| proposal（方案/报价）| negotiation（谈判）| won（签约）| lost（输单）",
+    "prospect_name": "尚未成为客户的潜在客户名称（此时客户编号留空）",
+    "approved_on": "商机立项的日期；立项前留空",
+    "lost_reason": "price（价格）| product（产品）| relationship（关系）| timing（时机）| no_budget（无预算）| "
+                   "other（其他）（仅输单填写）",
+    "entered_on": "商机进入该阶段的日期",
+    "done_on": "未完成时留空",
+    "agreed_at": "与客户达成共识的日期和时间；合同应在 24 小时内签订",
+    "first_review_outcome": "approved（通过）| returned（退回）",
+    "gm_review_outcome": "approved（通过）| returned（退回）（初评通过后）",
+    "gm_review_by": "总经理姓名",
+    "probability_pct": "0–100：未结商机金额计入加权商机的比例",
 }
 
 
@@ -171,6 +205,22 @@ SAMPLES = {
     "activity_quotas": {"rule_id": "AQ01", "measure": "orgs_developed", "weekly_quota": "3",
                         "fine_per_missing": "100", "effective_from": "2026-01-01"},
     "scorecard_weights": {"component": "sales_attainment", "weight": "100", "effective_from": "2026-01-01"},
+    "opportunities": {"opportunity_id": "OP0001", "customer_id": "C0001", "owner_id": "S001", "region_id": "R01",
+                      "stage": "won", "created_on": "2026-01-05", "approved_on": "2026-01-12", "approved_by": "S001",
+                      "expected_amount": "24000.00", "expected_close_on": "2026-03-02", "competitor": "竞品甲",
+                      "next_step": "签订合同", "next_step_on": "2026-03-02"},
+    "opportunity_stages": {"opportunity_id": "OP0001", "entered_on": "2026-01-05", "stage": "lead"},
+    "development_actions": {"action_id": "DA0001", "opportunity_id": "OP0001", "action_text": "技术方案交流",
+                            "owner_id": "S001", "due_on": "2026-01-20", "done_on": "2026-01-19"},
+    "contracts": {"contract_id": "CT0001", "opportunity_id": "OP0001", "customer_id": "C0001",
+                  "salesperson_id": "S001", "region_id": "R01", "amount": "24000.00",
+                  "agreed_at": "2026-03-01 16:00:00", "signed_at": "2026-03-02 10:00:00", "first_review_by": "S001",
+                  "first_review_at": "2026-03-02 15:00:00", "first_review_outcome": "approved",
+                  "gm_review_by": "总经理", "gm_review_at": "2026-03-03 11:00:00", "gm_review_outcome": "approved"},
+    "payment_plans": {"contract_id": "CT0001", "instalment_no": "1", "due_date": "2026-04-01", "amount": "24000.00"},
+    "invoice_plans": {"contract_id": "CT0001", "instalment_no": "1", "due_date": "2026-03-02", "amount": "24000.00",
+                      "invoice_id": "INV0001"},
+    "stage_probabilities": {"stage": "negotiation", "probability_pct": "70", "effective_from": "2026-01-01"},
 }
 
 

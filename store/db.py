@@ -33,15 +33,18 @@ ACCOUNTS_PATH = Path(__file__).with_name("accounts.sql")
 # 9: accounts, sessions and the audit log; 11: daily totals per tier, industry and product line, receivables
 # per tier and industry; 12: the invoices open on the store's today and each customer's last payment;
 # 13: invoices and payments indexed by customer, each customer's orders per month; 14, 15: the reference
-# checks and the customers' archive gaps kept
-SCHEMA_VERSION = 15
+# checks and the customers' archive gaps kept; 16: customer development (opportunities, their stages and
+# plans, contracts with payment and invoicing plans, stage probabilities)
+SCHEMA_VERSION = 16
 CONFIG = {"enable_external_access": False}
 
 TABLES = (
     "store_meta", "regions", "salespeople", "customers", "products", "sales", "targets",
     "invoices", "payments", "visit_plans", "visits", "surveys", "complaints",
     "competitor_notes", "expenses", "expense_budgets", "registrations", "deals",
-    "activities", "commission_rules", "activity_quotas", "scorecard_weights", "import_log",
+    "activities", "commission_rules", "activity_quotas", "scorecard_weights", "opportunities",
+    "opportunity_stages", "development_actions", "contracts", "payment_plans", "invoice_plans",
+    "stage_probabilities", "import_log",
 )
 # Summaries the store keeps from the facts (store/derived_tables.sql, filled by derived.sql).
 DERIVED_TABLES = ("sales_daily", "sales_daily_tiers", "sales_daily_classes", "payments_daily", "payments_daily_tiers",
@@ -194,11 +197,11 @@ def _mb(size: int) -> str:
 
 
 def _upgrade(con: duckdb.DuckDBPyConnection) -> None:
-    """A store made by an earlier version gains the derived tables and columns added since
-    (created and filled by refresh_derived), once, in one transaction."""
+    """A store made by an earlier version gains the tables (empty), derived tables and columns
+    added since (created and filled by refresh_derived), once, in one transaction."""
     missing = {name for (name,) in con.execute(
         "SELECT unnest($kept) EXCEPT SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'",
-        {"kept": list(DERIVED_TABLES + ACCOUNT_TABLES)}).fetchall()}
+        {"kept": list(TABLES + DERIVED_TABLES + ACCOUNT_TABLES)}).fetchall()}
     older = con.execute("SELECT count(*) FROM store_meta WHERE schema_version < $v",
                         {"v": SCHEMA_VERSION}).fetchone()[0]
     if missing and not older and missing <= set(ACCOUNT_TABLES):  # a table of what people write: made, no more
@@ -242,7 +245,9 @@ def _retype(con: duckdb.DuckDBPyConnection) -> None:
     wanted.close()
     statements = _table_statements(SCHEMA_PATH.read_text(encoding="utf-8"))
     for table in TABLES:
-        if table in present and present[table] != expected[table]:
+        if table not in present:  # a table added since: made, empty
+            con.execute(statements[table])
+        elif present[table] != expected[table]:
             con.execute(_naming(table, "ALTER TABLE {t} RENAME TO {t}__old"))
             con.execute(statements[table])
             con.execute(_naming(table, "INSERT INTO {t} BY NAME SELECT * FROM {t}__old"))

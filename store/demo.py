@@ -92,6 +92,25 @@ NOTE_TEXT = {
     "personnel": "{c}新换了区域负责人", "bid": "本次招标{c}参与竞标",
 }
 
+NEXT_STEPS = ["约见采购负责人", "提交技术方案", "报价复核", "安排样品测试", "高层拜访", "合同条款确认"]
+ACTIONS = ["需求调研", "技术方案交流", "报价与方案评审", "组织技术/生产部门参与谈判", "高层拜访", "商务谈判",
+           "样品测试"]
+OPPORTUNITY_SCHEMA = pa.schema([
+    ("opportunity_id", pa.string()), ("customer_id", pa.string()), ("prospect_name", pa.string()),
+    ("owner_id", pa.string()), ("region_id", pa.string()), ("stage", pa.string()), ("created_on", pa.date32()),
+    ("approved_on", pa.date32()), ("approved_by", pa.string()), ("expected_amount", pa.float64()),
+    ("expected_close_on", pa.date32()), ("competitor", pa.string()), ("lost_reason", pa.string()),
+    ("next_step", pa.string()), ("next_step_on", pa.date32())])
+ACTION_SCHEMA = pa.schema([("action_id", pa.string()), ("opportunity_id", pa.string()), ("action_text", pa.string()),
+                           ("owner_id", pa.string()), ("due_on", pa.date32()), ("done_on", pa.date32())])
+CONTRACT_SCHEMA = pa.schema([
+    ("contract_id", pa.string()), ("opportunity_id", pa.string()), ("customer_id", pa.string()),
+    ("salesperson_id", pa.string()), ("region_id", pa.string()), ("amount", pa.float64()),
+    ("agreed_at", pa.timestamp("s")), ("signed_at", pa.timestamp("s")), ("first_review_by", pa.string()),
+    ("first_review_at", pa.timestamp("s")), ("first_review_outcome", pa.string()), ("gm_review_by", pa.string()),
+    ("gm_review_at", pa.timestamp("s")), ("gm_review_outcome", pa.string())])
+INVOICE_PLAN_SCHEMA = pa.schema([("contract_id", pa.string()), ("instalment_no", pa.int32()),
+                                 ("due_date", pa.date32()), ("amount", pa.float64()), ("invoice_id", pa.string())])
 AHEAD_REGION = 1  # index into REGIONS: 平洲
 BEHIND_REGION = 4  # the far-behind salesperson is the first of 黄岐's salespeople
 SHORT_KAM = 4  # the fifth key-account manager
@@ -518,6 +537,7 @@ class Generator:
             "salesperson_id": ids("S", seller[pay_inv] + 1, 4),
             "region_id": ids("R", cust["region"][c[pay_inv]] + 1, 2),
         })
+        self.invoice_rows = dict(cust=c, issue=issue, due=due, amount=amount)  # for the contracts' schedules
         # outstanding per customer on the as-of date, for credit limits (story 6)
         paid = np.bincount(pay_inv, pay_amount, len(inv))
         open_cents = np.maximum(amount - paid, 0)
@@ -893,6 +913,175 @@ class Generator:
             "effective_to": pa.nulls(6, pa.date32()),
         })
 
+    # -- customer development --------------------------------------------------------
+    def pipeline(self) -> None:
+        """Opportunities with their stage history and plans, contracts with their reviews, and
+        payment and invoicing plans tied to the customers' invoices. Stories: the surging
+        competitor wins more of the last four months' deals on price; one region's key-account
+        manager lets approved projects stall; a contract agreed last week waits unsigned."""
+        rng, cust = self.rng, self.cust
+        n = int(len(cust["tier"]) / 3000 * 1800 * self.n_days / 365)
+        created = np.sort(rng.integers(0, self.n_days, n))
+        on_customer = rng.random(n) < 0.6
+        c = rng.choice(len(cust["tier"]), n, p=cust["weight"] / cust["weight"].sum())
+        region = np.where(on_customer, cust["region"][c], rng.choice(len(REGIONS), n,
+                                                                     p=self.region_weight / self.region_weight.sum()))
+        owner = self.owner_on(c, self.start + created)
+        kam_of_region = {r: self.kams[self.person_region[self.kams] == r] for r in range(len(REGIONS))}
+        sellers_of_region = {r: self.sellers[(self.person_region[self.sellers] == r) & (self.sellers != self.leaver)]
+                             for r in range(len(REGIONS))}
+        prospect_owner = np.array([rng.choice(kam_of_region[r]) if len(kam_of_region[r]) and rng.random() < 0.5
+                                   else rng.choice(sellers_of_region[r]) for r in region])
+        owner = np.where(on_customer, owner, prospect_owner)
+        slow_kam = self.kams[0]  # story: approved projects stall with this manager
+        amount = np.round(rng.lognormal(np.log(5_000_000), 0.8, n) * np.where(cust["tier"][c] == "A", 1.5, 1.0), -3)
+        amount = np.where(on_customer, amount, np.round(amount * 0.8, -2))
+        surge_from = int(((self.as_of.astype("datetime64[M]") - 3).astype("datetime64[D]") - self.start).astype(int))
+        competitor = np.where(rng.random(n) < 0.6, rng.integers(0, len(COMPETITORS), n), -1)
+        competitor = np.where((created >= surge_from - 60) & (rng.random(n) < 0.35), 4, competitor)
+        advance = {"lead": 0.72, "approved": 0.82, "proposal": 0.62, "negotiation": 0.55}
+        stay = {"lead": 8, "approved": 12, "proposal": 18, "negotiation": 14}
+        order = ["lead", "approved", "proposal", "negotiation", "won"]
+        stages, opps, actions, contracts, pay_plans, inv_plans = [], [], [], [], [], []
+        inv = self.invoice_rows
+        by_customer = np.lexsort((inv["issue"], inv["cust"]))  # each customer's invoices, by issue day
+        bounds = np.searchsorted(inv["cust"][by_customer], np.arange(len(cust["tier"]) + 1))
+        today = self.n_days - 1
+        for i in range(n):
+            day, k, history, lost_reason = int(created[i]), 0, [], None
+            slow = owner[i] == slow_kam
+            while True:
+                history.append((day, order[k]))
+                if order[k] == "won":
+                    break
+                days = int(rng.lognormal(np.log(stay[order[k]] * (4 if slow and k >= 1 else 1)), 0.5)) + 1
+                odds = advance[order[k]]
+                if competitor[i] == 4 and created[i] >= surge_from - 60 and order[k] == "negotiation":
+                    odds = 0.25  # the surging competitor undercuts in the last months
+                if day + days > today:
+                    break
+                day += days
+                if order[k] == "negotiation" and rng.random() < 0.1 and (len(history) < 2 or
+                                                                        history[-2][1] != "negotiation"):
+                    history.append((day, "proposal"))  # moved back to a new quote, then on again
+                    day += int(rng.integers(3, 15))
+                    if day > today:
+                        break
+                    continue
+                if rng.random() < odds:
+                    k += 1
+                else:
+                    history.append((day, "lost"))
+                    lost_reason = ("price" if competitor[i] == 4 or rng.random() < 0.4 else
+                                   str(rng.choice(["product", "relationship", "timing", "no_budget", "other"])))
+                    break
+            stage = history[-1][1]
+            won = stage == "won"
+            if won and not on_customer[i]:
+                on_customer[i] = True  # a prospect that signs becomes a customer of the archive
+            approved = next((d for d, st in history if st == "approved"), None)
+            if approved is None and stage in ("proposal", "negotiation", "won", "lost") and len(history) > 1 \
+                    and history[1][1] != "approved":
+                approved = history[1][0]
+            oid = f"OP{i + 1:06d}"
+            expected = history[-1][0] + int(rng.integers(20, 90)) if stage not in ("won", "lost") else history[-1][0]
+            if stage not in ("won", "lost") and expected <= today:
+                expected = today + int(rng.integers(5, 120))
+            open_ = stage not in ("won", "lost")
+            opps.append({
+                "opportunity_id": oid, "customer_id": f"C{c[i] + 1:06d}" if on_customer[i] else None,
+                "prospect_name": None if on_customer[i] else
+                f"{REGIONS[region[i]][0]}{WORDS[c[i] % len(WORDS)]}{WORDS[(c[i] // 7) % len(WORDS)]}"
+                f"{INDUSTRIES[c[i] % len(INDUSTRIES)][1]}（筹）",
+                "owner_id": f"S{owner[i] + 1:04d}", "region_id": f"R{region[i] + 1:02d}", "stage": stage,
+                "created_on": self._date(history[0][0]),
+                "approved_on": None if approved is None else self._date(approved),
+                "approved_by": None if approved is None else "S0001",
+                "expected_amount": float(amount[i]), "expected_close_on": self._date(expected),
+                "competitor": COMPETITORS[competitor[i]] if competitor[i] >= 0 else None,
+                "lost_reason": lost_reason,
+                "next_step": str(rng.choice(NEXT_STEPS)) if open_ else None,
+                "next_step_on": self._date(min(today + int(rng.integers(1, 21)), history[-1][0] + 60))
+                if open_ else None,
+            })
+            stages.extend({"opportunity_id": oid, "entered_on": self._date(d), "stage": st} for d, st in history)
+            if approved is not None and not (slow and open_) and rng.random() < 0.85:
+                end = history[-1][0] if not open_ else expected
+                for a in range(int(rng.integers(2, 5))):
+                    due = approved + int((end - approved) * (a + 1) / 5) + 1
+                    done = due + int(rng.integers(-3, 4)) if (due < today and rng.random() < 0.85) else None
+                    actions.append({"action_id": f"DA{len(actions) + 1:07d}", "opportunity_id": oid,
+                                    "action_text": str(rng.choice(ACTIONS)), "owner_id": f"S{owner[i] + 1:04d}",
+                                    "due_on": self._date(due),
+                                    "done_on": None if done is None or done > today else self._date(done)})
+            if won:
+                chosen = by_customer[bounds[c[i]]:bounds[c[i] + 1]]
+                chosen = chosen[inv["issue"][chosen] >= history[-1][0]][:int(rng.integers(1, 4))]
+                self._contract(rng, oid, c[i], owner[i], region[i], history[-1][0], amount[i], chosen,
+                               contracts, pay_plans, inv_plans)
+        self.tables["opportunities"] = pa.Table.from_pylist(opps, schema=OPPORTUNITY_SCHEMA)
+        self.tables["opportunity_stages"] = pa.Table.from_pylist(stages)
+        self.tables["development_actions"] = pa.Table.from_pylist(actions, schema=ACTION_SCHEMA)
+        self.tables["contracts"] = pa.Table.from_pylist(contracts, schema=CONTRACT_SCHEMA)
+        self.tables["payment_plans"] = pa.Table.from_pylist(pay_plans)
+        self.tables["invoice_plans"] = pa.Table.from_pylist(inv_plans, schema=INVOICE_PLAN_SCHEMA)
+        self.tables["stage_probabilities"] = pa.table({
+            "stage": ["lead", "approved", "proposal", "negotiation"] * 2,
+            "probability_pct": [10.0, 20.0, 40.0, 60.0, 10.0, 25.0, 45.0, 70.0],
+            "effective_from": pa.array([dt.date(2020, 1, 1)] * 4 + [dt.date(self.as_of.astype(object).year, 1, 1)] * 4),
+            "effective_to": pa.array([dt.date(self.as_of.astype(object).year, 1, 1)] * 4 + [None] * 4, pa.date32()),
+        })
+
+    def _contract(self, rng, oid, customer, owner, region, won_day, amount, chosen, contracts, pay_plans,
+                  inv_plans) -> None:
+        """The contract of a won opportunity: agreed the day it was won, signed within hours
+        (one in eight late), reviewed. Its schedules name the customer's invoices issued from then
+        on (`chosen`: the instalments their payments settle) and plan the rest in two parts ahead;
+        one contract in five of the last four months has a part due earlier this month, not yet
+        invoiced."""
+        inv, today = self.invoice_rows, self.n_days - 1
+        cid = f"CT{len(contracts) + 1:06d}"
+        agreed = np.datetime64(self.start + won_day, "m") + np.timedelta64(int(rng.integers(9 * 60, 18 * 60)), "m")
+        now = np.datetime64(self.as_of + 1, "m")
+        late = rng.random() < 0.12
+        signed = agreed + np.timedelta64(int(rng.integers(25 * 60, 72 * 60) if late
+                                             else rng.lognormal(np.log(300), 0.6)), "m")
+        if won_day >= today - 6 and rng.random() < 0.3:
+            signed = None  # story: agreed in the last week, still waiting for the signature
+        first = None if signed is None else signed + np.timedelta64(int(rng.integers(120, 4 * 24 * 60)), "m")
+        returned = first is not None and rng.random() < 0.05
+        gm = None if first is None or returned else first + np.timedelta64(int(rng.integers(240, 7 * 24 * 60)), "m")
+        first = first if first is not None and first < now else None
+        gm = gm if gm is not None and first is not None and gm < now else None
+        issued = int(inv["amount"][chosen].sum())
+        rest = max(int(amount * 100) - issued, 100_000)
+        contracts.append({
+            "contract_id": cid, "opportunity_id": oid, "customer_id": f"C{customer + 1:06d}",
+            "salesperson_id": f"S{owner + 1:04d}", "region_id": f"R{region + 1:02d}", "amount": (issued + rest) / 100,
+            "agreed_at": agreed.astype(object), "signed_at": None if signed is None else signed.astype(object),
+            "first_review_by": None if first is None else "S0001",
+            "first_review_at": None if first is None else first.astype(object),
+            "first_review_outcome": None if first is None else ("returned" if returned else "approved"),
+            "gm_review_by": None if gm is None else "总经理",
+            "gm_review_at": None if gm is None else gm.astype(object),
+            "gm_review_outcome": None if gm is None else "approved",
+        })
+        parts = [(int(inv["issue"][r]), int(inv["due"][r]), int(inv["amount"][r]), f"INV{r + 1:08d}") for r in chosen]
+        month_start = int((self.as_of.astype("datetime64[M]").astype("datetime64[D]") - self.start).astype(int))
+        first_due = today + int(rng.integers(3, 60))
+        if won_day >= today - 120 and rng.random() < 0.2 and month_start < today:
+            first_due = int(rng.integers(month_start, today))  # due this month, not invoiced yet
+        half = rest // 2
+        parts += [(first_due, first_due + 30, half, None), (first_due + 90, first_due + 120, rest - half, None)]
+        for number, (issue, due, cents, invoice) in enumerate(parts, start=1):
+            inv_plans.append({"contract_id": cid, "instalment_no": number, "due_date": self._date(issue),
+                              "amount": cents / 100, "invoice_id": invoice})
+            pay_plans.append({"contract_id": cid, "instalment_no": number, "due_date": self._date(due),
+                              "amount": cents / 100})
+
+    def _date(self, day: int) -> dt.date:
+        return (self.start + int(day)).astype(object)
+
     def generate(self) -> dict[str, pa.Table]:
         steps = [
             ("people", self.people), ("customers", self.customers),
@@ -900,7 +1089,7 @@ class Generator:
             ("receivables", self.receivables), ("customer archive", self.customer_table),
             ("visits", self.visits), ("satisfaction", self.satisfaction),
             ("competitors", self.competitors), ("expenses", self.expenses),
-            ("commissions", self.commissions), ("activities", self.activities),
+            ("commissions", self.commissions), ("activities", self.activities), ("pipeline", self.pipeline),
         ]
         for label, step in steps:
             began = time.perf_counter()

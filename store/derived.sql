@@ -275,7 +275,7 @@ ORDER BY customer_id;
 
 -- section references_salespeople: salespeople(replaced) regions
 -- References that point at nothing (SPEC §3.10): for every column of a table that names a row of
--- another (a customer, salesperson, region, product, invoice or visit plan), how many rows name one
+-- another (a customer, salesperson, region, product, invoice, visit plan, opportunity or contract), how many rows name one
 -- that does not exist (0 included) and one example; made anew when the table or a table it names
 -- is loaded. The store keeps no foreign keys (so a table can be replaced in one transaction);
 -- imports check references, and this shows what a replaced table left behind. Rows appended to
@@ -447,3 +447,66 @@ DELETE FROM reference_checks WHERE table_name = 'activities';
 INSERT INTO reference_checks
 SELECT 'activities', 'salesperson_id', 'salespeople', count(*), min(salesperson_id) FROM activities
 WHERE salesperson_id IS NOT NULL AND salesperson_id NOT IN (SELECT salesperson_id FROM salespeople);
+
+-- section references_opportunities: opportunities(replaced) customers salespeople regions
+DELETE FROM reference_checks WHERE table_name = 'opportunities';
+INSERT INTO reference_checks
+SELECT 'opportunities', 'customer_id', 'customers', count(*), min(customer_id) FROM opportunities
+WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customers)
+UNION ALL
+SELECT 'opportunities', 'owner_id', 'salespeople', count(*), min(owner_id) FROM opportunities
+WHERE owner_id IS NOT NULL AND owner_id NOT IN (SELECT salesperson_id FROM salespeople)
+UNION ALL
+SELECT 'opportunities', 'region_id', 'regions', count(*), min(region_id) FROM opportunities
+WHERE region_id IS NOT NULL AND region_id NOT IN (SELECT region_id FROM regions)
+UNION ALL
+SELECT 'opportunities', 'approved_by', 'salespeople', count(*), min(approved_by) FROM opportunities
+WHERE approved_by IS NOT NULL AND approved_by NOT IN (SELECT salesperson_id FROM salespeople);
+
+-- section references_opportunity_stages: opportunity_stages(replaced) opportunities
+DELETE FROM reference_checks WHERE table_name = 'opportunity_stages';
+INSERT INTO reference_checks
+SELECT 'opportunity_stages', 'opportunity_id', 'opportunities', count(*), min(opportunity_id) FROM opportunity_stages
+WHERE opportunity_id IS NOT NULL AND opportunity_id NOT IN (SELECT opportunity_id FROM opportunities);
+
+-- section references_development_actions: development_actions(replaced) opportunities salespeople
+DELETE FROM reference_checks WHERE table_name = 'development_actions';
+INSERT INTO reference_checks
+SELECT 'development_actions', 'opportunity_id', 'opportunities', count(*), min(opportunity_id) FROM development_actions
+WHERE opportunity_id IS NOT NULL AND opportunity_id NOT IN (SELECT opportunity_id FROM opportunities)
+UNION ALL
+SELECT 'development_actions', 'owner_id', 'salespeople', count(*), min(owner_id) FROM development_actions
+WHERE owner_id IS NOT NULL AND owner_id NOT IN (SELECT salesperson_id FROM salespeople);
+
+-- section references_contracts: contracts(replaced) opportunities customers salespeople regions
+DELETE FROM reference_checks WHERE table_name = 'contracts';
+INSERT INTO reference_checks
+SELECT 'contracts', 'opportunity_id', 'opportunities', count(*), min(opportunity_id) FROM contracts
+WHERE opportunity_id IS NOT NULL AND opportunity_id NOT IN (SELECT opportunity_id FROM opportunities)
+UNION ALL
+SELECT 'contracts', 'customer_id', 'customers', count(*), min(customer_id) FROM contracts
+WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customers)
+UNION ALL
+SELECT 'contracts', 'salesperson_id', 'salespeople', count(*), min(salesperson_id) FROM contracts
+WHERE salesperson_id IS NOT NULL AND salesperson_id NOT IN (SELECT salesperson_id FROM salespeople)
+UNION ALL
+SELECT 'contracts', 'region_id', 'regions', count(*), min(region_id) FROM contracts
+WHERE region_id IS NOT NULL AND region_id NOT IN (SELECT region_id FROM regions)
+UNION ALL
+SELECT 'contracts', 'first_review_by', 'salespeople', count(*), min(first_review_by) FROM contracts
+WHERE first_review_by IS NOT NULL AND first_review_by NOT IN (SELECT salesperson_id FROM salespeople);
+
+-- section references_payment_plans: payment_plans(replaced) contracts
+DELETE FROM reference_checks WHERE table_name = 'payment_plans';
+INSERT INTO reference_checks
+SELECT 'payment_plans', 'contract_id', 'contracts', count(*), min(contract_id) FROM payment_plans
+WHERE contract_id IS NOT NULL AND contract_id NOT IN (SELECT contract_id FROM contracts);
+
+-- section references_invoice_plans: invoice_plans(replaced) contracts invoices
+DELETE FROM reference_checks WHERE table_name = 'invoice_plans';
+INSERT INTO reference_checks
+SELECT 'invoice_plans', 'contract_id', 'contracts', count(*), min(contract_id) FROM invoice_plans
+WHERE contract_id IS NOT NULL AND contract_id NOT IN (SELECT contract_id FROM contracts)
+UNION ALL
+SELECT 'invoice_plans', 'invoice_id', 'invoices', count(*), min(invoice_id) FROM invoice_plans
+WHERE invoice_id IS NOT NULL AND invoice_id NOT IN (SELECT invoice_id FROM invoices);

@@ -40,13 +40,16 @@ REFERENCES = {"customer_id": ("customers", "customer_id"), "salesperson_id": ("s
               "owner_id": ("salespeople", "salesperson_id"), "registered_by": ("salespeople", "salesperson_id"),
               "closer_id": ("salespeople", "salesperson_id"), "region_id": ("regions", "region_id"),
               "product_id": ("products", "product_id"), "invoice_id": ("invoices", "invoice_id"),
-              "plan_id": ("visit_plans", "plan_id")}
+              "plan_id": ("visit_plans", "plan_id"), "approved_by": ("salespeople", "salesperson_id"),
+              "first_review_by": ("salespeople", "salesperson_id"),
+              "opportunity_id": ("opportunities", "opportunity_id"), "contract_id": ("contracts", "contract_id")}
 # Dates that name a plan or a rule may lie ahead; any other date may not be more than this
 # many days after today.
 # Columns a department may leave out or empty, and the column whose value they then take:
 # a target's stretch is its plan.
 DEFAULTS = {("targets", "stretch_value"): "plan_value"}
-PLANNED = {"month", "planned_month", "due_date", "effective_from", "effective_to"}
+PLANNED = {"month", "planned_month", "due_date", "due_on", "effective_from", "effective_to", "expected_close_on",
+           "next_step_on"}
 FUTURE_DAYS = 31
 MAX_PROBLEMS = 100_000
 
@@ -526,8 +529,8 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str) -> list[
     problems = [_why_unread(p, types[p.column], parsed.date_order) if p.rule.startswith("not ") else p
                 for p in problems]
     problems.sort(key=lambda p: (p.row or 0))
-    if table == "commission_rules":
-        _overlapping_rules(con, mode, problems, "effective_to" in present)
+    if table in _ONE_IN_FORCE:
+        _overlapping_rules(con, table, mode, problems, "effective_to" in present)
     return problems[:MAX_PROBLEMS]
 
 
@@ -547,6 +550,10 @@ _RULE_WORDS = [
      "a referral share is a fraction of the commission, at most 1 (0.5 = half)"),
     (r"\(kind != 'base_rate'\) OR \(value <= 1\)", "a base rate is a fraction of the amount, at most 1 (0.03 = 3 %)"),
     (r"\(bid_outcome IS NULL\) OR \(topic = 'bid'\)", "a bid outcome belongs to a note on a bid (topic bid)"),
+    (r"\((\w+) IS NOT NULL\) OR \((\w+) IS NOT NULL\)", "{0} or {1} must be given (one of the two at least)"),
+    (r"\((\w+) IS NULL\) = \((\w+) IS NULL\)", "{0} and {1} go together: both given or both empty"),
+    (r"\((\w+) IS NULL\) OR \((\w+) = '(\w+)'\)", "{0} is given only when {1} is {2}"),
+    (r"\((\w+) IS NULL\) OR \((\w+) IS NOT NULL\)", "{0} is given only when {1} is given too"),
     (r"day\((\w+)\) = 1", "{0} must be the first day of a month (e.g. 2026-03-01)"),
     (r"(\w+) BETWEEN (\d+) AND (\d+)", "{0} must be from {1} to {2}"),
     (r"(\w+) >= 0", "{0} must be 0 or more"),
@@ -585,20 +592,33 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-def _overlapping_rules(con: duckdb.DuckDBPyConnection, mode: str, problems: list[Problem], has_end: bool) -> None:
-    """Two rules of one kind (and product line) in force on the same day would make a
-    deal's rule ambiguous. A file without the (optional) end date has open-ended rules."""
+# Rules of which one only may be in force on a day: (its name as shown, the columns that
+# make two rules the same rule, and the words of an overlap).
+_ONE_IN_FORCE = {
+    "commission_rules": ("rule_id", ("kind", "product_line"), "same kind, dates overlap"),
+    "stage_probabilities": ("stage || ' ' || effective_from", ("stage",), "same stage, dates overlap"),
+}
+
+
+def _overlapping_rules(con: duckdb.DuckDBPyConnection, table: str, mode: str, problems: list[Problem],
+                       has_end: bool) -> None:
+    """Two rules of one kind (and product line), or two probabilities of one stage, in force on
+    the same day would make the rule of a day ambiguous. A file without the (optional) end date
+    has open-ended rules."""
+    name, same, words = _ONE_IN_FORCE[table]
     end = "effective_to" if has_end else "NULL::DATE AS effective_to"
+    kept = ", ".join(same)
     existing = "" if mode == "replace" else \
-        "UNION ALL SELECT NULL, rule_id, kind, product_line, effective_from, effective_to FROM commission_rules"
+        f"UNION ALL SELECT NULL, {name}, {kept}, effective_from, effective_to FROM {table}"
+    alike = " AND ".join(f"a.{c} IS NOT DISTINCT FROM b.{c}" for c in same)
     for row, rule, other in con.execute(f"""
-            WITH r AS (SELECT __row, rule_id, kind, product_line, effective_from, {end} FROM typed {existing})
-            SELECT a.__row, a.rule_id, b.rule_id FROM r a JOIN r b
-              ON a.rule_id <> b.rule_id AND a.kind = b.kind AND a.product_line IS NOT DISTINCT FROM b.product_line
+            WITH r AS (SELECT __row, {name} AS rule, {kept}, effective_from, {end} FROM typed {existing})
+            SELECT a.__row, a.rule, b.rule FROM r a JOIN r b
+              ON a.rule <> b.rule AND {alike}
              AND a.effective_from < coalesce(b.effective_to, DATE '9999-12-31')
              AND b.effective_from < coalesce(a.effective_to, DATE '9999-12-31')
             WHERE a.__row IS NOT NULL ORDER BY 1, 3""").fetchall():
-        problems.append(Problem(f"overlaps rule {other} (same kind, dates overlap)", row, "effective_from", rule))
+        problems.append(Problem(f"overlaps rule {other} ({words})", row, "effective_from", rule))
 
 
 def _as_written(name: str) -> str:

@@ -668,3 +668,90 @@ CREATE OR REPLACE MACRO kpi_customers(regions, salespeople, tiers, industries) A
 SELECT c.*
 FROM customers c
 WHERE customer_matches(c.region_id, c.owner_id, c.tier, c.industry, regions, salespeople, tiers, industries);
+
+-- Customer development (README "Pipeline"). The stages in order; a lost opportunity keeps the
+-- stages it had reached (lost has no place in the order).
+CREATE OR REPLACE MACRO stage_rank(stage) AS (
+    CASE stage WHEN 'lead' THEN 1 WHEN 'approved' THEN 2 WHEN 'proposal' THEN 3
+               WHEN 'negotiation' THEN 4 WHEN 'won' THEN 5 END
+);
+
+-- The opportunities under the filters: their region and owner, the customer's tier and
+-- industry (a prospect has neither, so it drops out under those two filters), with the
+-- account's name (the customer's, or the prospect's) and the day of the last stage change.
+CREATE OR REPLACE MACRO kpi_opportunities(regions, salespeople, tiers, industries) AS TABLE
+SELECT o.*, coalesce(c.name, o.prospect_name) AS account_name, sp.name AS owner_name,
+       (SELECT max(h.entered_on) FROM opportunity_stages h WHERE h.opportunity_id = o.opportunity_id)
+           AS last_change_on
+FROM opportunities o
+LEFT JOIN customers c ON c.customer_id = o.customer_id
+LEFT JOIN salespeople sp ON sp.salesperson_id = o.owner_id
+WHERE (regions IS NULL OR list_contains(regions, o.region_id))
+  AND (salespeople IS NULL OR list_contains(salespeople, o.owner_id))
+  AND customer_passes(o.customer_id, tiers, industries);
+
+-- The open opportunities (lead to negotiation) weighted by the probability of their stage in
+-- force on `on_date`: weighted = expected amount × probability ÷ 100 (no amount: 0).
+CREATE OR REPLACE MACRO kpi_weighted_pipeline(on_date, regions, salespeople, tiers, industries) AS TABLE
+SELECT o.*, p.probability_pct,
+       (coalesce(o.expected_amount, 0) * coalesce(p.probability_pct, 0) / 100)::DECIMAL(18, 4) AS weighted_amount
+FROM kpi_opportunities(regions, salespeople, tiers, industries) o
+LEFT JOIN stage_probabilities p
+       ON p.stage = o.stage AND p.effective_from <= on_date
+      AND (p.effective_to IS NULL OR p.effective_to > on_date)
+WHERE o.stage IN ('lead', 'approved', 'proposal', 'negotiation');
+
+-- The contracts under the filters (their region and salesperson, the customer's tier and
+-- industry) with the 24-hour signing clock (agreed → signed; `now` ends the as-of day, as
+-- for the complaint clocks) and where each stands in its reviews: awaiting signature,
+-- awaiting the first review (since signing), awaiting the GM's review (since the first
+-- review passed), returned at either, or approved; waiting_days: since then, to `now`.
+CREATE OR REPLACE MACRO kpi_contracts(now, regions, salespeople, tiers, industries) AS TABLE
+SELECT *, date_diff('minute', waiting_since, now) / 1440 AS waiting_days FROM (
+SELECT k.*, c.name AS customer_name, sp.name AS salesperson_name,
+       sla_clock(k.agreed_at, k.signed_at, now) AS sign_clock,
+       date_diff('minute', k.agreed_at, k.signed_at) / 60 AS hours_to_sign,
+       CASE WHEN k.signed_at IS NULL THEN 'awaiting_signature'
+            WHEN k.first_review_at IS NULL THEN 'awaiting_first_review'
+            WHEN k.first_review_outcome = 'returned' THEN 'returned_first_review'
+            WHEN k.gm_review_at IS NULL THEN 'awaiting_gm_review'
+            WHEN k.gm_review_outcome = 'returned' THEN 'returned_gm_review'
+            ELSE 'approved' END AS review_state,
+       CASE WHEN k.signed_at IS NULL THEN k.agreed_at
+            WHEN k.first_review_at IS NULL THEN k.signed_at
+            WHEN k.first_review_outcome = 'approved' AND k.gm_review_at IS NULL THEN k.first_review_at
+       END AS waiting_since
+FROM contracts k
+LEFT JOIN customers c ON c.customer_id = k.customer_id
+LEFT JOIN salespeople sp ON sp.salesperson_id = k.salesperson_id
+WHERE (regions IS NULL OR list_contains(regions, k.region_id))
+  AND (salespeople IS NULL OR list_contains(salespeople, k.salesperson_id))
+  AND customer_passes(k.customer_id, tiers, industries));
+
+-- Each instalment of the contracts' payment plans with what was collected for it by
+-- `on_date`: the payments on the invoices the contract's invoicing schedule names, paid on or
+-- before that day, settle the instalments in the order they fall due (the earliest first);
+-- paid_in_full_on is the day the payments first covered the instalment (NULL while not).
+CREATE OR REPLACE MACRO kpi_instalments(on_date, regions, salespeople, tiers, industries) AS TABLE
+WITH
+plan AS (
+    SELECT p.*, k.customer_id, k.customer_name, k.salesperson_id, k.salesperson_name, k.region_id,
+           sum(p.amount) OVER (PARTITION BY p.contract_id ORDER BY p.due_date, p.instalment_no) AS through_this,
+           sum(p.amount) OVER (PARTITION BY p.contract_id ORDER BY p.due_date, p.instalment_no) - p.amount
+               AS before_this
+    FROM payment_plans p
+    JOIN kpi_contracts(on_date::TIMESTAMP, regions, salespeople, tiers, industries) k USING (contract_id)
+),
+paid AS (
+    SELECT i.contract_id, pay.paid_on,
+           sum(sum(pay.amount)) OVER (PARTITION BY i.contract_id ORDER BY pay.paid_on) AS paid_by_then
+    FROM (SELECT DISTINCT contract_id, invoice_id FROM invoice_plans WHERE invoice_id IS NOT NULL) i
+    JOIN payments pay ON pay.invoice_id = i.invoice_id AND pay.paid_on <= on_date
+    GROUP BY i.contract_id, pay.paid_on
+)
+SELECT plan.*,
+       greatest(0, least(plan.amount, coalesce(t.paid_total, 0) - plan.before_this)) AS collected,
+       (SELECT min(paid.paid_on) FROM paid
+        WHERE paid.contract_id = plan.contract_id AND paid.paid_by_then >= plan.through_this) AS paid_in_full_on
+FROM plan
+LEFT JOIN (SELECT contract_id, max(paid_by_then) AS paid_total FROM paid GROUP BY ALL) t USING (contract_id);

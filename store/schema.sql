@@ -311,6 +311,107 @@ CREATE TABLE scorecard_weights (
     CHECK (effective_to IS NULL OR effective_to > effective_from)
 );
 
+-- Customer development (客户开发): an opportunity moves lead → approved as a project (立项)
+-- → proposal/quote → negotiation → won (签约) or lost (输单). Its stages, with dates, are
+-- opportunity_stages (a stage may be entered again after moving back).
+-- One row: an opportunity with a customer of the store or a prospect not yet one (its name).
+CREATE TABLE opportunities (
+    opportunity_id    VARCHAR PRIMARY KEY,
+    customer_id       VARCHAR,
+    prospect_name     VARCHAR,
+    owner_id          VARCHAR NOT NULL,
+    region_id         VARCHAR NOT NULL,
+    stage             VARCHAR NOT NULL
+        CHECK (stage IN ('lead', 'approved', 'proposal', 'negotiation', 'won', 'lost')),
+    created_on        DATE NOT NULL,
+    approved_on       DATE,
+    approved_by       VARCHAR,
+    expected_amount   DECIMAL(18, 4) CHECK (expected_amount >= 0),
+    expected_close_on DATE,
+    competitor        VARCHAR,
+    lost_reason       VARCHAR
+        CHECK (lost_reason IN ('price', 'product', 'relationship', 'timing', 'no_budget', 'other')),
+    next_step         VARCHAR,
+    next_step_on      DATE,
+    CHECK (customer_id IS NOT NULL OR prospect_name IS NOT NULL),
+    CHECK (approved_on IS NULL OR approved_on >= created_on),
+    CHECK ((approved_on IS NULL) = (approved_by IS NULL)),
+    CHECK (lost_reason IS NULL OR stage = 'lost')
+);
+
+-- One row: an opportunity entering a stage on a day (at most one change a day).
+CREATE TABLE opportunity_stages (
+    opportunity_id VARCHAR NOT NULL,
+    entered_on     DATE NOT NULL,
+    stage          VARCHAR NOT NULL
+        CHECK (stage IN ('lead', 'approved', 'proposal', 'negotiation', 'won', 'lost')),
+    PRIMARY KEY (opportunity_id, entered_on)
+);
+
+-- One row: an action of an opportunity's development plan (客户开发计划): what, who, due, done.
+CREATE TABLE development_actions (
+    action_id      VARCHAR PRIMARY KEY,
+    opportunity_id VARCHAR NOT NULL,
+    action_text    VARCHAR NOT NULL,
+    owner_id       VARCHAR NOT NULL,
+    due_on         DATE NOT NULL,
+    done_on        DATE
+);
+
+-- One row: a contract: agreed with the customer (达成共识), signed (due within 24 hours),
+-- first review in the department, then the general manager's review (who, when, outcome).
+CREATE TABLE contracts (
+    contract_id          VARCHAR PRIMARY KEY,
+    opportunity_id       VARCHAR NOT NULL,
+    customer_id          VARCHAR NOT NULL,
+    salesperson_id       VARCHAR NOT NULL,
+    region_id            VARCHAR NOT NULL,
+    amount               DECIMAL(18, 4) NOT NULL CHECK (amount > 0),
+    agreed_at            TIMESTAMP NOT NULL,
+    signed_at            TIMESTAMP CHECK (signed_at >= agreed_at),
+    first_review_by      VARCHAR,
+    first_review_at      TIMESTAMP CHECK (first_review_at >= signed_at),
+    first_review_outcome VARCHAR CHECK (first_review_outcome IN ('approved', 'returned')),
+    gm_review_by         VARCHAR,
+    gm_review_at         TIMESTAMP CHECK (gm_review_at >= first_review_at),
+    gm_review_outcome    VARCHAR CHECK (gm_review_outcome IN ('approved', 'returned')),
+    CHECK (first_review_at IS NULL OR signed_at IS NOT NULL),
+    CHECK ((first_review_at IS NULL) = (first_review_outcome IS NULL)),
+    CHECK ((gm_review_at IS NULL) = (gm_review_outcome IS NULL)),
+    CHECK (gm_review_at IS NULL OR first_review_outcome = 'approved')
+);
+
+-- One row: an instalment of a contract's payment plan (回款计划).
+CREATE TABLE payment_plans (
+    contract_id   VARCHAR NOT NULL,
+    instalment_no INTEGER NOT NULL CHECK (instalment_no >= 1),
+    due_date      DATE NOT NULL,
+    amount        DECIMAL(18, 4) NOT NULL CHECK (amount > 0),
+    PRIMARY KEY (contract_id, instalment_no)
+);
+
+-- One row: an invoice a contract's invoicing schedule (开票计划) calls for, and the invoice
+-- of the store issued for it (empty: not yet issued; issued on = that invoice's issue date).
+CREATE TABLE invoice_plans (
+    contract_id   VARCHAR NOT NULL,
+    instalment_no INTEGER NOT NULL CHECK (instalment_no >= 1),
+    due_date      DATE NOT NULL,
+    amount        DECIMAL(18, 4) NOT NULL CHECK (amount > 0),
+    invoice_id    VARCHAR,
+    PRIMARY KEY (contract_id, instalment_no)
+);
+
+-- One row: the probability (%) that an open opportunity in a stage is won, in force over
+-- [effective_from, effective_to): the weight of its amount in the weighted pipeline.
+CREATE TABLE stage_probabilities (
+    stage           VARCHAR NOT NULL CHECK (stage IN ('lead', 'approved', 'proposal', 'negotiation')),
+    probability_pct DECIMAL(9, 4) NOT NULL CHECK (probability_pct BETWEEN 0 AND 100),
+    effective_from  DATE NOT NULL,
+    effective_to    DATE,
+    PRIMARY KEY (stage, effective_from),
+    CHECK (effective_to IS NULL OR effective_to > effective_from)
+);
+
 -- One row: one load of one table (from a file, the command line or the demo build).
 CREATE TABLE import_log (
     import_id     INTEGER PRIMARY KEY,

@@ -9,6 +9,7 @@ import pandas as pd
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
+import report.pack  # noqa: F401  (the package first: a page run alone puts pages/, with pages/report.py, on the path)
 from tools.serve import ROOT, session_for
 
 

@@ -681,3 +681,52 @@ def test_the_data_page_says_whose_today_and_lets_it_follow_the_data(altered, mon
                                             (SELECT max(activity_date) FROM activities),
                                             (SELECT max(note_date) FROM competitor_notes))""").fetchone()[0]
     assert f"is as of {latest.isoformat()}," in follows
+
+
+def test_pipeline_page_on_the_fixture(on_fixture):
+    app = page("pages/pipeline.py", lang="en", preset="ytd")
+    assert not app.exception
+    shown = metrics(app)
+    # the department this quarter: O2 35000 + O5 2000 weighted; the department's Q1 plan 48000 + 10000
+    # less 12000 + 11500 sold is 34500 still to reach (South's surplus counts against North's gap)
+    assert shown["Weighted pipeline"][0] == "¥37,000"
+    assert shown["Pipeline coverage"][0] == "107.2%"  # 37000 ÷ 34500
+    assert shown["Contracts signed in 24 h"][0] == "33.3%"  # CT1 of CT1–CT3
+    assert shown["Instalments due, not collected"][0] == "¥9,000"  # CT1 #1 1000 + CT2 #2 8000
+    funnel = next(d.value for d in app.dataframe if "Reached" in d.value.columns)
+    assert funnel["Stage"].tolist() == ["Lead", "Approved project", "Proposal / quote", "Negotiation", "Won (signed)"]
+    attention = next(d.value for d in app.dataframe if "Days since" in d.value.columns)
+    # stalled after 30 days (the default): none; O5 is approved without a plan, O2 has an action overdue
+    assert attention["Customer or prospect"].tolist() == ["庚建材有限公司", "戊科技有限公司"]
+    contracts = next(d.value for d in app.dataframe if "24-hour clock" in d.value.columns)
+    assert contracts["24-hour clock"].tolist() == ["Late", "In time", "Late"]  # CT2, CT1, CT3: longest wait first
+    assert contracts["Review"].tolist() == ["Awaiting GM review", "Awaiting first review", "Awaiting signature"]
+
+
+def test_pipeline_page_in_chinese_with_a_stalled_setting_and_empty(on_fixture):
+    app = opened("pages/pipeline.py")
+    app.session_state["filter_state"] = FilterState(lang="zh", preset="ytd")
+    app.session_state["pipe_stalled"] = 14
+    app.run()
+    assert not app.exception
+    assert "客户开发" in [t.value for t in app.title]
+    attention = next(d.value for d in app.dataframe if "距今天数" in d.value.columns)
+    assert attention["客户/潜在客户"].tolist() == ["丙商贸有限公司", "庚建材有限公司", "戊科技有限公司"]  # O4, O5, O2
+    assert attention["阶段"].tolist() == ["方案/报价", "立项", "谈判"]
+    assert "None" not in str(attention.values.tolist())
+    empty = page("pages/pipeline.py", lang="en", preset="custom", start=dt.date(2030, 1, 1), end=dt.date(2030, 12, 31))
+    assert not empty.exception
+    assert "No opportunity was created in this period." in [i.value for i in empty.info]
+
+
+def test_a_click_on_the_coverage_chart_narrows_the_attention_list(on_fixture):
+    app = opened("pages/pipeline.py")
+    app.session_state["filter_state"] = FilterState(lang="en", preset="ytd")
+    app.session_state["pipe_coverage_chart"] = {
+        "selection": {"points": [{"y": "South", "x": 2000, "customdata": ["R2"]}],
+                      "point_indices": [0], "box": [], "lasso": []}}
+    app.run()
+    assert not app.exception
+    attention = next(d.value for d in app.dataframe if "Days since" in d.value.columns)
+    assert attention["Customer or prospect"].tolist() == ["庚建材有限公司"]  # O5; O2 is North's
+    assert any("Narrowed to South" in c.value for c in app.caption)

@@ -85,6 +85,17 @@ SAMPLE_PARAMS = {
     "salesperson_options": {"regions": ["R02"]},
     "store_meta": {},
     "visit_record_timeliness": {**_only(YEAR, *FILTER_PARAMS[:6]), "group_by": "month"},
+    "pipeline_funnel": _only(YEAR, *FILTER_PARAMS[:6]),
+    "pipeline_coverage": {**_only(NO_FILTER, "regions", "salespeople", "tiers", "industries"),
+                          "horizon": "year", "group_by": "salesperson"},
+    "pipeline_attention": {**_only(NO_FILTER, "regions", "salespeople", "tiers", "industries"),
+                           "stalled_days": 30, "top": 200},
+    "overdue_actions": _only(NO_FILTER, "regions", "salespeople", "tiers", "industries"),
+    "pipeline_won_lost": {**_only(YEAR, *FILTER_PARAMS[:6]), "group_by": "competitor"},
+    "contracts_status": _only(YEAR, *FILTER_PARAMS[:6]),
+    "contract_sla": _only(YEAR, *FILTER_PARAMS[:6]),
+    "due_invoicing": _only(YEAR, "end_date", "regions", "salespeople", "tiers", "industries"),
+    "due_instalments": _only(YEAR, "end_date", "regions", "salespeople", "tiers", "industries"),
 }
 
 

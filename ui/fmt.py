@@ -24,6 +24,7 @@ MONEY_COLUMNS = frozenset({
     "actual_value", "plan_target", "plan_gap_value", "stretch_target", "actual_ytd", "forecast_value",
     "annual_target", "annual_budget", "current_value", "prior_year_value", "previous_period_value",
     "cumulative_actual", "cumulative_target", "cumulative_budget", "required_daily_rate", "amount", "target_value",
+    "pipeline_forecast_value",
 })
 
 

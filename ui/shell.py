@@ -51,6 +51,7 @@ from ui.urlstate import (
 NAVIGATION = [
     ("nav.section.overview", [("app.py", "page.overview", ":material/dashboard:"),
                               ("pages/targets.py", "page.targets", ":material/target:"),
+                              ("pages/pipeline.py", "page.pipeline", ":material/filter_alt:"),
                               ("pages/visits.py", "page.visits", ":material/handshake:"),
                               ("pages/satisfaction.py", "page.satisfaction", ":material/sentiment_satisfied:"),
                               ("pages/competitors.py", "page.competitors", ":material/travel_explore:"),
