@@ -67,7 +67,8 @@ month = min(filters.end_date, page.today).replace(day=1)
 tiles = st.columns(4)
 kpi_tile(tiles[0], "kpi.weighted_pipeline", fmt.money_compact(first(department, "weighted_cny", 0), lang()),
          "help.weighted_pipeline",
-         caption=t("pipe.open", n=fmt.count(first(department, "open_count", 0)), date=page.today.isoformat()))
+         caption=t("pipe.open", n=fmt.count(first(department, "open_count", 0)), horizon=t("pipe.horizon." + horizon),
+                   date=page.today.isoformat()))
 kpi_tile(tiles[1], "kpi.pipeline_coverage", fmt.pct(first(department, "coverage_pct")), "help.pipeline_coverage",
          caption=t("pipe.remaining", value=fmt.money_compact(first(department, "remaining_cny"), lang()),
                    horizon=t("pipe.horizon." + horizon)))
@@ -93,7 +94,7 @@ else:
         figure.update_layout(height=300, margin={"l": 10, "r": 10, "t": 10, "b": 10})
         return figure
 
-    left, right = st.columns([2, 3])
+    left, right = st.columns([1, 2])
     with left:
         chart(funnel_figure, funnel, key="pipe_funnel")
     with right:
