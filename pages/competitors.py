@@ -79,6 +79,17 @@ table(monthly.assign(month=monthly.month.dt.strftime("%Y-%m"))[
     ["month", "competitor", "mentions_count", "share_of_voice_pct", "price_gap_median_pct", "win_rate_pct"]])
 download(monthly, "competitors-monthly", filters, key="monthly_csv")
 
+st.subheader(t("comp.win_loss"))  # the same table as the Pipeline page's, with the money in it
+win_loss = load("pipeline_won_lost", filters, group_by="competitor")
+win_loss = win_loss.assign(group_id=win_loss.group_id.replace("", t("pipe.none_named"))).rename(
+    columns={"group_id": "competitor"})
+if win_loss.empty:
+    st.caption(t("pipe.nothing_closed"))
+else:
+    table(win_loss)
+    st.caption(t("pipe.won_lost_note"))
+    download(win_loss, "competitors-won-lost", filters, key="won_lost_csv")
+
 st.subheader(t("comp.topics"))
 topics = load("competitor_topics", filters)
 table(topics)

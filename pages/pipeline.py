@@ -17,6 +17,7 @@ from ui.shell import (
     chart,
     clicked,
     download,
+    each_row,
     first_rows,
     footer,
     keep,
@@ -146,9 +147,19 @@ attention = load("pipeline_attention", narrow, stalled_days=stalled_days, top=ON
 if attention.empty:
     st.success(t("pipe.nothing_to_chase"))
 else:
+    def why(row: tuple) -> str:
+        """Why the opportunity is on the list, in words (the CSV has each reason as a column)."""
+        reasons = [t("pipe.why.stalled", days=fmt.count(row.days_since_change)) if row.is_stalled else "",
+                   t("pipe.why.no_plan") if row.without_plan else "",
+                   t("pipe.why.actions", n=fmt.count(row.overdue_actions_count)) if row.overdue_actions_count else ""]
+        return " · ".join(r for r in reasons if r)
+
+    attention["why"] = each_row(attention[["days_since_change", "is_stalled", "without_plan",
+                                           "overdue_actions_count"]], why)
     first_rows(attention, lambda: load("pipeline_attention", narrow, stalled_days=stalled_days, top=None),
                ON_SCREEN, "pipe.shown_of", "pipeline-attention", narrow, key="attention_csv",
-               columns=[c for c in attention.columns if c not in ("rows_count", "region_id")])
+               columns=["opportunity_id", "account_name", "owner_name", "stage", "why", "expected_cny",
+                        "expected_close_on"])  # the next step and each reason as a column in the CSV
 actions = load("overdue_actions", narrow)
 st.markdown("**" + t("pipe.overdue_actions") + "**")
 if actions.empty:
@@ -161,17 +172,22 @@ else:
 st.subheader(t("pipe.won_lost"))
 by_competitor = load("pipeline_won_lost", filters, group_by="competitor")
 by_reason = load("pipeline_won_lost", filters, group_by="lost_reason")
-left, right = st.columns(2)
-with left:
-    st.markdown("**" + t("pipe.by_competitor") + "**")
-    shown = by_competitor.assign(group_id=by_competitor.group_id.replace("", t("pipe.none_named")))
-    table(shown.rename(columns={"group_id": "competitor"}))
-    download(shown.rename(columns={"group_id": "competitor"}), "pipeline-won-lost", filters, key="won_lost_csv")
-with right:
-    st.markdown("**" + t("pipe.by_reason") + "**")
-    shown = by_reason.rename(columns={"group_id": "lost_reason"})[["lost_reason", "lost_count", "lost_cny"]]
-    table(shown)
-    download(shown, "pipeline-lost-reasons", filters, key="reasons_csv")
+if by_competitor.empty and by_reason.empty:
+    st.caption(t("pipe.nothing_closed"))
+else:
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**" + t("pipe.by_competitor") + "**")
+        shown = by_competitor.assign(group_id=by_competitor.group_id.replace("", t("pipe.none_named"))).rename(
+            columns={"group_id": "competitor"})
+        table(shown[["competitor", "won_count", "lost_count", "win_rate_pct", "bid_win_rate_pct"]])  # all in the CSV
+        download(shown, "pipeline-won-lost", filters, key="won_lost_csv")
+        st.caption(t("pipe.won_lost_note"))
+    with right:
+        st.markdown("**" + t("pipe.by_reason") + "**")
+        shown = by_reason.rename(columns={"group_id": "lost_reason"})[["lost_reason", "lost_count", "lost_cny"]]
+        table(shown)
+        download(shown, "pipeline-lost-reasons", filters, key="reasons_csv")
 
 # --- contracts ---------------------------------------------------------------------------------
 st.subheader(t("pipe.contracts_title"))
@@ -183,28 +199,26 @@ else:
                  first_days=fmt.text(fmt.rounded(first(sla, "longest_first_review_wait_days", 0), 1)),
                  gm=fmt.count(first(sla, "awaiting_gm_review_count", 0)),
                  gm_days=fmt.text(fmt.rounded(first(sla, "longest_gm_review_wait_days", 0), 1))))
-    table(contracts.drop(columns=["region_id", "waiting_since"]), places={"hours_to_sign": 1, "waiting_days": 1})
+    table(contracts.drop(columns=["region_id", "signed_at", "waiting_since"]),  # all in the CSV
+          places={"hours_to_sign": 1, "waiting_days": 1})
     download(contracts, "pipeline-contracts", filters, key="contracts_csv")
 
 # --- due this month ------------------------------------------------------------------------------
 st.subheader(t("pipe.due", month=fmt.month(month.strftime("%Y-%m"), lang())))
-left, right = st.columns(2)
-with left:
-    st.markdown("**" + t("pipe.invoices_due") + "**")
-    if invoicing.empty:
-        st.caption(t("pipe.nothing_due"))
-    else:
-        st.caption(t("pipe.invoices_sum", due=fmt.money(invoicing.amount_cny.sum(), lang()),
-                     issued=fmt.money(invoicing.issued_cny.sum(), lang())))
-        table(invoicing.drop(columns=["salesperson_name"]))
-        download(invoicing, "pipeline-invoices-due", filters, key="invoicing_csv")
-with right:
-    st.markdown("**" + t("pipe.instalments_due") + "**")
-    if instalments.empty:
-        st.caption(t("pipe.nothing_due"))
-    else:
-        st.caption(t("pipe.instalments_sum", due=fmt.money(instalments.amount_cny.sum(), lang()),
-                     collected=fmt.money(instalments.collected_cny.sum(), lang())))
-        table(instalments.drop(columns=["salesperson_name"]))
-        download(instalments, "pipeline-instalments-due", filters, key="instalments_csv")
+st.markdown("**" + t("pipe.invoices_due") + "**")
+if invoicing.empty:
+    st.caption(t("pipe.nothing_due"))
+else:
+    st.caption(t("pipe.invoices_sum", due=fmt.money(invoicing.amount_cny.sum(), lang()),
+                 issued=fmt.money(invoicing.issued_cny.sum(), lang())))
+    table(invoicing)
+    download(invoicing, "pipeline-invoices-due", filters, key="invoicing_csv")
+st.markdown("**" + t("pipe.instalments_due") + "**")
+if instalments.empty:
+    st.caption(t("pipe.nothing_due"))
+else:
+    st.caption(t("pipe.instalments_sum", due=fmt.money(instalments.amount_cny.sum(), lang()),
+                 collected=fmt.money(instalments.collected_cny.sum(), lang())))
+    table(instalments)
+    download(instalments, "pipeline-instalments-due", filters, key="instalments_csv")
 footer()

@@ -1036,9 +1036,8 @@ class Generator:
                   inv_plans) -> None:
         """The contract of a won opportunity: agreed the day it was won, signed within hours
         (one in eight late), reviewed. Its schedules name the customer's invoices issued from then
-        on (`chosen`: the instalments their payments settle) and plan the rest in two parts ahead;
-        one contract in five of the last four months has a part due earlier this month, not yet
-        invoiced."""
+        on (`chosen`: the instalments their payments settle); one of the last four months plans the
+        rest in two parts ahead, one in five with a part due earlier this month, not yet invoiced."""
         inv, today = self.invoice_rows, self.n_days - 1
         cid = f"CT{len(contracts) + 1:06d}"
         agreed = np.datetime64(self.start + won_day, "m") + np.timedelta64(int(rng.integers(9 * 60, 18 * 60)), "m")
@@ -1067,12 +1066,13 @@ class Generator:
             "gm_review_outcome": None if gm is None else "approved",
         })
         parts = [(int(inv["issue"][r]), int(inv["due"][r]), int(inv["amount"][r]), f"INV{r + 1:08d}") for r in chosen]
-        month_start = int((self.as_of.astype("datetime64[M]").astype("datetime64[D]") - self.start).astype(int))
-        first_due = today + int(rng.integers(3, 60))
-        if won_day >= today - 120 and rng.random() < 0.2 and month_start < today:
-            first_due = int(rng.integers(month_start, today))  # due this month, not invoiced yet
-        half = rest // 2
-        parts += [(first_due, first_due + 30, half, None), (first_due + 90, first_due + 120, rest - half, None)]
+        if won_day >= today - 120:  # an older contract's schedule is what was invoiced
+            month_start = int((self.as_of.astype("datetime64[M]").astype("datetime64[D]") - self.start).astype(int))
+            first_due = today + int(rng.integers(3, 60))
+            if rng.random() < 0.2 and month_start < today:
+                first_due = int(rng.integers(month_start, today))  # due this month, not invoiced yet
+            half = rest // 2
+            parts += [(first_due, first_due + 30, half, None), (first_due + 90, first_due + 120, rest - half, None)]
         for number, (issue, due, cents, invoice) in enumerate(parts, start=1):
             inv_plans.append({"contract_id": cid, "instalment_no": number, "due_date": self._date(issue),
                               "amount": cents / 100, "invoice_id": invoice})

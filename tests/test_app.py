@@ -359,6 +359,11 @@ def test_competitors_page_on_the_fixture(on_fixture):
     notes = next(d.value for d in app.dataframe if "记录内容" in d.value.columns)
     assert "新锐智造推出新型号 <b>试用</b>" in list(notes["记录内容"])  # markup stays text
     assert all("<b>" not in m.value for m in app.markdown)
+    year = page("pages/competitors.py", lang="zh", preset="ytd")
+    won_lost = frame_with(year, "投标胜率（%）").set_index("竞争对手")
+    # the pipeline's O3 lost and O8 won against 新锐智造; the bid noted in N4 lost to it
+    assert won_lost.loc["新锐智造", ["赢单", "输单", "我方胜率（%）", "投标胜率（%）"]].tolist() == [1, 1, 50, 0]
+    assert "（未填写）" in won_lost.index  # O7 named no competitor
     empty = page("pages/competitors.py", lang="en", preset="custom", start=dt.date(2030, 1, 1),
                  end=dt.date(2030, 12, 31))
     assert not empty.exception and "No data for" in empty.info[0].value
@@ -695,9 +700,10 @@ def test_pipeline_page_on_the_fixture(on_fixture):
     assert shown["Instalments due, not collected"][0] == "¥9,000"  # CT1 #1 1000 + CT2 #2 8000
     funnel = next(d.value for d in app.dataframe if "Reached" in d.value.columns)
     assert funnel["Stage"].tolist() == ["Lead", "Approved project", "Proposal / quote", "Negotiation", "Won (signed)"]
-    attention = next(d.value for d in app.dataframe if "Days since" in d.value.columns)
+    attention = next(d.value for d in app.dataframe if "Why" in d.value.columns)
     # stalled after 30 days (the default): none; O5 is approved without a plan, O2 has an action overdue
     assert attention["Customer or prospect"].tolist() == ["庚建材有限公司", "戊科技有限公司"]
+    assert attention["Why"].tolist() == ["no plan", "late actions: 1"]
     contracts = next(d.value for d in app.dataframe if "24-hour clock" in d.value.columns)
     assert contracts["24-hour clock"].tolist() == ["Late", "In time", "Late"]  # CT2, CT1, CT3: longest wait first
     assert contracts["Review"].tolist() == ["Awaiting GM review", "Awaiting first review", "Awaiting signature"]
@@ -710,13 +716,17 @@ def test_pipeline_page_in_chinese_with_a_stalled_setting_and_empty(on_fixture):
     app.run()
     assert not app.exception
     assert "客户开发" in [t.value for t in app.title]
-    attention = next(d.value for d in app.dataframe if "距今天数" in d.value.columns)
+    attention = next(d.value for d in app.dataframe if "关注原因" in d.value.columns)
     assert attention["客户/潜在客户"].tolist() == ["丙商贸有限公司", "庚建材有限公司", "戊科技有限公司"]  # O4, O5, O2
     assert attention["阶段"].tolist() == ["方案/报价", "立项", "谈判"]
+    # to 15 Mar: O4 since 20 Feb, 23 days; O5 since 1 Mar, 14 days (stalled at 14), no plan; O2 since
+    # 5 Mar, 10 days, A2 overdue
+    assert attention["关注原因"].tolist() == ["停滞 23 天", "停滞 14 天 · 无开发计划", "1 项行动逾期"]
     assert "None" not in str(attention.values.tolist())
     empty = page("pages/pipeline.py", lang="en", preset="custom", start=dt.date(2030, 1, 1), end=dt.date(2030, 12, 31))
     assert not empty.exception
     assert "No opportunity was created in this period." in [i.value for i in empty.info]
+    assert "No opportunity was won or lost, and no bid noted, in this period." in [c.value for c in empty.caption]
 
 
 def test_a_click_on_the_coverage_chart_narrows_the_attention_list(on_fixture):
@@ -727,6 +737,6 @@ def test_a_click_on_the_coverage_chart_narrows_the_attention_list(on_fixture):
                       "point_indices": [0], "box": [], "lasso": []}}
     app.run()
     assert not app.exception
-    attention = next(d.value for d in app.dataframe if "Days since" in d.value.columns)
+    attention = next(d.value for d in app.dataframe if "Why" in d.value.columns)
     assert attention["Customer or prospect"].tolist() == ["庚建材有限公司"]  # O5; O2 is North's
     assert any("Narrowed to South" in c.value for c in app.caption)

@@ -91,18 +91,35 @@ def test_stalled_opportunities_projects_without_a_plan_and_overdue_actions(kpi):
     assert actions[["action_text", "days_overdue"]].values.tolist() == [["高层拜访", 5]]
 
 
-def test_won_and_lost_by_competitor_and_reason(kpi):
+def test_won_and_lost_by_competitor_and_reason_beside_the_bids_noted(kpi):
     competitors = by(kpi("pipeline_won_lost", YTD, group_by="competitor"), "group_id")
-    # closed in the period: O1 won vs 竞品甲 (10 Feb), O3 lost vs 竞品乙 (1 Mar), O7 won naming
-    # none (14 Mar), O8 won vs 竞品乙 (25 Jan)
-    assert competitors.loc["竞品乙", ["won_count", "lost_count"]].tolist() == [1, 1]
-    assert competitors.loc["竞品乙", "win_rate_pct"] == 50
+    # closed in the period: O1 won vs 华南机电 (10 Feb), O3 lost vs 新锐智造 (1 Mar), O7 won naming
+    # none (14 Mar), O8 won vs 新锐智造 (25 Jan)
+    assert competitors.loc["新锐智造", ["won_count", "lost_count"]].tolist() == [1, 1]
+    assert competitors.loc["新锐智造", "win_rate_pct"] == 50  # 1 ÷ (1 + 1) × 100
     assert competitors.loc["", "won_cny"] == 8_000
+    # the bids noted: N4 lost to 新锐智造 (10 Feb), N5 won against 华南机电 (12 Feb)
+    assert competitors.loc["新锐智造", ["bids_won_count", "bids_lost_count", "bid_win_rate_pct"]].tolist() == [0, 1, 0]
+    assert competitors.loc["华南机电", ["won_count", "bids_won_count", "bid_win_rate_pct"]].tolist() == [1, 1, 100]
+    assert pd.isna(competitors.loc["", "bids_won_count"])  # no note names "no competitor"
+    # 恒通科技 is only in a promotion note, no bid: not a row
+    assert sorted(competitors.index) == ["", "华南机电", "新锐智造"]
     reasons = kpi("pipeline_won_lost", YTD, group_by="lost_reason")
     assert reasons[["group_id", "lost_count", "lost_cny"]].values.tolist() == [["price", 1, 30_000]]
+    assert reasons.bids_won_count.isna().all()
     february = by(kpi("pipeline_won_lost", Filters(D(2026, 2, 1), D(2026, 2, 28)), group_by="competitor"),
                   "group_id")
-    assert february.index.tolist() == ["竞品甲"]  # O1 only
+    # O1 closed on 10 Feb; N4 and N5 were noted in February; O8 (Jan) and O3 (Mar) are outside
+    assert february.loc["华南机电", ["won_count", "bids_won_count"]].tolist() == [1, 1]
+    assert february.loc["新锐智造", ["won_count", "lost_count", "bids_lost_count"]].tolist() == [0, 0, 1]
+    assert pd.isna(february.loc["新锐智造", "win_rate_pct"])  # nothing closed against it: no rate, not 0
+    # tier A: O1 (C1) and O8 (C4) stay, the prospects and O7 (C3, tier C) go; the bids were noted on
+    # C3 (tier C) and C2 (tier B): none stays
+    tier_a = by(kpi("pipeline_won_lost", Filters(YTD.start_date, YTD.end_date, tiers=("A",)), group_by="competitor"),
+                "group_id")
+    assert tier_a[["won_count", "lost_count"]].to_dict("index") == {
+        "华南机电": {"won_count": 1, "lost_count": 0}, "新锐智造": {"won_count": 1, "lost_count": 0}}
+    assert tier_a.bids_won_count.isna().all()
 
 
 def test_the_24_hour_signing_clock_at_24_h_0_min_and_24_h_1_min_and_review_waits(kpi):

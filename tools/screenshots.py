@@ -21,10 +21,10 @@ from ui.i18n import LANGS, text
 FOLDER = ROOT / "docs" / "screenshots"
 PROJECTOR = {"width": 1280, "height": 720}
 # (file name, URL path): every page of the sidebar
-PAGES = [("overview", ""), ("targets", "targets"), ("visits", "visits"), ("satisfaction", "satisfaction"),
-         ("competitors", "competitors"), ("scorecard", "scorecard"), ("receivables", "receivables"),
-         ("commissions", "commissions"), ("expenses", "expenses"), ("report", "report"), ("data", "data"),
-         ("users", "users")]
+PAGES = [("overview", ""), ("targets", "targets"), ("pipeline", "pipeline"), ("visits", "visits"),
+         ("satisfaction", "satisfaction"), ("competitors", "competitors"), ("scorecard", "scorecard"),
+         ("receivables", "receivables"), ("commissions", "commissions"), ("expenses", "expenses"), ("report", "report"),
+         ("data", "data"), ("users", "users")]
 READY = {"en": "Data as of", "zh": "数据截至"}  # the sidebar's as-of line: the page has run
 
 
