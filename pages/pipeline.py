@@ -156,7 +156,7 @@ else:
 
     attention["why"] = each_row(attention[["days_since_change", "is_stalled", "without_plan",
                                            "overdue_actions_count"]], why)
-    first_rows(attention, lambda: load("pipeline_attention", narrow, stalled_days=stalled_days, top=None),
+    first_rows(attention, loader("pipeline_attention", narrow, stalled_days=stalled_days, top=None),
                ON_SCREEN, "pipe.shown_of", "pipeline-attention", narrow, key="attention_csv",
                columns=["opportunity_id", "account_name", "owner_name", "stage", "why", "expected_cny",
                         "expected_close_on"])  # the next step and each reason as a column in the CSV

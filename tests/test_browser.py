@@ -624,3 +624,26 @@ def test_the_monthly_report_downloads_from_its_page_as_a_pdf(fixture_path, page,
             ("head", "monthly-report", f"{name} · {pages} pages")]
     finally:
         con.close()
+
+
+def test_clicking_a_coverage_bar_narrows_the_pipeline_attention_list(served_app, page):
+    page.goto(served_app)
+    wait_ready(page)
+    page.get_by_role("link", name="Pipeline").click()
+    page.get_by_text("Needs attention").wait_for(timeout=60_000)
+    name, everyone = download_csv(page.locator('[data-testid="stDownloadButton"]').nth(2))  # funnel, coverage, list
+    assert name.startswith("pipeline-attention_")
+    assert len({row["Region"] for row in everyone}) > 1
+    chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)  # the funnel, then coverage by region
+    chart.scroll_into_view_if_needed()
+    bars = chart.locator(".barlayer .trace").first.locator("path")  # the weighted pipeline of each region
+    wide = next(i for i in range(bars.count()) if (bars.nth(i).bounding_box() or {}).get("width", 0) > 3)
+    bars.nth(wide).click(force=True)
+    caption = page.get_by_text(re.compile("^Narrowed to "))
+    caption.wait_for(timeout=60_000)
+    region = caption.inner_text().removeprefix("Narrowed to ").split(" (click")[0]
+    _, narrowed = download_csv(page.locator('[data-testid="stDownloadButton"]').nth(2))
+    assert 0 < len(narrowed) < len(everyone)
+    assert {row["Region"] for row in narrowed} == {region}
+    assert [row for row in everyone if row["Region"] == region] == narrowed
+    assert console_errors(page) == []
