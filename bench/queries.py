@@ -100,6 +100,15 @@ def cases(today: dt.date, customer: str, kam: str) -> dict[str, tuple[Filters | 
         "customers_owner_left": (None, {}),
         "filter_options": (None, {}),
         "visit_record_timeliness": (ytd, {"group_by": "month"}),
+        "pipeline_funnel": (ytd, {}),
+        "pipeline_coverage": (ytd, {"horizon": "quarter", "group_by": "salesperson"}),
+        "pipeline_attention": (ytd, {"stalled_days": 30, "top": 200}),
+        "overdue_actions": (ytd, {}),
+        "pipeline_won_lost": (ytd, {"group_by": "competitor"}),
+        "contracts_status": (ytd, {}),
+        "contract_sla": (ytd, {}),
+        "due_invoicing": (ytd, {}),
+        "due_instalments": (ytd, {}),
     }
 
 

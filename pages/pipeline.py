@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from queries.values import first
+from report.pack import STALLED
 from ui import fmt
 from ui.shell import (
     chart,
@@ -47,7 +48,7 @@ group_by = controls[1].radio(t("pipe.group_by"), group_choices, horizontal=True,
                              index=group_choices.index(linked("by", "pipe_group", group_choices, "region")),
                              format_func=lambda g: t("level." + g))
 stalled_days = controls[2].number_input(t("pipe.stalled_days"), min_value=1, max_value=365, step=1, key="pipe_stalled",
-                                        value=int(linked("stalled", "pipe_stalled", range(1, 366), 30)))
+                                        value=int(linked("stalled", "pipe_stalled", range(1, 366), STALLED)))
 keep("horizon", horizon)
 keep("by", group_by)
 keep("stalled", stalled_days)

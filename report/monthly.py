@@ -34,8 +34,8 @@ from report import pack
 from ui import export, fmt
 from ui.i18n import text
 
-CHAPTERS = ("targets", "receivables", "visits", "satisfaction", "competitors", "commissions", "expenses", "scorecard",
-            "alerts")  # the story's order; each one's commentary is kept under its name
+CHAPTERS = ("targets", "pipeline", "receivables", "visits", "satisfaction", "competitors", "commissions", "expenses",
+            "scorecard", "alerts")  # the story's order; each one's commentary is kept under its name
 ROWS = 15  # a table's rows in the report; the page's CSV has them all
 FONT = "WenQuanYi Micro Hei"
 CHROMIUM = os.environ.get("COCKPIT_CHROMIUM", "/usr/bin/chromium")

@@ -121,6 +121,7 @@ CSAT = ["responses_count", "csat_pct", "ci_low_pct", "ci_high_pct", "overall_mea
 SLA = ["complaints_count", "open_count", "qa_sla_pct", "action_sla_pct", "timeliness_pct", "median_hours_to_qa",
        "median_hours_to_deliver"]
 TOP = 200  # a list's rows, as its page shows them
+STALLED = 30  # days without a stage change, as the Pipeline page opens
 
 def alert_rows(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The abnormal customers as a meeting reads them: each one's reasons in words."""
@@ -136,6 +137,17 @@ SECTIONS: tuple[Section, ...] = (
     Section("targets", "pack.department_months", "attainment",
             lambda f, d: {"level": "department", "grain": "month"}, shape=attainment,
             chart=Chart("column", "bucket_start", ("actual_value", "plan_target"))),
+    Section("pipeline", "pack.coverage", "pipeline_coverage", lambda f, d: {"horizon": "quarter", "group_by": "region"},
+            shape=lambda x, lang: _named(x, lang).drop(columns=["group_id"]),
+            chart=Chart("bar", "group_name", ("weighted_cny", "remaining_cny"))),
+    Section("pipeline", "pipe.funnel", "pipeline_funnel"),
+    Section("pipeline", "pack.attention", "pipeline_attention", lambda f, d: {"stalled_days": STALLED, "top": TOP},
+            columns=("opportunity_id", "account_name", "owner_name", "stage", "days_since_change", "is_stalled",
+                     "without_plan", "overdue_actions_count", "expected_cny", "expected_close_on", "next_step")),
+    Section("pipeline", "pipe.contracts_title", "contracts_status",
+            shape=lambda x, lang: x.drop(columns=["region_id", "signed_at", "waiting_since"])),
+    Section("pipeline", "pipe.invoices_due", "due_invoicing"),
+    Section("pipeline", "pipe.instalments_due", "due_instalments"),
     Section("receivables", "pack.aging", "receivables_aging",
             lambda f, d: {"as_of_date": min(f.end_date, d), "group_by": "region"},
             shape=lambda x, lang: _named(x, lang).drop(columns=["group_id", "overdue_cny", "credit_cny",
@@ -173,6 +185,9 @@ SECTIONS: tuple[Section, ...] = (
             shape=lambda x, lang: x.assign(month=x.month.dt.strftime("%Y-%m"))[
                 ["month", "competitor", "mentions_count", "share_of_voice_pct", "price_gap_median_pct",
                  "win_rate_pct"]]),
+    Section("competitors", "comp.win_loss", "pipeline_won_lost", lambda f, d: {"group_by": "competitor"},
+            shape=lambda x, lang: x.assign(group_id=x.group_id.replace("", text("pipe.none_named", lang))).rename(
+                columns={"group_id": "competitor"})),
     Section("competitors", "comp.topics", "competitor_topics"),
     Section("commissions", "commissions.payable_person", "commission_payable",
             lambda f, d: {"share_override": None, "bonus_override": None},
@@ -190,8 +205,8 @@ SECTIONS: tuple[Section, ...] = (
                 month=x.month.dt.strftime("%Y-%m"))),
 )
 
-PAGES = ("overview", "targets", "receivables", "visits", "satisfaction", "competitors", "commissions", "expenses",
-         "scorecard")  # in the order of the sidebar
+PAGES = ("overview", "targets", "pipeline", "receivables", "visits", "satisfaction", "competitors", "commissions",
+         "expenses", "scorecard")  # in the order of the sidebar
 
 
 def _scorecard(load: Load, filters: Filters, lang: str, month: dt.date, scope: Scope) -> Sheet | None:

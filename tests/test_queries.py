@@ -103,6 +103,14 @@ def test_every_query_has_sample_parameters():
     assert sorted(SAMPLE_PARAMS) == queries.names()
 
 
+def test_the_benchmark_times_every_query_of_the_pages():
+    from bench.queries import cases
+
+    timed = cases(dt.date(2026, 11, 23), "C000001", "S0001")
+    # the Users page's two lists (accounts, the audit log) are administration, not a page of figures
+    assert sorted(timed) == [n for n in queries.names() if n not in ("accounts", "audit_log")]
+
+
 @pytest.mark.parametrize("name", queries.names())
 def test_every_query_runs_and_returns_its_documented_columns(store_con, name):
     query = queries.load(name)

@@ -896,6 +896,10 @@ TEXT: dict[str, dict[str, str]] = {
     "pack.aging": {"en": "Receivables aging by region", "zh": "按区域应收账龄"},
     "pack.department_months": {"en": "Department by month", "zh": "全部门按月"},
     "pack.revisit_months": {"en": "Revisit completion by month", "zh": "回访完成率（按月）"},
+    "pack.coverage": {"en": "Weighted pipeline against the target still to reach this quarter, by region",
+                      "zh": "按区域：加权商机与本季度尚待完成目标"},
+    "pack.attention": {"en": "Opportunities needing attention (stalled 30 days or more, no plan, actions overdue)",
+                       "zh": "需要关注的商机（停滞30天以上、无开发计划、行动逾期）"},
     # report.*
     "report.title": {"en": "Monthly report · {month}", "zh": "月度工作报告 · {month}"},
     "report.collections": {"en": "Collections against plan, by region", "zh": "各区域回款完成情况"},
