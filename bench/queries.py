@@ -105,7 +105,7 @@ def cases(today: dt.date, customer: str, kam: str) -> dict[str, tuple[Filters | 
         "pipeline_attention": (ytd, {"stalled_days": 30, "top": 200}),
         "overdue_actions": (ytd, {}),
         "pipeline_won_lost": (ytd, {"group_by": "competitor"}),
-        "contracts_status": (ytd, {}),
+        "contracts_status": (ytd, {"top": 200}),
         "contract_sla": (ytd, {}),
         "due_invoicing": (ytd, {}),
         "due_instalments": (ytd, {}),

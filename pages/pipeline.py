@@ -11,8 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from queries.filters import STALLED_DAYS
 from queries.values import first
-from report.pack import STALLED
 from ui import fmt
 from ui.shell import (
     chart,
@@ -25,7 +25,6 @@ from ui.shell import (
     kpi_tile,
     lang,
     linked,
-    load,
     load_many,
     loader,
     start_page,
@@ -34,7 +33,7 @@ from ui.shell import (
 )
 
 STAGES = ("lead", "approved", "proposal", "negotiation", "won")
-ON_SCREEN = 200  # the opportunities a meeting reads; the CSV has them all
+ON_SCREEN = 200  # the rows of a list a meeting reads (opportunities, contracts); the CSV has them all
 
 page = start_page("pipeline", "🧭")
 filters = page.filters
@@ -48,7 +47,7 @@ group_by = controls[1].radio(t("pipe.group_by"), group_choices, horizontal=True,
                              index=group_choices.index(linked("by", "pipe_group", group_choices, "region")),
                              format_func=lambda g: t("level." + g))
 stalled_days = controls[2].number_input(t("pipe.stalled_days"), min_value=1, max_value=365, step=1, key="pipe_stalled",
-                                        value=int(linked("stalled", "pipe_stalled", range(1, 366), STALLED)))
+                                        value=int(linked("stalled", "pipe_stalled", range(1, 366), STALLED_DAYS)))
 keep("horizon", horizon)
 keep("by", group_by)
 keep("stalled", stalled_days)
@@ -60,6 +59,9 @@ got = load_many(
     contracts=loader("contract_sla", filters),
     invoicing=loader("due_invoicing", filters),
     instalments=loader("due_instalments", filters),
+    by_competitor=loader("pipeline_won_lost", filters, group_by="competitor"),
+    by_reason=loader("pipeline_won_lost", filters, group_by="lost_reason"),
+    contracts_status=loader("contracts_status", filters, top=ON_SCREEN),
 )
 funnel, department, coverage = got["funnel"], got["department"], got["coverage"]
 sla, invoicing, instalments = got["contracts"], got["invoicing"], got["instalments"]
@@ -144,7 +146,9 @@ if pick:
     narrow = replace(filters, **{field: pick})
     label = coverage.loc[coverage.group_id == pick[0], name_column].iloc[0]
     st.caption(t("pipe.narrowed", what=fmt.plain(label)))
-attention = load("pipeline_attention", narrow, stalled_days=stalled_days, top=ON_SCREEN)
+lists = load_many(attention=loader("pipeline_attention", narrow, stalled_days=stalled_days, top=ON_SCREEN),
+                  actions=loader("overdue_actions", narrow))
+attention = lists["attention"]
 if attention.empty:
     st.success(t("pipe.nothing_to_chase"))
 else:
@@ -161,7 +165,7 @@ else:
                ON_SCREEN, "pipe.shown_of", "pipeline-attention", narrow, key="attention_csv",
                columns=["opportunity_id", "account_name", "owner_name", "stage", "why", "expected_cny",
                         "expected_close_on"])  # the next step and each reason as a column in the CSV
-actions = load("overdue_actions", narrow)
+actions = lists["actions"]
 st.markdown("**" + t("pipe.overdue_actions") + "**")
 if actions.empty:
     st.caption(t("pipe.no_overdue_actions"))
@@ -171,8 +175,7 @@ else:
 
 # --- won and lost ------------------------------------------------------------------------------
 st.subheader(t("pipe.won_lost"))
-by_competitor = load("pipeline_won_lost", filters, group_by="competitor")
-by_reason = load("pipeline_won_lost", filters, group_by="lost_reason")
+by_competitor, by_reason = got["by_competitor"], got["by_reason"]
 if by_competitor.empty and by_reason.empty:
     st.caption(t("pipe.nothing_closed"))
 else:
@@ -192,7 +195,7 @@ else:
 
 # --- contracts ---------------------------------------------------------------------------------
 st.subheader(t("pipe.contracts_title"))
-contracts = load("contracts_status", filters)
+contracts = got["contracts_status"]
 if contracts.empty:
     st.caption(t("pipe.no_contracts"))
 else:
@@ -200,9 +203,11 @@ else:
                  first_days=fmt.text(fmt.rounded(first(sla, "longest_first_review_wait_days", 0), 1)),
                  gm=fmt.count(first(sla, "awaiting_gm_review_count", 0)),
                  gm_days=fmt.text(fmt.rounded(first(sla, "longest_gm_review_wait_days", 0), 1))))
-    table(contracts.drop(columns=["region_id", "signed_at", "waiting_since"]),  # all in the CSV
-          places={"hours_to_sign": 1, "waiting_days": 1})
-    download(contracts, "pipeline-contracts", filters, key="contracts_csv")
+    first_rows(contracts, loader("contracts_status", filters, top=None), ON_SCREEN, "pipe.contracts_shown_of",
+               "pipeline-contracts", filters, key="contracts_csv",
+               columns=[c for c in contracts.columns if c not in ("region_id", "signed_at", "waiting_since",
+                                                                   "rows_count")],
+               places={"hours_to_sign": 1, "waiting_days": 1})
 
 # --- due this month ------------------------------------------------------------------------------
 st.subheader(t("pipe.due", month=fmt.month(month.strftime("%Y-%m"), lang())))

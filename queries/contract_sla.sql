@@ -1,5 +1,5 @@
 -- name: contract_sla
--- The contracts' 24-hour signing clock and review waits (README "Pipeline") for contracts
+-- The contracts' 24-hour signing clock and review waits (definitions §15) for contracts
 -- agreed in the period, up to the store's today: signed in time = contracts met ÷ contracts
 -- judged (met or breached; pending apart) × 100, the median hours agreed → signed, and how
 -- many await the first review and the GM's review, with the longest wait of each (days).

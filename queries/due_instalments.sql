@@ -1,5 +1,5 @@
 -- name: due_instalments
--- Payment-plan instalments (回款计划, README "Pipeline") due in the month of the period's end
+-- Payment-plan instalments (回款计划, definitions §15) due in the month of the period's end
 -- (or of the store's today, whichever is earlier), and those due earlier not fully collected
 -- by that day: collected is what the payments on the contract's invoices, paid by that day,
 -- left for the instalment after the ones due before it (the earliest due are settled first).

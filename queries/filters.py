@@ -13,6 +13,9 @@ from dataclasses import dataclass, field, replace
 
 FILTER_PARAMS = ("start_date", "end_date", "regions", "salespeople", "tiers", "industries",
                  "product_lines")
+# Days without a stage change after which an open opportunity is stalled, until the Pipeline
+# page is told otherwise (the meeting pack and the monthly report use this)
+STALLED_DAYS = 30
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@
 -- product-line filter). Gross profit counts lines with a known cost: a node whose sales this
 -- year have none has no forecast (target_note 'no_cost_data'). Sales without a salesperson
 -- are one node at the salesperson level, named 'Unassigned' (未分配). Beside the run-rate, for
--- sales: the weighted pipeline (README "Pipeline": open opportunities expected to be signed by
+-- sales: the weighted pipeline (definitions §15: open opportunities expected to be signed by
 -- the year's end, each amount × its stage's probability in force on D ÷ 100; by owner and the
 -- opportunity's region) and actual + weighted pipeline, the forecast by pipeline (NULL for
 -- gross profit, and under a product-line filter, which opportunities do not carry).

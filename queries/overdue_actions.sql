@@ -1,5 +1,5 @@
 -- name: overdue_actions
--- Development-plan actions overdue (README "Pipeline"): due before the store's today and not
+-- Development-plan actions overdue (definitions §15): due before the store's today and not
 -- done by it, on opportunities still open, the longest overdue first.
 -- params: regions, salespeople, tiers, industries, today
 -- columns: opportunity_id, account_name, action_text, owner_name, due_on, days_overdue

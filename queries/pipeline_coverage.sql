@@ -1,5 +1,5 @@
 -- name: pipeline_coverage
--- Weighted pipeline against the target still to reach (README "Pipeline"), as of the store's
+-- Weighted pipeline against the target still to reach (definitions §15), as of the store's
 -- today, for the rest of its quarter or year. Weighted pipeline = Σ expected amount × the
 -- probability of the stage in force today ÷ 100, over the open opportunities (lead to
 -- negotiation) expected to be signed by the horizon's end (one whose date has passed while it

@@ -1,5 +1,5 @@
 -- name: pipeline_funnel
--- The development funnel (README "Pipeline") of the opportunities created in the period (up
+-- The development funnel (definitions §15) of the opportunities created in the period (up
 -- to the store's today), followed to today through their stage history. An opportunity has
 -- reached a stage when it has been in it or in a later one (lost ones keep what they had
 -- reached; one that moved back keeps its furthest stage). Conversion = opportunities that
@@ -9,10 +9,8 @@
 -- params: start_date, end_date, regions, salespeople, tiers, industries, today, through
 -- columns: stage, reached_count, current_count, conversion_pct, median_days_in_stage, expected_cny
 WITH
-cohort AS (
-    SELECT o.opportunity_id, o.stage AS current_stage, o.expected_amount,
-           (SELECT max(stage_rank(h.stage)) FROM opportunity_stages h
-            WHERE h.opportunity_id = o.opportunity_id AND h.entered_on <= $today::DATE) AS furthest
+opened AS (
+    SELECT o.opportunity_id, o.stage AS current_stage, o.expected_amount
     FROM kpi_opportunities($regions, $salespeople, $tiers, $industries) o
     WHERE o.created_on BETWEEN $start_date::DATE AND $through::DATE
 ),
@@ -20,8 +18,14 @@ stays AS (
     SELECT h.opportunity_id, h.stage,
            coalesce(lead(h.entered_on) OVER (PARTITION BY h.opportunity_id ORDER BY h.entered_on),
                     $today::DATE) - h.entered_on AS days
-    FROM opportunity_stages h SEMI JOIN cohort USING (opportunity_id)
+    FROM opportunity_stages h SEMI JOIN opened USING (opportunity_id)
     WHERE h.entered_on <= $today::DATE
+),
+cohort AS (
+    SELECT o.*, f.furthest
+    FROM opened o
+    LEFT JOIN (SELECT opportunity_id, max(stage_rank(stage)) AS furthest FROM stays GROUP BY ALL) f
+           USING (opportunity_id)
 ),
 days AS (
     SELECT stage, median(days) AS median_days

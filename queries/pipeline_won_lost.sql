@@ -1,5 +1,5 @@
 -- name: pipeline_won_lost
--- Opportunities won and lost in the period (README "Pipeline"; the day they entered won or
+-- Opportunities won and lost in the period (definitions §15; the day they entered won or
 -- lost, up to the store's today) by the competitor named on them or, for the lost, by the
 -- reason. Win rate = won ÷ (won + lost) × 100. An opportunity naming no competitor is the
 -- group '' (shown as "none named"). By competitor, the bids won and lost that salespeople
@@ -10,15 +10,20 @@
 -- params: start_date, end_date, regions, salespeople, tiers, industries, through, group_by
 -- choice: group_by = competitor | lost_reason
 -- columns: group_id, won_count, lost_count, win_rate_pct, won_cny, lost_cny, bids_won_count, bids_lost_count, bid_win_rate_pct
-WITH closed AS (
+WITH
+closing AS (  -- entries into won or lost in the period
+    SELECT DISTINCT opportunity_id, stage FROM opportunity_stages
+    WHERE stage IN ('won', 'lost') AND entered_on BETWEEN $start_date::DATE AND $through::DATE
+),
+closed AS (  -- ... of the stage an opportunity is in, entered last in the period (none later)
     SELECT o.*, CASE $group_by WHEN 'competitor' THEN coalesce(o.competitor, '')
                                ELSE o.lost_reason END AS group_id
     FROM kpi_opportunities($regions, $salespeople, $tiers, $industries) o
-    WHERE o.stage IN ('won', 'lost')
-      AND (SELECT max(h.entered_on) FROM opportunity_stages h
-           WHERE h.opportunity_id = o.opportunity_id AND h.stage = o.stage)
-          BETWEEN $start_date::DATE AND $through::DATE
-      AND ($group_by = 'competitor' OR o.stage = 'lost')
+    JOIN closing c ON c.opportunity_id = o.opportunity_id AND c.stage = o.stage
+    WHERE ($group_by = 'competitor' OR o.stage = 'lost')
+      AND NOT EXISTS (SELECT 1 FROM opportunity_stages h
+                      WHERE h.opportunity_id = o.opportunity_id AND h.stage = o.stage
+                        AND h.entered_on > $through::DATE)
 ),
 pipeline AS (
     SELECT group_id, count(*) FILTER (WHERE stage = 'won') AS won_count,

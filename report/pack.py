@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from queries.filters import Filters, Scope
+from queries.filters import STALLED_DAYS, Filters, Scope
 from queries.scorecard import COMPONENTS, ScorecardError, previous_month, scorecard
 from queries.values import missing, missing_each
 from ui import export, fmt
@@ -121,7 +121,6 @@ CSAT = ["responses_count", "csat_pct", "ci_low_pct", "ci_high_pct", "overall_mea
 SLA = ["complaints_count", "open_count", "qa_sla_pct", "action_sla_pct", "timeliness_pct", "median_hours_to_qa",
        "median_hours_to_deliver"]
 TOP = 200  # a list's rows, as its page shows them
-STALLED = 30  # days without a stage change, as the Pipeline page opens
 
 def alert_rows(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The abnormal customers as a meeting reads them: each one's reasons in words."""
@@ -141,10 +140,10 @@ SECTIONS: tuple[Section, ...] = (
             shape=lambda x, lang: _named(x, lang).drop(columns=["group_id"]),
             chart=Chart("bar", "group_name", ("weighted_cny", "remaining_cny"))),
     Section("pipeline", "pipe.funnel", "pipeline_funnel"),
-    Section("pipeline", "pack.attention", "pipeline_attention", lambda f, d: {"stalled_days": STALLED, "top": TOP},
+    Section("pipeline", "pack.attention", "pipeline_attention", lambda f, d: {"stalled_days": STALLED_DAYS, "top": TOP},
             columns=("opportunity_id", "account_name", "owner_name", "stage", "days_since_change", "is_stalled",
                      "without_plan", "overdue_actions_count", "expected_cny", "expected_close_on", "next_step")),
-    Section("pipeline", "pipe.contracts_title", "contracts_status",
+    Section("pipeline", "pipe.contracts_title", "contracts_status", lambda f, d: {"top": TOP},
             shape=lambda x, lang: x.drop(columns=["region_id", "signed_at", "waiting_since"])),
     Section("pipeline", "pipe.invoices_due", "due_invoicing"),
     Section("pipeline", "pipe.instalments_due", "due_instalments"),

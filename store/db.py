@@ -50,7 +50,7 @@ TABLES = (
 DERIVED_TABLES = ("sales_daily", "sales_daily_tiers", "sales_daily_classes", "payments_daily", "payments_daily_tiers",
                   "payments_daily_classes", "customer_alerts", "receivables_daily", "receivables_daily_tiers",
                   "deal_commissions", "quota_weeks", "revisit_outcomes", "invoices_open", "last_payments",
-                  "customer_months", "customer_gaps", "reference_checks")
+                  "customer_months", "customer_gaps", "reference_checks", "contract_invoices", "contract_payments")
 
 # Who may use the dashboard and what they did (store/accounts.sql); never imported from files.
 ACCOUNT_TABLES = ("users", "user_sessions", "audit_log", "report_comments")

@@ -273,6 +273,21 @@ SELECT customer_id, missing FROM (
 WHERE len(missing) > 0
 ORDER BY customer_id;
 
+-- section contract_receipts: invoice_plans invoices payments
+-- The invoices the contracts' invoicing schedules name, with their issue date and amount, and
+-- each day's payments on them per contract (an invoice named twice by one contract counts once).
+DELETE FROM contract_invoices;
+INSERT INTO contract_invoices
+SELECT DISTINCT p.contract_id, p.invoice_id, i.issue_date, i.amount
+FROM invoice_plans p JOIN invoices i ON i.invoice_id = p.invoice_id
+ORDER BY ALL;
+DELETE FROM contract_payments;
+INSERT INTO contract_payments
+SELECT c.contract_id, pay.paid_on, sum(pay.amount)
+FROM contract_invoices c JOIN payments pay ON pay.invoice_id = c.invoice_id
+GROUP BY ALL
+ORDER BY ALL;
+
 -- section references_salespeople: salespeople(replaced) regions
 -- References that point at nothing (SPEC §3.10): for every column of a table that names a row of
 -- another (a customer, salesperson, region, product, invoice, visit plan, opportunity or contract), how many rows name one

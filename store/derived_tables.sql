@@ -254,3 +254,21 @@ CREATE TABLE IF NOT EXISTS revisit_outcomes (
     outcome_on     DATE,
     plans          INTEGER NOT NULL
 );
+
+-- One row: an invoice that a contract's invoicing schedule names, with its issue date and
+-- amount (the invoices due to be issued read whether each was issued, without reading every
+-- invoice).
+CREATE TABLE IF NOT EXISTS contract_invoices (
+    contract_id    VARCHAR NOT NULL,
+    invoice_id     VARCHAR NOT NULL,
+    issue_date     DATE NOT NULL,
+    amount         DECIMAL(18, 4) NOT NULL
+);
+
+-- One row: a day's payments on the invoices of one contract's invoicing schedule, summed (what
+-- settles the contract's payment-plan instalments, definitions §15).
+CREATE TABLE IF NOT EXISTS contract_payments (
+    contract_id    VARCHAR NOT NULL,
+    paid_on        DATE NOT NULL,
+    amount         DECIMAL(18, 4) NOT NULL
+);

@@ -669,7 +669,7 @@ SELECT c.*
 FROM customers c
 WHERE customer_matches(c.region_id, c.owner_id, c.tier, c.industry, regions, salespeople, tiers, industries);
 
--- Customer development (README "Pipeline"). The stages in order; a lost opportunity keeps the
+-- Customer development (definitions §15). The stages in order; a lost opportunity keeps the
 -- stages it had reached (lost has no place in the order).
 CREATE OR REPLACE MACRO stage_rank(stage) AS (
     CASE stage WHEN 'lead' THEN 1 WHEN 'approved' THEN 2 WHEN 'proposal' THEN 3
@@ -678,11 +678,9 @@ CREATE OR REPLACE MACRO stage_rank(stage) AS (
 
 -- The opportunities under the filters: their region and owner, the customer's tier and
 -- industry (a prospect has neither, so it drops out under those two filters), with the
--- account's name (the customer's, or the prospect's) and the day of the last stage change.
+-- account's name (the customer's, or the prospect's) and the owner's.
 CREATE OR REPLACE MACRO kpi_opportunities(regions, salespeople, tiers, industries) AS TABLE
-SELECT o.*, coalesce(c.name, o.prospect_name) AS account_name, sp.name AS owner_name,
-       (SELECT max(h.entered_on) FROM opportunity_stages h WHERE h.opportunity_id = o.opportunity_id)
-           AS last_change_on
+SELECT o.*, coalesce(c.name, o.prospect_name) AS account_name, sp.name AS owner_name
 FROM opportunities o
 LEFT JOIN customers c ON c.customer_id = o.customer_id
 LEFT JOIN salespeople sp ON sp.salesperson_id = o.owner_id
@@ -731,9 +729,22 @@ WHERE (regions IS NULL OR list_contains(regions, k.region_id))
 -- Each instalment of the contracts' payment plans with what was collected for it by
 -- `on_date`: the payments on the invoices the contract's invoicing schedule names, paid on or
 -- before that day, settle the instalments in the order they fall due (the earliest first);
--- paid_in_full_on is the day the payments first covered the instalment (NULL while not).
+-- paid_in_full_on is the day the payments first covered the instalment (NULL while not). Only
+-- the contracts with something due in the month of `on_date`, or due earlier and not collected
+-- in full (what is due by the month's end exceeds what was paid), are worked out: the others
+-- have nothing to show for that month.
 CREATE OR REPLACE MACRO kpi_instalments(on_date, regions, salespeople, tiers, industries) AS TABLE
 WITH
+totals AS (
+    SELECT contract_id, sum(amount) AS paid_total FROM contract_payments WHERE paid_on <= on_date GROUP BY ALL
+),
+open AS (
+    SELECT p.contract_id
+    FROM payment_plans p LEFT JOIN totals t USING (contract_id)
+    WHERE p.due_date <= last_day(on_date)
+    GROUP BY p.contract_id, t.paid_total
+    HAVING max(p.due_date) >= date_trunc('month', on_date) OR sum(p.amount) > coalesce(t.paid_total, 0)
+),
 plan AS (
     SELECT p.*, k.customer_id, k.customer_name, k.salesperson_id, k.salesperson_name, k.region_id,
            sum(p.amount) OVER (PARTITION BY p.contract_id ORDER BY p.due_date, p.instalment_no) AS through_this,
@@ -741,17 +752,16 @@ plan AS (
                AS before_this
     FROM payment_plans p
     JOIN kpi_contracts(on_date::TIMESTAMP, regions, salespeople, tiers, industries) k USING (contract_id)
+    WHERE p.contract_id IN (SELECT contract_id FROM open)
 ),
 paid AS (
-    SELECT i.contract_id, pay.paid_on,
-           sum(sum(pay.amount)) OVER (PARTITION BY i.contract_id ORDER BY pay.paid_on) AS paid_by_then
-    FROM (SELECT DISTINCT contract_id, invoice_id FROM invoice_plans WHERE invoice_id IS NOT NULL) i
-    JOIN payments pay ON pay.invoice_id = i.invoice_id AND pay.paid_on <= on_date
-    GROUP BY i.contract_id, pay.paid_on
+    SELECT contract_id, paid_on, sum(amount) OVER (PARTITION BY contract_id ORDER BY paid_on) AS paid_by_then
+    FROM contract_payments
+    WHERE paid_on <= on_date AND contract_id IN (SELECT contract_id FROM open)
 )
 SELECT plan.*,
        greatest(0, least(plan.amount, coalesce(t.paid_total, 0) - plan.before_this)) AS collected,
        (SELECT min(paid.paid_on) FROM paid
         WHERE paid.contract_id = plan.contract_id AND paid.paid_by_then >= plan.through_this) AS paid_in_full_on
 FROM plan
-LEFT JOIN (SELECT contract_id, max(paid_by_then) AS paid_total FROM paid GROUP BY ALL) t USING (contract_id);
+LEFT JOIN totals t USING (contract_id);

@@ -128,6 +128,12 @@ def test_first_visits_of_plans_agree_with_the_visits(store_con):
     ("SELECT paid_on, salesperson_id, region_id, tier, industry, amount FROM payments_daily_classes",
      "SELECT paid_on, salesperson_id, p.region_id, tier, industry, sum(amount) FROM payments p"
      " LEFT JOIN customers USING (customer_id) GROUP BY ALL"),
+    ("SELECT * FROM contract_invoices",
+     "SELECT DISTINCT p.contract_id, p.invoice_id, i.issue_date, i.amount FROM invoice_plans p"
+     " JOIN invoices i USING (invoice_id)"),
+    ("SELECT * FROM contract_payments",
+     "SELECT contract_id, paid_on, sum(amount) FROM payments"
+     " JOIN (SELECT DISTINCT contract_id, invoice_id FROM invoice_plans) USING (invoice_id) GROUP BY ALL"),
     ("SELECT * FROM customer_alerts", "SELECT * FROM kpi_customer_alerts((SELECT as_of_date FROM store_meta))"),
     ("SELECT * FROM invoices_open",
      "SELECT * EXCLUDE (days_past_due)"
@@ -152,8 +158,8 @@ def test_first_visits_of_plans_agree_with_the_visits(store_con):
      "SELECT planned_month, salesperson_id, count(*) FILTER (WHERE first_visit_on <= last_day(planned_month)),"
      " count(*) FILTER (WHERE first_visit_on > last_day(planned_month)), count(*) FROM visit_plans GROUP BY ALL"),
 ], ids=["sales", "payments", "sales by tier", "payments by tier", "sales by class", "payments by class",
-        "alerts", "open invoices", "customer months", "last payments", "commission lines", "quota weeks",
-        "customer gaps", "revisit outcomes"])
+        "contract invoices", "contract payments", "alerts", "open invoices", "customer months", "last payments",
+        "commission lines", "quota weeks", "customer gaps", "revisit outcomes"])
 def test_every_kept_summary_equals_its_computation_from_the_facts(store_con, kept, computed):
     assert scalar(store_con, f"SELECT count(*) FROM ({kept})") > 100
     assert scalar(store_con, f"SELECT count(*) FROM ({kept} EXCEPT ALL {computed})") == 0

@@ -92,7 +92,7 @@ SAMPLE_PARAMS = {
                            "stalled_days": 30, "top": 200},
     "overdue_actions": _only(NO_FILTER, "regions", "salespeople", "tiers", "industries"),
     "pipeline_won_lost": {**_only(YEAR, *FILTER_PARAMS[:6]), "group_by": "competitor"},
-    "contracts_status": _only(YEAR, *FILTER_PARAMS[:6]),
+    "contracts_status": {**_only(YEAR, *FILTER_PARAMS[:6]), "top": 200},
     "contract_sla": _only(YEAR, *FILTER_PARAMS[:6]),
     "due_invoicing": _only(YEAR, "end_date", "regions", "salespeople", "tiers", "industries"),
     "due_instalments": _only(YEAR, "end_date", "regions", "salespeople", "tiers", "industries"),

@@ -1270,6 +1270,10 @@ TEXT: dict[str, dict[str, str]] = {
     "pipe.contracts_title": {"en": "Contracts: signed within 24 hours, then reviewed",
                              "zh": "合同：24小时内签订，初评后报总经理评审"},
     "pipe.no_contracts": {"en": "No contract was agreed in this period.", "zh": "本期间没有达成共识的合同。"},
+    "pipe.contracts_shown_of": {"en": "The first {shown} of {n}: those waiting, then those signed late, then the "
+                                      "latest; the CSV lists all {n}.",
+                                "zh": "显示前 {shown} 份，共 {n} 份：先列等待中的，再列超时签订的，再按最新；"
+                                      "CSV 含全部。"},
     "pipe.contracts_note": {"en": "{first} await the first review (longest {first_days} days) · {gm} await the GM's "
                                   "review (longest {gm_days} days)",
                             "zh": "待初评 {first} 份（最长 {first_days} 天）· 待总经理评审 {gm} 份"

@@ -567,15 +567,16 @@ def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], page: str, filter
 
 
 def first_rows(shown: pd.DataFrame, every: Callable[[], pd.DataFrame], shown_at_most: int, says: str, page: str,
-               filters: Filters | None, key: str, columns: list[str] | None = None) -> None:
+               filters: Filters | None, key: str, columns: list[str] | None = None,
+               places: dict[str, int] | None = None) -> None:
     """A list of which the screen shows the first rows (a query asked for its `top` with how many
     there are in all, `rows_count`) and, when there are more, says which (`says`) and that the
-    CSV has `every` row. `columns`: those shown (the CSV has all)."""
+    CSV has `every` row. `columns`: those shown (the CSV has all); `places` as for `table`."""
     total = int(first(shown, "rows_count", 0))
     more = total > shown_at_most
     if more:
         st.caption(t(says, shown=fmt.count(shown_at_most), n=fmt.count(total)))
-    table(shown[columns] if columns else shown.drop(columns=["rows_count"]))
+    table(shown[columns] if columns else shown.drop(columns=["rows_count"]), places)
     download(lambda: every().drop(columns=["rows_count"]), page, filters, key=key,
              label=t("download.all", n=fmt.count(total)) if more else None)
 
