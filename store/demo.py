@@ -25,6 +25,14 @@ The subjects of the stories (which salesperson, which customers …) are returne
    was not the customer's first.
 8. **Short of quota four weeks in a row** — a key-account manager missed the
    weekly quotas in each of the last four complete ISO weeks.
+9. **Stalled projects** — the first key-account manager lets approved projects stall: each
+   stage after the lead takes about four times as long, and their open projects have no
+   development plan; they lead the Pipeline page's attention list.
+10. **Losing negotiations to the surging competitor** — opportunities against 新锐智造 created
+   in the last five months or so are won in negotiation at under half the usual rate: our win
+   rate against it is the lowest of all competitors this year.
+11. **Contracts signed late** — about one contract in eight is signed more than 24 hours after
+   agreement, and some agreed in the last week still wait for their signature.
 
 Also in the data, for the pages to find: a salesperson who left (their customers passed to
 a newcomer on the day after they left; history stays with the one who sold), returns,
@@ -1108,6 +1116,7 @@ class Generator:
             "sliding_customers": sorted(code("C", c, 6) for c in self.sliders),
             "over_credit_customer": code("C", self.over_limit, 6),
             "short_kam": code("S", self.kams[SHORT_KAM], 4),
+            "stalling_kam": code("S", self.kams[0], 4),
             "leaver": code("S", self.leaver, 4),
             "newcomer": code("S", self.newcomer, 4),
         }

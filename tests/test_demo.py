@@ -557,3 +557,49 @@ def test_story_a_key_account_manager_short_four_weeks_in_a_row(store_con, demo_s
     assert weeks[0][1].date() == AS_OF - dt.timedelta(days=7)  # ends with the last complete week
     assert scalar(store_con, "SELECT role FROM salespeople WHERE salesperson_id = $s",
                   {"s": built.stories["short_kam"]}) == "key_account_manager"
+
+
+def test_story_a_key_account_manager_lets_approved_projects_stall(store_con, demo_store):
+    _, built = demo_store
+    kam = built.stories["stalling_kam"]
+    stalled = rows(store_con, """
+        -- open opportunities without a stage change in the last 30 days, per owner
+        SELECT o.owner_id, count(*) AS n FROM opportunities o
+        JOIN (SELECT opportunity_id, max(entered_on) AS last FROM opportunity_stages GROUP BY 1) h
+          USING (opportunity_id)
+        WHERE o.stage IN ('lead', 'approved', 'proposal', 'negotiation') AND h.last <= $as_of::DATE - 30
+        GROUP BY 1 ORDER BY n DESC, 1""", {"as_of": AS_OF})
+    assert stalled[0][0] == kam and stalled[0][1] > 2 * stalled[1][1]  # theirs, more than twice anyone's
+    planned = rows(store_con, """
+        SELECT count(*), count(*) FILTER (WHERE o.opportunity_id IN (SELECT opportunity_id FROM development_actions))
+        FROM opportunities o
+        WHERE o.owner_id = $kam AND o.approved_on IS NOT NULL AND o.stage IN ('approved', 'proposal', 'negotiation')""",
+                   {"kam": kam})
+    assert planned[0][0] > 5 and planned[0][1] == 0  # their open projects: none has a development plan
+    assert scalar(store_con, "SELECT role FROM salespeople WHERE salesperson_id = $s", {"s": kam}) == \
+        "key_account_manager"
+
+
+def test_story_the_surging_competitor_beats_us_most_often(store_con, demo_store):
+    _, built = demo_store
+    rates = rows(store_con, """
+        -- opportunities that entered won or lost this year, per competitor named: won ÷ closed
+        SELECT o.competitor, count(*) FILTER (WHERE o.stage = 'won') / count(*) AS rate FROM opportunities o
+        JOIN opportunity_stages h ON h.opportunity_id = o.opportunity_id AND h.stage = o.stage
+        WHERE o.stage IN ('won', 'lost') AND o.competitor IS NOT NULL
+          AND h.entered_on BETWEEN date_trunc('year', $as_of::DATE) AND $as_of::DATE
+        GROUP BY 1 ORDER BY rate""", {"as_of": AS_OF})
+    assert rates[0][0] == built.stories["surging_competitor"] and len(rates) >= 4
+
+
+def test_story_contracts_signed_late_and_awaiting_their_signature(store_con):
+    late, judged, waiting = rows(store_con, """
+        -- contracts agreed this year: signed more than 24 h after agreement, or not signed with the
+        -- 24 h over by the end of the as-of day; and those agreed in the last week still unsigned
+        SELECT count(*) FILTER (WHERE coalesce(signed_at, day_end) > agreed_at + INTERVAL 24 HOUR),
+               count(*) FILTER (WHERE signed_at IS NOT NULL OR day_end > agreed_at + INTERVAL 24 HOUR),
+               count(*) FILTER (WHERE signed_at IS NULL AND agreed_at >= $as_of::DATE - 6)
+        FROM (SELECT *, ($as_of::DATE + 1)::TIMESTAMP AS day_end FROM contracts)
+        WHERE agreed_at >= date_trunc('year', $as_of::DATE)""", {"as_of": AS_OF})[0]
+    assert 0.08 <= late / judged <= 0.2  # one in eight
+    assert waiting >= 1
