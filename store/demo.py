@@ -925,8 +925,9 @@ class Generator:
     def pipeline(self) -> None:
         """Opportunities with their stage history and plans, contracts with their reviews, and
         payment and invoicing plans tied to the customers' invoices. Stories: the surging
-        competitor wins more of the last four months' deals on price; one region's key-account
-        manager lets approved projects stall; a contract agreed last week waits unsigned."""
+        competitor wins fewer of the last months' negotiations; one key-account manager lets
+        approved projects stall without plans; a contract agreed last week waits unsigned.
+        Every opportunity walks its stages together with the others, a step at a time."""
         rng, cust = self.rng, self.cust
         n = int(len(cust["tier"]) / 3000 * 1800 * self.n_days / 365)
         created = np.sort(rng.integers(0, self.n_days, n))
@@ -935,101 +936,120 @@ class Generator:
         region = np.where(on_customer, cust["region"][c], rng.choice(len(REGIONS), n,
                                                                      p=self.region_weight / self.region_weight.sum()))
         owner = self.owner_on(c, self.start + created)
-        kam_of_region = {r: self.kams[self.person_region[self.kams] == r] for r in range(len(REGIONS))}
-        sellers_of_region = {r: self.sellers[(self.person_region[self.sellers] == r) & (self.sellers != self.leaver)]
-                             for r in range(len(REGIONS))}
-        prospect_owner = np.array([rng.choice(kam_of_region[r]) if len(kam_of_region[r]) and rng.random() < 0.5
-                                   else rng.choice(sellers_of_region[r]) for r in region])
-        owner = np.where(on_customer, owner, prospect_owner)
-        slow_kam = self.kams[0]  # story: approved projects stall with this manager
+        for r in range(len(REGIONS)):  # a prospect's owner: a key-account manager of its region, or a salesperson
+            mine = np.flatnonzero(~on_customer & (region == r))
+            kams = self.kams[self.person_region[self.kams] == r]
+            sellers = self.sellers[(self.person_region[self.sellers] == r) & (self.sellers != self.leaver)]
+            by_kam = (rng.random(len(mine)) < 0.5) & (len(kams) > 0)
+            owner[mine] = np.where(by_kam, rng.choice(kams if len(kams) else sellers, len(mine)),
+                                   rng.choice(sellers, len(mine)))
+        slow = owner == self.kams[0]  # story: approved projects stall with this manager
         amount = np.round(rng.lognormal(np.log(5_000_000), 0.8, n) * np.where(cust["tier"][c] == "A", 1.5, 1.0), -3)
         amount = np.where(on_customer, amount, np.round(amount * 0.8, -2))
         surge_from = int(((self.as_of.astype("datetime64[M]") - 3).astype("datetime64[D]") - self.start).astype(int))
         competitor = np.where(rng.random(n) < 0.6, rng.integers(0, len(COMPETITORS), n), -1)
-        competitor = np.where((created >= surge_from - 60) & (rng.random(n) < 0.35), 4, competitor)
-        advance = {"lead": 0.72, "approved": 0.82, "proposal": 0.62, "negotiation": 0.55}
-        stay = {"lead": 8, "approved": 12, "proposal": 18, "negotiation": 14}
-        order = ["lead", "approved", "proposal", "negotiation", "won"]
-        stages, opps, actions, contracts, pay_plans, inv_plans = [], [], [], [], [], []
+        surging = created >= surge_from - 60
+        competitor = np.where(surging & (rng.random(n) < 0.35), 4, competitor)
+        # stage walk: lead 0, approved 1, proposal 2, negotiation 3, won 4; lost 5
+        advance = np.array([0.72, 0.82, 0.62, 0.55])
+        stay = np.array([8, 12, 18, 14])
+        today = self.n_days - 1
+        day, k, alive = created.copy(), np.zeros(n, np.int64), np.ones(n, bool)
+        entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (opportunity, day, stage), in order
+        lost_reason = np.full(n, None, dtype=object)
+        while alive.any():
+            now = np.flatnonzero(alive)
+            entries.append((now, day[now], k[now]))
+            alive[now[k[now] == 4]] = False  # won
+            now = now[k[now] < 4]
+            stage = k[now]
+            days = rng.lognormal(np.log(stay[stage] * np.where(slow[now] & (stage >= 1), 4, 1)), 0.5).astype(int) + 1
+            odds = np.where((competitor[now] == 4) & surging[now] & (stage == 3), 0.25, advance[stage])
+            ended = day[now] + days > today
+            alive[now[ended]] = False  # still open today
+            now, stage, odds = now[~ended], stage[~ended], odds[~ended]
+            day[now] += days[~ended]
+            back = (stage == 3) & (rng.random(len(now)) < 0.1)  # moved back to a new quote, then on again
+            entries.append((now[back], day[now[back]], np.full(back.sum(), 2)))
+            day[now[back]] += rng.integers(3, 15, back.sum())
+            alive[now[back][day[now[back]] > today]] = False
+            now, odds = now[~back], odds[~back]
+            onwards = rng.random(len(now)) < odds
+            k[now[onwards]] += 1
+            gone = now[~onwards]
+            entries.append((gone, day[gone], np.full(len(gone), 5)))
+            alive[gone] = False
+            lost_reason[gone] = np.where((competitor[gone] == 4) | (rng.random(len(gone)) < 0.4), "price",
+                                         rng.choice(["product", "relationship", "timing", "no_budget", "other"],
+                                                    len(gone)))
+        opp = np.concatenate([e[0] for e in entries])
+        when = np.concatenate([e[1] for e in entries])
+        what = np.concatenate([e[2] for e in entries])
+        order = np.argsort(opp, kind="stable")  # each opportunity's entries in the order they came
+        opp, when, what = opp[order], when[order], what[order]
+        last = np.r_[opp[1:] != opp[:-1], True]
+        stage = np.full(n, -1)
+        stage[opp[last]] = what[last]
+        last_day = np.zeros(n, np.int64)
+        last_day[opp[last]] = when[last]
+        approved = np.full(n, -1)
+        approved[opp[what == 1]] = when[what == 1]  # a project is approved once: stages only move on from it
+        won, open_ = stage == 4, stage <= 3
+        on_customer |= won  # a prospect that signs becomes a customer of the archive
+        expected = np.where(open_, last_day + rng.integers(20, 90, n), last_day)
+        expected = np.where(open_ & (expected <= today), today + rng.integers(5, 120, n), expected)
+        next_on = np.minimum(today + rng.integers(1, 21, n), last_day + 60)
+        names = np.array(["lead", "approved", "proposal", "negotiation", "won", "lost"])
+        oid = _codes("OP", np.arange(1, n + 1), 6)
+        words = np.array(WORDS)
+        prospect = pa.array(np.char.add(np.char.add(np.char.add(np.char.add(
+            np.array([name for name, *_ in REGIONS])[region], words[c % len(words)]),
+            words[(c // 7) % len(words)]), np.array([i[1] for i in INDUSTRIES])[c % len(INDUSTRIES)]), "（筹）"))
+        dates = lambda days: pa.array(self.start + days)  # noqa: E731
+        self.tables["opportunities"] = pa.table({
+            "opportunity_id": oid,
+            "customer_id": pc.if_else(pa.array(on_customer), ids("C", c + 1, 6), pa.nulls(n, pa.string())),
+            "prospect_name": pc.if_else(pa.array(on_customer), pa.nulls(n, pa.string()), prospect),
+            "owner_id": ids("S", owner + 1, 4), "region_id": ids("R", region + 1, 2),
+            "stage": pa.array(names[stage]), "created_on": dates(created),
+            "approved_on": pa.array(self.start + approved, mask=approved < 0),
+            "approved_by": pa.array(np.where(approved >= 0, "S0001", None)),
+            "expected_amount": pa.array(amount), "expected_close_on": dates(expected),
+            "competitor": pa.array(np.where(competitor >= 0, np.array(COMPETITORS)[competitor], None)),
+            "lost_reason": pa.array(lost_reason, pa.string()),
+            "next_step": pa.array(np.where(open_, rng.choice(NEXT_STEPS, n), None)),
+            "next_step_on": pa.array(self.start + next_on, mask=~open_),
+        }, schema=OPPORTUNITY_SCHEMA)
+        self.tables["opportunity_stages"] = pa.table({
+            "opportunity_id": pc.take(oid, pa.array(opp)), "entered_on": dates(when),
+            "stage": pa.array(names[what])})
+        # development plans: most approved projects have two to four actions spread to their end,
+        # never the open ones of the manager who lets them stall
+        planned = np.flatnonzero((approved >= 0) & ~(slow & open_) & (rng.random(n) < 0.85))
+        count = rng.integers(2, 5, len(planned))
+        of = np.repeat(planned, count)
+        step = np.arange(len(of)) - np.repeat(np.cumsum(count) - count, count) + 1  # 1, 2, … within each plan
+        end = np.where(open_, expected, last_day)[of]
+        due = approved[of] + (end - approved[of]) * step // 5 + 1
+        done = due + rng.integers(-3, 4, len(of))
+        finished = (due < today) & (rng.random(len(of)) < 0.85) & (done <= today)
+        self.tables["development_actions"] = pa.table({
+            "action_id": _codes("DA", np.arange(1, len(of) + 1), 7), "opportunity_id": pc.take(oid, pa.array(of)),
+            "action_text": pa.array(rng.choice(ACTIONS, len(of))), "owner_id": ids("S", owner[of] + 1, 4),
+            "due_on": dates(due), "done_on": pa.array(self.start + done, mask=~finished),
+        }, schema=ACTION_SCHEMA)
+        # contracts of the won, with their schedules tied to the customer's invoices after signing
         inv = self.invoice_rows
         by_customer = np.lexsort((inv["issue"], inv["cust"]))  # each customer's invoices, by issue day
         bounds = np.searchsorted(inv["cust"][by_customer], np.arange(len(cust["tier"]) + 1))
-        today = self.n_days - 1
-        for i in range(n):
-            day, k, history, lost_reason = int(created[i]), 0, [], None
-            slow = owner[i] == slow_kam
-            while True:
-                history.append((day, order[k]))
-                if order[k] == "won":
-                    break
-                days = int(rng.lognormal(np.log(stay[order[k]] * (4 if slow and k >= 1 else 1)), 0.5)) + 1
-                odds = advance[order[k]]
-                if competitor[i] == 4 and created[i] >= surge_from - 60 and order[k] == "negotiation":
-                    odds = 0.25  # the surging competitor undercuts in the last months
-                if day + days > today:
-                    break
-                day += days
-                if order[k] == "negotiation" and rng.random() < 0.1 and (len(history) < 2 or
-                                                                        history[-2][1] != "negotiation"):
-                    history.append((day, "proposal"))  # moved back to a new quote, then on again
-                    day += int(rng.integers(3, 15))
-                    if day > today:
-                        break
-                    continue
-                if rng.random() < odds:
-                    k += 1
-                else:
-                    history.append((day, "lost"))
-                    lost_reason = ("price" if competitor[i] == 4 or rng.random() < 0.4 else
-                                   str(rng.choice(["product", "relationship", "timing", "no_budget", "other"])))
-                    break
-            stage = history[-1][1]
-            won = stage == "won"
-            if won and not on_customer[i]:
-                on_customer[i] = True  # a prospect that signs becomes a customer of the archive
-            approved = next((d for d, st in history if st == "approved"), None)
-            if approved is None and stage in ("proposal", "negotiation", "won", "lost") and len(history) > 1 \
-                    and history[1][1] != "approved":
-                approved = history[1][0]
-            oid = f"OP{i + 1:06d}"
-            expected = history[-1][0] + int(rng.integers(20, 90)) if stage not in ("won", "lost") else history[-1][0]
-            if stage not in ("won", "lost") and expected <= today:
-                expected = today + int(rng.integers(5, 120))
-            open_ = stage not in ("won", "lost")
-            opps.append({
-                "opportunity_id": oid, "customer_id": f"C{c[i] + 1:06d}" if on_customer[i] else None,
-                "prospect_name": None if on_customer[i] else
-                f"{REGIONS[region[i]][0]}{WORDS[c[i] % len(WORDS)]}{WORDS[(c[i] // 7) % len(WORDS)]}"
-                f"{INDUSTRIES[c[i] % len(INDUSTRIES)][1]}（筹）",
-                "owner_id": f"S{owner[i] + 1:04d}", "region_id": f"R{region[i] + 1:02d}", "stage": stage,
-                "created_on": self._date(history[0][0]),
-                "approved_on": None if approved is None else self._date(approved),
-                "approved_by": None if approved is None else "S0001",
-                "expected_amount": float(amount[i]), "expected_close_on": self._date(expected),
-                "competitor": COMPETITORS[competitor[i]] if competitor[i] >= 0 else None,
-                "lost_reason": lost_reason,
-                "next_step": str(rng.choice(NEXT_STEPS)) if open_ else None,
-                "next_step_on": self._date(min(today + int(rng.integers(1, 21)), history[-1][0] + 60))
-                if open_ else None,
-            })
-            stages.extend({"opportunity_id": oid, "entered_on": self._date(d), "stage": st} for d, st in history)
-            if approved is not None and not (slow and open_) and rng.random() < 0.85:
-                end = history[-1][0] if not open_ else expected
-                for a in range(int(rng.integers(2, 5))):
-                    due = approved + int((end - approved) * (a + 1) / 5) + 1
-                    done = due + int(rng.integers(-3, 4)) if (due < today and rng.random() < 0.85) else None
-                    actions.append({"action_id": f"DA{len(actions) + 1:07d}", "opportunity_id": oid,
-                                    "action_text": str(rng.choice(ACTIONS)), "owner_id": f"S{owner[i] + 1:04d}",
-                                    "due_on": self._date(due),
-                                    "done_on": None if done is None or done > today else self._date(done)})
-            if won:
-                chosen = by_customer[bounds[c[i]]:bounds[c[i] + 1]]
-                chosen = chosen[inv["issue"][chosen] >= history[-1][0]][:int(rng.integers(1, 4))]
-                self._contract(rng, oid, c[i], owner[i], region[i], history[-1][0], amount[i], chosen,
-                               contracts, pay_plans, inv_plans)
-        self.tables["opportunities"] = pa.Table.from_pylist(opps, schema=OPPORTUNITY_SCHEMA)
-        self.tables["opportunity_stages"] = pa.Table.from_pylist(stages)
-        self.tables["development_actions"] = pa.Table.from_pylist(actions, schema=ACTION_SCHEMA)
+        contracts, pay_plans, inv_plans = [], [], []
+        last_week = np.flatnonzero(won & (last_day >= today - 6))
+        unsigned = set(last_week[rng.random(len(last_week)) < 0.3]) or set(last_week[-1:])  # at least one waits
+        for i in np.flatnonzero(won):  # a few in a hundred opportunities: made one by one
+            chosen = by_customer[bounds[c[i]]:bounds[c[i] + 1]]
+            chosen = chosen[inv["issue"][chosen] >= last_day[i]][:int(rng.integers(1, 4))]
+            self._contract(rng, oid[i].as_py(), c[i], owner[i], region[i], last_day[i], amount[i], chosen,
+                           i in unsigned, contracts, pay_plans, inv_plans)
         self.tables["contracts"] = pa.Table.from_pylist(contracts, schema=CONTRACT_SCHEMA)
         self.tables["payment_plans"] = pa.Table.from_pylist(pay_plans)
         self.tables["invoice_plans"] = pa.Table.from_pylist(inv_plans, schema=INVOICE_PLAN_SCHEMA)
@@ -1040,12 +1060,13 @@ class Generator:
             "effective_to": pa.array([dt.date(self.as_of.astype(object).year, 1, 1)] * 4 + [None] * 4, pa.date32()),
         })
 
-    def _contract(self, rng, oid, customer, owner, region, won_day, amount, chosen, contracts, pay_plans,
+    def _contract(self, rng, oid, customer, owner, region, won_day, amount, chosen, unsigned, contracts, pay_plans,
                   inv_plans) -> None:
         """The contract of a won opportunity: agreed the day it was won, signed within hours
-        (one in eight late), reviewed. Its schedules name the customer's invoices issued from then
-        on (`chosen`: the instalments their payments settle); one of the last four months plans the
-        rest in two parts ahead, one in five with a part due earlier this month, not yet invoiced."""
+        (one in eight late; `unsigned`: agreed in the last week and still waiting), reviewed. Its
+        schedules name the customer's invoices issued from then on (`chosen`: the instalments their
+        payments settle); one of the last four months plans the rest in two parts ahead, one in
+        five with a part due earlier this month, not yet invoiced."""
         inv, today = self.invoice_rows, self.n_days - 1
         cid = f"CT{len(contracts) + 1:06d}"
         agreed = np.datetime64(self.start + won_day, "m") + np.timedelta64(int(rng.integers(9 * 60, 18 * 60)), "m")
@@ -1053,7 +1074,7 @@ class Generator:
         late = rng.random() < 0.12
         signed = agreed + np.timedelta64(int(rng.integers(25 * 60, 72 * 60) if late
                                              else rng.lognormal(np.log(300), 0.6)), "m")
-        if won_day >= today - 6 and rng.random() < 0.3:
+        if unsigned:
             signed = None  # story: agreed in the last week, still waiting for the signature
         first = None if signed is None else signed + np.timedelta64(int(rng.integers(120, 4 * 24 * 60)), "m")
         returned = first is not None and rng.random() < 0.05
