@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from queries.filters import Filters, Scope
+from queries.values import missing
 
 D = dt.date
 YTD = Filters(D(2026, 1, 1), D(2026, 3, 15))
@@ -166,6 +167,15 @@ def test_an_instalment_paid_in_two_payments(kpi, altered):
     _, run = altered("UPDATE store_meta SET as_of_date = DATE '2026-03-17'")
     between = by(run("due_instalments", Filters(D(2026, 3, 1), D(2026, 3, 31))), "contract_id")
     assert between.loc["CT2", ["collected_cny", "outstanding_cny"]].tolist() == [2_000, 6_000]  # PAY5 only
+
+
+def test_instalments_of_a_month_before_any_payment(kpi):
+    # February (its report, before the first payment on 1 March): CT2's instalment 1 (4000, due
+    # 28 Feb) is due that month with nothing collected; it is due, not overdue, on its own day
+    due = kpi("due_instalments", Filters(D(2026, 2, 1), D(2026, 2, 28)))
+    assert due[["contract_id", "instalment_no", "collected_cny", "outstanding_cny", "status"]].values.tolist() == [
+        ["CT2", 1, 0, 4_000, "due"]]
+    assert missing(due.paid_in_full_on.iloc[0])
 
 
 def test_a_salesperson_sees_only_their_opportunities_and_contracts(kpi):
