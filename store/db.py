@@ -198,12 +198,18 @@ def _mb(size: int) -> str:
 
 def _upgrade(con: duckdb.DuckDBPyConnection) -> None:
     """A store made by an earlier version gains the tables (empty), derived tables and columns
-    added since (created and filled by refresh_derived), once, in one transaction."""
+    added since (created and filled by refresh_derived), once, in one transaction. A table of
+    this version missing (dropped by hand) is left missing: made anew it would show no data as
+    if there were none."""
     missing = {name for (name,) in con.execute(
         "SELECT unnest($kept) EXCEPT SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'",
         {"kept": list(TABLES + DERIVED_TABLES + ACCOUNT_TABLES)}).fetchall()}
     older = con.execute("SELECT count(*) FROM store_meta WHERE schema_version < $v",
                         {"v": SCHEMA_VERSION}).fetchone()[0]
+    lost = missing & set(TABLES)
+    if lost and not older:  # a store of this version without one of its tables is damaged: never made anew, empty
+        _LOG.error("the store lacks its tables %s; the pages that read them cannot be drawn", sorted(lost))
+        missing -= lost
     if missing and not older and missing <= set(ACCOUNT_TABLES):  # a table of what people write: made, no more
         con.execute(ACCOUNTS_PATH.read_text(encoding="utf-8"))
     elif missing or older:
