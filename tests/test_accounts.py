@@ -31,7 +31,7 @@ def con(fixture_path, tmp_path):
 @pytest.fixture(autouse=True)
 def no_pause(monkeypatch):
     pauses = []
-    monkeypatch.setattr(accounts.time, "sleep", pauses.append)
+    monkeypatch.setattr(accounts, "_pause", pauses.append)
     return pauses
 
 
