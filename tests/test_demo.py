@@ -44,6 +44,8 @@ def test_same_seed_and_date_give_the_same_store_and_another_seed_does_not():
 def test_small_scale_has_the_documented_size(store_con):
     assert 280_000 <= scalar(store_con, "SELECT count(*) FROM sales") <= 340_000
     assert scalar(store_con, "SELECT count(*) FROM customers") == 3_000
+    # 1,800 opportunities a year per 3,000 customers over 2023-01-01 … 2026-11-23, 1,423 days: 1,800 × 1,423 ÷ 365
+    assert scalar(store_con, "SELECT count(*) FROM opportunities") == 1_800 * 1_423 // 365
     assert scalar(store_con, "SELECT count(*) FROM regions") == 10
     roles = dict(rows(store_con, "SELECT role, count(*) FROM salespeople GROUP BY role"))
     assert roles == {"head": 1, "assistant": 1, "key_account_manager": 10, "salesperson": 48}
