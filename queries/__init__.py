@@ -196,7 +196,8 @@ def bind(name: str, filters: Filters | None, scope: Scope | None = None, **extra
     extra parameters (a level, a grain, an as-of date …)."""
     query = load(name)
     scope = scope or EVERYTHING
-    given = filters.params(scope) if filters is not None else list_params(scope)
+    given = {**(filters.params(scope) if filters is not None else list_params(scope)),
+             "plan_version": filters.plan_version if filters is not None else None}
     return {**{k: v for k, v in given.items() if k in query.params}, **extra}
 
 

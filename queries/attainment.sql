@@ -15,7 +15,7 @@
 -- New customer: a customer whose first-ever order falls in the bucket, credited to the
 -- salesperson and region of that order (customers.first_order_*, derived from sales). Region figures are the facts' own regions;
 -- parent_id is the region a salesperson belongs to, for the tree.
--- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, level, grain, through
+-- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, level, grain, through, plan_version
 -- choice: level = department | region | salesperson
 -- choice: grain = period | year | quarter | month
 -- columns: bucket_start, node_id, node_name, node_name_en, parent_id, metric, actual_value, plan_target, plan_gap_value, stretch_target, plan_attainment_pct, stretch_attainment_pct, target_note
@@ -60,7 +60,7 @@ facts AS (
 ),
 goals AS (
     SELECT month AS day, region_id, salesperson_id, metric, plan_value, stretch_value
-    FROM kpi_targets($start_date::DATE, $end_date::DATE, $regions, $salespeople)
+    FROM kpi_targets($start_date::DATE, $end_date::DATE, $regions, $salespeople, $plan_version::INTEGER)
 ),
 keyed AS (
     SELECT bucket_start, node_id, metric, value, NULL::DOUBLE AS plan_value, NULL::DOUBLE AS stretch_value,

@@ -50,6 +50,8 @@ class Filters:
     tiers: tuple[str, ...] = field(default=())
     industries: tuple[str, ...] = field(default=())
     product_lines: tuple[str, ...] = field(default=())
+    # the saved plan version (store/planning.py) the targets are read from; None: those in force
+    plan_version: int | None = None
 
     def __post_init__(self):
         if self.start_date > self.end_date:

@@ -11,7 +11,7 @@
 -- the year's end, each amount × its stage's probability in force on D ÷ 100; by owner and the
 -- opportunity's region) and actual + weighted pipeline, the forecast by pipeline (NULL for
 -- gross profit, and under a product-line filter, which opportunities do not carry).
--- params: end_date, regions, salespeople, tiers, industries, product_lines, level, metric, through
+-- params: end_date, regions, salespeople, tiers, industries, product_lines, level, metric, through, plan_version
 -- choice: level = department | region | salesperson
 -- choice: metric = sales | gross_profit
 -- columns: node_id, node_name, node_name_en, as_of_date, actual_ytd, actual_last_90_days, days_left, forecast_value, annual_target, forecast_attainment_pct, target_note, weighted_pipeline_cny, pipeline_forecast_value
@@ -40,7 +40,7 @@ goals AS (
     SELECT CASE $level WHEN 'department' THEN 'department'
                        WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
            sum(plan_value) AS annual_target
-    FROM kpi_targets((date_trunc('year', $through::DATE)::DATE), (((date_trunc('year', $through::DATE) + INTERVAL 1 YEAR - INTERVAL 1 DAY)::DATE)), $regions, $salespeople)
+    FROM kpi_targets((date_trunc('year', $through::DATE)::DATE), (((date_trunc('year', $through::DATE) + INTERVAL 1 YEAR - INTERVAL 1 DAY)::DATE)), $regions, $salespeople, $plan_version::INTEGER)
     WHERE metric = $metric
     GROUP BY ALL
 ),

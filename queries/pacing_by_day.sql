@@ -10,7 +10,7 @@
 -- target (target columns NULL); collections have no product line (actual NULL then); gross
 -- profit counts lines with a known cost, and is NULL throughout when the period's sales have
 -- none.
--- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, metric, today, through
+-- params: start_date, end_date, regions, salespeople, tiers, industries, product_lines, metric, today, through, plan_version
 -- choice: metric = sales | gross_profit | collections
 -- columns: day, actual_value, cumulative_actual, target_value, cumulative_target, pacing_pct, is_today, required_daily_rate
 WITH
@@ -33,7 +33,7 @@ uncosted AS (SELECT $metric = 'gross_profit' AND count(*) > 0 AND count(value) =
 monthly_plan AS (
     SELECT month, sum(plan_value) AS plan
     FROM kpi_targets(date_trunc('month', $start_date::DATE)::DATE, last_day($end_date::DATE),
-                     $regions, $salespeople)
+                     $regions, $salespeople, $plan_version::INTEGER)
     WHERE metric = $metric
     GROUP BY month
 ),

@@ -8,7 +8,7 @@
 -- weighted ÷ still to reach × 100 (NULL when nothing is left to reach, or under a tier or
 -- industry filter, which carries no target). Opportunities count in their owner's and their
 -- own region; targets and sales in their salesperson's and region's.
--- params: regions, salespeople, tiers, industries, today, horizon, group_by
+-- params: regions, salespeople, tiers, industries, today, horizon, group_by, plan_version
 -- choice: horizon = quarter | year
 -- choice: group_by = department | region | salesperson
 -- columns: group_id, group_name, group_name_en, open_count, pipeline_cny, weighted_cny, target_cny, sales_to_date_cny, remaining_cny, coverage_pct
@@ -32,7 +32,7 @@ goal AS (
     SELECT CASE $group_by WHEN 'department' THEN 'department' WHEN 'region' THEN t.region_id
                           ELSE t.salesperson_id END AS group_id,
            sum(t.plan_value) AS target_cny
-    FROM h, kpi_targets(h.first_day, h.last_day, $regions, $salespeople) t
+    FROM h, kpi_targets(h.first_day, h.last_day, $regions, $salespeople, $plan_version::INTEGER) t
     WHERE t.metric = 'sales'
     GROUP BY ALL
 ),

@@ -1,4 +1,5 @@
--- Who may use the dashboard, their sessions and what they did (store/accounts.py). Created
+-- Who may use the dashboard, their sessions, what they did and the plans they saved
+-- (store/accounts.py, store/planning.py). Created
 -- when missing, so a store made by an earlier version gains them when opened (store/db.py);
 -- never loaded from files.
 
@@ -56,4 +57,42 @@ CREATE TABLE IF NOT EXISTS report_comments (
     written_by     VARCHAR NOT NULL,
     written_at     TIMESTAMP NOT NULL,
     PRIMARY KEY (month, section)
+);
+
+-- One row: a plan saved on the Planning page (计划版本): the targets or the expense budget of
+-- one year, named ("2027 年初计划", "年中调整"), by whom and when. Saving writes the year's
+-- targets (or budgets) in force through the import path and keeps a copy of them here, so
+-- that every version stays readable after a later one is saved.
+CREATE TABLE IF NOT EXISTS plan_versions (
+    version_id     INTEGER PRIMARY KEY,
+    kind           VARCHAR NOT NULL CHECK (kind IN ('targets', 'budgets')),
+    plan_year      INTEGER NOT NULL,
+    name           VARCHAR NOT NULL CHECK (trim(name) <> ''),
+    saved_by       VARCHAR NOT NULL,
+    saved_at       TIMESTAMP NOT NULL,
+    UNIQUE (kind, plan_year, name)
+);
+
+-- One row: a monthly target of a salesperson as one plan version has it (the targets table
+-- holds the ones in force).
+CREATE TABLE IF NOT EXISTS plan_targets (
+    version_id     INTEGER NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    month          DATE NOT NULL CHECK (day(month) = 1),
+    metric         VARCHAR NOT NULL,
+    plan_value     DECIMAL(18, 4) NOT NULL,
+    stretch_value  DECIMAL(18, 4) NOT NULL,
+    PRIMARY KEY (version_id, salesperson_id, month, metric)
+);
+
+-- One row: a monthly expense budget of a salesperson and category as one plan version has it
+-- (the expense_budgets table holds the ones in force).
+CREATE TABLE IF NOT EXISTS plan_budgets (
+    version_id     INTEGER NOT NULL,
+    salesperson_id VARCHAR NOT NULL,
+    region_id      VARCHAR NOT NULL,
+    month          DATE NOT NULL CHECK (day(month) = 1),
+    category       VARCHAR NOT NULL,
+    budget_amount  DECIMAL(18, 4) NOT NULL,
+    PRIMARY KEY (version_id, salesperson_id, month, category)
 );

@@ -52,8 +52,10 @@ DERIVED_TABLES = ("sales_daily", "sales_daily_tiers", "sales_daily_classes", "pa
                   "deal_commissions", "quota_weeks", "revisit_outcomes", "invoices_open", "last_payments",
                   "customer_months", "customer_gaps", "reference_checks", "contract_invoices", "contract_payments")
 
-# Who may use the dashboard and what they did (store/accounts.sql); never imported from files.
-ACCOUNT_TABLES = ("users", "user_sessions", "audit_log", "report_comments")
+# Who may use the dashboard, what they did and the plans they saved (store/accounts.sql); never
+# imported from files.
+ACCOUNT_TABLES = ("users", "user_sessions", "audit_log", "report_comments", "plan_versions", "plan_targets",
+                  "plan_budgets")
 
 _LOG = logging.getLogger(__name__)
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")

@@ -668,6 +668,18 @@ class Result:
     encoding: str
     unknown_headers: list[str]
     ignored_derived: list[str]
+    plan_version: int | None = None  # the plan version a save from the Planning page made
+
+
+# What a plan saved on the Planning page replaces of the year it plans (`$y`): the targets of
+# the measures it holds, or the year's whole expense budget; and how its copy is kept.
+PLANNED = {"targets": "targets", "expense_budgets": "budgets"}
+_PLAN_CLEAR = {"targets": "DELETE FROM targets WHERE year(month) = $y AND metric IN (SELECT metric FROM typed)",
+               "expense_budgets": "DELETE FROM expense_budgets WHERE year(month) = $y"}
+_PLAN_KEEP = {"targets": "INSERT INTO plan_targets SELECT $v, salesperson_id, month, metric, plan_value, stretch_value "
+                         "FROM targets WHERE year(month) = $y",
+              "expense_budgets": "INSERT INTO plan_budgets SELECT $v, salesperson_id, region_id, month, category, "
+                                 "budget_amount FROM expense_budgets WHERE year(month) = $y"}
 
 
 def import_file(con: duckdb.DuckDBPyConnection, table: str, data: bytes, file_name: str, mode: str = "append",
@@ -679,10 +691,14 @@ def import_file(con: duckdb.DuckDBPyConnection, table: str, data: bytes, file_na
 
 
 def load(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str = "append", user: str = "cli",
-         progress=lambda line: None, write: bool = True) -> Result:
+         progress=lambda line: None, write: bool = True, plan: str | None = None) -> Result:
     """Validate a file already read (the Data page's preview) and load it as import_file does;
-    with `write` false, only validate (a dry run: nothing written, nothing logged)."""
+    with `write` false, only validate (a dry run: nothing written, nothing logged). With `plan`
+    (a version's name; targets or expense budgets of one year, mode replace) the rows replace
+    that year's only, and a copy of the year as it then stands is kept as a plan version."""
     table = parsed.table
+    if plan is not None and (table not in PLANNED or mode != "replace"):
+        raise db.StoreError(f"a plan version is saved from targets or expense budgets, replacing, not {table} {mode}")
     cursor = con.cursor()
     try:
         done = cursor.execute("""SELECT imported_at, table_name FROM import_log
@@ -694,6 +710,9 @@ def load(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str = "append", u
         _staged(cursor, parsed)
         progress(f"read {parsed.rows:,} rows ({parsed.encoding}); validating…")
         problems = validate(cursor, parsed, mode)
+        year = None
+        if plan is not None and not problems:
+            year, problems = _plan_checked(cursor, table, plan)
         if problems:
             if write:
                 _log(cursor, parsed, mode, user, "rejected", f"{len(problems)} problems")
@@ -713,7 +732,9 @@ def load(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str = "append", u
             progress(f"{parsed.rows:,} rows valid; writing…")
             cursor.execute("BEGIN")
             try:
-                if mode == "replace":
+                if plan is not None:
+                    cursor.execute(_PLAN_CLEAR[table], {"y": year})
+                elif mode == "replace":
                     cursor.execute(f"DELETE FROM {_q(table)}")
                 cursor.execute(f"INSERT INTO {_q(table)} ({target}) SELECT {target} FROM typed")
                 # the new rows, for the summaries to refresh only what they touch
@@ -724,7 +745,8 @@ def load(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str = "append", u
                 db.refresh_derived(cursor, table, appended=mode == "append",
                                    today_moved=cursor.execute(as_of).fetchone() != today)
                 cursor.execute("DROP VIEW new_rows")
-                _log(cursor, parsed, mode, user, "ok", None)
+                kept = None if plan is None else _keep_plan(cursor, table, plan, year, user)
+                _log(cursor, parsed, mode, user, "ok", None if plan is None else f"plan {year} · {plan}")
                 version = cursor.execute("UPDATE store_meta SET store_version = store_version + 1 "
                                          "RETURNING store_version").fetchone()[0]
                 db.commit(cursor)  # seen by no query half done, and in the store's file before it says so
@@ -741,7 +763,34 @@ def load(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str = "append", u
                 raise db.StoreError(f"{parsed.file_name} could not be written, nothing was changed: {exc}") from exc
     finally:
         cursor.close()
-    return Result(parsed.rows, version, parsed.encoding, parsed.unknown_headers, parsed.ignored_derived)
+    return Result(parsed.rows, version, parsed.encoding, parsed.unknown_headers, parsed.ignored_derived, kept)
+
+
+def _plan_checked(cursor, table: str, name: str) -> tuple[int | None, list[Problem]]:
+    """The year a plan's rows are of, and what stops it being saved: months of more than one
+    year, or a version of that year already saved under the name."""
+    years = [y for (y,) in cursor.execute("SELECT DISTINCT year(month) FROM typed ORDER BY 1").fetchall()]
+    if len(years) != 1:
+        return None, [Problem(f"a plan is of one year; its months are of {', '.join(map(str, years))}",
+                              column="month")]
+    if not name.strip():
+        return None, [Problem("a plan version needs a name")]
+    taken = cursor.execute("SELECT count(*) FROM plan_versions WHERE kind = $k AND plan_year = $y AND name = $n",
+                           {"k": PLANNED[table], "y": years[0], "n": name.strip()}).fetchone()[0]
+    if taken:
+        return None, [Problem(f"a plan of {years[0]} named '{name.strip()}' is already saved: give this one "
+                              "another name")]
+    return years[0], []
+
+
+def _keep_plan(cursor, table: str, name: str, year: int, user: str) -> int:
+    """The year's rows as they now stand, kept as a new plan version; its number."""
+    version = cursor.execute("INSERT INTO plan_versions SELECT coalesce(max(version_id), 0) + 1, $k, $y, $n, $u, $at "
+                             "FROM plan_versions RETURNING version_id",
+                             {"k": PLANNED[table], "y": year, "n": name.strip(), "u": user,
+                              "at": dt.datetime.now().replace(microsecond=0)}).fetchone()[0]
+    cursor.execute(_PLAN_KEEP[table], {"v": version, "y": year})
+    return version
 
 
 def _room_for(parsed: Parsed) -> int:

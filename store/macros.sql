@@ -414,12 +414,22 @@ GROUP BY s.customer_id;
 
 -- Monthly targets of the salespeople that match the region and salesperson filters,
 -- pro-rated to the part of each month inside [start_date, end_date] (SPEC §4.1: a partial
--- month counts its days). A salesperson's targets belong to their region.
-CREATE OR REPLACE MACRO kpi_targets(start_date, end_date, regions, salespeople) AS TABLE
+-- month counts its days). A salesperson's targets belong to their region. With a plan
+-- version (plan_versions, saved on the Planning page) the months of its year are that
+-- version's targets and other years' those in force; with NULL, all are those in force.
+CREATE OR REPLACE MACRO kpi_targets(start_date, end_date, regions, salespeople, plan_version) AS TABLE
 SELECT t.salesperson_id, sp.region_id, t.month, t.metric,
        t.plan_value * share.days / days_in_month(t.month) AS plan_value,
        t.stretch_value * share.days / days_in_month(t.month) AS stretch_value
-FROM targets t
+FROM (
+    SELECT salesperson_id, month, metric, plan_value, stretch_value FROM targets
+    WHERE plan_version IS NULL
+       OR year(month) <> coalesce((SELECT plan_year FROM plan_versions
+                                   WHERE version_id = plan_version AND kind = 'targets'), -1)
+    UNION ALL
+    SELECT salesperson_id, month, metric, plan_value, stretch_value FROM plan_targets
+    WHERE version_id = plan_version
+) t
 JOIN salespeople sp ON sp.salesperson_id = t.salesperson_id
 CROSS JOIN LATERAL (
     SELECT least(last_day(t.month), end_date) - greatest(t.month, start_date) + 1 AS days

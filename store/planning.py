@@ -1,0 +1,237 @@
+"""Planning (SPEC §3.12): an annual figure decomposed to months and to people, reconciled to
+the fen, and saved as a named plan version through the import path.
+
+Money is split in whole fen and customers in whole customers, by the largest remainder: each
+part gets the whole units of its exact share, and the units left over go one each to the parts
+with the largest fractions (the earlier part first on a tie), so the parts always add up to the
+whole — never a fen more or less. These functions are pure; the Planning page and the tests
+call them, and `save` writes what they made.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from store import importer
+
+MEASURES = ("sales", "gross_profit", "collections", "new_customers")
+MONTH_METHODS = ("pattern", "flat", "hand")  # by last year's monthly pattern, flat, or by hand
+PEOPLE_METHODS = ("share", "equal")  # by last year's share, or equal (by hand: the grid)
+MONTHS = tuple(range(1, 13))
+
+
+class PlanError(ValueError):
+    """A plan that cannot be made or changed as asked; the message says what and where."""
+
+
+def unit(measure: str) -> Decimal:
+    """The smallest part a measure is split into: a fen, or one customer."""
+    return Decimal(1) if measure == "new_customers" else Decimal("0.01")
+
+
+def to_units(value: object, measure: str) -> int:
+    """An amount in whole units of its measure (yuan → fen, half a fen up)."""
+    return int((Decimal(str(value)) / unit(measure)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def from_units(units: int, measure: str) -> Decimal:
+    return units * unit(measure)
+
+
+def split(total: int, weights: Sequence[float | int | Decimal]) -> list[int]:
+    """`total` whole units in proportion to `weights` by the largest remainder. A negative
+    weight counts as zero; when every weight is zero the parts are equal (still to the unit)."""
+    if not weights:
+        if total:
+            raise PlanError(f"{total} units to split among no one")
+        return []
+    if total < 0:
+        raise PlanError(f"a negative total cannot be split: {total}")
+    exact = [max(Fraction(str(w)), Fraction(0)) for w in weights]
+    if sum(exact) == 0:
+        exact = [Fraction(1)] * len(weights)
+    whole = sum(exact)
+    shares = [total * w / whole for w in exact]
+    parts = [int(s) for s in shares]  # shares are ≥ 0: int() is the floor
+    left = total - sum(parts)
+    by_fraction = sorted(range(len(shares)), key=lambda i: (-(shares[i] - parts[i]), i))
+    for i in by_fraction[:left]:
+        parts[i] += 1
+    return parts
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone a plan may give a share to, and when they were with the department."""
+
+    salesperson_id: str
+    region_id: str | None
+    hired_on: dt.date | None = None
+    left_on: dt.date | None = None
+
+    def active(self, year: int, month: int) -> bool:
+        """With the department for at least a day of the month."""
+        first = dt.date(year, month, 1)
+        last = first.replace(day=calendar.monthrange(year, month)[1])
+        return (self.hired_on is None or self.hired_on <= last) and (self.left_on is None or self.left_on >= first)
+
+    def months(self, year: int) -> int:
+        return sum(self.active(year, m) for m in MONTHS)
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something about a person that the plan handled in a way the head should see."""
+
+    kind: str  # joins | leaves | gone | no_history | part_year
+    salesperson_id: str
+    month: int | None = None  # the first (joins) or last (leaves) month with the department
+    months: int | None = None  # months with the department last year (part_year)
+
+
+def months_of(total: int, method: str, last_year: Mapping[int, float] | None = None,
+              by_hand: Sequence[int] | None = None) -> list[int]:
+    """The annual figure in units split into 12 months: by last year's monthly pattern, flat,
+    or as given by hand (which must add up to the total)."""
+    if method not in MONTH_METHODS:
+        raise PlanError(f"unknown way to split the months: {method}")
+    if method == "hand":
+        if by_hand is None or len(by_hand) != 12:
+            raise PlanError("twelve months are needed")
+        if any(v < 0 for v in by_hand):
+            raise PlanError(f"month {next(i + 1 for i, v in enumerate(by_hand) if v < 0)} is negative")
+        if sum(by_hand) != total:
+            raise PlanError(f"the months add up to {sum(by_hand)}, not the annual {total}")
+        return list(by_hand)
+    weights = [(last_year or {}).get(m, 0) for m in MONTHS] if method == "pattern" else [1] * 12
+    return split(total, weights)
+
+
+def decompose(months: Sequence[int], method: str, people: Sequence[Person], year: int,
+              last_year: Mapping[str, float], last_year_months: Mapping[str, int] | None = None
+              ) -> tuple[dict[tuple[str, int], int], list[Note]]:
+    """Each month's units split among the people with the department that month: equally, or
+    by last year's share — each person's average month last year (their total over the months
+    they were there, so someone who joined mid-year is not planned at half their pace). A
+    person with no sales last year has no share (noted, to set by hand); in a month where no
+    one has a share the month is split equally. Returns {(person, month): units} and notes."""
+    if method not in PEOPLE_METHODS:
+        raise PlanError(f"unknown way to split among people: {method}")
+    cells: dict[tuple[str, int], int] = {}
+    pace = {}
+    for p in people:
+        worked = (last_year_months or {}).get(p.salesperson_id, 12) or 0
+        pace[p.salesperson_id] = Fraction(str(last_year.get(p.salesperson_id, 0) or 0)) / worked if worked else 0
+    for m, units in zip(MONTHS, months, strict=True):
+        here = [p for p in people if p.active(year, m)]
+        if not here and units:
+            raise PlanError(f"month {m}: no one is with the department to plan for")
+        weights = [pace[p.salesperson_id] for p in here] if method == "share" else [1] * len(here)
+        for p, part in zip(here, split(units, weights), strict=True):
+            cells[(p.salesperson_id, m)] = part
+        for p in people:
+            cells.setdefault((p.salesperson_id, m), 0)
+    return cells, notes_on(people, year, last_year, last_year_months or {}, method)
+
+
+def notes_on(people: Sequence[Person], year: int, last_year: Mapping[str, float],
+             last_year_months: Mapping[str, int], method: str) -> list[Note]:
+    notes = []
+    for p in people:
+        active = [m for m in MONTHS if p.active(year, m)]
+        if not active:
+            notes.append(Note("gone", p.salesperson_id))
+            continue
+        if active[0] > 1:
+            notes.append(Note("joins", p.salesperson_id, month=active[0]))
+        if active[-1] < 12:
+            notes.append(Note("leaves", p.salesperson_id, month=active[-1]))
+        if method == "share" and not (last_year.get(p.salesperson_id) or 0) > 0:
+            notes.append(Note("no_history", p.salesperson_id))
+        elif method == "share" and 0 < last_year_months.get(p.salesperson_id, 12) < 12:
+            notes.append(Note("part_year", p.salesperson_id, months=last_year_months[p.salesperson_id]))
+    return notes
+
+
+def edit(cells: Mapping[tuple[str, int], int], changes: Mapping[tuple[str, int], int],
+         kept: set[tuple[str, int]] = frozenset(), open_cells: set[tuple[str, int]] | None = None
+         ) -> dict[tuple[str, int], int]:
+    """The grid after cells were set by hand: each month keeps its total, the other cells of
+    that month that are open (not set by hand before — `kept` — and for someone with the
+    department) taking up the difference in proportion to what they had (equally if they had
+    nothing). Raises PlanError when a month cannot: a negative cell, or cells set by hand
+    adding up to more than the month, or nothing left to take up the difference."""
+    result = dict(cells)
+    for (person, m), value in changes.items():
+        if value < 0:
+            raise PlanError(f"{person}, month {m}: a target cannot be negative")
+        if open_cells is not None and (person, m) not in open_cells:
+            raise PlanError(f"{person}, month {m}: not with the department that month")
+    for m in sorted({m for _, m in changes}):
+        column = [key for key in result if key[1] == m]
+        total = sum(result[key] for key in column)
+        fixed = {key for key in column if key in changes or key in kept}
+        wanted = sum(changes.get(key, result[key]) for key in fixed)
+        takers = [key for key in column if key not in fixed and (open_cells is None or key in open_cells)]
+        rest = total - wanted
+        if rest < 0:
+            raise PlanError(f"month {m}: the cells set by hand add up to {wanted}, more than the month's {total}")
+        if not takers and rest:
+            raise PlanError(f"month {m}: no other cell is left to take up the difference of {rest}")
+        for key in fixed:
+            result[key] = changes.get(key, result[key])
+        for key, part in zip(takers, split(rest, [result[key] for key in takers]), strict=True):
+            result[key] = part
+    return result
+
+
+def stretched(cells: Mapping[tuple[str, int], int], pct: float | Decimal) -> dict[tuple[str, int], int]:
+    """The stretch target: the plan's total raised by `pct` per cent (to the unit, half up),
+    split over the cells in proportion to their plan, so it too adds up exactly and no cell's
+    stretch is below its plan."""
+    if Decimal(str(pct)) < 0:
+        raise PlanError("the stretch is a percentage on top of the plan: it cannot be negative")
+    keys = list(cells)
+    plan = sum(cells.values())
+    total = int((plan * (1 + Decimal(str(pct)) / 100)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return dict(zip(keys, split(total, [cells[k] for k in keys]), strict=True)) if plan else dict(cells)
+
+
+def target_rows(year: int, plans: Mapping[str, Mapping[tuple[str, int], int]],
+                stretches: Mapping[str, Mapping[tuple[str, int], int]]) -> list[dict[str, object]]:
+    """The targets rows of a plan: per measure planned, each person's month with its plan and
+    stretch in yuan (or customers)."""
+    rows = []
+    for measure, cells in plans.items():
+        stretch = stretches.get(measure, cells)
+        for (person, m), units in sorted(cells.items()):
+            rows.append({"salesperson_id": person, "month": dt.date(year, m, 1).isoformat(), "metric": measure,
+                         "plan_value": str(from_units(units, measure)),
+                         "stretch_value": str(from_units(stretch[(person, m)], measure))})
+    return rows
+
+
+def save(con, table: str, rows: Sequence[Mapping[str, object]], name: str, user: str):
+    """Write a plan's rows (targets, or expense budgets) through the import path — validated,
+    all or nothing, logged, the store's version moved on — replacing its year's, and keep them
+    as a new plan version named `name`. Returns the import's Result (its plan_version); raises
+    ImportRejected with every problem."""
+    if not rows:
+        raise PlanError("the plan has no rows to save")
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    data = text.getvalue().encode("utf-8")
+    parsed = importer.read_file(con, table, data, f"plan · {name.strip()}.csv")
+    # the name is part of what is saved: the same figures under another name are another version
+    parsed.sha256 = hashlib.sha256(name.strip().encode("utf-8") + b"\n" + data).hexdigest()
+    return importer.load(con, parsed, mode="replace", user=user, plan=name)

@@ -1,0 +1,203 @@
+"""Planning (SPEC §3.12): decomposing an annual figure to months and people, to the fen, worked
+out by hand below each case."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from store import planning
+from store.planning import Note, Person, PlanError, decompose, edit, months_of, split, stretched
+
+
+def test_the_largest_remainder_adds_up_to_the_whole():
+    # ¥100.00 = 10,000 fen in three equal parts: 3,333.33… each, 3,333 whole each and 1 fen left,
+    # which goes to the first of the equal fractions
+    assert split(10_000, [1, 1, 1]) == [3_334, 3_333, 3_333]
+    # 7 units by 1 : 2 : 4 → 1, 2, 4 exactly; by 3 : 3 : 1 → 3, 3, 1
+    assert split(7, [1, 2, 4]) == [1, 2, 4]
+    assert split(7, [3, 3, 1]) == [3, 3, 1]
+    # 10 by 0.5 : 0.3 : 0.2 → 5, 3, 2; 11 by the same → 5.5, 3.3, 2.2: floors 5, 3, 2 and the
+    # one left to the largest fraction, 0.5
+    assert split(11, [0.5, 0.3, 0.2]) == [6, 3, 2]
+    # no weight at all (a new team): equal parts; a negative weight (returns) counts as none
+    assert split(5, [0, 0]) == [3, 2]
+    assert split(9, [-4, 3]) == [0, 9]
+    with pytest.raises(PlanError, match="no one"):
+        split(1, [])
+
+
+def test_money_is_counted_in_fen_and_customers_whole():
+    assert planning.to_units("1234567.895", "sales") == 123_456_790  # half a fen up
+    assert planning.from_units(123_456_790, "sales") == planning.Decimal("1234567.90")
+    assert planning.to_units(12, "new_customers") == 12
+
+
+def test_the_months_by_last_years_pattern_flat_or_by_hand():
+    # last year: 100 in each of Jan–Nov and 900 in December (2,000 in all) → December is 45 %
+    # of 1,000,000 fen = 450,000; each other month 5 % = 50,000
+    last = {m: 100 for m in range(1, 12)} | {12: 900}
+    assert months_of(1_000_000, "pattern", last) == [50_000] * 11 + [450_000]
+    # flat: 1,000,001 fen / 12 = 83,333.41…: 83,333 each and 5 fen left → the first five months,
+    # all fractions equal
+    assert months_of(1_000_001, "flat") == [83_334] * 5 + [83_333] * 7
+    assert sum(months_of(1_000_001, "flat")) == 1_000_001
+    assert months_of(12, "hand", by_hand=[1] * 12) == [1] * 12
+    with pytest.raises(PlanError, match="add up to 11, not the annual 12"):
+        months_of(12, "hand", by_hand=[1] * 11 + [0])
+
+
+PEOPLE = [Person("A", "R1", dt.date(2020, 1, 1)), Person("B", "R1", dt.date(2021, 3, 1)),
+          Person("C", "R2", dt.date(2022, 6, 1))]
+
+
+def test_a_region_whose_share_last_year_was_zero_gets_nothing_by_share():
+    # last year A sold 600, B 400 (region R1: 1,000) and C in R2 nothing: R2's share is 0 %.
+    # Each month of 1,000 units: A 600, B 400, C 0 — and C is noted as having no history
+    cells, notes = decompose([1_000] * 12, "share", PEOPLE, 2027, {"A": 600, "B": 400, "C": 0})
+    assert {(p, 3): cells[(p, 3)] for p in "ABC"} == {("A", 3): 600, ("B", 3): 400, ("C", 3): 0}
+    assert sum(v for (p, _), v in cells.items() if p == "C") == 0
+    assert sum(cells.values()) == 12_000
+    assert notes == [Note("no_history", "C")]
+    # split equally instead: 1,000 / 3 = 333.33… → 334, 333, 333 in every month
+    cells, _ = decompose([1_000] * 12, "equal", PEOPLE, 2027, {})
+    assert [cells[(p, 5)] for p in "ABC"] == [334, 333, 333]
+
+
+def test_someone_joining_in_july_is_planned_from_july_and_someone_leaving_until_they_go():
+    people = [Person("A", "R1", dt.date(2020, 1, 1)), Person("N", "R1", dt.date(2027, 7, 15)),
+              Person("L", "R2", dt.date(2019, 1, 1), left_on=dt.date(2027, 3, 10))]
+    # 120,000 fen a year flat → 10,000 a month. Equal among those there that month:
+    # Jan–Mar A and L (5,000 each; L is there on 1–10 March), Apr–Jun A alone (10,000),
+    # Jul–Dec A and N (5,000 each; N is there from 15 July)
+    cells, notes = decompose(months_of(120_000, "flat"), "equal", people, 2027, {})
+    assert [cells[("A", m)] for m in (1, 3, 4, 6, 7, 12)] == [5_000, 5_000, 10_000, 10_000, 5_000, 5_000]
+    assert [cells[("N", m)] for m in (6, 7)] == [0, 5_000]
+    assert [cells[("L", m)] for m in (3, 4)] == [5_000, 0]
+    # A: 3 × 5,000 + 3 × 10,000 + 6 × 5,000 = 75,000; N: 6 × 5,000 = 30,000; L: 3 × 5,000 = 15,000
+    assert [sum(v for (p, _), v in cells.items() if p == who) for who in "ANL"] == [75_000, 30_000, 15_000]
+    assert notes == [Note("joins", "N", month=7), Note("leaves", "L", month=3)]
+
+
+def test_a_share_is_last_years_pace_over_the_months_someone_was_there():
+    # last year A sold 1,200 over 12 months (100 a month), B 600 over the 6 months since joining
+    # in July (also 100 a month): by share they are planned alike, 500 : 500 of each 1,000
+    people = [Person("A", "R1"), Person("B", "R1", dt.date(2026, 7, 1))]
+    cells, notes = decompose([1_000] * 12, "share", people, 2027, {"A": 1_200, "B": 600}, {"A": 12, "B": 6})
+    assert cells[("A", 1)] == cells[("B", 1)] == 500
+    assert notes == [Note("part_year", "B", months=6)]
+
+
+def test_hand_edits_keep_every_month_and_the_year_to_the_fen():
+    cells, _ = decompose([10_000] * 12, "equal", PEOPLE, 2027, {})  # 3,334 / 3,333 / 3,333 a month
+    # A's January set to 5,000.00 yuan-fen units: B and C share the other 5,000 as they had
+    # 3,333 : 3,333 → 2,500 each
+    once = edit(cells, {("A", 1): 5_000})
+    assert [once[(p, 1)] for p in "ABC"] == [5_000, 2_500, 2_500]
+    # then B's January set to 1,001 with A's kept: C takes the 3,999 left
+    twice = edit(once, {("B", 1): 1_001}, kept={("A", 1)})
+    assert [twice[(p, 1)] for p in "ABC"] == [5_000, 1_001, 3_999]
+    assert sum(v for (_, m), v in twice.items() if m == 1) == 10_000
+    assert sum(twice.values()) == sum(cells.values()) == 120_000
+    # February untouched
+    assert [twice[(p, 2)] for p in "ABC"] == [3_334, 3_333, 3_333]
+    # C's set to 5,001 too: 5,000 + 1,001 + 5,001 = 11,002 is more than the month's 10,000
+    with pytest.raises(PlanError, match="month 1: the cells set by hand add up to 11002, more than the month's 10000"):
+        edit(twice, {("C", 1): 5_001}, kept={("A", 1), ("B", 1)})
+    with pytest.raises(PlanError, match="cannot be negative"):
+        edit(twice, {("C", 1): -1})
+
+
+def test_the_stretch_is_on_top_of_the_plan_and_adds_up_too():
+    # plan 3,334 + 3,333 + 3,333 = 10,000; 7.5 % on top → 10,750, split 3,334 : 3,333 : 3,333:
+    # 3,584.0… , 3,582.9…, 3,582.9… → floors 3,584, 3,582, 3,582 (10,748) and the two left to
+    # the larger fractions (the two 0.97…)
+    cells = {("A", 1): 3_334, ("B", 1): 3_333, ("C", 1): 3_333}
+    stretch = stretched(cells, 7.5)
+    assert stretch == {("A", 1): 3_584, ("B", 1): 3_583, ("C", 1): 3_583}
+    assert sum(stretch.values()) == 10_750
+    assert all(stretch[k] >= cells[k] for k in cells)
+
+
+# --- saved as plan versions, through the import path ------------------------------------------
+
+@pytest.fixture
+def store(fixture_path, tmp_path):
+    """A writable copy of the fixture store (15 March 2026): S1 has a sales target of ¥10,000
+    in every month of 2026 and, year to date, ¥9,000 of sales (tests/test_kpis.py)."""
+    import shutil
+
+    from store import db
+
+    path = tmp_path / "store.duckdb"
+    shutil.copy(fixture_path, path)
+    con = db.connect(path)
+    yield con
+    con.close()
+
+
+def s1_sales(con, version=None):
+    import queries
+    from queries.filters import Filters
+
+    ytd = Filters(dt.date(2026, 1, 1), dt.date(2026, 3, 15), salespeople=("S1",), plan_version=version)
+    rows = queries.run_filtered("attainment", ytd, con=con, level="salesperson", grain="period")
+    row = rows[rows.metric == "sales"].iloc[0]
+    return float(row.plan_target), round(float(row.plan_attainment_pct), 2)
+
+
+def year_of_targets(con, who: str, measure: str, value: int) -> list[dict]:
+    """The fixture's 2026 targets with one person's measure set to `value` a month (stretch +20 %)."""
+    rows = con.execute("SELECT salesperson_id, strftime(month, '%Y-%m-%d'), metric, plan_value, stretch_value "
+                       "FROM targets WHERE year(month) = 2026 ORDER BY ALL").fetchall()
+    return [{"salesperson_id": p, "month": m, "metric": k,
+             "plan_value": str(value if (p, k) == (who, measure) else v),
+             "stretch_value": str(value * 1.2 if (p, k) == (who, measure) else s)} for p, m, k, v, s in rows]
+
+
+def test_a_saved_plan_is_in_force_kept_as_a_version_and_read_back_equal(store):
+    from store import planning
+
+    before = store.execute("SELECT store_version FROM store_meta").fetchone()[0]
+    first = planning.save(store, "targets", year_of_targets(store, "S1", "sales", 10_000), "2026 年初计划", "boss")
+    second = planning.save(store, "targets", year_of_targets(store, "S1", "sales", 20_000), "年中调整", "boss")
+    assert (first.plan_version, second.plan_version) == (1, 2)
+    assert second.store_version == before + 2
+    # the version read back equals what was saved, and the targets in force are the latest
+    kept = store.execute("SELECT salesperson_id, month, metric, plan_value, stretch_value FROM plan_targets "
+                         "WHERE version_id = 2 ORDER BY ALL").fetchall()
+    assert kept == store.execute("SELECT * FROM targets WHERE year(month) = 2026 ORDER BY ALL").fetchall()
+    assert store.execute("SELECT DISTINCT plan_value FROM plan_targets WHERE version_id = 1 AND salesperson_id = 'S1' "
+                         "AND metric = 'sales'").fetchall() == [(10_000,)]
+    assert store.execute("SELECT name, plan_year, saved_by FROM plan_versions ORDER BY version_id").fetchall() == [
+        ("2026 年初计划", 2026, "boss"), ("年中调整", 2026, "boss")]
+    assert store.execute("SELECT count(*) FROM import_log WHERE message = 'plan 2026 · 年中调整'").fetchone()[0] == 1
+    # attainment of S1's sales, 1 January – 15 March, against each: the first version's target
+    # 10,000 + 10,000 + 10,000 × 15/31 = 24,838.71, so 9,000 ÷ 24,838.71 = 36.23 %; the second's
+    # 20,000 + 20,000 + 20,000 × 15/31 = 49,677.42 and 18.12 %; in force (None) = the latest
+    assert s1_sales(store, 1) == (24_838.71, 36.23)
+    assert s1_sales(store, 2) == (49_677.42, 18.12)
+    assert s1_sales(store) == (49_677.42, 18.12)
+
+
+def test_a_plan_that_cannot_be_saved_changes_nothing(store):
+    from store import planning
+    from store.importer import ImportRejected
+
+    planning.save(store, "targets", year_of_targets(store, "S1", "sales", 10_000), "2026 年初计划", "boss")
+    snapshot = store.execute("SELECT * FROM targets ORDER BY ALL").fetchall()
+    with pytest.raises(ImportRejected) as taken:
+        planning.save(store, "targets", year_of_targets(store, "S1", "sales", 30_000), "2026 年初计划", "boss")
+    assert "already saved" in taken.value.problems[0].rule
+    spanning = year_of_targets(store, "S1", "sales", 30_000) + [
+        {"salesperson_id": "S1", "month": "2027-01-01", "metric": "sales", "plan_value": "1", "stretch_value": "1"}]
+    with pytest.raises(ImportRejected) as two_years:
+        planning.save(store, "targets", spanning, "跨年", "boss")
+    assert two_years.value.problems[0].rule == "a plan is of one year; its months are of 2026, 2027"
+    negative = year_of_targets(store, "S1", "sales", -5)
+    with pytest.raises(ImportRejected) as refused:
+        planning.save(store, "targets", negative, "负数", "boss")
+    assert {p.column for p in refused.value.problems} >= {"plan_value"}
+    assert store.execute("SELECT * FROM targets ORDER BY ALL").fetchall() == snapshot
+    assert store.execute("SELECT count(*) FROM plan_versions").fetchone()[0] == 1
