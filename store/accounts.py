@@ -31,7 +31,7 @@ ROLES = {
     "viewer": ("all", frozenset()),
     "regional_lead": ("region", frozenset()),
     "salesperson": ("salesperson", frozenset()),
-    "assistant": ("all", frozenset({"import", "data_quality", "report"})),
+    "assistant": ("all", frozenset({"import", "data_quality", "report", "planning"})),
 }
 SESSION_HOURS = float(os.environ.get("COCKPIT_SESSION_HOURS", "8"))
 MAX_FAILURES = 5

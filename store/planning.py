@@ -29,7 +29,12 @@ MONTHS = tuple(range(1, 13))
 
 
 class PlanError(ValueError):
-    """A plan that cannot be made or changed as asked; the message says what and where."""
+    """A plan that cannot be made or changed as asked; the message says what and where, and
+    `kind` with `facts` let a page say it in the reader's language."""
+
+    def __init__(self, message: str, kind: str = "other", **facts: object):
+        super().__init__(message)
+        self.kind, self.facts = kind, facts
 
 
 def unit(measure: str) -> Decimal:
@@ -161,31 +166,33 @@ def notes_on(people: Sequence[Person], year: int, last_year: Mapping[str, float]
     return notes
 
 
-def edit(cells: Mapping[tuple[str, int], int], changes: Mapping[tuple[str, int], int],
-         kept: set[tuple[str, int]] = frozenset(), open_cells: set[tuple[str, int]] | None = None
-         ) -> dict[tuple[str, int], int]:
-    """The grid after cells were set by hand: each month keeps its total, the other cells of
-    that month that are open (not set by hand before — `kept` — and for someone with the
-    department) taking up the difference in proportion to what they had (equally if they had
-    nothing). Raises PlanError when a month cannot: a negative cell, or cells set by hand
-    adding up to more than the month, or nothing left to take up the difference."""
+def edit(cells: Mapping[tuple, int], changes: Mapping[tuple, int], kept: set[tuple] = frozenset(),
+         open_cells: set[tuple] | None = None, whole: bool = False) -> dict[tuple, int]:
+    """The grid after cells (person, month) were set by hand: each month keeps its total, the
+    other cells of that month that are open (not set by hand before — `kept` — and for someone
+    with the department) taking up the difference in proportion to what they had (equally if
+    they had nothing). With `whole`, all the cells are one group (the months of a year, which
+    keep the annual figure). Raises PlanError when a month cannot: a negative cell, cells set
+    by hand adding up to more than the month, or nothing left to take up the difference."""
     result = dict(cells)
     for (person, m), value in changes.items():
         if value < 0:
-            raise PlanError(f"{person}, month {m}: a target cannot be negative")
+            raise PlanError(f"{person}, month {m}: a target cannot be negative", "negative", month=m, who=person)
         if open_cells is not None and (person, m) not in open_cells:
-            raise PlanError(f"{person}, month {m}: not with the department that month")
-    for m in sorted({m for _, m in changes}):
-        column = [key for key in result if key[1] == m]
+            raise PlanError(f"{person}, month {m}: not with the department that month", "absent", month=m, who=person)
+    for m in sorted({0 if whole else m for _, m in changes}):
+        column = [key for key in result if whole or key[1] == m]
         total = sum(result[key] for key in column)
         fixed = {key for key in column if key in changes or key in kept}
         wanted = sum(changes.get(key, result[key]) for key in fixed)
         takers = [key for key in column if key not in fixed and (open_cells is None or key in open_cells)]
         rest = total - wanted
         if rest < 0:
-            raise PlanError(f"month {m}: the cells set by hand add up to {wanted}, more than the month's {total}")
+            raise PlanError(f"month {m}: the cells set by hand add up to {wanted}, more than the month's {total}",
+                            "over", month=m, wanted=wanted, total=total)
         if not takers and rest:
-            raise PlanError(f"month {m}: no other cell is left to take up the difference of {rest}")
+            raise PlanError(f"month {m}: no other cell is left to take up the difference of {rest}",
+                            "no_room", month=m, rest=rest)
         for key in fixed:
             result[key] = changes.get(key, result[key])
         for key, part in zip(takers, split(rest, [result[key] for key in takers]), strict=True):

@@ -201,3 +201,85 @@ def test_a_plan_that_cannot_be_saved_changes_nothing(store):
     assert {p.column for p in refused.value.problems} >= {"plan_value"}
     assert store.execute("SELECT * FROM targets ORDER BY ALL").fetchall() == snapshot
     assert store.execute("SELECT count(*) FROM plan_versions").fetchone()[0] == 1
+
+
+def test_a_month_set_by_hand_is_taken_from_the_other_months_and_the_year_stays():
+    # 12,000 flat: 1,000 a month; December set to 2,100 → the other 11 months share 9,900 as
+    # they had (1,000 each): 900 each, and the year is still 12,000
+    months = {("year", m): 1_000 for m in range(1, 13)}
+    after = edit(months, {("year", 12): 2_100}, whole=True)
+    assert [after[("year", m)] for m in (1, 11, 12)] == [900, 900, 2_100]
+    assert sum(after.values()) == 12_000
+
+
+# --- the Planning page ---------------------------------------------------------------------------
+
+@pytest.fixture
+def planned(fixture_path, tmp_path, monkeypatch):
+    import shutil
+
+    path = tmp_path / "store.duckdb"
+    shutil.copy(fixture_path, path)
+    monkeypatch.setenv("COCKPIT_DB", str(path))
+    return path
+
+
+def planning_page(lang: str = "en", name: str = "head", **made):
+    from tests.screen import opened
+    from ui.urlstate import FilterState
+
+    app = opened("pages/planning.py", name, **made)
+    app.session_state["filter_state"] = FilterState(lang=lang)
+    return app.run()
+
+
+def test_the_planning_page_splits_the_year_and_saves_it_as_the_plan_in_force(planned):
+    from store import db
+
+    app = planning_page()
+    assert not app.exception
+    # the fixture's 2025 sales (the last whole year before 15 March 2026): S1 4,000 and S3 5,100
+    assert app.caption[0].value == ("Last year's pattern and shares are 2025's, the last whole year in the store: "
+                                    "¥9,100 in all.")
+    app.number_input(key="plan_annual_2026_sales").set_value(18_200.0)
+    app.radio(key="plan_people_2026_sales").set_value("equal")
+    app.run()
+    # by 2025's pattern (January 4,000 of 9,100) January is 18,200 × 4,000 / 9,100 = 8,000 and June
+    # (100) 200; equal among the five salespeople: 1,600 and 40 each; a year of 18,200 / 5 = 3,640
+    people = next(d.value for d in app.dataframe if "Months with us last year" in d.value.columns).set_index(
+        "Salesperson")
+    assert people.loc["张三", "Plan"] == 3_640
+    assert people.loc["张三", "Last year"] == 4_000
+    assert round(people.loc["张三", "Growth %"], 1) == -9.0  # 3,640 / 4,000 − 1
+    months = next(d.value for d in app.dataframe if "Month" in d.value.columns).set_index("Month")
+    assert (months.loc["2026-01", "Plan"], months.loc["2026-06", "Plan"], months.loc["Year", "Plan"]) == (
+        8_000, 200, 18_200)
+    app.text_input(key="plan_name_2026").set_value("2026 年中调整")
+    app.button(key="plan_save").click()
+    app.run()
+    assert not app.exception and not app.error
+    # 5 people × 12 months of sales; the stretch 10 % on top: January's 1,600 → 1,760
+    assert app.success[0].value == "Saved '2026 年中调整' as version 1: 60 targets, now in force."
+    con = db.connect(planned)
+    try:
+        assert con.execute("SELECT plan_value, stretch_value FROM targets WHERE salesperson_id = 'S1' "
+                           "AND month = DATE '2026-01-01' AND metric = 'sales'").fetchone() == (1_600, 1_760)
+        assert con.execute("SELECT plan_value FROM targets WHERE salesperson_id = 'S1' AND month = DATE '2026-01-01' "
+                           "AND metric = 'gross_profit'").fetchone() == (3_000,)  # not planned: as it was
+        assert con.execute("SELECT sum(plan_value) FROM targets WHERE year(month) = 2026 AND metric = 'sales'"
+                           ).fetchone() == (18_200,)
+    finally:
+        con.close()
+    versions = next(d.value for d in app.dataframe if "Saved by" in d.value.columns)
+    assert versions[["Version", "Name", "Year planned"]].values.tolist() == [[1, "2026 年中调整", 2026]]
+
+
+def test_the_planning_page_speaks_chinese_and_is_only_for_the_head_and_the_assistant(planned):
+    app = planning_page("zh")
+    assert not app.exception
+    assert app.title[0].value == "计划分解"
+    assert "上年的月度分布和个人占比取 2025 年" in app.caption[0].value
+    assert [r.label for r in app.main.radio] == ["分解到月", "分解到人"]
+    app = planning_page("en", "zhang", role="salesperson", salesperson="S1")
+    assert [i.value for i in app.info] == ["Planning is for the head and the assistant."]
+    assert not app.dataframe and not app.number_input

@@ -60,6 +60,7 @@ NAVIGATION = [
                            ("pages/commissions.py", "page.commissions", ":material/payments:"),
                            ("pages/expenses.py", "page.expenses", ":material/receipt_long:")]),
     ("nav.section.data", [("pages/report.py", "page.report", ":material/picture_as_pdf:"),
+                          ("pages/planning.py", "page.planning", ":material/calculate:"),
                           ("pages/data.py", "page.data", ":material/database:"),
                           ("pages/users.py", "page.users", ":material/group:")]),
 ]
@@ -273,7 +274,8 @@ def _company_logout() -> None:
 def _may_open(path: str, who: accounts.Viewer) -> bool:
     """Whether the sidebar lists a page: the Data page is the head's and the assistant's, the
     Users page the head's."""
-    needs = {"pages/data.py": "data_quality", "pages/users.py": "users", "pages/report.py": "report"}.get(path)
+    needs = {"pages/data.py": "data_quality", "pages/users.py": "users", "pages/report.py": "report",
+             "pages/planning.py": "planning"}.get(path)
     return needs is None or who.may(needs)
 
 

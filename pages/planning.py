@@ -1,0 +1,233 @@
+"""Planning (SPEC §3.12): the year's targets decomposed from an annual figure to months and to
+people in a grid that always adds up to the fen, saved as a named plan version through the
+import path. The arithmetic is store/planning.py's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from queries.filters import Filters
+from queries.values import missing
+from store import db, importer, planning
+from ui import fmt
+from ui.i18n import import_rule
+from ui.shell import download, footer, lang, load, start_page, t, table, viewer
+
+page = start_page("planning", "🧮")
+who = viewer()
+if not who.may("planning"):  # the head and the assistant
+    st.info(t("planning.not_allowed"))
+    st.stop()
+if db.replica():  # a read-only copy: plans are saved on the importing dashboard
+    st.info(t("notice.replica"))
+    st.stop()
+done = st.session_state.pop("plan_saved", None)
+if done:
+    st.success(done)
+
+today = page.today
+top = st.columns([2, 5])
+year = top[0].selectbox(t("planning.year"), (today.year, today.year + 1), index=int(today.month >= 10),
+                        key="plan_year")
+base = year - 1 if dt.date(year - 1, 12, 31) <= today else year - 2  # the last whole year the store has
+measure = top[1].segmented_control(t("planning.measure"), planning.MEASURES, default="sales", key="plan_measure",
+                                   format_func=lambda m: t("kpi." + m)) or "sales"
+counts = measure == "new_customers"
+
+people = load("plan_people", None, plan_year=year, base_year=base)
+if people.empty:
+    st.info(t("planning.no_people", year=year))
+    st.stop()
+actuals = load("attainment", Filters(dt.date(base, 1, 1), dt.date(base, 12, 31)), level="salesperson", grain="month")
+actuals = actuals[actuals.metric == measure]
+month_of = actuals.bucket_start.dt.month
+pattern = actuals.groupby(month_of).actual_value.sum().to_dict()  # the whole department's, unassigned sales too
+named = actuals[~actuals.node_id.map(missing)]
+last_year = named.groupby("node_id").actual_value.sum().to_dict()
+last_cells = {(p, m): v for p, m, v in zip(named.node_id, named.bucket_start.dt.month, named.actual_value,
+                                           strict=True)}
+last_total = float(sum(pattern.values()))
+
+
+def day(value) -> dt.date | None:
+    return None if missing(value) else pd.Timestamp(value).date()
+
+
+persons = [planning.Person(r.salesperson_id, None if missing(r.region_id) else r.region_id, day(r.hired_on),
+                           day(r.left_on)) for r in people.itertuples()]
+names = dict(zip(people.salesperson_id, people.salesperson_name, strict=True))
+regions = dict(zip(people.salesperson_id, people.region_name if lang() == "zh" else people.region_name_en,
+                   strict=True))
+worked = dict(zip(people.salesperson_id, people.base_months.astype(int), strict=True))
+open_cells = {(p.salesperson_id, m) for p in persons for m in planning.MONTHS if p.active(year, m)}
+
+
+def shown(units: int) -> str:
+    return fmt.count(units) if counts else fmt.money(planning.from_units(units, measure), lang())
+
+
+# --- the annual figure and how it is split ------------------------------------------------------
+st.caption(t("planning.base", year=base, total=shown(planning.to_units(last_total, measure))))
+inputs = st.columns([3, 2, 2, 2])
+suggested = round(last_total * 1.1, 0 if counts else -3)
+annual = inputs[0].number_input(t("planning.annual_count" if counts else "planning.annual", year=year), min_value=0.0,
+                                value=float(max(suggested, 0)), step=1.0 if counts else 10_000.0,
+                                format="%.0f" if counts else "%.2f", key=f"plan_annual_{year}_{measure}")
+month_method = inputs[1].radio(t("planning.months_by"), planning.MONTH_METHODS, key=f"plan_months_{year}_{measure}",
+                               format_func=lambda m: t("planning.months." + m))
+people_method = inputs[2].radio(t("planning.people_by"), planning.PEOPLE_METHODS, key=f"plan_people_{year}_{measure}",
+                                format_func=lambda m: t("planning.people." + m))
+stretch_pct = inputs[3].number_input(t("planning.stretch"), min_value=0.0, max_value=200.0, value=10.0, step=1.0,
+                                     key=f"plan_stretch_{year}_{measure}")
+if last_total > 0:
+    st.caption(t("planning.growth", pct=fmt.pct((annual / last_total - 1) * 100)))
+
+total_units = planning.to_units(annual, measure)
+plans = st.session_state.setdefault("plans", {})
+asked = (total_units, month_method, people_method, base, tuple(persons))
+plan = plans.get((year, measure))
+if plan is None or plan["asked"] != asked:
+    start = "flat" if month_method == "hand" else month_method
+    months = dict(zip(planning.MONTHS, planning.months_of(total_units, start, pattern), strict=True))
+    cells, notes = planning.decompose(list(months.values()), people_method, persons, year, last_year, worked)
+    plan = {"asked": asked, "months": months, "cells": cells, "kept": set(), "kept_months": set(), "notes": notes,
+            "round": 0}
+    plans[(year, measure)] = plan
+plan["stretch"] = stretch_pct
+
+
+def problem(error: planning.PlanError) -> str:
+    facts = {k: shown(v) if k in ("wanted", "total", "rest") else v for k, v in error.facts.items()}
+    if "who" in facts:
+        facts["who"] = names.get(facts["who"], facts["who"])
+    return t("planning.error." + error.kind, **facts) if error.kind != "other" else str(error)
+
+
+def redraw() -> None:
+    plan["round"] += 1  # a new editor, showing the rebalanced figures
+    st.rerun()
+
+
+def to_cell(value: object) -> int:
+    return planning.to_units(0 if missing(value) else value, measure)
+
+
+def month_label(m: int) -> str:
+    return fmt.month(f"{year}-{m:02d}", lang())
+
+
+# the months, by hand: any month may be changed, the months not yet set by hand take up the rest
+if month_method == "hand":
+    st.markdown("**" + t("planning.months_title") + "**")
+    row = pd.DataFrame([[float(planning.from_units(plan["months"][m], measure)) for m in planning.MONTHS]],
+                       columns=[month_label(m) for m in planning.MONTHS])
+    edited = st.data_editor(row, hide_index=True, key=f"plan_month_editor_{year}_{measure}_{plan['round']}",
+                            width="stretch")
+    changes = {("year", m): to_cell(edited.iloc[0, i]) for i, m in enumerate(planning.MONTHS)
+               if to_cell(edited.iloc[0, i]) != plan["months"][m]}
+    if changes:
+        try:
+            months = planning.edit({("year", m): v for m, v in plan["months"].items()}, changes,
+                                   kept={("year", m) for m in plan["kept_months"]}, whole=True)
+            plan["months"] = {m: months[("year", m)] for m in planning.MONTHS}
+            plan["kept_months"] |= {m for _, m in changes}
+            cells, _ = planning.decompose(list(plan["months"].values()), people_method, persons, year, last_year,
+                                          worked)
+            try:  # the people's cells set by hand stay where their months allow
+                cells = planning.edit(cells, {k: plan["cells"][k] for k in plan["kept"]}, open_cells=open_cells)
+            except planning.PlanError:
+                plan["kept"] = set()
+            plan["cells"] = cells
+            redraw()
+        except planning.PlanError as error:
+            st.error(problem(error))
+
+# --- the grid: people × months ----------------------------------------------------------------------
+st.subheader(t("planning.grid", year=year, measure=t("kpi." + measure)))
+for note in plan["notes"]:
+    st.caption(t("planning.note." + note.kind, who=names.get(note.salesperson_id, note.salesperson_id),
+                 month=month_label(note.month) if note.month else "", months=note.months or ""))
+ids = [p.salesperson_id for p in persons]
+grid = pd.DataFrame({month_label(m): [float(planning.from_units(plan["cells"][(p, m)], measure)) for p in ids]
+                     for m in planning.MONTHS})
+grid.insert(0, t("col.salesperson_name"), [names[p] for p in ids])
+grid.insert(0, t("col.region_name"), [regions[p] if not missing(regions[p]) else t("code.no_region") for p in ids])
+fixed = [t("col.region_name"), t("col.salesperson_name")]
+edited = st.data_editor(grid, hide_index=True, disabled=fixed, key=f"plan_editor_{year}_{measure}_{plan['round']}",
+                        width="stretch",
+                        column_config={month_label(m): st.column_config.NumberColumn(
+                            format="%d" if counts else "%.2f", min_value=0) for m in planning.MONTHS})
+changes = {(p, m): to_cell(edited.iloc[i][month_label(m)]) for i, p in enumerate(ids) for m in planning.MONTHS
+           if to_cell(edited.iloc[i][month_label(m)]) != plan["cells"][(p, m)]}
+if changes:
+    try:
+        plan["cells"] = planning.edit(plan["cells"], changes, kept=plan["kept"], open_cells=open_cells)
+        plan["kept"] |= set(changes)
+        redraw()
+    except planning.PlanError as error:
+        st.error(problem(error))
+st.caption(t("planning.grid_help"))
+
+# what the grid adds up to, beside last year
+month_totals = [sum(plan["cells"][(p, m)] for p in ids) for m in planning.MONTHS]
+summary = pd.DataFrame({"month": [month_label(m) for m in planning.MONTHS] + [t("planning.year_total")],
+                        "plan_value": [float(planning.from_units(u, measure)) for u in month_totals]
+                        + [float(planning.from_units(sum(month_totals), measure))],
+                        "last_year_value": [float(pattern.get(m, 0)) for m in planning.MONTHS] + [last_total]})
+summary["growth_pct"] = (summary.plan_value / summary.last_year_value.where(summary.last_year_value > 0) - 1) * 100
+by_person = pd.DataFrame({"region_name": [regions[p] if not missing(regions[p]) else t("code.no_region") for p in ids],
+                          "salesperson_name": [names[p] for p in ids],
+                          "plan_value": [float(planning.from_units(sum(plan["cells"][(p, m)] for m in planning.MONTHS),
+                                                                   measure)) for p in ids],
+                          "last_year_value": [float(last_year.get(p, 0)) for p in ids],
+                          "last_year_months": [worked[p] for p in ids]})
+by_person["growth_pct"] = (by_person.plan_value / by_person.last_year_value.where(by_person.last_year_value > 0)
+                           - 1) * 100
+left, right = st.columns([2, 3])
+with left:
+    st.markdown("**" + t("planning.by_month") + "**")
+    table(summary)
+with right:
+    st.markdown("**" + t("planning.by_person") + "**")
+    table(by_person)
+if sum(month_totals) != total_units:  # the arithmetic guarantees it; said plainly if ever not
+    st.error(t("planning.unreconciled", grid=shown(sum(month_totals)), annual=shown(total_units)))
+cells_frame = pd.DataFrame([{"salesperson_id": p, "salesperson_name": names[p], "month": f"{year}-{m:02d}",
+                             "plan_value": float(planning.from_units(plan["cells"][(p, m)], measure)),
+                             "last_year_value": float(last_cells.get((p, m), 0))}
+                            for p in ids for m in planning.MONTHS])
+download(cells_frame, f"plan-{year}-{measure}", None, key="plan_csv")
+
+# --- save as a plan version -------------------------------------------------------------------------
+st.subheader(t("planning.save_title"))
+made = sorted(m for (y, m) in plans if y == year)
+st.caption(t("planning.save_help", measures=", ".join(t("kpi." + m) for m in made), year=year))
+name = st.text_input(t("planning.version_name"), value=t("planning.default_name", year=year), key=f"plan_name_{year}",
+                     max_chars=60)
+if st.button(t("planning.save"), type="primary", key="plan_save"):
+    chosen = {m: plans[(year, m)] for m in made}
+    stretch = {m: planning.stretched(p["cells"], p["stretch"]) for m, p in chosen.items()}
+    rows = planning.target_rows(year, {m: p["cells"] for m, p in chosen.items()}, stretch)
+    try:
+        result = planning.save(db.shared_connection(), "targets", rows, name, who.user_name)
+        st.session_state["plan_saved"] = t("planning.saved", name=fmt.plain(name.strip()), version=result.plan_version,
+                                           rows=fmt.count(result.rows))
+        st.rerun()
+    except importer.ImportRejected as rejected:
+        st.error(t("planning.not_saved", name=fmt.plain(name.strip())))
+        table(pd.DataFrame([{"row": p.row, "column": p.column, "value": p.value,
+                             "rule": import_rule(p.rule, lang())} for p in rejected.problems]))
+    except (db.StoreError, planning.PlanError) as error:
+        st.error(t("planning.not_saved", name=fmt.plain(name.strip())) + " " + fmt.plain(error))
+
+st.markdown("**" + t("planning.versions") + "**")
+versions = load("plan_versions", None, kind="targets")
+if versions.empty:
+    st.caption(t("planning.no_versions"))
+else:
+    table(versions)
+    download(versions, "plan-versions", None, key="versions_csv")
+footer()
