@@ -109,6 +109,9 @@ def cases(today: dt.date, customer: str, kam: str) -> dict[str, tuple[Filters | 
         "contract_sla": (ytd, {}),
         "due_invoicing": (ytd, {}),
         "due_instalments": (ytd, {}),
+        "plan_people": (None, {"plan_year": today.year + 1, "base_year": today.year - 1}),
+        "plan_versions": (None, {"kind": "targets"}),
+        "plan_difference": (ytd, {"level": "salesperson", "other_version": None}),
     }
 
 

@@ -1198,6 +1198,7 @@ def build(
             {"version": db.SCHEMA_VERSION, "as_of": as_of, "at": now, "seed": seed, "scale": scale},
         )
         db.refresh_derived(con)  # after store_meta: some summaries are as of the store's today
+        demo_plans(con, as_of)
         con.execute("COMMIT")
         logins = demo_accounts(con)
         con.execute("CHECKPOINT")
@@ -1211,6 +1212,27 @@ def build(
     return Built(tables, stories, seconds, logins)
 
 
+def demo_plans(con, as_of: dt.date) -> None:
+    """The year's plan versions (store/planning.py): the January plan, in which the first
+    region's money targets were 10 % higher, and — from July — the mid-year adjustment that cut
+    them to the targets in force."""
+    year = as_of.year
+    versions = [(1, f"{year} 年初计划", dt.datetime(year, 1, 8, 9, 30), 1.1)]
+    if as_of >= dt.date(year, 7, 1):
+        versions.append((2, "年中调整", dt.datetime(year, 7, 3, 16, 0), 1.0))
+    for version, name, saved_at, factor in versions:
+        con.execute("INSERT INTO plan_versions VALUES ($v, 'targets', $y, $n, 'head', $at)",
+                    {"v": version, "y": year, "n": name, "at": saved_at})
+        con.execute("""INSERT INTO plan_targets
+                       SELECT $v, t.salesperson_id, t.month, t.metric,
+                              if(cut, round(t.plan_value * $f, -2), t.plan_value),
+                              if(cut, round(t.stretch_value * $f, -2), t.stretch_value)
+                       FROM targets t JOIN salespeople sp USING (salesperson_id),
+                            LATERAL (SELECT sp.region_id = (SELECT min(region_id) FROM regions)
+                                            AND t.metric <> 'new_customers' AS cut)
+                       WHERE year(t.month) = $y""", {"v": version, "y": year, "f": factor})
+
+
 def demo_accounts(con) -> list[tuple[str, str, str]]:
     """One account of each role for the demo, each with a generated password (shown once, when
     the demo is built): (account, what it sees and may do, password)."""
@@ -1222,10 +1244,10 @@ def demo_accounts(con) -> list[tuple[str, str, str]]:
         "ORDER BY salesperson_id", {"r": region}).fetchone()
     made = []
     for name, role, where, shown, about in (
-            ("head", "head", {}, "部长", "head: everything; imports, accounts, audit log"),
+            ("head", "head", {}, "部长", "head: everything; imports, planning, accounts, audit log"),
             ("gm", "viewer", {}, "总经理", "general manager: everything, read only"),
             ("lead", "regional_lead", {"region": region}, f"{region_zh}区域主管", f"regional lead: {region_name} only"),
             ("sales", "salesperson", {"salesperson": person}, person_name, f"salesperson: {person_name}'s own"),
-            ("clerk", "assistant", {}, "内勤", "assistant: everything; imports, data quality")):
+            ("clerk", "assistant", {}, "内勤", "assistant: everything; imports, data quality, planning")):
         made.append((name, about, accounts.add_user(con, name, role, display_name=shown, by="demo", **where)))
     return made

@@ -283,3 +283,36 @@ def test_the_planning_page_speaks_chinese_and_is_only_for_the_head_and_the_assis
     app = planning_page("en", "zhang", role="salesperson", salesperson="S1")
     assert [i.value for i in app.info] == ["Planning is for the head and the assistant."]
     assert not app.dataframe and not app.number_input
+
+
+def test_the_targets_page_reads_attainment_against_any_version_and_their_difference(planned):
+    from store import db, planning
+    from tests.screen import opened
+    from ui.urlstate import FilterState
+
+    con = db.connect(planned)
+    try:
+        planning.save(con, "targets", year_of_targets(con, "S1", "sales", 10_000), "2026 年初计划", "boss")
+        planning.save(con, "targets", year_of_targets(con, "S1", "sales", 20_000), "年中调整", "boss")
+    finally:
+        con.close()
+    app = opened("pages/targets.py")
+    state = FilterState(lang="en", preset="ytd")
+    state.values["salespeople"] = ("S1",)
+    app.session_state["filter_state"] = state
+    app.run()
+    assert app.selectbox(key="targets_plan").options == ["In force", "年中调整 (2026)", "2026 年初计划 (2026)"]
+
+    def january_plan():
+        attainment = next(d.value for d in app.dataframe if "Attainment (%)" in d.value.columns)
+        return attainment.loc[attainment.Period == "2026-01", "Plan"].tolist()
+
+    assert january_plan() == [20_000]  # in force: the latest version's
+    app.selectbox(key="targets_plan").set_value(1).run()
+    assert january_plan() == [10_000]
+    app.selectbox(key="targets_compare").set_value(2).run()
+    assert not app.exception
+    # 1 January – 15 March: version 1's 10,000 + 10,000 + 10,000 × 15/31 = 24,838.71 against
+    # version 2's 20,000 + 20,000 + 20,000 × 15/31 = 49,677.42: −24,838.71 (region R1, North)
+    difference = next(d.value for d in app.dataframe if "Difference" in d.value.columns)
+    assert difference.values.tolist() == [["North", 24_838.71, 49_677.42, -24_838.71]]

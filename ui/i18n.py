@@ -688,6 +688,11 @@ TEXT: dict[str, dict[str, str]] = {
     "bucket.days_91_180": {"en": "91–180 days", "zh": "逾期91–180天"},
     "bucket.over_180": {"en": "Over 180 days", "zh": "逾期180天以上"},
     # targets.*
+    "targets.in_force": {"en": "In force", "zh": "现行目标"},
+    "targets.plan_version": {"en": "Plan version", "zh": "计划版本"},
+    "targets.compare_with": {"en": "Compare with", "zh": "对比版本"},
+    "targets.no_comparison": {"en": "No comparison", "zh": "不对比"},
+    "targets.difference": {"en": "Targets: {one} against {other}", "zh": "目标对比：{one} 与 {other}"},
     "targets.metric": {"en": "Measure", "zh": "指标"},
     "targets.level": {"en": "Level", "zh": "层级"},
     "targets.grain": {"en": "Periods", "zh": "时间粒度"},
