@@ -10,11 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from queries.filters import Filters
-from queries.values import missing
+from queries.values import missing, missing_each
 from store import db, importer, planning
 from ui import fmt
-from ui.i18n import import_rule
-from ui.shell import download, footer, lang, load, start_page, t, table, viewer
+from ui.i18n import grid_rule, import_rule
+from ui.shell import audited_download, download, footer, lang, load, start_page, t, table, viewer
 
 page = start_page("planning", "🧮")
 who = viewer()
@@ -28,27 +28,39 @@ done = st.session_state.pop("plan_saved", None)
 if done:
     st.success(done)
 
+st.session_state.update(st.session_state.pop("plan_pending", {}))  # a workbook's figures, read in the last run
 today = page.today
-top = st.columns([2, 5])
+top = st.columns([2, 2, 5])
 year = top[0].selectbox(t("planning.year"), (today.year, today.year + 1), index=int(today.month >= 10),
                         key="plan_year")
 base = year - 1 if dt.date(year - 1, 12, 31) <= today else year - 2  # the last whole year the store has
-measure = top[1].segmented_control(t("planning.measure"), planning.MEASURES, default="sales", key="plan_measure",
-                                   format_func=lambda m: t("kpi." + m)) or "sales"
+kind = top[1].radio(t("planning.kind"), ("targets", "budgets"), key="plan_kind", horizontal=True,
+                    format_func=lambda k: t("planning.kind." + k))
+if kind == "targets":
+    measure = top[2].segmented_control(t("planning.measure"), planning.MEASURES, default="sales", key="plan_measure",
+                                       format_func=lambda m: t("kpi." + m)) or "sales"
+else:
+    measure = planning.BUDGET
 counts = measure == "new_customers"
 
 people = load("plan_people", None, plan_year=year, base_year=base)
+if kind == "budgets":  # a budget row names its region: someone without one cannot be given a budget
+    people = people[~missing_each(people.region_id)]
 if people.empty:
     st.info(t("planning.no_people", year=year))
     st.stop()
-actuals = load("attainment", Filters(dt.date(base, 1, 1), dt.date(base, 12, 31)), level="salesperson", grain="month")
-actuals = actuals[actuals.metric == measure]
-month_of = actuals.bucket_start.dt.month
-pattern = actuals.groupby(month_of).actual_value.sum().to_dict()  # the whole department's, unassigned sales too
-named = actuals[~actuals.node_id.map(missing)]
-last_year = named.groupby("node_id").actual_value.sum().to_dict()
-last_cells = {(p, m): v for p, m, v in zip(named.node_id, named.bucket_start.dt.month, named.actual_value,
-                                           strict=True)}
+if kind == "targets":
+    actuals = load("attainment", Filters(dt.date(base, 1, 1), dt.date(base, 12, 31)), level="salesperson",
+                   grain="month")
+    actuals = actuals[actuals.metric == measure].rename(columns={"node_id": "salesperson_id", "bucket_start": "month",
+                                                                 "actual_value": "amount"})
+else:
+    actuals = load("plan_expenses", None, base_year=base).rename(columns={"amount_cny": "amount"})
+month_of = actuals.month.dt.month
+pattern = actuals.groupby(month_of).amount.sum().to_dict()  # the whole department's, unassigned sales too
+named = actuals[~missing_each(actuals.salesperson_id)]
+last_year = named.groupby("salesperson_id").amount.sum().to_dict()
+last_cells = named.groupby([named.salesperson_id, named.month.dt.month]).amount.sum().to_dict()
 last_total = float(sum(pattern.values()))
 
 
@@ -81,7 +93,7 @@ month_method = inputs[1].radio(t("planning.months_by"), planning.MONTH_METHODS, 
 people_method = inputs[2].radio(t("planning.people_by"), planning.PEOPLE_METHODS, key=f"plan_people_{year}_{measure}",
                                 format_func=lambda m: t("planning.people." + m))
 stretch_pct = inputs[3].number_input(t("planning.stretch"), min_value=0.0, max_value=200.0, value=10.0, step=1.0,
-                                     key=f"plan_stretch_{year}_{measure}")
+                                     key=f"plan_stretch_{year}_{measure}") if kind == "targets" else 0.0
 if last_total > 0:
     st.caption(t("planning.growth", pct=fmt.pct((annual / last_total - 1) * 100)))
 
@@ -146,7 +158,8 @@ if month_method == "hand":
             st.error(problem(error))
 
 # --- the grid: people × months ----------------------------------------------------------------------
-st.subheader(t("planning.grid", year=year, measure=t("kpi." + measure)))
+measure_name = t("kpi." + measure) if kind == "targets" else t("planning.kind.budgets")
+st.subheader(t("planning.grid", year=year, measure=measure_name))
 for note in plan["notes"]:
     st.caption(t("planning.note." + note.kind, who=names.get(note.salesperson_id, note.salesperson_id),
                  month=month_label(note.month) if note.month else "", months=note.months or ""))
@@ -201,19 +214,71 @@ cells_frame = pd.DataFrame([{"salesperson_id": p, "salesperson_name": names[p], 
                             for p in ids for m in planning.MONTHS])
 download(cells_frame, f"plan-{year}-{measure}", None, key="plan_csv")
 
+# --- the Excel round trip: the grid out, edited there, and back with its reconciliation checked -------
+st.markdown("**" + t("planning.excel") + "**")
+out, back = st.columns([1, 2])
+with out:
+    headers = [t("planning.excel_id"), t("col.region_name"), t("col.salesperson_name")]
+    rows_out = [(p, "" if missing(regions[p]) else regions[p], names[p]) for p in ids]
+    frozen = (kind, measure, year, total_units, dict(plan["cells"]), rows_out, headers)
+    audited_download(t("planning.excel_out"), "plan_xlsx", f"plan-{year}-{measure}.xlsx", "planning",
+                     lambda: (planning.grid_xlsx(*frozen), f"{len(rows_out)} people"),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+with back:
+    upload = st.file_uploader(t("planning.excel_in"), type=["xlsx"],
+                              key=f"plan_upload_{year}_{measure}_{plan['round']}")
+if upload is not None:
+    try:
+        annual_in, cells_in = planning.read_grid(upload.getvalue(), kind, measure, year, ids, open_cells)
+        months_in = {m: sum(cells_in[(p, m)] for p in ids) for m in planning.MONTHS}
+        st.session_state["plan_pending"] = {f"plan_annual_{year}_{measure}": float(planning.from_units(annual_in,
+                                                                                                      measure)),
+                                            f"plan_months_{year}_{measure}": "hand"}  # set before they are drawn
+        plan.update(asked=(annual_in, "hand", people_method, base, tuple(persons)), months=months_in,
+                    cells=cells_in, kept=set(cells_in), kept_months=set())
+        st.session_state["plan_saved"] = t("planning.excel_read", name=fmt.plain(upload.name))
+        redraw()
+    except planning.GridRejected as rejected:
+        st.error(t("planning.excel_rejected", name=fmt.plain(upload.name), n=fmt.count(len(rejected.problems))))
+        table(pd.DataFrame([{"row": p.row, "column": p.column, "value": p.value, "rule": grid_rule(p.what, lang())}
+                            for p in rejected.problems]))
+    except db.StoreError as unreadable:
+        st.error(t("data.unreadable", name=fmt.plain(upload.name), detail=fmt.plain(unreadable)))
+
+# --- a budget's categories: each person's month split by the mix (last year's, or as set) -------------
+if kind == "budgets":
+    st.markdown("**" + t("planning.categories") + "**")
+    spent = named.groupby("category").amount.sum()
+    mix = plans.setdefault((year, "mix"), {c: float(spent.get(c, 0)) for c in planning.CATEGORIES})
+    shares = pd.DataFrame({t("col.category"): [t("category." + c) for c in planning.CATEGORIES],
+                           t("planning.weight"): [mix[c] for c in planning.CATEGORIES]})
+    weights = st.data_editor(shares, hide_index=True, disabled=[t("col.category")], key=f"plan_mix_{year}",
+                             column_config={t("planning.weight"): st.column_config.NumberColumn(min_value=0,
+                                                                                                format="%.2f")})
+    mix.update({c: max(0.0, 0.0 if missing(w) else float(w))
+                for c, w in zip(planning.CATEGORIES, weights[t("planning.weight")], strict=True)})
+    st.caption(t("planning.categories_help"))
+
 # --- save as a plan version -------------------------------------------------------------------------
 st.subheader(t("planning.save_title"))
-made = sorted(m for (y, m) in plans if y == year)
-st.caption(t("planning.save_help", measures=", ".join(t("kpi." + m) for m in made), year=year))
-name = st.text_input(t("planning.version_name"), value=t("planning.default_name", year=year), key=f"plan_name_{year}",
-                     max_chars=60)
+kinds = planning.MEASURES if kind == "targets" else (planning.BUDGET,)
+made = [m for m in kinds if (year, m) in plans]
+st.caption(t("planning.save_help", measures=", ".join(t("kpi." + m) for m in made), year=year) if kind == "targets"
+           else t("planning.save_budget_help", year=year))
+name = st.text_input(t("planning.version_name"), value=t("planning.default_name", year=year),
+                     key=f"plan_name_{year}_{kind}", max_chars=60)
 if st.button(t("planning.save"), type="primary", key="plan_save"):
-    chosen = {m: plans[(year, m)] for m in made}
-    stretch = {m: planning.stretched(p["cells"], p["stretch"]) for m, p in chosen.items()}
-    rows = planning.target_rows(year, {m: p["cells"] for m, p in chosen.items()}, stretch)
     try:
-        result = planning.save(db.shared_connection(), "targets", rows, name, who.user_name)
-        st.session_state["plan_saved"] = t("planning.saved", name=fmt.plain(name.strip()), version=result.plan_version,
+        if kind == "targets":
+            chosen = {m: plans[(year, m)] for m in made}
+            stretch = {m: planning.stretched(p["cells"], p["stretch"]) for m, p in chosen.items()}
+            rows = planning.target_rows(year, {m: p["cells"] for m, p in chosen.items()}, stretch)
+        else:
+            rows = planning.budget_rows(year, plan["cells"], mix, {p.salesperson_id: p.region_id for p in persons})
+        result = planning.save(db.shared_connection(), "targets" if kind == "targets" else "expense_budgets", rows,
+                               name, who.user_name)
+        st.session_state["plan_saved"] = t("planning.saved" if kind == "targets" else "planning.saved_budget",
+                                           name=fmt.plain(name.strip()), version=result.plan_version,
                                            rows=fmt.count(result.rows))
         st.rerun()
     except importer.ImportRejected as rejected:
@@ -224,7 +289,7 @@ if st.button(t("planning.save"), type="primary", key="plan_save"):
         st.error(t("planning.not_saved", name=fmt.plain(name.strip())) + " " + fmt.plain(error))
 
 st.markdown("**" + t("planning.versions") + "**")
-versions = load("plan_versions", None, kind="targets")
+versions = load("plan_versions", None, kind=kind)
 if versions.empty:
     st.caption(t("planning.no_versions"))
 else:

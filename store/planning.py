@@ -22,7 +22,9 @@ from fractions import Fraction
 
 from store import importer
 
-MEASURES = ("sales", "gross_profit", "collections", "new_customers")
+MEASURES = ("sales", "gross_profit", "collections", "new_customers")  # a targets plan's
+BUDGET = "expenses"  # an expense budget plan's one measure, in yuan
+CATEGORIES = ("travel", "entertainment", "samples", "marketing", "communication", "other")  # as expense_budgets
 MONTH_METHODS = ("pattern", "flat", "hand")  # by last year's monthly pattern, flat, or by hand
 PEOPLE_METHODS = ("share", "equal")  # by last year's share, or equal (by hand: the grid)
 MONTHS = tuple(range(1, 13))
@@ -226,6 +228,20 @@ def target_rows(year: int, plans: Mapping[str, Mapping[tuple[str, int], int]],
     return rows
 
 
+def budget_rows(year: int, cells: Mapping[tuple[str, int], int], mix: Mapping[str, float],
+                regions: Mapping[str, str]) -> list[dict[str, object]]:
+    """The expense_budgets rows of a budget plan: each person's month split over the categories
+    by the mix's weights (to the fen), with the person's region."""
+    weights = [mix.get(c, 0) for c in CATEGORIES]
+    rows = []
+    for (person, m), units in sorted(cells.items()):
+        for category, part in zip(CATEGORIES, split(units, weights), strict=True):
+            rows.append({"salesperson_id": person, "region_id": regions[person],
+                         "month": dt.date(year, m, 1).isoformat(), "category": category,
+                         "budget_amount": str(from_units(part, BUDGET))})
+    return rows
+
+
 def save(con, table: str, rows: Sequence[Mapping[str, object]], name: str, user: str):
     """Write a plan's rows (targets, or expense budgets) through the import path — validated,
     all or nothing, logged, the store's version moved on — replacing its year's, and keep them
@@ -242,3 +258,140 @@ def save(con, table: str, rows: Sequence[Mapping[str, object]], name: str, user:
     # the name is part of what is saved: the same figures under another name are another version
     parsed.sha256 = hashlib.sha256(name.strip().encode("utf-8") + b"\n" + data).hexdigest()
     return importer.load(con, parsed, mode="replace", user=user, plan=name)
+
+
+# --- the Excel round trip: the grid out to be edited, and back with every problem named ----------------
+
+GRID_SHEET, ABOUT_SHEET = "plan", "about"
+
+
+@dataclass(frozen=True)
+class GridProblem:
+    """What is wrong in a plan workbook and where: the sheet's row and column as Excel shows them."""
+
+    row: int | None
+    column: str | None
+    value: str | None
+    what: str
+
+
+class GridRejected(PlanError):
+    def __init__(self, problems: list[GridProblem]):
+        super().__init__(f"{len(problems)} problems in the plan workbook", "grid")
+        self.problems = problems
+
+
+def grid_xlsx(kind: str, measure: str, year: int, annual: int, cells: Mapping[tuple[str, int], int],
+              people: Sequence[tuple[str, str, str]], headers: Sequence[str]) -> bytes:
+    """The plan as a workbook to edit in Excel: sheet `plan`, a row per person (id, region, name,
+    the twelve months YYYY-MM), and sheet `about`, what it plans and its annual figure. `people`
+    is (id, region, name) in order; `headers` the three first columns' titles."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = GRID_SHEET
+    sheet.append([*headers, *(f"{year}-{m:02d}" for m in MONTHS)])
+    for person, region, name in people:
+        sheet.append([person, region, name, *(float(from_units(cells[(person, m)], measure)) for m in MONTHS)])
+    sheet.freeze_panes = "D2"
+    about = book.create_sheet(ABOUT_SHEET)
+    for row in (("kind", kind), ("measure", measure), ("year", year), ("annual", float(from_units(annual, measure)))):
+        about.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def read_grid(data: bytes, kind: str, measure: str, year: int, people: Sequence[str],
+              open_cells: set[tuple[str, int]]) -> tuple[int, dict[tuple[str, int], int]]:
+    """A plan workbook edited in Excel, read back: (annual figure, cells) in units, once every cell
+    is a non-negative amount to the fen (whole customers), every person of the plan is there
+    once, no one has a figure in a month they are not with the department, and the cells add
+    up exactly to the annual figure; otherwise GridRejected names every problem."""
+    from openpyxl.utils import get_column_letter
+
+    book = importer._workbook(data, data_only=True)
+    try:
+        missing_sheets = [s for s in (GRID_SHEET, ABOUT_SHEET) if s not in book.sheetnames]
+        if missing_sheets:
+            raise GridRejected([GridProblem(None, None, None, f"no sheet '{s}': not a plan workbook from this page")
+                                for s in missing_sheets])
+        about = {str(r[0]).strip(): r[1] for r in book[ABOUT_SHEET].iter_rows(values_only=True) if r and r[0]}
+        rows = [list(r) for r in book[GRID_SHEET].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    problems: list[GridProblem] = []
+    said = (str(about.get("kind")), str(about.get("measure")), str(about.get("year")))
+    if said != (kind, measure, str(year)):
+        problems.append(GridProblem(None, ABOUT_SHEET, " ".join(said),
+                                    f"the workbook plans {' '.join(said)}, not {kind} {measure} {year}"))
+        raise GridRejected(problems)
+    wanted = [f"{year}-{m:02d}" for m in MONTHS]
+    header = [str(h).strip() if h is not None else "" for h in (rows[0] if rows else [])]
+    places = {}
+    for month, title in zip(MONTHS, wanted, strict=True):
+        if title in header:
+            places[month] = header.index(title)
+        else:
+            problems.append(GridProblem(1, None, None, f"no column {title}"))
+    if problems:
+        raise GridRejected(problems)
+    annual = _amount(about.get("annual"), measure)
+    if annual is None:
+        problems.append(GridProblem(4, "B", _text(about.get("annual")), "the annual figure is not an amount"))
+    cells: dict[tuple[str, int], int] = {}
+    seen: set[str] = set()
+    for number, row in enumerate(rows[1:], start=2):
+        person = _text(row[0] if row else None)
+        if not person:
+            if any(v not in (None, "") for v in row):
+                problems.append(GridProblem(number, "A", None, "no salesperson id"))
+            continue
+        if person not in people:
+            problems.append(GridProblem(number, "A", person, "not a salesperson of this plan"))
+            continue
+        if person in seen:
+            problems.append(GridProblem(number, "A", person, "appears twice"))
+            continue
+        seen.add(person)
+        for month, place in places.items():
+            value = row[place] if place < len(row) else None
+            units = 0 if value in (None, "") else _amount(value, measure)
+            where = (number, f"{get_column_letter(place + 1)} ({wanted[month - 1]})")
+            if units is None or units < 0:
+                problems.append(GridProblem(*where, _text(value), "not an amount of 0 or more"
+                                            + ("" if measure != "new_customers" else " in whole customers")
+                                            + ("" if measure == "new_customers" else " to the fen")))
+            elif units and (person, month) not in open_cells:
+                problems.append(GridProblem(*where, _text(value), "not with the department that month"))
+            else:
+                cells[(person, month)] = units
+    for person in people:
+        if person not in seen:
+            problems.append(GridProblem(None, "A", person, "missing from the workbook"))
+    if not problems and sum(cells.values()) != annual:
+        added = sum(cells.values())
+        gap = from_units(abs(added - annual), measure)
+        problems.append(GridProblem(None, None, None, f"the cells add up to {from_units(added, measure)}, the annual "
+                                    f"figure is {from_units(annual, measure)}: {gap} "
+                                    f"{'over' if added > annual else 'short'}"))
+    if problems:
+        raise GridRejected(problems)
+    return annual, {(p, m): cells.get((p, m), 0) for p in people for m in MONTHS}
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _amount(value: object, measure: str) -> int | None:
+    """A cell as whole units, or None when it is not an amount to the unit (a fen, a customer)."""
+    try:
+        exact = Decimal(str(value).replace(",", "").strip())
+    except ArithmeticError:
+        return None
+    units = exact / unit(measure)
+    if not exact.is_finite() or units != units.to_integral_value():
+        return None
+    return int(units)

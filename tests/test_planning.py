@@ -254,7 +254,7 @@ def test_the_planning_page_splits_the_year_and_saves_it_as_the_plan_in_force(pla
     months = next(d.value for d in app.dataframe if "Month" in d.value.columns).set_index("Month")
     assert (months.loc["2026-01", "Plan"], months.loc["2026-06", "Plan"], months.loc["Year", "Plan"]) == (
         8_000, 200, 18_200)
-    app.text_input(key="plan_name_2026").set_value("2026 年中调整")
+    app.text_input(key="plan_name_2026_targets").set_value("2026 年中调整")
     app.button(key="plan_save").click()
     app.run()
     assert not app.exception and not app.error
@@ -279,7 +279,7 @@ def test_the_planning_page_speaks_chinese_and_is_only_for_the_head_and_the_assis
     assert not app.exception
     assert app.title[0].value == "计划分解"
     assert "上年的月度分布和个人占比取 2025 年" in app.caption[0].value
-    assert [r.label for r in app.main.radio] == ["分解到月", "分解到人"]
+    assert [r.label for r in app.main.radio] == ["计划类型", "分解到月", "分解到人"]
     app = planning_page("en", "zhang", role="salesperson", salesperson="S1")
     assert [i.value for i in app.info] == ["Planning is for the head and the assistant."]
     assert not app.dataframe and not app.number_input
@@ -316,3 +316,55 @@ def test_the_targets_page_reads_attainment_against_any_version_and_their_differe
     # version 2's 20,000 + 20,000 + 20,000 × 15/31 = 49,677.42: −24,838.71 (region R1, North)
     difference = next(d.value for d in app.dataframe if "Difference" in d.value.columns)
     assert difference.values.tolist() == [["North", 24_838.71, 49_677.42, -24_838.71]]
+
+
+def test_the_grid_goes_to_excel_and_comes_back_reconciled_or_refused_with_where(tmp_path):
+    import io
+
+    import openpyxl
+
+    from store.planning import GridRejected, grid_xlsx, read_grid
+
+    people = [Person("A", "R1"), Person("N", "R1", dt.date(2027, 7, 1))]
+    cells, _ = decompose(months_of(1_200_000, "flat"), "equal", people, 2027, {})  # ¥12,000: ¥1,000 a month
+    open_cells = {(p.salesperson_id, m) for p in people for m in range(1, 13) if p.active(2027, m)}
+    data = grid_xlsx("targets", "sales", 2027, 1_200_000, cells, [("A", "北区", "甲"), ("N", "北区", "乙")],
+                     ["id", "区域", "业务员"])
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(data)  # a real file, edited below as a person would in Excel
+
+    def edited(*changes: tuple[str, object]) -> bytes:
+        book = openpyxl.load_workbook(path)
+        for cell, value in changes:
+            sheet, _, where = cell.rpartition("!")
+            book[sheet or "plan"][where] = value
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    # unchanged, it reads back equal: A ¥1,000 a month to June, then ¥500 with N (from July)
+    assert read_grid(data, "targets", "sales", 2027, ["A", "N"], open_cells) == (1_200_000, cells)
+    # A's January (D2) to 1,200.50 and February (E2) to 799.50: the year still adds up to 12,000
+    annual, back = read_grid(edited(("D2", 1_200.5), ("E2", 799.5)), "targets", "sales", 2027, ["A", "N"],
+                             open_cells)
+    assert (annual, back[("A", 1)], back[("A", 2)], sum(back.values())) == (1_200_000, 120_050, 79_950, 1_200_000)
+    # only January raised by 0.01: 12,000.01 against the annual 12,000: a fen over
+    with pytest.raises(GridRejected) as off:
+        read_grid(edited(("D2", 1_000.01)), "targets", "sales", 2027, ["A", "N"], open_cells)
+    assert [p.what for p in off.value.problems] == [
+        "the cells add up to 12000.01, the annual figure is 12000.00: 0.01 over"]
+    # …unless the annual figure on the about sheet says so too
+    assert read_grid(edited(("D2", 1_000.01), ("about!B4", 12_000.01)), "targets", "sales", 2027, ["A", "N"],
+                     open_cells)[0] == 1_200_001
+    # a third decimal, text, N in June (before joining), and a row of someone not in the plan
+    with pytest.raises(GridRejected) as bad:
+        read_grid(edited(("F2", 999.999), ("G2", "abc"), ("I3", 10), ("A4", "X"), ("D4", 5)),
+                  "targets", "sales", 2027, ["A", "N"], open_cells)
+    assert [(p.row, p.column, p.value, p.what) for p in bad.value.problems] == [
+        (2, "F (2027-03)", "999.999", "not an amount of 0 or more to the fen"),
+        (2, "G (2027-04)", "abc", "not an amount of 0 or more to the fen"),
+        (3, "I (2027-06)", "10", "not with the department that month"),
+        (4, "A", "X", "not a salesperson of this plan")]
+    # another year's workbook is not read as this one's
+    with pytest.raises(GridRejected, match="1 problems"):
+        read_grid(data, "targets", "sales", 2028, ["A", "N"], open_cells)

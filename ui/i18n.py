@@ -1306,6 +1306,31 @@ TEXT: dict[str, dict[str, str]] = {
     "planning.not_allowed": {"en": "Planning is for the head and the assistant.",
                              "zh": "计划分解仅限部门经理和内勤使用。"},
     "planning.year": {"en": "Year to plan", "zh": "计划年度"},
+    "planning.kind": {"en": "Plan", "zh": "计划类型"},
+    "planning.excel": {"en": "Edit in Excel", "zh": "在 Excel 中编辑"},
+    "planning.excel_id": {"en": "Salesperson id", "zh": "业务员编号"},
+    "planning.excel_out": {"en": "Export the grid (.xlsx)", "zh": "导出表格（.xlsx）"},
+    "planning.excel_in": {"en": "Import the edited grid (.xlsx): its cells must add up to the annual figure on its "
+                                "'about' sheet",
+                          "zh": "导入编辑后的表格（.xlsx）：各单元格之和须等于其 about 工作表上的年度目标"},
+    "planning.excel_read": {"en": "Read {name}: the grid below is the workbook's, each cell as set there.",
+                            "zh": "已读取 {name}：下表即该工作簿中的数据，各单元格按其设定。"},
+    "planning.excel_rejected": {"en": "{name} was not read ({n} problems); the plan is as it was.",
+                                "zh": "{name} 未读取（{n} 个问题），计划保持不变。"},
+    "planning.kind.targets": {"en": "Targets", "zh": "销售目标"},
+    "planning.kind.budgets": {"en": "Expense budget", "zh": "费用预算"},
+    "planning.categories": {"en": "Each month's budget by category: the weights (last year's spend, or as set)",
+                            "zh": "每月预算按类别分配：权重（上年实际费用，或手工设定）"},
+    "planning.weight": {"en": "Weight", "zh": "权重"},
+    "planning.categories_help": {"en": "Each person's month is split over the categories in proportion to these "
+                                       "weights, to the fen; with no weight at all, equally.",
+                                 "zh": "每人每月预算按上述权重分配到各类别，精确到分；权重均为 0 时平均分配。"},
+    "planning.save_budget_help": {"en": "Saving makes this the expense budget of {year} in force, for every person "
+                                        "and category, and keeps it as a version beside the earlier ones.",
+                                  "zh": "保存后即为 {year} 年现行费用预算（全部人员与类别），"
+                                        "并作为新版本与以前的版本一并保留。"},
+    "planning.saved_budget": {"en": "Saved '{name}' as version {version}: {rows} budget rows, now in force.",
+                              "zh": "已保存“{name}”（版本 {version}）：{rows} 条预算，现已生效。"},
     "planning.measure": {"en": "Measure", "zh": "指标"},
     "planning.no_people": {"en": "No salesperson is with the department in {year}: nothing to plan.",
                            "zh": "{year} 年没有在职业务员，无从分解。"},
@@ -1467,6 +1492,29 @@ TEMPLATE_WORDS_ZH = {
 }
 
 
+# A plan workbook's problems (store/planning.py, read_grid) in Chinese.
+GRID_RULES_ZH = [
+    (r"no sheet '(.*)': not a plan workbook from this page", "缺少工作表 '{0}'：不是本页导出的计划工作簿"),
+    (r"the workbook plans (.*), not (.*)", "该工作簿的计划为 {0}，而非 {1}"),
+    (r"no column (.*)", "缺少列 {0}"),
+    (r"the annual figure is not an amount", "年度目标不是金额"),
+    (r"no salesperson id", "缺少业务员编号"),
+    (r"not a salesperson of this plan", "不是本计划的业务员"),
+    (r"appears twice", "出现两次"),
+    (r"not an amount of 0 or more to the fen", "不是精确到分且不小于 0 的金额"),
+    (r"not an amount of 0 or more in whole customers", "不是不小于 0 的整数"),
+    (r"not with the department that month", "当月不在职"),
+    (r"missing from the workbook", "工作簿中缺少此人"),
+    (r"the cells add up to (.*), the annual figure is (.*): (.*) over", "单元格合计 {0}，年度目标 {1}：多 {2}"),
+    (r"the cells add up to (.*), the annual figure is (.*): (.*) short", "单元格合计 {0}，年度目标 {1}：少 {2}"),
+]
+
+
+def grid_rule(rule: str, lang: str) -> str:
+    """A plan workbook's problem in the reader's language."""
+    return import_rule(rule, lang, GRID_RULES_ZH)
+
+
 def template_word(word: str, lang: str) -> str:
     """A template description's type or yes in the reader's language; "must exist in X" too."""
     if lang != "zh":
@@ -1476,10 +1524,10 @@ def template_word(word: str, lang: str) -> str:
     return TEMPLATE_WORDS_ZH.get(word, word)
 
 
-def import_rule(rule: str, lang: str) -> str:
+def import_rule(rule: str, lang: str, rules: list[tuple[str, str]] = IMPORT_RULES_ZH) -> str:
     """An import problem's rule in the reader's language (an unknown one as it is)."""
     if lang == "zh":
-        for pattern, template in IMPORT_RULES_ZH:
+        for pattern, template in rules:
             found = re.fullmatch(pattern, rule)
             if found:
                 return template.format(*found.groups())
