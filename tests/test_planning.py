@@ -368,3 +368,33 @@ def test_the_grid_goes_to_excel_and_comes_back_reconciled_or_refused_with_where(
     # another year's workbook is not read as this one's
     with pytest.raises(GridRejected, match="1 problems"):
         read_grid(data, "targets", "sales", 2028, ["A", "N"], open_cells)
+
+
+def test_an_expense_budget_is_split_to_months_people_and_categories_and_saved(planned):
+    from store import db
+
+    app = planning_page()
+    app.radio(key="plan_kind").set_value("budgets").run()
+    app.number_input(key="plan_annual_2026_expenses").set_value(12_000.0)
+    app.radio(key="plan_months_2026_expenses").set_value("flat")
+    app.radio(key="plan_people_2026_expenses").set_value("equal")
+    app.run()
+    # ¥12,000 flat: ¥1,000 a month; equal among the five salespeople: ¥200 each. The fixture has
+    # no spend in 2025, so the categories' weights are all 0 and each ¥200 = 20,000 fen is split
+    # equally over the six: 3,333.33… → 3,334, 3,334 (the 2 fen left go to the first two), then 3,333 × 4
+    app.text_input(key="plan_name_2026_budgets").set_value("2026 费用预算")
+    app.button(key="plan_save").click().run()
+    assert not app.exception and not app.error
+    assert app.success[0].value == "Saved '2026 费用预算' as version 1: 360 budget rows, now in force."  # 5 × 12 × 6
+    con = db.connect(planned)
+    try:
+        january = con.execute("SELECT category, budget_amount FROM expense_budgets WHERE salesperson_id = 'S1' "
+                              "AND month = DATE '2026-01-01' ORDER BY budget_amount DESC, category").fetchall()
+        assert [float(a) for _, a in january] == [33.34, 33.34, 33.33, 33.33, 33.33, 33.33]
+        assert {c for c, a in january[:2]} == {"travel", "entertainment"}
+        assert con.execute("SELECT sum(budget_amount), count(DISTINCT region_id) FROM expense_budgets "
+                           "WHERE year(month) = 2026").fetchone() == (12_000, 2)
+        assert con.execute("SELECT kind, name FROM plan_versions").fetchall() == [("budgets", "2026 费用预算")]
+        assert con.execute("SELECT count(*) FROM plan_budgets WHERE version_id = 1").fetchone() == (360,)
+    finally:
+        con.close()
