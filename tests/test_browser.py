@@ -647,3 +647,56 @@ def test_clicking_a_coverage_bar_narrows_the_pipeline_attention_list(served_app,
     assert {row["Region"] for row in narrowed} == {region}
     assert [row for row in everyone if row["Region"] == region] == narrowed
     assert console_errors(page) == []
+
+
+def test_a_plan_edited_in_the_grid_is_saved_as_the_targets_in_force(fixture_path, page, tmp_path):
+    """The Planning page in a real browser: one cell of the grid typed over, the rest of its month
+    taking up the difference, and the plan saved as a version that the store then holds."""
+    import shutil
+    from decimal import Decimal
+
+    from store import db
+    from tools.serve import serving, session_for, sign_in
+
+    path = tmp_path / "store.duckdb"
+    shutil.copy(fixture_path, path)
+    token = session_for(path, "head")
+    with serving(path) as url:
+        sign_in(page.context, url, token)
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.goto(url + "/planning?lang=en")
+        wait_ready(page)
+        page.get_by_text("Sales 2026: people × months").wait_for(timeout=60_000)
+        settle(page)
+        # 2026's ¥10,000 by 2025's pattern and shares: January 4,395.61, of which 张三 (S1, second
+        # row) 1,932.14 and 王五 (S3) 2,463.47. 张三's January typed over as 3,000: 王五, the only
+        # other with a share that month, takes the rest, 4,395.61 − 3,000 = 1,395.61
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 + 17)  # the second row's first cell
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")  # to January
+        page.keyboard.type("3")  # a digit opens the cell's editor with it…
+        editor = page.locator("#portal input.gdg-input")
+        editor.wait_for(timeout=10_000)
+        page.keyboard.type("000")  # …where the rest is typed
+        page.wait_for_function("() => document.querySelector('#portal input.gdg-input')?.value === '3000'",
+                               timeout=10_000)
+        editor.press("Enter")
+        settle(page)
+        assert grid.locator("#glide-cell-2-1").inner_text() == "3000"  # the grid holds the figure typed…
+        assert grid.locator("#glide-cell-2-4").inner_text() == "1395.61"  # …and 王五's January the rest
+        page.get_by_label("Version name").fill("年中调整")
+        page.get_by_role("button", name="Save the plan").click()
+        page.get_by_text("Saved '年中调整' as version 1: 60 targets, now in force.").wait_for(timeout=60_000)
+        assert console_errors(page) == []
+    con = db.connect(path)
+    try:
+        january = dict(con.execute("SELECT salesperson_id, plan_value FROM targets WHERE month = DATE '2026-01-01' "
+                                   "AND metric = 'sales' AND plan_value > 0").fetchall())
+        assert january == {"S1": 3_000, "S3": Decimal("1395.61")}
+        assert con.execute("SELECT sum(plan_value) FROM targets WHERE year(month) = 2026 AND metric = 'sales'"
+                           ).fetchone() == (10_000,)
+    finally:
+        con.close()
