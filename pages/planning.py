@@ -134,12 +134,16 @@ def month_label(m: int) -> str:
 # the months, by hand: any month may be changed, the months not yet set by hand take up the rest
 if month_method == "hand":
     st.markdown("**" + t("planning.months_title") + "**")
-    row = pd.DataFrame([[float(planning.from_units(plan["months"][m], measure)) for m in planning.MONTHS]],
-                       columns=[month_label(m) for m in planning.MONTHS])
-    edited = st.data_editor(row, hide_index=True, key=f"plan_month_editor_{year}_{measure}_{plan['round']}",
-                            width="stretch")
-    changes = {("year", m): to_cell(edited.iloc[0, i]) for i, m in enumerate(planning.MONTHS)
-               if to_cell(edited.iloc[0, i]) != plan["months"][m]}
+    column = t("col.plan_value")
+    months_shown = pd.DataFrame({t("col.month"): [month_label(m) for m in planning.MONTHS],
+                                 column: [float(planning.from_units(plan["months"][m], measure))
+                                          for m in planning.MONTHS]})
+    edited = st.data_editor(months_shown, hide_index=True, disabled=[t("col.month")],
+                            key=f"plan_month_editor_{year}_{measure}_{plan['round']}",
+                            column_config={column: st.column_config.NumberColumn(format="%d" if counts else "%.2f",
+                                                                                 min_value=0)})
+    changes = {("year", m): to_cell(edited[column].iloc[i]) for i, m in enumerate(planning.MONTHS)
+               if to_cell(edited[column].iloc[i]) != plan["months"][m]}
     if changes:
         try:
             months = planning.edit({("year", m): v for m, v in plan["months"].items()}, changes,
@@ -164,17 +168,21 @@ for note in plan["notes"]:
     st.caption(t("planning.note." + note.kind, who=names.get(note.salesperson_id, note.salesperson_id),
                  month=month_label(note.month) if note.month else "", months=note.months or ""))
 ids = [p.salesperson_id for p in persons]
-grid = pd.DataFrame({month_label(m): [float(planning.from_units(plan["cells"][(p, m)], measure)) for p in ids]
-                     for m in planning.MONTHS})
-grid.insert(0, t("col.salesperson_name"), [names[p] for p in ids])
-grid.insert(0, t("col.region_name"), [regions[p] if not missing(regions[p]) else t("code.no_region") for p in ids])
 fixed = [t("col.region_name"), t("col.salesperson_name")]
-edited = st.data_editor(grid, hide_index=True, disabled=fixed, key=f"plan_editor_{year}_{measure}_{plan['round']}",
-                        width="stretch",
-                        column_config={month_label(m): st.column_config.NumberColumn(
-                            format="%d" if counts else "%.2f", min_value=0) for m in planning.MONTHS})
-changes = {(p, m): to_cell(edited.iloc[i][month_label(m)]) for i, p in enumerate(ids) for m in planning.MONTHS
-           if to_cell(edited.iloc[i][month_label(m)]) != plan["cells"][(p, m)]}
+changes = {}
+for half, tab in zip((1, 7), st.tabs([t("planning.first_half"), t("planning.second_half")]), strict=True):
+    months = range(half, half + 6)  # six months a tab: the grid fits a projector's width
+    grid = pd.DataFrame({month_label(m): [float(planning.from_units(plan["cells"][(p, m)], measure)) for p in ids]
+                         for m in months})
+    grid.insert(0, fixed[1], [names[p] for p in ids])
+    grid.insert(0, fixed[0], [regions[p] if not missing(regions[p]) else t("code.no_region") for p in ids])
+    with tab:
+        edited = st.data_editor(grid, hide_index=True, disabled=fixed, width="stretch",
+                                key=f"plan_editor_{year}_{measure}_{half}_{plan['round']}",
+                                column_config={month_label(m): st.column_config.NumberColumn(
+                                    format="%d" if counts else "%.2f", min_value=0) for m in months})
+    changes |= {(p, m): to_cell(edited.iloc[i][month_label(m)]) for i, p in enumerate(ids) for m in months
+                if to_cell(edited.iloc[i][month_label(m)]) != plan["cells"][(p, m)]}
 if changes:
     try:
         plan["cells"] = planning.edit(plan["cells"], changes, kept=plan["kept"], open_cells=open_cells)

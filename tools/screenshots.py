@@ -24,7 +24,7 @@ PROJECTOR = {"width": 1280, "height": 720}
 PAGES = [("overview", ""), ("targets", "targets"), ("pipeline", "pipeline"), ("visits", "visits"),
          ("satisfaction", "satisfaction"), ("competitors", "competitors"), ("scorecard", "scorecard"),
          ("receivables", "receivables"), ("commissions", "commissions"), ("expenses", "expenses"), ("report", "report"),
-         ("data", "data"), ("users", "users")]
+         ("planning", "planning"), ("data", "data"), ("users", "users")]
 READY = {"en": "Data as of", "zh": "数据截至"}  # the sidebar's as-of line: the page has run
 
 

@@ -1307,6 +1307,8 @@ TEXT: dict[str, dict[str, str]] = {
                              "zh": "计划分解仅限部门经理和内勤使用。"},
     "planning.year": {"en": "Year to plan", "zh": "计划年度"},
     "planning.kind": {"en": "Plan", "zh": "计划类型"},
+    "planning.first_half": {"en": "January – June", "zh": "1–6 月"},
+    "planning.second_half": {"en": "July – December", "zh": "7–12 月"},
     "planning.excel": {"en": "Edit in Excel", "zh": "在 Excel 中编辑"},
     "planning.excel_id": {"en": "Salesperson id", "zh": "业务员编号"},
     "planning.excel_out": {"en": "Export the grid (.xlsx)", "zh": "导出表格（.xlsx）"},
