@@ -77,6 +77,9 @@ worked = dict(zip(people.salesperson_id, people.base_months.astype(int), strict=
 open_cells = {(p.salesperson_id, m) for p in persons for m in planning.MONTHS if p.active(year, m)}
 
 
+amount_format = "%d" if counts else "accounting"  # the grid's cells: whole customers, or yuan with separators
+
+
 def shown(units: int) -> str:
     return fmt.count(units) if counts else fmt.money(planning.from_units(units, measure), lang())
 
@@ -94,8 +97,8 @@ people_method = inputs[2].radio(t("planning.people_by"), planning.PEOPLE_METHODS
                                 format_func=lambda m: t("planning.people." + m))
 stretch_pct = inputs[3].number_input(t("planning.stretch"), min_value=0.0, max_value=200.0, value=10.0, step=1.0,
                                      key=f"plan_stretch_{year}_{measure}") if kind == "targets" else 0.0
-if last_total > 0:
-    st.caption(t("planning.growth", pct=fmt.pct((annual / last_total - 1) * 100)))
+st.caption(shown(planning.to_units(annual, measure))
+           + (t("planning.growth", pct=fmt.pct((annual / last_total - 1) * 100)) if last_total > 0 else ""))
 
 total_units = planning.to_units(annual, measure)
 plans = st.session_state.setdefault("plans", {})
@@ -140,8 +143,7 @@ if month_method == "hand":
                                           for m in planning.MONTHS]})
     edited = st.data_editor(months_shown, hide_index=True, disabled=[t("col.month")],
                             key=f"plan_month_editor_{year}_{measure}_{plan['round']}",
-                            column_config={column: st.column_config.NumberColumn(format="%d" if counts else "%.2f",
-                                                                                 min_value=0)})
+                            column_config={column: st.column_config.NumberColumn(format=amount_format, min_value=0)})
     changes = {("year", m): to_cell(edited[column].iloc[i]) for i, m in enumerate(planning.MONTHS)
                if to_cell(edited[column].iloc[i]) != plan["months"][m]}
     if changes:
@@ -164,9 +166,12 @@ if month_method == "hand":
 # --- the grid: people × months ----------------------------------------------------------------------
 measure_name = t("kpi." + measure) if kind == "targets" else t("planning.kind.budgets")
 st.subheader(t("planning.grid", year=year, measure=measure_name))
-for note in plan["notes"]:
-    st.caption(t("planning.note." + note.kind, who=names.get(note.salesperson_id, note.salesperson_id),
-                 month=month_label(note.month) if note.month else "", months=note.months or ""))
+for kind_of_note in ("joins", "leaves", "part_year", "no_history"):  # one line a kind, naming everyone it is about
+    about = [note for note in plan["notes"] if note.kind == kind_of_note]
+    if about:
+        st.caption(t("planning.note." + kind_of_note, who="、".join(
+            names.get(n.salesperson_id, n.salesperson_id) + (f" ({month_label(n.month)})" if n.month else "")
+            + (f" ({n.months})" if n.months else "") for n in about)))
 ids = [p.salesperson_id for p in persons]
 fixed = [t("col.region_name"), t("col.salesperson_name")]
 changes = {}
@@ -180,7 +185,7 @@ for half, tab in zip((1, 7), st.tabs([t("planning.first_half"), t("planning.seco
         edited = st.data_editor(grid, hide_index=True, disabled=fixed, width="stretch",
                                 key=f"plan_editor_{year}_{measure}_{half}_{plan['round']}",
                                 column_config={month_label(m): st.column_config.NumberColumn(
-                                    format="%d" if counts else "%.2f", min_value=0) for m in months})
+                                    format=amount_format, min_value=0) for m in months})
     changes |= {(p, m): to_cell(edited.iloc[i][month_label(m)]) for i, p in enumerate(ids) for m in months
                 if to_cell(edited.iloc[i][month_label(m)]) != plan["cells"][(p, m)]}
 if changes:

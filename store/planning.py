@@ -98,7 +98,7 @@ class Person:
 class Note:
     """Something about a person that the plan handled in a way the head should see."""
 
-    kind: str  # joins | leaves | gone | no_history | part_year
+    kind: str  # joins | leaves | no_history | part_year
     salesperson_id: str
     month: int | None = None  # the first (joins) or last (leaves) month with the department
     months: int | None = None  # months with the department last year (part_year)
@@ -154,8 +154,7 @@ def notes_on(people: Sequence[Person], year: int, last_year: Mapping[str, float]
     notes = []
     for p in people:
         active = [m for m in MONTHS if p.active(year, m)]
-        if not active:
-            notes.append(Note("gone", p.salesperson_id))
+        if not active:  # not with the department that year: nothing planned, nothing to say
             continue
         if active[0] > 1:
             notes.append(Note("joins", p.salesperson_id, month=active[0]))
