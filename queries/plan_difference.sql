@@ -1,5 +1,5 @@
 -- name: plan_difference
--- Two plans' targets side by side (SPEC §3.12) for the months of the period, a partial month
+-- Two plans' targets side by side (definitions §16) for the months of the period, a partial month
 -- pro-rated by days as attainment's are, per node of the chosen level and measure: the
 -- version read (plan_version; NULL: the targets in force), the one it is compared with
 -- (other_version; NULL: in force), and the difference, the first less the other.

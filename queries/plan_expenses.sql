@@ -1,5 +1,5 @@
 -- name: plan_expenses
--- Last year's spend beside an expense budget plan (SPEC §3.12): per salesperson, month of
+-- Last year's spend beside an expense budget plan (definitions §16): per salesperson, month of
 -- `base_year` and category, what was spent (expenses dated in that year).
 -- params: base_year
 -- columns: salesperson_id, month, category, amount_cny

@@ -1,5 +1,5 @@
 -- name: plan_people
--- The people a plan of `plan_year` is made for (SPEC §3.12): salespeople and key-account
+-- The people a plan of `plan_year` is made for (definitions §16): salespeople and key-account
 -- managers with the department for at least a day of that year, with their region and the
 -- days they joined and left; and, for last year's shares, the months of `base_year` they were
 -- with the department for at least a day (a share is their pace over those months).

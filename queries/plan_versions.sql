@@ -1,5 +1,5 @@
 -- name: plan_versions
--- The plan versions saved on the Planning page (SPEC §3.12) of one kind, newest first: the
+-- The plan versions saved on the Planning page (definitions §16) of one kind, newest first: the
 -- year each plans, its name, who saved it and when, and the rows it keeps.
 -- params: kind
 -- choice: kind = targets | budgets

@@ -605,3 +605,18 @@ def test_story_contracts_signed_late_and_awaiting_their_signature(store_con):
         WHERE agreed_at >= date_trunc('year', $as_of::DATE)""", {"as_of": AS_OF})[0]
     assert 0.08 <= late / judged <= 0.2  # one in eight
     assert waiting >= 1
+
+
+def test_story_the_mid_year_adjustment_cut_the_first_regions_targets(store_con):
+    versions = rows(store_con, "SELECT version_id, name, plan_year FROM plan_versions ORDER BY version_id")
+    assert versions == [(1, "2026 年初计划", 2026), (2, "年中调整", 2026)]
+    # per region and version, the year's money targets against those in force: the January plan's
+    # first region (R01) a tenth higher (each target rounded to the hundred), every other region's
+    # and the adjustment's equal to those in force
+    ratios = dict(((r, v), ratio) for r, v, ratio in rows(store_con, """
+        SELECT sp.region_id, p.version_id, sum(p.plan_value) / sum(t.plan_value)
+        FROM plan_targets p JOIN targets t USING (salesperson_id, month, metric)
+        JOIN salespeople sp USING (salesperson_id)
+        WHERE p.metric <> 'new_customers' GROUP BY ALL"""))
+    assert abs(ratios[("R01", 1)] - 1.1) < 0.001
+    assert {k: round(v, 6) for k, v in ratios.items() if k != ("R01", 1)} == {k: 1 for k in ratios if k != ("R01", 1)}
