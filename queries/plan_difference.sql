@@ -7,24 +7,20 @@
 -- choice: level = department | region | salesperson
 -- columns: node_id, node_name, node_name_en, metric, plan_value, other_plan_value, plan_difference_value
 WITH
-one AS (
-    SELECT CASE $level WHEN 'department' THEN 'department'
-                       WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
-           metric, sum(plan_value) AS value
-    FROM kpi_targets($start_date::DATE, $end_date::DATE, $regions, $salespeople, $plan_version::INTEGER)
-    GROUP BY ALL
+sides AS (
+    SELECT * FROM (VALUES ('one', $plan_version::INTEGER), ('other', $other_version::INTEGER)) v(side, version)
 ),
-other AS (
-    SELECT CASE $level WHEN 'department' THEN 'department'
-                       WHEN 'region' THEN region_id ELSE salesperson_id END AS node_id,
-           metric, sum(plan_value) AS value
-    FROM kpi_targets($start_date::DATE, $end_date::DATE, $regions, $salespeople, $other_version::INTEGER)
+per_side AS (
+    SELECT s.side, CASE $level WHEN 'department' THEN 'department'
+                               WHEN 'region' THEN t.region_id ELSE t.salesperson_id END AS node_id,
+           t.metric, sum(t.plan_value) AS value
+    FROM sides s, kpi_targets($start_date::DATE, $end_date::DATE, $regions, $salespeople, s.version) t
     GROUP BY ALL
 ),
 paired AS (
-    SELECT node_id, metric, round(coalesce(one.value, 0), 2) AS plan_value,
-           round(coalesce(other.value, 0), 2) AS other_plan_value
-    FROM one FULL JOIN other USING (node_id, metric)
+    SELECT node_id, metric, round(coalesce(sum(value) FILTER (WHERE side = 'one'), 0), 2) AS plan_value,
+           round(coalesce(sum(value) FILTER (WHERE side = 'other'), 0), 2) AS other_plan_value
+    FROM per_side GROUP BY ALL
 )
 SELECT p.node_id,
        coalesce(r.name_zh, sp.name) AS node_name, coalesce(r.name_en, sp.name) AS node_name_en,
