@@ -651,7 +651,8 @@ def test_clicking_a_coverage_bar_narrows_the_pipeline_attention_list(served_app,
 
 def test_a_plan_edited_in_the_grid_is_saved_as_the_targets_in_force(fixture_path, page, tmp_path):
     """The Planning page in a real browser: one cell of the grid typed over, the rest of its month
-    taking up the difference, and the plan saved as a version that the store then holds."""
+    taking up the difference, and the plan saved as a version that the store then holds; then the
+    grid exported to Excel, edited there and read back, and a workbook a fen off refused."""
     import shutil
     from decimal import Decimal
 
@@ -671,7 +672,7 @@ def test_a_plan_edited_in_the_grid_is_saved_as_the_targets_in_force(fixture_path
         # 2026's ¥10,000 by 2025's pattern and shares: January 4,395.61, of which 张三 (S1, second
         # row) 1,932.14 and 王五 (S3) 2,463.47. 张三's January typed over as 3,000: 王五, the only
         # other with a share that month, takes the rest, 4,395.61 − 3,000 = 1,395.61
-        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid = page.get_by_role("tabpanel").first.locator('[data-testid="stDataFrame"]')  # January – June
         grid.scroll_into_view_if_needed()
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 + 17)  # the second row's first cell
@@ -690,6 +691,29 @@ def test_a_plan_edited_in_the_grid_is_saved_as_the_targets_in_force(fixture_path
         page.get_by_label("Version name").fill("年中调整")
         page.get_by_role("button", name="Save the plan").click()
         page.get_by_text("Saved '年中调整' as version 1: 60 targets, now in force.").wait_for(timeout=60_000)
+        # the grid out to Excel: 张三's (row 3) January 3,000 → 2,500 and February 0 → 500, the year unchanged
+        import openpyxl
+
+        name = saved_download(page, "plan_xlsx", tmp_path)
+        assert name == "plan-2026-sales.xlsx"
+        book = openpyxl.load_workbook(tmp_path / name)
+        assert [book["plan"]["B3"].value, book["plan"]["C3"].value, book["plan"]["D3"].value] == ["North", "张三", 3000]
+        book["plan"]["D3"], book["plan"]["E3"] = 2_500, 500
+        book.save(tmp_path / "edited.xlsx")
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(tmp_path / "edited.xlsx"))
+        page.get_by_text("Read edited.xlsx").wait_for(timeout=60_000)
+        settle(page)
+        assert [grid.locator(f"#glide-cell-{c}-1").inner_text() for c in (2, 3)] == ["2500", "500"]
+        # a workbook whose cells no longer add up: January a fen more
+        book["plan"]["D3"] = 2_500.01
+        book.save(tmp_path / "a-fen-over.xlsx")
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            str(tmp_path / "a-fen-over.xlsx"))
+        page.get_by_text("a-fen-over.xlsx was not read (1 problems); the plan is as it was.").wait_for(timeout=60_000)
+        settle(page)
+        problems = page.locator('[data-testid="stDataFrame"]').filter(has_text="0.01 over")  # the problems table
+        assert problems.locator("td").all_text_contents()[-1] == (
+            "the cells add up to 10000.01, the annual figure is 10000.00: 0.01 over")
         assert console_errors(page) == []
     con = db.connect(path)
     try:
