@@ -196,6 +196,22 @@ if changes:
     except planning.PlanError as error:
         st.error(problem(error))
 st.caption(t("planning.grid_help"))
+if kind == "targets":  # the stretch: the percentage on top for everyone, or each person's own set by hand
+    with st.expander(t("planning.stretch_by_hand")):
+        own = plan.setdefault("stretch_by_hand", {})
+        column = t("planning.stretch")
+        people_pct = pd.DataFrame({fixed[0]: [regions[p] if not missing(regions[p]) else t("code.no_region")
+                                              for p in ids],
+                                   fixed[1]: [names[p] for p in ids],
+                                   column: [float(own.get(p, stretch_pct)) for p in ids]})
+        set_pct = st.data_editor(people_pct, hide_index=True, disabled=fixed,
+                                 key=f"plan_stretch_editor_{year}_{measure}",
+                                 column_config={column: st.column_config.NumberColumn(min_value=0, max_value=200,
+                                                                                      format="%.1f")})
+        own.clear()
+        own.update({p: float(v) for p, v in zip(ids, set_pct[column], strict=True)
+                    if not missing(v) and float(v) != stretch_pct})
+        st.caption(t("planning.stretch_help"))
 
 # what the grid adds up to, beside last year
 month_totals = [sum(plan["cells"][(p, m)] for p in ids) for m in planning.MONTHS]
@@ -284,7 +300,8 @@ if st.button(t("planning.save"), type="primary", key="plan_save"):
     try:
         if kind == "targets":
             chosen = {m: plans[(year, m)] for m in made}
-            stretch = {m: planning.stretched(p["cells"], p["stretch"]) for m, p in chosen.items()}
+            stretch = {m: planning.stretched_by_person(p["cells"], p["stretch"], p.get("stretch_by_hand"))
+                       for m, p in chosen.items()}
             rows = planning.target_rows(year, {m: p["cells"] for m, p in chosen.items()}, stretch)
         else:
             rows = planning.budget_rows(year, plan["cells"], mix, {p.salesperson_id: p.region_id for p in persons})

@@ -213,6 +213,18 @@ def stretched(cells: Mapping[tuple[str, int], int], pct: float | Decimal) -> dic
     return dict(zip(keys, split(total, [cells[k] for k in keys]), strict=True)) if plan else dict(cells)
 
 
+def stretched_by_person(cells: Mapping[tuple[str, int], int], pct: float | Decimal,
+                        by_hand: Mapping[str, float | Decimal] | None = None) -> dict[tuple[str, int], int]:
+    """The stretch person by person: each person's year raised by their own percentage where one
+    was set by hand, else by `pct`, and split over their months as `stretched` does — so each
+    person's stretch adds up exactly too."""
+    result: dict[tuple[str, int], int] = {}
+    for person in dict.fromkeys(p for p, _ in cells):
+        own = {k: v for k, v in cells.items() if k[0] == person}
+        result |= stretched(own, (by_hand or {}).get(person, pct))
+    return result
+
+
 def target_rows(year: int, plans: Mapping[str, Mapping[tuple[str, int], int]],
                 stretches: Mapping[str, Mapping[tuple[str, int], int]]) -> list[dict[str, object]]:
     """The targets rows of a plan: per measure planned, each person's month with its plan and

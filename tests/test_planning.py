@@ -398,3 +398,14 @@ def test_an_expense_budget_is_split_to_months_people_and_categories_and_saved(pl
         assert con.execute("SELECT count(*) FROM plan_budgets WHERE version_id = 1").fetchone() == (360,)
     finally:
         con.close()
+
+
+def test_a_stretch_set_by_hand_for_one_person_and_the_rest_at_the_percentage_above():
+    from store.planning import stretched_by_person
+
+    # A: 1,000 + 2,000 a year with 20 % by hand → 3,600 split 1 : 2 → 1,200 and 2,400;
+    # B: 333 + 334 at the 10 % above → 733.7 → 734 half up, split 333 : 334 → 366.45…, 367.55… →
+    # floors 366, 367 (733) and the fen left to the larger fraction (B's second month, 0.55…)
+    cells = {("A", 1): 1_000, ("A", 2): 2_000, ("B", 1): 333, ("B", 2): 334}
+    assert stretched_by_person(cells, 10, {"A": 20}) == {("A", 1): 1_200, ("A", 2): 2_400, ("B", 1): 366,
+                                                        ("B", 2): 368}

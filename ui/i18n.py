@@ -1349,6 +1349,11 @@ TEXT: dict[str, dict[str, str]] = {
     "planning.people.share": {"en": "by last year's share", "zh": "按上年占比"},
     "planning.people.equal": {"en": "equal", "zh": "平均"},
     "planning.stretch": {"en": "Stretch on top (%)", "zh": "挑战目标上浮（%）"},
+    "planning.stretch_by_hand": {"en": "Stretch per person, by hand", "zh": "按人手工设定挑战目标上浮"},
+    "planning.stretch_help": {"en": "Each person's stretch is their year's plan raised by their percentage, split over "
+                                    "their months to the fen; a row left at the percentage above follows it.",
+                              "zh": "每人的挑战目标 = 其全年计划 × (1 + 本人上浮比例)，按月精确到分分配；"
+                                    "未改动的行随上方的统一比例。"},
     "planning.growth": {"en": " · growth over last year: {pct}", "zh": " · 较上年增长：{pct}"},
     "planning.months_title": {"en": "The months (change any: the months not set by hand take up the rest)",
                               "zh": "各月目标（可改任一月，未手工设定的月份分摊差额）"},
