@@ -4,16 +4,33 @@ budget burn against the share of the year gone."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from queries.values import first, missing
 from ui import fmt
-from ui.shell import chart, download, empty_state, footer, keep, kpi_tile, lang, linked, load, start_page, t, table
+from ui.shell import (
+    chart,
+    download,
+    empty_state,
+    footer,
+    keep,
+    kpi_tile,
+    lang,
+    linked,
+    load,
+    start_page,
+    t,
+    table,
+    version_choice,
+)
 
 page = start_page("expenses", "🧾")
-filters = page.filters
+budget_version, _ = version_choice("budgets", st.columns(2)[0], "expenses_budget", "budget")
+filters = replace(page.filters, budget_version=budget_version)
 if not filters.carries_target:  # a tier, industry or product-line filter is set
     st.caption(t("expenses.filters_ignored"))
 

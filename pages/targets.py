@@ -30,6 +30,7 @@ from ui.shell import (
     start_page,
     t,
     table,
+    version_choice,
 )
 
 page = start_page("targets", "🎯")
@@ -50,17 +51,13 @@ grain = choice[2].segmented_control(t("targets.grain"), GRAINS, key="targets_gra
 for name, value in (("measure", metric), ("level", level), ("grain", grain)):
     keep(name, value)
 # the plan read: the targets in force (the latest plan saved, or those imported) or a saved version
-versions = load("plan_versions", None, kind="targets")
-if not versions.empty:
-    titles = {0: t("targets.in_force")} | {int(v.version_id): f"{v.name} ({v.plan_year})"
-                                           for v in versions.itertuples()}
-    read, other = st.columns(2)
-    chosen = read.selectbox(t("targets.plan_version"), list(titles), key="targets_plan", format_func=titles.get,
-                            index=list(titles).index(linked("plan", "targets_plan", list(titles), 0)))
+read, other = st.columns(2)
+chosen, titles = version_choice("targets", read, "targets_plan", "plan")
+filters = replace(filters, plan_version=chosen)
+compared = None
+if titles:
     compared = other.selectbox(t("targets.compare_with"), [None, *titles], key="targets_compare",
                                format_func=lambda v: t("targets.no_comparison") if v is None else titles[v])
-    keep("plan", chosen)
-    filters = replace(filters, plan_version=chosen or None)
 if not filters.carries_target:
     st.caption(t("notice.no_target"))
 paced_metric = metric if metric != "new_customers" else "sales"
@@ -72,7 +69,7 @@ if metric in ("sales", "gross_profit"):
     asked["forecast"] = loader("landing_forecast", filters, level=level, metric=metric)
 if metric != "new_customers":
     asked["growth"] = loader("growth", filters, level=level)
-if not versions.empty and compared is not None:
+if compared is not None:
     asked["difference"] = loader("plan_difference", filters, level=level, other_version=compared or None)
 got = load_many(**asked)  # every figure of the page at once (the ranking is drawn when no cell is picked)
 
@@ -100,7 +97,8 @@ if (rows.target_note == "no_cost_data").any():
 table(shown.drop(columns=["stretch_target"]))  # its attainment stays on screen; the amount in the CSV
 download(shown, "targets-attainment", filters, key="attainment_csv")
 if "difference" in got:
-    st.markdown("**" + t("targets.difference", one=fmt.plain(titles[chosen]), other=fmt.plain(titles[compared])) + "**")
+    st.markdown("**" + t("targets.difference", one=fmt.plain(titles[chosen or 0]),
+                         other=fmt.plain(titles[compared])) + "**")
     difference = got["difference"]
     shown = named_nodes(difference[difference.metric == metric], lang())[
         ["node_name", "plan_value", "other_plan_value", "plan_difference_value"]]

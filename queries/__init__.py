@@ -197,7 +197,8 @@ def bind(name: str, filters: Filters | None, scope: Scope | None = None, **extra
     query = load(name)
     scope = scope or EVERYTHING
     given = {**(filters.params(scope) if filters is not None else list_params(scope)),
-             "plan_version": filters.plan_version if filters is not None else None}
+             "plan_version": filters.plan_version if filters is not None else None,
+             "budget_version": filters.budget_version if filters is not None else None}
     return {**{k: v for k, v in given.items() if k in query.params}, **extra}
 
 

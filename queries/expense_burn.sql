@@ -4,7 +4,7 @@
 -- year's whole budget, beside the share of the year elapsed and the budget's own
 -- cumulative plan (each month's budget spread evenly over its days). Spend after the
 -- store's today is not counted.
--- params: end_date, regions, salespeople, through
+-- params: end_date, regions, salespeople, through, budget_version
 -- columns: day, cumulative_actual, cumulative_budget, annual_budget, burn_pct, elapsed_pct, is_today
 WITH
 y AS (
@@ -16,7 +16,8 @@ days AS (
 ),
 lines AS (
     SELECT * FROM kpi_expense_lines((SELECT y0 FROM y), ((SELECT y0 FROM y) + INTERVAL 1 YEAR - INTERVAL 1 DAY)::DATE,
-                                    $through::DATE, $regions, $salespeople)
+                                    $through::DATE, $regions, $salespeople,
+                                    $budget_version::INTEGER)
 ),
 monthly AS (SELECT month, sum(budget) AS budget FROM lines GROUP BY month),
 spent AS (SELECT day, sum(amount) AS amount FROM lines WHERE day IS NOT NULL GROUP BY day),

@@ -4,7 +4,7 @@
 -- actual spend is dated in the period up to the store's today. Spend with no budget row
 -- (that salesperson, month and category) is reported as unbudgeted_cny and a group without
 -- any budget gets a NULL ratio and budget_missing, never a division by zero.
--- params: start_date, end_date, regions, salespeople, group_by, today
+-- params: start_date, end_date, regions, salespeople, group_by, today, budget_version
 -- choice: group_by = total | month | region | salesperson | category
 -- columns: group_id, group_name, group_name_en, budget_cny, actual_cny, control_ratio_pct, overrun, unbudgeted_cny, budget_missing
 WITH
@@ -14,7 +14,8 @@ g AS (
                           ELSE category END AS group_id,
            sum(budget) AS budget, sum(amount) AS actual,
            sum(amount) FILTER (WHERE unbudgeted) AS unbudgeted
-    FROM kpi_expense_lines($start_date::DATE, $end_date::DATE, $today::DATE, $regions, $salespeople)
+    FROM kpi_expense_lines($start_date::DATE, $end_date::DATE, $today::DATE, $regions, $salespeople,
+                           $budget_version::INTEGER)
     GROUP BY ALL
 )
 SELECT g.group_id,

@@ -6,17 +6,18 @@
 -- in progress (not over by the store's today), whose spend is held to its whole month's
 -- budget: two days' spend is not an overrun of two days' share of the budget. Largest excess
 -- first.
--- params: start_date, end_date, regions, salespeople, today
+-- params: start_date, end_date, regions, salespeople, today, budget_version
 -- columns: month, salesperson_id, salesperson_name, region_id, region_name, region_name_en, category, budget_cny, actual_cny, excess_cny, control_ratio_pct, flag
 WITH lines AS (
     SELECT month, salesperson_id, region_id, category, sum(budget) AS budget, sum(amount) AS actual
-    FROM kpi_expense_lines($start_date::DATE, $end_date::DATE, $today::DATE, $regions, $salespeople)
+    FROM kpi_expense_lines($start_date::DATE, $end_date::DATE, $today::DATE, $regions, $salespeople,
+                           $budget_version::INTEGER)
     GROUP BY ALL
 ),
 cells AS (
     SELECT l.month, l.salesperson_id, l.region_id, l.category, l.actual,
            CASE WHEN last_day(l.month) > $today::DATE
-                THEN coalesce((SELECT sum(b.budget_amount) FROM expense_budgets b
+                THEN coalesce((SELECT sum(b.budget_amount) FROM kpi_budgets($budget_version::INTEGER) b
                                WHERE b.salesperson_id = l.salesperson_id AND b.month = l.month
                                  AND b.category = l.category), 0)
                 ELSE l.budget END AS budget

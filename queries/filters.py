@@ -52,6 +52,7 @@ class Filters:
     product_lines: tuple[str, ...] = field(default=())
     # the saved plan version (store/planning.py) the targets are read from; None: those in force
     plan_version: int | None = None
+    budget_version: int | None = None  # the same for the expense budgets
 
     def __post_init__(self):
         if self.start_date > self.end_date:

@@ -640,19 +640,30 @@ SELECT person_id, month, sum(deals)::BIGINT AS deals, sum(own) AS own_commission
 FROM parts
 GROUP BY ALL;
 
+-- The expense budgets in force, or — with a budget version (plan_versions, saved on the
+-- Planning page) — that version's for the months of its year and those in force for others.
+CREATE OR REPLACE MACRO kpi_budgets(budget_version) AS TABLE
+SELECT salesperson_id, region_id, month, category, budget_amount FROM expense_budgets
+WHERE budget_version IS NULL
+   OR year(month) <> coalesce((SELECT plan_year FROM plan_versions
+                               WHERE version_id = budget_version AND kind = 'budgets'), -1)
+UNION ALL
+SELECT salesperson_id, region_id, month, category, budget_amount FROM plan_budgets
+WHERE version_id = budget_version;
+
 -- Expense budget and spend (SPEC §4.11) per salesperson, region, month and category, as
 -- two kinds of rows: budgets (monthly, pro-rated to the days of each month inside
 -- [start_date, end_date]; day NULL) and spend on its day in the period up to `today`, each
 -- spend row marked unbudgeted when its salesperson has no budget row for that month and
 -- category. The expense page's control ratios, overruns and burn line, and the scorecard,
--- group it.
-CREATE OR REPLACE MACRO kpi_expense_lines(start_date, end_date, today, regions, salespeople) AS TABLE
+-- group it. The budgets are those in force, or a saved version's (kpi_budgets).
+CREATE OR REPLACE MACRO kpi_expense_lines(start_date, end_date, today, regions, salespeople, budget_version) AS TABLE
 WITH
 budget AS (
     SELECT b.salesperson_id, b.region_id, b.month, b.category,
            b.budget_amount * (least(last_day(b.month), end_date)
                               - greatest(b.month, start_date) + 1) / days_in_month(b.month) AS budget
-    FROM expense_budgets b
+    FROM kpi_budgets(budget_version) b
     WHERE b.month <= end_date AND last_day(b.month) >= start_date
       AND (regions IS NULL OR list_contains(regions, b.region_id))
       AND (salespeople IS NULL OR list_contains(salespeople, b.salesperson_id))
@@ -660,7 +671,7 @@ budget AS (
 spend AS (
     SELECT e.salesperson_id, e.region_id, date_trunc('month', e.expense_date)::DATE AS month,
            e.expense_date, e.category, e.amount,
-           NOT EXISTS (SELECT 1 FROM expense_budgets b WHERE b.salesperson_id = e.salesperson_id
+           NOT EXISTS (SELECT 1 FROM kpi_budgets(budget_version) b WHERE b.salesperson_id = e.salesperson_id
                        AND b.month = date_trunc('month', e.expense_date) AND b.category = e.category)
                AS unbudgeted
     FROM expenses e

@@ -409,3 +409,35 @@ def test_a_stretch_set_by_hand_for_one_person_and_the_rest_at_the_percentage_abo
     cells = {("A", 1): 1_000, ("A", 2): 2_000, ("B", 1): 333, ("B", 2): 334}
     assert stretched_by_person(cells, 10, {"A": 20}) == {("A", 1): 1_200, ("A", 2): 2_400, ("B", 1): 366,
                                                         ("B", 2): 368}
+
+
+def test_expenses_read_against_a_saved_budget_version(planned):
+    import queries
+    from queries.filters import Filters
+    from store import db, planning
+    from tests.screen import opened
+    from ui.urlstate import FilterState
+
+    con = db.connect(planned)
+    try:
+        regions = dict(con.execute("SELECT salesperson_id, region_id FROM salespeople WHERE region_id IS NOT NULL"
+                                   ).fetchall())
+        for name, yearly in (("年初预算", 1_200_000), ("年中调整", 2_400_000)):  # ¥12,000, then ¥24,000, S1's alone
+            cells = dict(zip([("S1", m) for m in range(1, 13)], months_of(yearly, "flat"), strict=True))
+            planning.save(con, "expense_budgets", planning.budget_rows(2026, cells, {}, regions), name, "boss")
+
+        def budget(version):
+            ytd = Filters(dt.date(2026, 1, 1), dt.date(2026, 3, 15), budget_version=version)
+            return float(queries.run_filtered("expense_control", ytd, con=con, group_by="total").budget_cny.iloc[0])
+
+        # 1 January – 15 March: ¥1,000 + 1,000 + 1,000 × 15/31 = 2,483.87 by the first; twice that
+        # by the second (4,967.74), which is also the budget in force
+        assert (budget(1), budget(2), budget(None)) == (2_483.87, 4_967.74, 4_967.74)
+    finally:
+        con.close()
+    app = opened("pages/expenses.py")
+    app.session_state["filter_state"] = FilterState(lang="en", preset="ytd")
+    app.run()
+    app.selectbox(key="expenses_budget").set_value(1).run()
+    assert not app.exception
+    assert next(m.value for m in app.metric if m.label == "Budget") == "¥2,484"

@@ -688,8 +688,6 @@ TEXT: dict[str, dict[str, str]] = {
     "bucket.days_91_180": {"en": "91–180 days", "zh": "逾期91–180天"},
     "bucket.over_180": {"en": "Over 180 days", "zh": "逾期180天以上"},
     # targets.*
-    "targets.in_force": {"en": "In force", "zh": "现行目标"},
-    "targets.plan_version": {"en": "Plan version", "zh": "计划版本"},
     "targets.compare_with": {"en": "Compare with", "zh": "对比版本"},
     "targets.no_comparison": {"en": "No comparison", "zh": "不对比"},
     "targets.difference": {"en": "Targets: {one} against {other}", "zh": "目标对比：{one} 与 {other}"},
@@ -1303,6 +1301,9 @@ TEXT: dict[str, dict[str, str]] = {
     "pipe.nothing_due": {"en": "Nothing due.", "zh": "没有到期项。"},
     "pipe.invoices_sum": {"en": "Due {due} · issued {issued}", "zh": "应开 {due} · 已开 {issued}"},
     "pipe.instalments_sum": {"en": "Due {due} · collected {collected}", "zh": "应收 {due} · 已收 {collected}"},
+    "plan.in_force": {"en": "In force", "zh": "现行版本"},
+    "plan.version.targets": {"en": "Plan version", "zh": "计划版本"},
+    "plan.version.budgets": {"en": "Budget version", "zh": "预算版本"},
     "planning.not_allowed": {"en": "Planning is for the head and the assistant.",
                              "zh": "计划分解仅限部门经理和内勤使用。"},
     "planning.year": {"en": "Year to plan", "zh": "计划年度"},

@@ -380,6 +380,20 @@ def linked(name: str, key: str, options, default, as_text=_as_link):
     return next((option for option in options if as_text(option) == wanted), default)
 
 
+def version_choice(kind: str, where, key: str, link: str) -> tuple[int | None, dict[int, str]]:
+    """The plan version a page reads its targets (kind targets) or budgets (kind budgets) from,
+    chosen in `where` among those saved on the Planning page — none: those in force — and kept
+    in the link; with every version's title (0: in force). No choice is drawn before one is saved."""
+    versions = load("plan_versions", None, kind=kind)
+    if versions.empty:
+        return None, {}
+    titles = {0: t("plan.in_force")} | {int(v.version_id): f"{v.name} ({v.plan_year})" for v in versions.itertuples()}
+    chosen = where.selectbox(t("plan.version." + kind), list(titles), key=key, format_func=titles.get,
+                             index=list(titles).index(linked(link, key, list(titles), 0)))
+    keep(link, chosen)
+    return chosen or None, titles
+
+
 def keep(name: str, value: object, as_text=_as_link) -> None:
     """Write a page control's value into the link (after the sidebar wrote the filters)."""
     st.query_params[name] = as_text(value)
