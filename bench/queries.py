@@ -111,6 +111,7 @@ def cases(today: dt.date, customer: str, kam: str) -> dict[str, tuple[Filters | 
         "due_instalments": (ytd, {}),
         "plan_people": (None, {"plan_year": today.year + 1, "base_year": today.year - 1}),
         "plan_versions": (None, {"kind": "targets"}),
+        "plan_in_force": (None, {"plan_year": today.year, "kind": "targets", "measure": "sales"}),
         "plan_expenses": (None, {"base_year": today.year - 1}),
         "plan_difference": (ytd, {"level": "salesperson", "other_version": None}),
     }

@@ -84,12 +84,20 @@ def shown(units: int) -> str:
     return fmt.count(units) if counts else fmt.money(planning.from_units(units, measure), lang())
 
 
+in_force = load("plan_in_force", None, plan_year=year, kind=kind, measure=measure)
+in_force_cells = {(p, m): v for p, m, v in zip(in_force.salesperson_id, in_force.month.dt.month, in_force.amount_cny,
+                                               strict=True)}
+in_force_months = in_force.groupby(in_force.month.dt.month).amount_cny.sum().to_dict()
+in_force_total = float(in_force.amount_cny.sum())
+
 # --- the annual figure and how it is split ------------------------------------------------------
-st.caption(t("planning.base", year=base, total=shown(planning.to_units(last_total, measure))))
+st.caption(t("planning.base", year=base, total=shown(planning.to_units(last_total, measure)))
+           + (t("planning.in_force_total", year=year, total=shown(planning.to_units(in_force_total, measure)))
+              if in_force_total else ""))
 inputs = st.columns([3, 2, 2, 2])
 suggested = round(last_total * 1.1, 0 if counts else -3)
 annual = inputs[0].number_input(t("planning.annual_count" if counts else "planning.annual", year=year), min_value=0.0,
-                                value=float(max(suggested, 0)), step=1.0 if counts else 10_000.0,
+                                value=in_force_total or float(max(suggested, 0)), step=1.0 if counts else 10_000.0,
                                 format="%.0f" if counts else "%.2f", key=f"plan_annual_{year}_{measure}")
 month_method = inputs[1].radio(t("planning.months_by"), planning.MONTH_METHODS, key=f"plan_months_{year}_{measure}",
                                format_func=lambda m: t("planning.months." + m))
@@ -106,8 +114,10 @@ asked = (total_units, month_method, people_method, base, tuple(persons))
 plan = plans.get((year, measure))
 if plan is None or plan["asked"] != asked:
     start = "flat" if month_method == "hand" else month_method
-    months = dict(zip(planning.MONTHS, planning.months_of(total_units, start, pattern), strict=True))
-    cells, notes = planning.decompose(list(months.values()), people_method, persons, year, last_year, worked)
+    months = dict(zip(planning.MONTHS, planning.months_of(total_units, start, in_force_months if start == "current"
+                                                          else pattern), strict=True))
+    cells, notes = planning.decompose(list(months.values()), people_method, persons, year, last_year, worked,
+                                      in_force_cells)
     plan = {"asked": asked, "months": months, "cells": cells, "kept": set(), "kept_months": set(), "notes": notes,
             "round": 0}
     plans[(year, measure)] = plan
@@ -153,7 +163,7 @@ if month_method == "hand":
             plan["months"] = {m: months[("year", m)] for m in planning.MONTHS}
             plan["kept_months"] |= {m for _, m in changes}
             cells, _ = planning.decompose(list(plan["months"].values()), people_method, persons, year, last_year,
-                                          worked)
+                                          worked, in_force_cells)
             try:  # the people's cells set by hand stay where their months allow
                 cells = planning.edit(cells, {k: plan["cells"][k] for k in plan["kept"]}, open_cells=open_cells)
             except planning.PlanError:

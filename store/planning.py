@@ -25,8 +25,10 @@ from store import importer
 MEASURES = ("sales", "gross_profit", "collections", "new_customers")  # a targets plan's
 BUDGET = "expenses"  # an expense budget plan's one measure, in yuan
 CATEGORIES = ("travel", "entertainment", "samples", "marketing", "communication", "other")  # as expense_budgets
-MONTH_METHODS = ("pattern", "flat", "hand")  # by last year's monthly pattern, flat, or by hand
-PEOPLE_METHODS = ("share", "equal")  # by last year's share, or equal (by hand: the grid)
+# by last year's monthly pattern, by the plan in force's (an adjustment), flat, or by hand
+MONTH_METHODS = ("pattern", "current", "flat", "hand")
+# by last year's share, by each one's part of the plan in force each month, or equal (by hand: the grid)
+PEOPLE_METHODS = ("share", "current", "equal")
 MONTHS = tuple(range(1, 13))
 
 
@@ -106,8 +108,9 @@ class Note:
 
 def months_of(total: int, method: str, last_year: Mapping[int, float] | None = None,
               by_hand: Sequence[int] | None = None) -> list[int]:
-    """The annual figure in units split into 12 months: by last year's monthly pattern, flat,
-    or as given by hand (which must add up to the total)."""
+    """The annual figure in units split into 12 months: by a monthly pattern (`last_year`:
+    last year's, or the plan in force's for "current"), flat, or as given by hand (which must
+    add up to the total)."""
     if method not in MONTH_METHODS:
         raise PlanError(f"unknown way to split the months: {method}")
     if method == "hand":
@@ -118,18 +121,21 @@ def months_of(total: int, method: str, last_year: Mapping[int, float] | None = N
         if sum(by_hand) != total:
             raise PlanError(f"the months add up to {sum(by_hand)}, not the annual {total}")
         return list(by_hand)
-    weights = [(last_year or {}).get(m, 0) for m in MONTHS] if method == "pattern" else [1] * 12
+    weights = [(last_year or {}).get(m, 0) for m in MONTHS] if method in ("pattern", "current") else [1] * 12
     return split(total, weights)
 
 
 def decompose(months: Sequence[int], method: str, people: Sequence[Person], year: int,
-              last_year: Mapping[str, float], last_year_months: Mapping[str, int] | None = None
+              last_year: Mapping[str, float], last_year_months: Mapping[str, int] | None = None,
+              in_force: Mapping[tuple[str, int], float] | None = None
               ) -> tuple[dict[tuple[str, int], int], list[Note]]:
     """Each month's units split among the people with the department that month: equally, or
     by last year's share — each person's average month last year (their total over the months
     they were there, so someone who joined mid-year is not planned at half their pace). A
     person with no sales last year has no share (noted, to set by hand); in a month where no
-    one has a share the month is split equally. Returns {(person, month): units} and notes."""
+    one has a share the month is split equally. By "current", each month in proportion to
+    each one's part of that month in the plan in force (`in_force`: an adjustment keeps its
+    shape). Returns {(person, month): units} and notes."""
     if method not in PEOPLE_METHODS:
         raise PlanError(f"unknown way to split among people: {method}")
     cells: dict[tuple[str, int], int] = {}
@@ -141,7 +147,9 @@ def decompose(months: Sequence[int], method: str, people: Sequence[Person], year
         here = [p for p in people if p.active(year, m)]
         if not here and units:
             raise PlanError(f"month {m}: no one is with the department to plan for")
-        weights = [pace[p.salesperson_id] for p in here] if method == "share" else [1] * len(here)
+        weights = ([pace[p.salesperson_id] for p in here] if method == "share"
+                   else [(in_force or {}).get((p.salesperson_id, m), 0) for p in here] if method == "current"
+                   else [1] * len(here))
         for p, part in zip(here, split(units, weights), strict=True):
             cells[(p.salesperson_id, m)] = part
         for p in people:

@@ -669,6 +669,11 @@ def test_a_plan_edited_in_the_grid_is_saved_as_the_targets_in_force(fixture_path
         wait_ready(page)
         page.get_by_text("Sales 2026: people × months").wait_for(timeout=60_000)
         settle(page)
+        annual = page.get_by_label("Annual figure for 2026 (¥)")  # the plan in force's 247,000 at first
+        annual.fill("10000")
+        annual.press("Enter")
+        page.get_by_text("¥10,000 · growth over last year: 9.9%").wait_for(timeout=60_000)
+        settle(page)
         # 2026's ¥10,000 by 2025's pattern and shares: January 4,395.61, of which 张三 (S1, second
         # row) 1,932.14 and 王五 (S3) 2,463.47. 张三's January typed over as 3,000: 王五, the only
         # other with a share that month, takes the rest, 4,395.61 − 3,000 = 1,395.61

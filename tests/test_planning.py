@@ -238,9 +238,10 @@ def test_the_planning_page_splits_the_year_and_saves_it_as_the_plan_in_force(pla
 
     app = planning_page()
     assert not app.exception
-    # the fixture's 2025 sales (the last whole year before 15 March 2026): S1 4,000 and S3 5,100
+    # the fixture's 2025 sales (the last whole year before 15 March 2026): S1 4,000 and S3 5,100;
+    # its 2026 sales targets in force: S1 12 × 10,000 + S2 12 × 6,000 + S3 55,000 (11 × 5,000) = 247,000
     assert app.caption[0].value == ("Last year's pattern and shares are 2025's, the last whole year in the store: "
-                                    "¥9,100 in all.")
+                                    "¥9,100 in all. In force for 2026: ¥247,000.")
     app.number_input(key="plan_annual_2026_sales").set_value(18_200.0)
     app.radio(key="plan_people_2026_sales").set_value("equal")
     app.run()
@@ -441,3 +442,15 @@ def test_expenses_read_against_a_saved_budget_version(planned):
     app.selectbox(key="expenses_budget").set_value(1).run()
     assert not app.exception
     assert next(m.value for m in app.metric if m.label == "Budget") == "¥2,484"
+
+
+def test_an_adjustment_keeps_the_shape_of_the_plan_in_force():
+    # in force: January 300 (A) + 100 (B), February 0 + 600 (B) = 1,000. Raised to 1,500 "as the
+    # plan in force": January 400 × 1.5 = 600, February 900; January's 600 split 3 : 1 → 450 and
+    # 150; February all B's
+    in_force = {("A", 1): 300, ("B", 1): 100, ("B", 2): 600}
+    months = months_of(1_500, "current", {1: 400, 2: 600})
+    assert months[:2] == [600, 900] and sum(months) == 1_500
+    cells, notes = decompose(months, "current", [Person("A", "R1"), Person("B", "R1")], 2026, {}, None, in_force)
+    assert [cells[k] for k in (("A", 1), ("B", 1), ("A", 2), ("B", 2))] == [450, 150, 0, 900]
+    assert notes == []

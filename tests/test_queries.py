@@ -88,6 +88,7 @@ SAMPLE_PARAMS = {
     "pipeline_funnel": _only(YEAR, *FILTER_PARAMS[:6]),
     "plan_people": {"plan_year": 2026, "base_year": 2025},
     "plan_versions": {"kind": "targets"},
+    "plan_in_force": {"plan_year": 2026, "kind": "targets", "measure": "sales"},
     "plan_expenses": {"base_year": 2025},
     "plan_difference": {**_only(YEAR, "start_date", "end_date", "regions", "salespeople"), "level": "region",
                         "plan_version": None, "other_version": 1},
