@@ -1,6 +1,7 @@
-"""Planning (SPEC §3.12): the year's targets decomposed from an annual figure to months and to
-people in a grid that always adds up to the fen, saved as a named plan version through the
-import path. The arithmetic is store/planning.py's."""
+"""Planning (SPEC §3.12): the year's targets, or its expense budget, decomposed from an annual
+figure to months and to people in a grid that always adds up to the fen, exported to Excel and
+read back, and saved as a named plan version through the import path. The arithmetic is
+store/planning.py's."""
 
 from __future__ import annotations
 
