@@ -673,7 +673,7 @@ class Result:
 
 # What a plan saved on the Planning page replaces of the year it plans (`$y`): the targets of
 # the measures it holds, or the year's whole expense budget; and how its copy is kept.
-PLANNED = {"targets": "targets", "expense_budgets": "budgets"}
+PLAN_KINDS = {"targets": "targets", "expense_budgets": "budgets"}
 _PLAN_CLEAR = {"targets": "DELETE FROM targets WHERE year(month) = $y AND metric IN (SELECT metric FROM typed)",
                "expense_budgets": "DELETE FROM expense_budgets WHERE year(month) = $y"}
 _PLAN_KEEP = {"targets": "INSERT INTO plan_targets SELECT $v, salesperson_id, month, metric, plan_value, stretch_value "
@@ -697,7 +697,7 @@ def load(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str = "append", u
     (a version's name; targets or expense budgets of one year, mode replace) the rows replace
     that year's only, and a copy of the year as it then stands is kept as a plan version."""
     table = parsed.table
-    if plan is not None and (table not in PLANNED or mode != "replace"):
+    if plan is not None and (table not in PLAN_KINDS or mode != "replace"):
         raise db.StoreError(f"a plan version is saved from targets or expense budgets, replacing, not {table} {mode}")
     cursor = con.cursor()
     try:
@@ -776,7 +776,7 @@ def _plan_checked(cursor, table: str, name: str) -> tuple[int | None, list[Probl
     if not name.strip():
         return None, [Problem("a plan version needs a name")]
     taken = cursor.execute("SELECT count(*) FROM plan_versions WHERE kind = $k AND plan_year = $y AND name = $n",
-                           {"k": PLANNED[table], "y": years[0], "n": name.strip()}).fetchone()[0]
+                           {"k": PLAN_KINDS[table], "y": years[0], "n": name.strip()}).fetchone()[0]
     if taken:
         return None, [Problem(f"a plan of {years[0]} named '{name.strip()}' is already saved: give this one "
                               "another name")]
@@ -787,7 +787,7 @@ def _keep_plan(cursor, table: str, name: str, year: int, user: str) -> int:
     """The year's rows as they now stand, kept as a new plan version; its number."""
     version = cursor.execute("INSERT INTO plan_versions SELECT coalesce(max(version_id), 0) + 1, $k, $y, $n, $u, $at "
                              "FROM plan_versions RETURNING version_id",
-                             {"k": PLANNED[table], "y": year, "n": name.strip(), "u": user,
+                             {"k": PLAN_KINDS[table], "y": year, "n": name.strip(), "u": user,
                               "at": dt.datetime.now().replace(microsecond=0)}).fetchone()[0]
     cursor.execute(_PLAN_KEEP[table], {"v": version, "y": year})
     return version

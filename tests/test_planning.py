@@ -454,3 +454,13 @@ def test_an_adjustment_keeps_the_shape_of_the_plan_in_force():
     cells, notes = decompose(months, "current", [Person("A", "R1"), Person("B", "R1")], 2026, {}, None, in_force)
     assert [cells[k] for k in (("A", 1), ("B", 1), ("A", 2), ("B", 2))] == [450, 150, 0, 900]
     assert notes == []
+
+
+def test_next_years_plan_is_saved_though_its_months_are_ahead_of_the_store(store):
+    from store import planning
+
+    # the fixture's today is 15 March 2026: 2027's months are far ahead, as a plan's are
+    rows = [{"salesperson_id": "S1", "month": f"2027-{m:02d}-01", "metric": "sales", "plan_value": "1000",
+             "stretch_value": "1100"} for m in range(1, 13)]
+    assert planning.save(store, "targets", rows, "2027 年初计划", "boss").plan_version == 1
+    assert store.execute("SELECT sum(plan_value) FROM targets WHERE year(month) = 2027").fetchone() == (12_000,)
