@@ -197,8 +197,11 @@ for half, tab in zip((1, 7), st.tabs([t("planning.first_half"), t("planning.seco
                                 key=f"plan_editor_{year}_{measure}_{half}_{plan['round']}",
                                 column_config={month_label(m): st.column_config.NumberColumn(
                                     format=amount_format, min_value=0) for m in months})
-    changes |= {(p, m): to_cell(edited.iloc[i][month_label(m)]) for i, p in enumerate(ids) for m in months
-                if to_cell(edited.iloc[i][month_label(m)]) != plan["cells"][(p, m)]}
+    labels = [month_label(m) for m in months]
+    before, after = grid[labels].to_numpy(), edited[labels].to_numpy()
+    for i, j in zip(*(before != after).nonzero(), strict=True):  # the cells changed (a cleared one: NaN)
+        if to_cell(after[i, j]) != plan["cells"][(ids[i], months[j])]:
+            changes[(ids[i], months[j])] = to_cell(after[i, j])
 if changes:
     try:
         plan["cells"] = planning.edit(plan["cells"], changes, kept=plan["kept"], open_cells=open_cells)
