@@ -197,6 +197,12 @@ for half, tab in zip((1, 7), st.tabs([t("planning.first_half"), t("planning.seco
                                 key=f"plan_editor_{year}_{measure}_{half}_{plan['round']}",
                                 column_config={month_label(m): st.column_config.NumberColumn(
                                     format=amount_format, min_value=0) for m in months})
+        with st.expander(t("planning.last_year_cells", year=base)):  # beside each cell: last year's
+            last = grid[fixed].assign(**{fmt.month(f"{base}-{m:02d}", lang()): [float(last_cells.get((p, m), 0))
+                                                                               for p in ids] for m in months})
+            st.dataframe(last, hide_index=True, width="stretch", column_config={
+                fmt.month(f"{base}-{m:02d}", lang()): st.column_config.NumberColumn(format=amount_format)
+                for m in months})
     labels = [month_label(m) for m in months]
     before, after = grid[labels].to_numpy(), edited[labels].to_numpy()
     for i, j in zip(*(before != after).nonzero(), strict=True):  # the cells changed (a cleared one: NaN)

@@ -677,7 +677,7 @@ def test_a_plan_edited_in_the_grid_is_saved_as_the_targets_in_force(fixture_path
         # 2026's ¥10,000 by 2025's pattern and shares: January 4,395.61, of which 张三 (S1, second
         # row) 1,932.14 and 王五 (S3) 2,463.47. 张三's January typed over as 3,000: 王五, the only
         # other with a share that month, takes the rest, 4,395.61 − 3,000 = 1,395.61
-        grid = page.get_by_role("tabpanel").first.locator('[data-testid="stDataFrame"]')  # January – June
+        grid = page.get_by_role("tabpanel").first.locator('[data-testid="stDataFrame"]').first  # January – June
         grid.scroll_into_view_if_needed()
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 + 17)  # the second row's first cell

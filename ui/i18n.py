@@ -1309,6 +1309,7 @@ TEXT: dict[str, dict[str, str]] = {
     "planning.year": {"en": "Year to plan", "zh": "计划年度"},
     "planning.kind": {"en": "Plan", "zh": "计划类型"},
     "planning.first_half": {"en": "January – June", "zh": "1–6 月"},
+    "planning.last_year_cells": {"en": "The same months of {year}, as they were", "zh": "{year} 年同期实际"},
     "planning.second_half": {"en": "July – December", "zh": "7–12 月"},
     "planning.excel": {"en": "Edit in Excel", "zh": "在 Excel 中编辑"},
     "planning.excel_id": {"en": "Salesperson id", "zh": "业务员编号"},
