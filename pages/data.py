@@ -11,7 +11,7 @@ import streamlit as st
 from store import columns, db, importer
 from ui import fmt
 from ui.i18n import import_rule, template_word
-from ui.shell import download, footer, kpi_tile, lang, load, start_page, t, table, viewer
+from ui.shell import download, footer, kpi_tile, lang, load, problems_table, start_page, t, table, viewer
 
 page = start_page("data", "🗂️")
 who = viewer()
@@ -73,13 +73,7 @@ if uploaded is not None:
             duplicate = [p.rule for p in rejected.problems] == ["duplicate file"]
             st.error(t("data.duplicate", name=fmt.plain(parsed.file_name)) if duplicate else
                      t("data.rejected", n=fmt.count(len(rejected.problems)), name=fmt.plain(parsed.file_name)))
-            problems = pd.DataFrame([{"row": p.row, "column": p.column, "value": p.value,
-                                      "rule": import_rule(p.rule, lang())} for p in rejected.problems])
-            shown = problems.head(1000)
-            if len(problems) > len(shown):
-                st.caption(t("data.problems_first", shown=fmt.count(len(shown)), n=fmt.count(len(problems))))
-            table(shown)
-            download(problems, f"import-problems-{chosen}", None, key="problems_csv")
+            problems_table(rejected.problems, f"import-problems-{chosen}", "problems_csv")
         except db.StoreError as failure:
             st.error(fmt.plain(failure))
         else:

@@ -14,8 +14,18 @@ from queries.filters import Filters
 from queries.values import missing, missing_each
 from store import db, importer, planning
 from ui import fmt
-from ui.i18n import grid_rule, import_rule
-from ui.shell import audited_download, download, footer, lang, load, start_page, t, table, viewer
+from ui.shell import (
+    audited_download,
+    download,
+    footer,
+    lang,
+    load,
+    problems_table,
+    start_page,
+    t,
+    table,
+    viewer,
+)
 
 page = start_page("planning", "🧮")
 who = viewer()
@@ -289,8 +299,7 @@ if upload is not None:
         redraw()
     except planning.GridRejected as rejected:
         st.error(t("planning.excel_rejected", name=fmt.plain(upload.name), n=fmt.count(len(rejected.problems))))
-        table(pd.DataFrame([{"row": p.row, "column": p.column, "value": p.value, "rule": grid_rule(p.what, lang())}
-                            for p in rejected.problems]))
+        problems_table(rejected.problems, f"plan-workbook-problems-{year}-{measure}", "plan_workbook_problems_csv")
     except db.StoreError as unreadable:
         st.error(t("data.unreadable", name=fmt.plain(upload.name), detail=fmt.plain(unreadable)))
 
@@ -333,8 +342,7 @@ if st.button(t("planning.save"), type="primary", key="plan_save"):
         st.rerun()
     except importer.ImportRejected as rejected:
         st.error(t("planning.not_saved", name=fmt.plain(name.strip())))
-        table(pd.DataFrame([{"row": p.row, "column": p.column, "value": p.value,
-                             "rule": import_rule(p.rule, lang())} for p in rejected.problems]))
+        problems_table(rejected.problems, f"plan-problems-{year}-{kind}", "plan_problems_csv")
     except (db.StoreError, planning.PlanError) as error:
         st.error(t("planning.not_saved", name=fmt.plain(name.strip())) + " " + fmt.plain(error))
 

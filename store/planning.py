@@ -284,18 +284,15 @@ def save(con, table: str, rows: Sequence[Mapping[str, object]], name: str, user:
 GRID_SHEET, ABOUT_SHEET = "plan", "about"
 
 
-@dataclass(frozen=True)
-class GridProblem:
-    """What is wrong in a plan workbook and where: the sheet's row and column as Excel shows them."""
-
-    row: int | None
-    column: str | None
-    value: str | None
-    what: str
+def _at(row: int | None, column: str | None, value: str | None, rule: str) -> importer.Problem:
+    """A problem of a plan workbook, where first: the sheet's row and column as Excel shows them."""
+    return importer.Problem(rule, row, column, value)
 
 
 class GridRejected(PlanError):
-    def __init__(self, problems: list[GridProblem]):
+    """A plan workbook not read; `problems` says every reason, as an import's do."""
+
+    def __init__(self, problems: list[importer.Problem]):
         super().__init__(f"{len(problems)} problems in the plan workbook", "grid")
         self.problems = problems
 
@@ -334,16 +331,16 @@ def read_grid(data: bytes, kind: str, measure: str, year: int, people: Sequence[
     try:
         missing_sheets = [s for s in (GRID_SHEET, ABOUT_SHEET) if s not in book.sheetnames]
         if missing_sheets:
-            raise GridRejected([GridProblem(None, None, None, f"no sheet '{s}': not a plan workbook from this page")
+            raise GridRejected([_at(None, None, None, f"no sheet '{s}': not a plan workbook from this page")
                                 for s in missing_sheets])
         about = {str(r[0]).strip(): r[1] for r in book[ABOUT_SHEET].iter_rows(values_only=True) if r and r[0]}
         rows = [list(r) for r in book[GRID_SHEET].iter_rows(values_only=True)]
     finally:
         book.close()
-    problems: list[GridProblem] = []
+    problems: list[importer.Problem] = []
     said = (str(about.get("kind")), str(about.get("measure")), str(about.get("year")))
     if said != (kind, measure, str(year)):
-        problems.append(GridProblem(None, ABOUT_SHEET, " ".join(said),
+        problems.append(_at(None, ABOUT_SHEET, " ".join(said),
                                     f"the workbook plans {' '.join(said)}, not {kind} {measure} {year}"))
         raise GridRejected(problems)
     wanted = [f"{year}-{m:02d}" for m in MONTHS]
@@ -353,25 +350,25 @@ def read_grid(data: bytes, kind: str, measure: str, year: int, people: Sequence[
         if title in header:
             places[month] = header.index(title)
         else:
-            problems.append(GridProblem(1, None, None, f"no column {title}"))
+            problems.append(_at(1, None, None, f"no column {title}"))
     if problems:
         raise GridRejected(problems)
     annual = _amount(about.get("annual"), measure)
     if annual is None:
-        problems.append(GridProblem(4, "B", _text(about.get("annual")), "the annual figure is not an amount"))
+        problems.append(_at(4, "B", _text(about.get("annual")), "the annual figure is not an amount"))
     cells: dict[tuple[str, int], int] = {}
     seen: set[str] = set()
     for number, row in enumerate(rows[1:], start=2):
         person = _text(row[0] if row else None)
         if not person:
             if any(v not in (None, "") for v in row):
-                problems.append(GridProblem(number, "A", None, "no salesperson id"))
+                problems.append(_at(number, "A", None, "no salesperson id"))
             continue
         if person not in people:
-            problems.append(GridProblem(number, "A", person, "not a salesperson of this plan"))
+            problems.append(_at(number, "A", person, "not a salesperson of this plan"))
             continue
         if person in seen:
-            problems.append(GridProblem(number, "A", person, "appears twice"))
+            problems.append(_at(number, "A", person, "appears twice"))
             continue
         seen.add(person)
         for month, place in places.items():
@@ -379,20 +376,20 @@ def read_grid(data: bytes, kind: str, measure: str, year: int, people: Sequence[
             units = 0 if value in (None, "") else _amount(value, measure)
             where = (number, f"{get_column_letter(place + 1)} ({wanted[month - 1]})")
             if units is None or units < 0:
-                problems.append(GridProblem(*where, _text(value), "not an amount of 0 or more"
+                problems.append(_at(*where, _text(value), "not an amount of 0 or more"
                                             + ("" if measure != "new_customers" else " in whole customers")
                                             + ("" if measure == "new_customers" else " to the fen")))
             elif units and (person, month) not in open_cells:
-                problems.append(GridProblem(*where, _text(value), "not with the department that month"))
+                problems.append(_at(*where, _text(value), "not with the department that month"))
             else:
                 cells[(person, month)] = units
     for person in people:
         if person not in seen:
-            problems.append(GridProblem(None, "A", person, "missing from the workbook"))
+            problems.append(_at(None, "A", person, "missing from the workbook"))
     if not problems and sum(cells.values()) != annual:
         added = sum(cells.values())
         gap = from_units(abs(added - annual), measure)
-        problems.append(GridProblem(None, None, None, f"the cells add up to {from_units(added, measure)}, the annual "
+        problems.append(_at(None, None, None, f"the cells add up to {from_units(added, measure)}, the annual "
                                     f"figure is {from_units(annual, measure)}: {gap} "
                                     f"{'over' if added > annual else 'short'}"))
     if problems:

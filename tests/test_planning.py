@@ -352,7 +352,7 @@ def test_the_grid_goes_to_excel_and_comes_back_reconciled_or_refused_with_where(
     # only January raised by 0.01: 12,000.01 against the annual 12,000: a fen over
     with pytest.raises(GridRejected) as off:
         read_grid(edited(("D2", 1_000.01)), "targets", "sales", 2027, ["A", "N"], open_cells)
-    assert [p.what for p in off.value.problems] == [
+    assert [p.rule for p in off.value.problems] == [
         "the cells add up to 12000.01, the annual figure is 12000.00: 0.01 over"]
     # …unless the annual figure on the about sheet says so too
     assert read_grid(edited(("D2", 1_000.01), ("about!B4", 12_000.01)), "targets", "sales", 2027, ["A", "N"],
@@ -361,7 +361,7 @@ def test_the_grid_goes_to_excel_and_comes_back_reconciled_or_refused_with_where(
     with pytest.raises(GridRejected) as bad:
         read_grid(edited(("F2", 999.999), ("G2", "abc"), ("I3", 10), ("A4", "X"), ("D4", 5)),
                   "targets", "sales", 2027, ["A", "N"], open_cells)
-    assert [(p.row, p.column, p.value, p.what) for p in bad.value.problems] == [
+    assert [(p.row, p.column, p.value, p.rule) for p in bad.value.problems] == [
         (2, "F (2027-03)", "999.999", "not an amount of 0 or more to the fen"),
         (2, "G (2027-04)", "abc", "not an amount of 0 or more to the fen"),
         (3, "I (2027-06)", "10", "not with the department that month"),

@@ -1485,6 +1485,20 @@ IMPORT_RULES_ZH = [
     (r"two columns of the file are both '(.*)'", "文件中有两列都是 '{0}'"),
     (r"the file has a header but no rows", "文件只有表头，没有数据行"),
     (r"duplicate file", "重复的文件"),
+    # a plan workbook's (store/planning.py, read_grid)
+    (r"no sheet '(.*)': not a plan workbook from this page", "缺少工作表 '{0}'：不是本页导出的计划工作簿"),
+    (r"the workbook plans (.*), not (.*)", "该工作簿的计划为 {0}，而非 {1}"),
+    (r"no column (.*)", "缺少列 {0}"),
+    (r"the annual figure is not an amount", "年度目标不是金额"),
+    (r"no salesperson id", "缺少业务员编号"),
+    (r"not a salesperson of this plan", "不是本计划的业务员"),
+    (r"appears twice", "出现两次"),
+    (r"not an amount of 0 or more to the fen", "不是精确到分且不小于 0 的金额"),
+    (r"not an amount of 0 or more in whole customers", "不是不小于 0 的整数"),
+    (r"not with the department that month", "当月不在职"),
+    (r"missing from the workbook", "工作簿中缺少此人"),
+    (r"the cells add up to (.*), the annual figure is (.*): (.*) over", "单元格合计 {0}，年度目标 {1}：多 {2}"),
+    (r"the cells add up to (.*), the annual figure is (.*): (.*) short", "单元格合计 {0}，年度目标 {1}：少 {2}"),
     (r"a plan is of one year; its months are of (.*)", "一个计划只能属于一个年度；其月份分属 {0} 年"),
     (r"a plan version needs a name", "计划版本需要名称"),
     (r"a plan of (\d+) named '(.*)' is already saved: give this one another name",
@@ -1502,27 +1516,6 @@ TEMPLATE_WORDS_ZH = {
 }
 
 
-# A plan workbook's problems (store/planning.py, read_grid) in Chinese.
-GRID_RULES_ZH = [
-    (r"no sheet '(.*)': not a plan workbook from this page", "缺少工作表 '{0}'：不是本页导出的计划工作簿"),
-    (r"the workbook plans (.*), not (.*)", "该工作簿的计划为 {0}，而非 {1}"),
-    (r"no column (.*)", "缺少列 {0}"),
-    (r"the annual figure is not an amount", "年度目标不是金额"),
-    (r"no salesperson id", "缺少业务员编号"),
-    (r"not a salesperson of this plan", "不是本计划的业务员"),
-    (r"appears twice", "出现两次"),
-    (r"not an amount of 0 or more to the fen", "不是精确到分且不小于 0 的金额"),
-    (r"not an amount of 0 or more in whole customers", "不是不小于 0 的整数"),
-    (r"not with the department that month", "当月不在职"),
-    (r"missing from the workbook", "工作簿中缺少此人"),
-    (r"the cells add up to (.*), the annual figure is (.*): (.*) over", "单元格合计 {0}，年度目标 {1}：多 {2}"),
-    (r"the cells add up to (.*), the annual figure is (.*): (.*) short", "单元格合计 {0}，年度目标 {1}：少 {2}"),
-]
-
-
-def grid_rule(rule: str, lang: str) -> str:
-    """A plan workbook's problem in the reader's language."""
-    return import_rule(rule, lang, GRID_RULES_ZH)
 
 
 def template_word(word: str, lang: str) -> str:
@@ -1534,10 +1527,10 @@ def template_word(word: str, lang: str) -> str:
     return TEMPLATE_WORDS_ZH.get(word, word)
 
 
-def import_rule(rule: str, lang: str, rules: list[tuple[str, str]] = IMPORT_RULES_ZH) -> str:
+def import_rule(rule: str, lang: str) -> str:
     """An import problem's rule in the reader's language (an unknown one as it is)."""
     if lang == "zh":
-        for pattern, template in rules:
+        for pattern, template in IMPORT_RULES_ZH:
             found = re.fullmatch(pattern, rule)
             if found:
                 return template.format(*found.groups())

@@ -29,10 +29,10 @@ import queries
 from queries.filters import Filters, Scope
 from queries.values import first, missing, missing_each
 from report import pack
-from store import accounts, db
+from store import accounts, db, importer
 from store.importer import IMPORTABLE
 from ui import export, fmt
-from ui.i18n import DEFAULT_LANG, LANGS, text
+from ui.i18n import DEFAULT_LANG, LANGS, import_rule, text
 from ui.login import COOKIE, company_login, company_provider
 from ui.urlstate import (
     EARLIEST,
@@ -567,6 +567,18 @@ def empty_state(filters: Filters) -> None:
                              filters.product_lines) for v in values]
     st.info(t("empty.title", what=" · ".join([what, *chosen])) + " " + t("empty.hint"))
     st.stop()
+
+
+def problems_table(problems: list[importer.Problem], name: str, key: str) -> None:
+    """Every problem of a file not loaded — row, column, value, rule in the reader's language —
+    the first thousand on screen and all of them in the CSV `name`."""
+    rows = pd.DataFrame([{"row": p.row, "column": p.column, "value": p.value, "rule": import_rule(p.rule, lang())}
+                         for p in problems])
+    shown = rows.head(1000)
+    if len(rows) > len(shown):
+        st.caption(t("data.problems_first", shown=fmt.count(len(shown)), n=fmt.count(len(rows))))
+    table(shown)
+    download(rows, name, None, key=key)
 
 
 def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], page: str, filters: Filters | None, key: str,
