@@ -82,8 +82,9 @@ def day(value) -> dt.date | None:
 persons = [planning.Person(r.salesperson_id, None if missing(r.region_id) else r.region_id, day(r.hired_on),
                            day(r.left_on)) for r in people.itertuples()]
 names = dict(zip(people.salesperson_id, people.salesperson_name, strict=True))
-regions = dict(zip(people.salesperson_id, people.region_name if lang() == "zh" else people.region_name_en,
-                   strict=True))
+regions = {p: t("code.no_region") if missing(r) else r  # each person's region as shown
+           for p, r in zip(people.salesperson_id, people.region_name if lang() == "zh" else people.region_name_en,
+                           strict=True)}
 worked = dict(zip(people.salesperson_id, people.base_months.astype(int), strict=True))
 open_cells = {(p.salesperson_id, m) for p in persons for m in planning.MONTHS if p.active(year, m)}
 
@@ -195,24 +196,23 @@ for kind_of_note in ("joins", "leaves", "part_year", "no_history"):  # one line 
             + (f" ({n.months})" if n.months else "") for n in about)))
 ids = [p.salesperson_id for p in persons]
 fixed = [t("col.region_name"), t("col.salesperson_name")]
+who_rows = pd.DataFrame({fixed[0]: [regions[p] for p in ids], fixed[1]: [names[p] for p in ids]})  # every table's
 changes = {}
 for half, tab in zip((1, 7), st.tabs([t("planning.first_half"), t("planning.second_half")]), strict=True):
     months = range(half, half + 6)  # six months a tab: the grid fits a projector's width
-    grid = pd.DataFrame({month_label(m): [float(planning.from_units(plan["cells"][(p, m)], measure)) for p in ids]
-                         for m in months})
-    grid.insert(0, fixed[1], [names[p] for p in ids])
-    grid.insert(0, fixed[0], [regions[p] if not missing(regions[p]) else t("code.no_region") for p in ids])
+    grid = who_rows.assign(**{month_label(m): [float(planning.from_units(plan["cells"][(p, m)], measure))
+                                               for p in ids] for m in months})
     with tab:
         edited = st.data_editor(grid, hide_index=True, disabled=fixed, width="stretch",
                                 key=f"plan_editor_{year}_{measure}_{half}_{plan['round']}",
                                 column_config={month_label(m): st.column_config.NumberColumn(
                                     format=amount_format, min_value=0) for m in months})
         with st.expander(t("planning.last_year_cells", year=base)):  # beside each cell: last year's
-            last = grid[fixed].assign(**{fmt.month(f"{base}-{m:02d}", lang()): [float(last_cells.get((p, m), 0))
-                                                                               for p in ids] for m in months})
+            before_labels = {m: fmt.month(f"{base}-{m:02d}", lang()) for m in months}
+            last = who_rows.assign(**{before_labels[m]: [float(last_cells.get((p, m), 0)) for p in ids]
+                                         for m in months})
             st.dataframe(last, hide_index=True, width="stretch", column_config={
-                fmt.month(f"{base}-{m:02d}", lang()): st.column_config.NumberColumn(format=amount_format)
-                for m in months})
+                label: st.column_config.NumberColumn(format=amount_format) for label in before_labels.values()})
     labels = [month_label(m) for m in months]
     before, after = grid[labels].to_numpy(), edited[labels].to_numpy()
     for i, j in zip(*(before != after).nonzero(), strict=True):  # the cells changed (a cleared one: NaN)
@@ -230,10 +230,7 @@ if kind == "targets":  # the stretch: the percentage on top for everyone, or eac
     with st.expander(t("planning.stretch_by_hand")):
         own = plan.setdefault("stretch_by_hand", {})
         column = t("planning.stretch")
-        people_pct = pd.DataFrame({fixed[0]: [regions[p] if not missing(regions[p]) else t("code.no_region")
-                                              for p in ids],
-                                   fixed[1]: [names[p] for p in ids],
-                                   column: [float(own.get(p, stretch_pct)) for p in ids]})
+        people_pct = who_rows.assign(**{column: [float(own.get(p, stretch_pct)) for p in ids]})
         set_pct = st.data_editor(people_pct, hide_index=True, disabled=fixed,
                                  key=f"plan_stretch_editor_{year}_{measure}",
                                  column_config={column: st.column_config.NumberColumn(min_value=0, max_value=200,
@@ -250,7 +247,7 @@ summary = pd.DataFrame({"month": [month_label(m) for m in planning.MONTHS] + [t(
                         + [float(planning.from_units(sum(month_totals), measure))],
                         "last_year_value": [float(pattern.get(m, 0)) for m in planning.MONTHS] + [last_total]})
 summary["growth_pct"] = (summary.plan_value / summary.last_year_value.where(summary.last_year_value > 0) - 1) * 100
-by_person = pd.DataFrame({"region_name": [regions[p] if not missing(regions[p]) else t("code.no_region") for p in ids],
+by_person = pd.DataFrame({"region_name": [regions[p] for p in ids],
                           "salesperson_name": [names[p] for p in ids],
                           "plan_value": [float(planning.from_units(sum(plan["cells"][(p, m)] for m in planning.MONTHS),
                                                                    measure)) for p in ids],
@@ -262,9 +259,11 @@ left, right = st.columns([2, 3])
 with left:
     st.markdown("**" + t("planning.by_month") + "**")
     table(summary)
+    download(summary, f"plan-{year}-{measure}-by-month", None, key="plan_months_csv")
 with right:
     st.markdown("**" + t("planning.by_person") + "**")
     table(by_person)
+    download(by_person, f"plan-{year}-{measure}-by-person", None, key="plan_people_csv")
 if sum(month_totals) != total_units:  # the arithmetic guarantees it; said plainly if ever not
     st.error(t("planning.unreconciled", grid=shown(sum(month_totals)), annual=shown(total_units)))
 cells_frame = pd.DataFrame([{"salesperson_id": p, "salesperson_name": names[p], "month": f"{year}-{m:02d}",
@@ -278,7 +277,7 @@ st.markdown("**" + t("planning.excel") + "**")
 out, back = st.columns([1, 2])
 with out:
     headers = [t("planning.excel_id"), t("col.region_name"), t("col.salesperson_name")]
-    rows_out = [(p, "" if missing(regions[p]) else regions[p], names[p]) for p in ids]
+    rows_out = [(p, regions[p], names[p]) for p in ids]
     frozen = (kind, measure, year, total_units, dict(plan["cells"]), rows_out, headers)
     audited_download(t("planning.excel_out"), "plan_xlsx", f"plan-{year}-{measure}.xlsx", "planning",
                      lambda: (planning.grid_xlsx(*frozen), f"{len(rows_out)} people"),
@@ -307,7 +306,8 @@ if upload is not None:
 if kind == "budgets":
     st.markdown("**" + t("planning.categories") + "**")
     spent = named.groupby("category").amount.sum()
-    mix = plans.setdefault((year, "mix"), {c: float(spent.get(c, 0)) for c in planning.CATEGORIES})
+    mix = st.session_state.setdefault("plan_mix", {}).setdefault(year, {c: float(spent.get(c, 0))
+                                                                        for c in planning.CATEGORIES})
     shares = pd.DataFrame({t("col.category"): [t("category." + c) for c in planning.CATEGORIES],
                            t("planning.weight"): [mix[c] for c in planning.CATEGORIES]})
     weights = st.data_editor(shares, hide_index=True, disabled=[t("col.category")], key=f"plan_mix_{year}",
