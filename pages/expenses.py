@@ -29,7 +29,7 @@ from ui.shell import (
 )
 
 page = start_page("expenses", "🧾")
-budget_version, _ = version_choice("budgets", st.columns(2)[0], "expenses_budget", "budget")
+budget_version, _, _ = version_choice("budgets", "expenses_budget", "budget")
 filters = replace(page.filters, budget_version=budget_version)
 if not filters.carries_target:  # a tier, industry or product-line filter is set
     st.caption(t("expenses.filters_ignored"))

@@ -51,12 +51,11 @@ grain = choice[2].segmented_control(t("targets.grain"), GRAINS, key="targets_gra
 for name, value in (("measure", metric), ("level", level), ("grain", grain)):
     keep(name, value)
 # the plan read: the targets in force (the latest plan saved, or those imported) or a saved version
-read, other = st.columns(2)
-chosen, titles = version_choice("targets", read, "targets_plan", "plan")
+chosen, titles, beside = version_choice("targets", "targets_plan", "plan")
 filters = replace(filters, plan_version=chosen)
 compared = None
 if titles:
-    compared = other.selectbox(t("targets.compare_with"), [None, *titles], key="targets_compare",
+    compared = beside.selectbox(t("targets.compare_with"), [None, *titles], key="targets_compare",
                                format_func=lambda v: t("targets.no_comparison") if v is None else titles[v])
 if not filters.carries_target:
     st.caption(t("notice.no_target"))

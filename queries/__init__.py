@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from queries.filters import EVERYTHING, FILTER_PARAMS, Filters, Scope, list_params
+from queries.filters import EVERYTHING, FILTER_PARAMS, IN_FORCE, Filters, Scope, list_params
 from store.db import QueryTimeout, StoreError, close_shared, reading, shared_connection
 
 QUERY_DIR = Path(__file__).resolve().parent
@@ -192,13 +192,13 @@ def run(
 
 def bind(name: str, filters: Filters | None, scope: Scope | None = None, **extra: object) -> dict[str, object]:
     """The parameters for a query: the shared filters it declares (narrowed to the viewer's
-    scope; without filters nothing is filtered but the scope still applies) plus its own
-    extra parameters (a level, a grain, an as-of date …)."""
+    scope; without filters nothing is filtered but the scope still applies), the plan and budget
+    versions it reads (the filters'; without, those in force) plus its own extra parameters (a
+    level, a grain, an as-of date …)."""
     query = load(name)
     scope = scope or EVERYTHING
     given = {**(filters.params(scope) if filters is not None else list_params(scope)),
-             "plan_version": filters.plan_version if filters is not None else None,
-             "budget_version": filters.budget_version if filters is not None else None}
+             **(filters.versions() if filters is not None else IN_FORCE)}
     return {**{k: v for k, v in given.items() if k in query.params}, **extra}
 
 

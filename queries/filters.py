@@ -16,6 +16,8 @@ FILTER_PARAMS = ("start_date", "end_date", "regions", "salespeople", "tiers", "i
 # Days without a stage change after which an open opportunity is stalled, until the Pipeline
 # page is told otherwise (the meeting pack and the monthly report use this)
 STALLED_DAYS = 30
+# The plan and budget versions a query reads when none is chosen: those in force
+IN_FORCE = {"plan_version": None, "budget_version": None}
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,10 @@ class Filters:
         """Targets exist per salesperson and month only: tier, industry and product-line
         filters carry none (SPEC §4; the queries' carries_target() in store/macros.sql)."""
         return not (self.tiers or self.industries or self.product_lines)
+
+    def versions(self) -> dict[str, int | None]:
+        """The plan and budget versions read, for the queries that declare them (None: in force)."""
+        return {"plan_version": self.plan_version, "budget_version": self.budget_version}
 
     def params(self, scope: Scope = EVERYTHING) -> dict[str, object]:
         """Bound parameters for the queries: the period, and lists (None: no filter)."""

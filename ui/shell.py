@@ -380,18 +380,20 @@ def linked(name: str, key: str, options, default, as_text=_as_link):
     return next((option for option in options if as_text(option) == wanted), default)
 
 
-def version_choice(kind: str, where, key: str, link: str) -> tuple[int | None, dict[int, str]]:
+def version_choice(kind: str, key: str, link: str):
     """The plan version a page reads its targets (kind targets) or budgets (kind budgets) from,
-    chosen in `where` among those saved on the Planning page — none: those in force — and kept
-    in the link; with every version's title (0: in force). No choice is drawn before one is saved."""
+    chosen among those saved on the Planning page — none: those in force — and kept in the
+    link: (the version or None, every version's title with 0 for in force, the column beside
+    the choice). Nothing is drawn before a version is saved: (None, {}, None)."""
     versions = load("plan_versions", None, kind=kind)
     if versions.empty:
-        return None, {}
+        return None, {}, None
     titles = {0: t("plan.in_force")} | {int(v.version_id): f"{v.name} ({v.plan_year})" for v in versions.itertuples()}
+    where, beside = st.columns(2)
     chosen = where.selectbox(t("plan.version." + kind), list(titles), key=key, format_func=titles.get,
                              index=list(titles).index(linked(link, key, list(titles), 0)))
     keep(link, chosen)
-    return chosen or None, titles
+    return chosen or None, titles, beside
 
 
 def keep(name: str, value: object, as_text=_as_link) -> None:
