@@ -106,6 +106,7 @@ in_force_total = float(in_force.amount_cny.sum())
 st.caption(t("planning.base", year=base, total=shown(planning.to_units(last_total, measure)))
            + (t("planning.in_force_total", year=year, total=shown(planning.to_units(in_force_total, measure)))
               if in_force_total else ""))
+st.caption(t("planning.whole_department"))
 inputs = st.columns([3, 2, 2, 2])
 suggested = round(last_total * 1.1, 0 if counts else -3)
 annual = inputs[0].number_input(t("planning.annual_count" if counts else "planning.annual", year=year), min_value=0.0,

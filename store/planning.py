@@ -92,9 +92,6 @@ class Person:
         last = first.replace(day=calendar.monthrange(year, month)[1])
         return (self.hired_on is None or self.hired_on <= last) and (self.left_on is None or self.left_on >= first)
 
-    def months(self, year: int) -> int:
-        return sum(self.active(year, m) for m in MONTHS)
-
 
 @dataclass(frozen=True)
 class Note:

@@ -1307,6 +1307,9 @@ TEXT: dict[str, dict[str, str]] = {
     "planning.not_allowed": {"en": "Planning is for the head and the assistant.",
                              "zh": "计划分解仅限部门经理和内勤使用。"},
     "planning.year": {"en": "Year to plan", "zh": "计划年度"},
+    "planning.whole_department": {"en": "A plan is the whole department's, for a year: the sidebar's period and "
+                                        "filters do not narrow it.",
+                                  "zh": "计划针对全部门、整个年度：侧栏的期间和筛选条件不影响本页。"},
     "planning.kind": {"en": "Plan", "zh": "计划类型"},
     "planning.first_half": {"en": "January – June", "zh": "1–6 月"},
     "planning.last_year_cells": {"en": "The same months of {year}, as they were", "zh": "{year} 年同期实际"},
