@@ -82,6 +82,7 @@ def cases(today: dt.date, customer: str, kam: str) -> dict[str, tuple[Filters | 
         "expense_control": (ytd, {"group_by": "salesperson"}),
         "expense_burn": (ytd, {}),
         "expense_overruns": (ytd, {}),
+        "key_customer_budgets": (ytd, {}),
         "scorecard_weights": (None, {"on_date": dt.date(today.year, today.month, 1)}),
         "growth": (ytd, {"level": "region"}),
         "key_account_coverage": (ytd, {}),
@@ -113,6 +114,7 @@ def cases(today: dt.date, customer: str, kam: str) -> dict[str, tuple[Filters | 
         "plan_versions": (None, {"kind": "targets"}),
         "plan_in_force": (None, {"plan_year": today.year, "kind": "targets", "measure": "sales"}),
         "plan_expenses": (None, {"base_year": today.year - 1}),
+        "plan_key_customers": (None, {"plan_year": today.year, "base_year": today.year - 1}),
         "plan_difference": (ytd, {"level": "salesperson", "other_version": None}),
     }
 

@@ -1,6 +1,6 @@
 """Expenses (SPEC §3.8, §4.11): budget against actual by region, salesperson, category and
-month, the control ratio, overruns and spend without a budget listed, and the year's
-budget burn against the share of the year gone."""
+month, the control ratio, overruns and spend without a budget listed, key customers' budgets
+against the spend on them, and the year's budget burn against the share of the year gone."""
 
 from __future__ import annotations
 
@@ -49,7 +49,6 @@ kpi_tile(tiles[3], "kpi.overruns", fmt.count((overruns.flag == "overrun").sum())
          caption=t("expenses.unbudgeted", value=fmt.money(whole.unbudgeted_cny, lang()),
                    n=fmt.count((overruns.flag == "no_budget").sum())))
 
-@st.fragment
 def budget_figure(groups: pd.DataFrame) -> go.Figure:
     figure = go.Figure()
     figure.add_bar(x=groups.group_name, y=groups.budget_cny, name=t("expenses.budget"), marker_color="#95a5a6")
@@ -61,6 +60,7 @@ def budget_figure(groups: pd.DataFrame) -> go.Figure:
     return figure
 
 
+@st.fragment
 def by_group() -> None:
     """Budget against spend by region, person, category or month: a change of grouping redraws this section only."""
     st.subheader(t("expenses.by"))
@@ -71,12 +71,10 @@ def by_group() -> None:
     keep("group", group_by)
     groups = load("expense_control", filters, group_by=group_by)
 
-
     def label(row) -> str:
         if group_by == "category":
             return t("category." + row.group_id)
         return row.group_name_en if group_by == "region" and lang() == "en" else row.group_name
-
 
     groups["group_name"] = [label(r) for r in groups.itertuples()]
     chart(budget_figure, groups, key="expense_chart")
@@ -97,6 +95,17 @@ if listed.empty:
 else:
     table(listed)
     download(listed, "expenses-overruns", filters, key="overruns_csv")
+
+st.subheader(t("expenses.key_customers"))
+held = load("key_customer_budgets", filters)
+if held.empty:
+    st.caption(t("expenses.no_key_customers"))
+else:
+    held = held.drop(columns=["customer_id", "salesperson_id", "region_name_en" if lang() == "zh" else "region_name"])
+    held = held.rename(columns={"region_name_en": "region_name"})
+    st.caption(t("expenses.key_customers_help", n=fmt.count(len(held)), over=fmt.count(held.overrun.sum())))
+    table(held)
+    download(held, "expenses-key-customers", filters, key="key_customers_csv")
 
 st.subheader(t("expenses.burn"))
 burn = load("expense_burn", filters)

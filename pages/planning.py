@@ -45,8 +45,113 @@ top = st.columns([2, 2, 5])
 year = top[0].selectbox(t("planning.year"), (today.year, today.year + 1), index=int(today.month >= 10),
                         key="plan_year")
 base = year - 1 if dt.date(year - 1, 12, 31) <= today else year - 2  # the last whole year the store has
-kind = top[1].radio(t("planning.kind"), ("targets", "budgets"), key="plan_kind", horizontal=True,
+kind = top[1].radio(t("planning.kind"), ("targets", "budgets", "customers"), key="plan_kind", horizontal=True,
                     format_func=lambda k: t("planning.kind." + k))
+
+
+def versions_saved(of: str) -> None:
+    st.markdown("**" + t("planning.versions") + "**")
+    versions = load("plan_versions", None, kind=of)
+    if versions.empty:
+        st.caption(t("planning.no_versions"))
+    else:
+        table(versions)
+        download(versions, "plan-versions", None, key="versions_csv")
+
+
+def region_shown(name: object, name_en: object) -> str:
+    return t("code.no_region") if missing(name) else str(name if lang() == "zh" else name_en)
+
+
+if kind == "customers":  # key customers: part of each person's budget of the year set aside for a customer
+    budget = load("plan_in_force", None, plan_year=year, kind="budgets", measure=planning.BUDGET)
+    found = load("plan_key_customers", None, plan_year=year, base_year=base)
+    ownerless = found[missing_each(found.salesperson_id)]
+    found = found[~missing_each(found.salesperson_id)]
+    st.caption(t("planning.customers.help", year=year, base=base))
+    if not ownerless.empty:
+        st.caption(t("planning.customers.ownerless", who="、".join(ownerless.customer_name)))
+    if budget.empty or found.empty:
+        st.info(t("planning.customers.no_budget" if budget.empty else "planning.customers.none", year=year))
+        versions_saved(kind)
+        footer()
+        st.stop()
+    budgets = {(p, m.month): planning.to_units(v, planning.BUDGET)
+               for p, m, v in zip(budget.salesperson_id, budget.month, budget.amount_cny, strict=True)}
+    ids = list(found.customer_id)
+    holders = dict(zip(ids, found.salesperson_id, strict=True))
+    person_names = dict(zip(found.salesperson_id, found.salesperson_name, strict=True))
+    customer_names = dict(zip(ids, found.customer_name, strict=True))
+    column, before = t("planning.customers.annual", year=year), t("planning.customers.last_year", year=base)
+    fixed = [t("col.region_name"), t("col.salesperson_name"), t("col.customer_name"), before]
+    grid = pd.DataFrame({fixed[0]: [region_shown(a, b) for a, b in zip(found.region_name, found.region_name_en,
+                                                                        strict=True)],
+                         fixed[1]: found.salesperson_name, fixed[2]: found.customer_name,
+                         before: found.last_year_value.astype(float), column: found.in_force_value.astype(float)})
+    st.subheader(t("planning.customers.title", year=year))
+    set_by_head = st.data_editor(grid, hide_index=True, disabled=fixed, width="stretch", key=f"plan_customers_{year}",
+                                 column_config={column: st.column_config.NumberColumn(format="accounting", min_value=0),
+                                                before: st.column_config.NumberColumn(format="accounting")})
+    annual = {c: planning.to_units(0 if missing(v) else v, planning.BUDGET)
+              for c, v in zip(ids, set_by_head[column], strict=True)}
+    try:
+        cells = planning.earmark(annual, holders, budgets)
+    except planning.PlanError as error:
+        st.error(t("planning.error.no_budget", customer=customer_names[error.facts["customer"]],
+                   who=person_names[error.facts["who"]], year=year))
+        cells = None
+    if cells is not None:
+        over = planning.over_budgets(cells, holders, budgets)
+        held = {}
+        for (c, _), units in cells.items():
+            held[holders[c]] = held.get(holders[c], 0) + units
+        people_held = sorted(set(holders.values()))
+        held_in = dict(zip(found.salesperson_id, grid[fixed[0]], strict=True))  # each person's region as shown
+        year_budget = {p: sum(budgets.get((p, m), 0) for m in planning.MONTHS) for p in people_held}
+        by_person = pd.DataFrame({
+            "region_name": [held_in[p] for p in people_held],
+            "salesperson_name": [person_names[p] for p in people_held],
+            "annual_budget": [float(planning.from_units(year_budget[p], planning.BUDGET)) for p in people_held],
+            "key_customers_cny": [float(planning.from_units(held.get(p, 0), planning.BUDGET)) for p in people_held]})
+        by_person["key_customers_pct"] = by_person.key_customers_cny / by_person.annual_budget.where(
+            by_person.annual_budget > 0) * 100
+        st.markdown("**" + t("planning.customers.by_person") + "**")
+        table(by_person)
+        download(by_person, f"plan-{year}-key-customers-by-person", None, key="plan_customers_people_csv")
+        if over:
+            st.error(t("planning.customers.over", n=fmt.count(len(over))))
+            table(pd.DataFrame({"salesperson_name": [person_names[p] for p, *_ in over],
+                                "month": [fmt.month(f"{year}-{m:02d}", lang()) for _, m, *_ in over],
+                                "key_customers_cny": [float(planning.from_units(u, planning.BUDGET))
+                                                      for *_, u, _ in over],
+                                "budget_cny": [float(planning.from_units(b, planning.BUDGET)) for *_, b in over]}))
+        months = pd.DataFrame([{"customer_id": c, "customer_name": customer_names[c], "salesperson_id": holders[c],
+                                "salesperson_name": person_names[holders[c]], "month": f"{year}-{m:02d}",
+                                "budget_cny": float(planning.from_units(units, planning.BUDGET))}
+                               for (c, m), units in sorted(cells.items())])
+        if not months.empty:
+            with st.expander(t("planning.customers.months")):
+                table(months.drop(columns=["customer_id", "salesperson_id"]))
+            download(months, f"plan-{year}-key-customers", None, key="plan_customers_csv")
+        st.subheader(t("planning.save_title"))
+        st.caption(t("planning.save_customers_help", year=year))
+        name = st.text_input(t("planning.version_name"), value=t("planning.customers.default_name", year=year),
+                             key=f"plan_name_{year}_{kind}", max_chars=60)
+        if st.button(t("planning.save"), type="primary", key="plan_save", disabled=bool(over) or not cells):
+            try:
+                result = planning.save(db.shared_connection(), "customer_budgets",
+                                       planning.customer_rows(year, cells, holders), name, who.user_name)
+                st.session_state["plan_saved"] = t("planning.saved_customers", name=fmt.plain(name.strip()),
+                                                   version=result.plan_version, rows=fmt.count(result.rows))
+                st.rerun()
+            except importer.ImportRejected as rejected:
+                st.error(t("planning.not_saved", name=fmt.plain(name.strip())))
+                problems_table(rejected.problems, f"plan-problems-{year}-{kind}", "plan_problems_csv")
+            except (db.StoreError, planning.PlanError) as error:
+                st.error(t("planning.not_saved", name=fmt.plain(name.strip())) + " " + fmt.plain(error))
+    versions_saved(kind)
+    footer()
+    st.stop()
 if kind == "targets":
     measure = top[2].segmented_control(t("planning.measure"), planning.MEASURES, default="sales", key="plan_measure",
                                        format_func=lambda m: t("kpi." + m)) or "sales"
@@ -82,9 +187,8 @@ def day(value) -> dt.date | None:
 persons = [planning.Person(r.salesperson_id, None if missing(r.region_id) else r.region_id, day(r.hired_on),
                            day(r.left_on)) for r in people.itertuples()]
 names = dict(zip(people.salesperson_id, people.salesperson_name, strict=True))
-regions = {p: t("code.no_region") if missing(r) else r  # each person's region as shown
-           for p, r in zip(people.salesperson_id, people.region_name if lang() == "zh" else people.region_name_en,
-                           strict=True)}
+regions = {p: region_shown(a, b)  # each person's region as shown
+           for p, a, b in zip(people.salesperson_id, people.region_name, people.region_name_en, strict=True)}
 worked = dict(zip(people.salesperson_id, people.base_months.astype(int), strict=True))
 open_cells = {(p.salesperson_id, m) for p in persons for m in planning.MONTHS if p.active(year, m)}
 
@@ -347,11 +451,5 @@ if st.button(t("planning.save"), type="primary", key="plan_save"):
     except (db.StoreError, planning.PlanError) as error:
         st.error(t("planning.not_saved", name=fmt.plain(name.strip())) + " " + fmt.plain(error))
 
-st.markdown("**" + t("planning.versions") + "**")
-versions = load("plan_versions", None, kind=kind)
-if versions.empty:
-    st.caption(t("planning.no_versions"))
-else:
-    table(versions)
-    download(versions, "plan-versions", None, key="versions_csv")
+versions_saved(kind)
 footer()

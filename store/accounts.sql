@@ -59,13 +59,13 @@ CREATE TABLE IF NOT EXISTS report_comments (
     PRIMARY KEY (month, section)
 );
 
--- One row: a plan saved on the Planning page (计划版本): the targets or the expense budget of
--- one year, named ("2027 年初计划", "年中调整"), by whom and when. Saving writes the year's
+-- One row: a plan saved on the Planning page (计划版本): the targets, the expense budget or
+-- the key customers' expense budgets of one year, named ("2027 年初计划", "年中调整"), by whom and when. Saving writes the year's
 -- targets (or budgets) in force through the import path and keeps a copy of them here, so
 -- that every version stays readable after a later one is saved.
 CREATE TABLE IF NOT EXISTS plan_versions (
     version_id     INTEGER PRIMARY KEY,
-    kind           VARCHAR NOT NULL CHECK (kind IN ('targets', 'budgets')),
+    kind           VARCHAR NOT NULL CHECK (kind IN ('targets', 'budgets', 'customers')),
     plan_year      INTEGER NOT NULL,
     name           VARCHAR NOT NULL CHECK (trim(name) <> ''),
     saved_by       VARCHAR NOT NULL,
@@ -95,4 +95,15 @@ CREATE TABLE IF NOT EXISTS plan_budgets (
     category       VARCHAR NOT NULL,
     budget_amount  DECIMAL(18, 4) NOT NULL,
     PRIMARY KEY (version_id, salesperson_id, month, category)
+);
+
+-- One row: a key customer's monthly expense budget as one plan version has it (the
+-- customer_budgets table holds the ones in force).
+CREATE TABLE IF NOT EXISTS plan_customer_budgets (
+    version_id     INTEGER NOT NULL,
+    customer_id    VARCHAR NOT NULL,
+    month          DATE NOT NULL CHECK (day(month) = 1),
+    salesperson_id VARCHAR NOT NULL,
+    budget_amount  DECIMAL(18, 4) NOT NULL,
+    PRIMARY KEY (version_id, customer_id, month)
 );

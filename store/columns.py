@@ -192,6 +192,8 @@ SAMPLES = {
                  "customer_id": "C0001", "category": "travel", "amount": "320.00", "description": "拜访客户交通费"},
     "expense_budgets": {"salesperson_id": "S001", "region_id": "R01", "month": "2026-03-01", "category": "travel",
                         "budget_amount": "3000"},
+    "customer_budgets": {"customer_id": "C0001", "month": "2026-03-01", "salesperson_id": "S001",
+                         "budget_amount": "1500"},
     "registrations": {"registration_id": "RG0001", "customer_id": "C0001",
                       "company_name": "佛山市南海区示例机械有限公司", "phone": "075700000001", "registered_by": "S001",
                       "registered_at": "2026-02-20 10:00:00", "channel": "referral", "first_visit": "true"},

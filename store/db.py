@@ -34,14 +34,14 @@ ACCOUNTS_PATH = Path(__file__).with_name("accounts.sql")
 # per tier and industry; 12: the invoices open on the store's today and each customer's last payment;
 # 13: invoices and payments indexed by customer, each customer's orders per month; 14, 15: the reference
 # checks and the customers' archive gaps kept; 16: customer development (opportunities, their stages and
-# plans, contracts with payment and invoicing plans, stage probabilities)
-SCHEMA_VERSION = 16
+# plans, contracts with payment and invoicing plans, stage probabilities); 17: key customers' expense budgets
+SCHEMA_VERSION = 17
 CONFIG = {"enable_external_access": False}
 
 TABLES = (
     "store_meta", "regions", "salespeople", "customers", "products", "sales", "targets",
     "invoices", "payments", "visit_plans", "visits", "surveys", "complaints",
-    "competitor_notes", "expenses", "expense_budgets", "registrations", "deals",
+    "competitor_notes", "expenses", "expense_budgets", "customer_budgets", "registrations", "deals",
     "activities", "commission_rules", "activity_quotas", "scorecard_weights", "opportunities",
     "opportunity_stages", "development_actions", "contracts", "payment_plans", "invoice_plans",
     "stage_probabilities", "import_log",
@@ -55,7 +55,7 @@ DERIVED_TABLES = ("sales_daily", "sales_daily_tiers", "sales_daily_classes", "pa
 # Who may use the dashboard, what they did and the plans they saved (store/accounts.sql); never
 # imported from files.
 ACCOUNT_TABLES = ("users", "user_sessions", "audit_log", "report_comments", "plan_versions", "plan_targets",
-                  "plan_budgets")
+                  "plan_budgets", "plan_customer_budgets")
 
 _LOG = logging.getLogger(__name__)
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")

@@ -1199,6 +1199,7 @@ def build(
         )
         db.refresh_derived(con)  # after store_meta: some summaries are as of the store's today
         demo_plans(con, as_of)
+        demo_key_customers(con, as_of)
         con.execute("COMMIT")
         logins = demo_accounts(con)
         con.execute("CHECKPOINT")
@@ -1231,6 +1232,32 @@ def demo_plans(con, as_of: dt.date) -> None:
                             LATERAL (SELECT sp.region_id = (SELECT min(region_id) FROM regions)
                                             AND t.metric <> 'new_customers' AS cut)
                        WHERE year(t.month) = $y""", {"v": version, "y": year, "f": factor})
+
+
+def demo_key_customers(con, as_of: dt.date) -> None:
+    """Key customers' expense budgets: most of the entertainment and samples claims of a person
+    with tier-A customers name one of them, and each of those customers has three quarters of
+    its owner's entertainment and samples budget of every month of the year, shared equally
+    (rounded down to ¥10), kept as the version "重点客户费用" saved in January."""
+    con.execute("""UPDATE expenses e SET customer_id = k.customers[(1 + hash(e.expense_id) % len(k.customers))::BIGINT]
+                   FROM (SELECT owner_id, list(customer_id ORDER BY customer_id) AS customers FROM customers
+                         WHERE tier = 'A' AND owner_id IS NOT NULL GROUP BY owner_id) k
+                   WHERE k.owner_id = e.salesperson_id AND e.category IN ('entertainment', 'samples')
+                     AND hash(e.expense_id || 'k') % 10 < 7""")
+    con.execute("""INSERT INTO customer_budgets
+                   WITH k AS (SELECT customer_id, owner_id, count(*) OVER (PARTITION BY owner_id) AS n
+                              FROM customers WHERE tier = 'A' AND owner_id IS NOT NULL)
+                   SELECT k.customer_id, b.month, k.owner_id,
+                          floor(sum(b.budget_amount) * 0.75 / any_value(k.n) / 10) * 10
+                   FROM k JOIN expense_budgets b ON b.salesperson_id = k.owner_id
+                   WHERE year(b.month) = $y AND b.category IN ('entertainment', 'samples')
+                   GROUP BY k.customer_id, b.month, k.owner_id""", {"y": as_of.year})
+    version = con.execute("INSERT INTO plan_versions SELECT coalesce(max(version_id), 0) + 1, 'customers', $y, "
+                          "'重点客户费用', 'head', $at FROM plan_versions RETURNING version_id",
+                          {"y": as_of.year, "at": dt.datetime(as_of.year, 1, 9, 10, 0)}).fetchone()[0]
+    con.execute("INSERT INTO plan_customer_budgets SELECT $v, customer_id, month, salesperson_id, budget_amount "
+                "FROM customer_budgets", {"v": version})
+    db.refresh_derived(con, "customer_budgets")
 
 
 def demo_accounts(con) -> list[tuple[str, str, str]]:

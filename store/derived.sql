@@ -439,6 +439,15 @@ UNION ALL
 SELECT 'expense_budgets', 'region_id', 'regions', count(*), min(region_id) FROM expense_budgets
 WHERE region_id IS NOT NULL AND region_id NOT IN (SELECT region_id FROM regions);
 
+-- section references_customer_budgets: customer_budgets(replaced) customers salespeople
+DELETE FROM reference_checks WHERE table_name = 'customer_budgets';
+INSERT INTO reference_checks
+SELECT 'customer_budgets', 'customer_id', 'customers', count(*), min(customer_id) FROM customer_budgets
+WHERE customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM customers)
+UNION ALL
+SELECT 'customer_budgets', 'salesperson_id', 'salespeople', count(*), min(salesperson_id) FROM customer_budgets
+WHERE salesperson_id IS NOT NULL AND salesperson_id NOT IN (SELECT salesperson_id FROM salespeople);
+
 -- section references_registrations: registrations(replaced) customers salespeople
 DELETE FROM reference_checks WHERE table_name = 'registrations';
 INSERT INTO reference_checks

@@ -531,7 +531,31 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, mode: str) -> list[
     problems.sort(key=lambda p: (p.row or 0))
     if table in _ONE_IN_FORCE:
         _overlapping_rules(con, table, mode, problems, "effective_to" in present)
+    if table == "customer_budgets" and {"salesperson_id", "month", "budget_amount"} <= present:
+        _within_budgets(con, mode, problems)
     return problems[:MAX_PROBLEMS]
+
+
+def _within_budgets(con: duckdb.DuckDBPyConnection, mode: str, problems: list[Problem]) -> None:
+    """A person's key customers of a month come to at most that person's expense budget of the
+    month: the file's rows (with those stored, when appending) of each person and month above it,
+    each named on its row."""
+    kept = "SELECT salesperson_id, month, budget_amount FROM customer_budgets" if mode == "append" \
+        else "SELECT NULL::VARCHAR, NULL::DATE, NULL::DECIMAL(18, 4) WHERE false"
+    rows = con.execute(f"""
+        WITH earmarked AS (
+            SELECT salesperson_id, month, sum(budget_amount) AS amount
+            FROM (SELECT salesperson_id, month, budget_amount FROM typed UNION ALL {kept})
+            GROUP BY ALL),
+        budget AS (SELECT salesperson_id, month, sum(budget_amount) AS amount FROM expense_budgets GROUP BY ALL)
+        SELECT t.__row, t.salesperson_id, strftime(t.month, '%Y-%m'), e.amount, coalesce(b.amount, 0)
+        FROM typed t JOIN earmarked e USING (salesperson_id, month) LEFT JOIN budget b USING (salesperson_id, month)
+        WHERE e.amount > coalesce(b.amount, 0)
+        ORDER BY t.__row LIMIT {MAX_PROBLEMS}""").fetchall()
+    for row, person, month, amount, budget in rows:
+        problems.append(Problem(f"the key customers of {person} in {month} come to {amount:,.2f}, more than the "
+                                f"month's expense budget of {budget:,.2f} (import the expense budget first)",
+                                row, "budget_amount", f"{amount:.2f}"))
 
 
 # The business's ranges the schema does not hold: (table, condition every row keeps, its columns).
@@ -673,13 +697,16 @@ class Result:
 
 # What a plan saved on the Planning page replaces of the year it plans (`$y`): the targets of
 # the measures it holds, or the year's whole expense budget; and how its copy is kept.
-PLAN_KINDS = {"targets": "targets", "expense_budgets": "budgets"}
+PLAN_KINDS = {"targets": "targets", "expense_budgets": "budgets", "customer_budgets": "customers"}
 _PLAN_CLEAR = {"targets": "DELETE FROM targets WHERE year(month) = $y AND metric IN (SELECT metric FROM typed)",
-               "expense_budgets": "DELETE FROM expense_budgets WHERE year(month) = $y"}
+               "expense_budgets": "DELETE FROM expense_budgets WHERE year(month) = $y",
+               "customer_budgets": "DELETE FROM customer_budgets WHERE year(month) = $y"}
 _PLAN_KEEP = {"targets": "INSERT INTO plan_targets SELECT $v, salesperson_id, month, metric, plan_value, stretch_value "
                          "FROM targets WHERE year(month) = $y",
               "expense_budgets": "INSERT INTO plan_budgets SELECT $v, salesperson_id, region_id, month, category, "
-                                 "budget_amount FROM expense_budgets WHERE year(month) = $y"}
+                                 "budget_amount FROM expense_budgets WHERE year(month) = $y",
+              "customer_budgets": "INSERT INTO plan_customer_budgets SELECT $v, customer_id, month, salesperson_id, "
+                                  "budget_amount FROM customer_budgets WHERE year(month) = $y"}
 
 
 def import_file(con: duckdb.DuckDBPyConnection, table: str, data: bytes, file_name: str, mode: str = "append",

@@ -258,11 +258,47 @@ def budget_rows(year: int, cells: Mapping[tuple[str, int], int], mix: Mapping[st
     return rows
 
 
+def earmark(annual: Mapping[str, int], holders: Mapping[str, str],
+            budgets: Mapping[tuple[str, int], int]) -> dict[tuple[str, int], int]:
+    """Key customers' budgets over the months: each customer's annual figure (fen) split in
+    proportion to the monthly expense budget of the salesperson whose budget holds it (months
+    without a budget get nothing), by the largest remainder: {(customer, month): fen}. A
+    customer given an amount whose salesperson has no budget in the year cannot be placed."""
+    cells = {}
+    for customer, units in annual.items():
+        if units <= 0:
+            continue
+        weights = [budgets.get((holders[customer], m), 0) for m in MONTHS]
+        if not any(weights):
+            raise PlanError(f"{customer}: {holders[customer]} has no expense budget in the year to hold it",
+                            "no_budget", customer=customer, who=holders[customer])
+        cells.update({(customer, m): part for m, part in zip(MONTHS, split(units, weights), strict=True) if part})
+    return cells
+
+
+def over_budgets(cells: Mapping[tuple[str, int], int], holders: Mapping[str, str],
+                 budgets: Mapping[tuple[str, int], int]) -> list[tuple[str, int, int, int]]:
+    """The months in which a salesperson's key customers come to more than the person's budget
+    of the month: (person, month, key customers' fen, budget's fen), in order."""
+    held: dict[tuple[str, int], int] = {}
+    for (customer, m), units in cells.items():
+        held[(holders[customer], m)] = held.get((holders[customer], m), 0) + units
+    return [(p, m, units, budgets.get((p, m), 0)) for (p, m), units in sorted(held.items())
+            if units > budgets.get((p, m), 0)]
+
+
+def customer_rows(year: int, cells: Mapping[tuple[str, int], int],
+                  holders: Mapping[str, str]) -> list[dict[str, object]]:
+    """The customer_budgets rows of a key customers' plan (months with nothing left out)."""
+    return [{"customer_id": customer, "month": dt.date(year, m, 1).isoformat(), "salesperson_id": holders[customer],
+             "budget_amount": str(from_units(units, BUDGET))} for (customer, m), units in sorted(cells.items())]
+
+
 def save(con, table: str, rows: Sequence[Mapping[str, object]], name: str, user: str):
-    """Write a plan's rows (targets, or expense budgets) through the import path — validated,
-    all or nothing, logged, the store's version moved on — replacing its year's, and keep them
-    as a new plan version named `name`. Returns the import's Result (its plan_version); raises
-    ImportRejected with every problem."""
+    """Write a plan's rows (targets, expense budgets or key customers' budgets) through the
+    import path — validated, all or nothing, logged, the store's version moved on — replacing
+    its year's, and keep them as a new plan version named `name`. Returns the import's Result
+    (its plan_version); raises ImportRejected with every problem."""
     if not rows:
         raise PlanError("the plan has no rows to save")
     text = io.StringIO()

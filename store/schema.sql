@@ -231,6 +231,18 @@ CREATE TABLE expense_budgets (
     PRIMARY KEY (salesperson_id, month, category)
 );
 
+-- One row: the part of a salesperson's monthly expense budget set aside for one key customer
+-- (重点客户费用预算), all categories together. The spend against it is every expense on the
+-- customer, whoever spent it; a person's key customers of a month come to at most that
+-- person's budget of the month (checked on import).
+CREATE TABLE customer_budgets (
+    customer_id    VARCHAR NOT NULL,
+    month          DATE NOT NULL CHECK (day(month) = 1),
+    salesperson_id VARCHAR NOT NULL,
+    budget_amount  DECIMAL(18, 4) NOT NULL CHECK (budget_amount >= 0),
+    PRIMARY KEY (customer_id, month)
+);
+
 -- One row: a customer registration record (客户登记备案): who registered a prospect
 -- (company and phone), when, through which channel, and whether it was a first visit.
 -- These records decide whether a referral or lead attribution is valid.

@@ -349,6 +349,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col.budget_cny": {"en": "Budget (¥)", "zh": "预算（元）"},
     "col.actual_cny": {"en": "Spent (¥)", "zh": "实际（元）"},
     "col.excess_cny": {"en": "Over by (¥)", "zh": "超出（元）"},
+    "col.left_cny": {"en": "Left (¥)", "zh": "剩余（元）"},
     "col.control_ratio_pct": {"en": "Control ratio (%)", "zh": "费用控制率（%）"},
     "col.overrun": {"en": "Over budget", "zh": "超预算"},
     "col.unbudgeted_cny": {"en": "Without budget (¥)", "zh": "无预算支出（元）"},
@@ -357,6 +358,8 @@ TEXT: dict[str, dict[str, str]] = {
     "col.region_name": {"en": "Region", "zh": "区域"},
     "col.cumulative_budget": {"en": "Budget to date (¥)", "zh": "累计预算（元）"},
     "col.annual_budget": {"en": "Year's budget (¥)", "zh": "年度预算（元）"},
+    "col.key_customers_cny": {"en": "Key customers (¥)", "zh": "重点客户预算（元）"},
+    "col.key_customers_pct": {"en": "Key customers' part (%)", "zh": "重点客户占比（%）"},
     "col.burn_pct": {"en": "Spent of the year's budget (%)", "zh": "已用占年度预算（%）"},
     "col.elapsed_pct": {"en": "Year elapsed (%)", "zh": "时间进度（%）"},
     "col.missing_fields": {"en": "Missing", "zh": "缺失字段"},
@@ -452,6 +455,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col.hired_on": {"en": "Joined", "zh": "入职日期"},
     "col.plan_value": {"en": "Plan", "zh": "计划"},
     "col.last_year_value": {"en": "Last year", "zh": "上年实际"},
+    "col.in_force_value": {"en": "In force", "zh": "现行"},
     "col.growth_pct": {"en": "Growth %", "zh": "增长率 %"},
     "col.other_plan_value": {"en": "Other version", "zh": "对比版本"},
     "col.plan_difference_value": {"en": "Difference", "zh": "差额"},
@@ -1162,6 +1166,16 @@ TEXT: dict[str, dict[str, str]] = {
     "expenses.red": {"en": "Red: over budget, or spent without a budget.", "zh": "红色：超预算或无预算支出。"},
     "expenses.overruns": {"en": "Overruns and spend without a budget", "zh": "超支与无预算支出"},
     "expenses.no_overruns": {"en": "Nothing over budget in this period.", "zh": "本期间无超支。"},
+    "expenses.key_customers": {"en": "Key customers' budgets", "zh": "重点客户费用预算"},
+    "expenses.key_customers_help": {
+        "en": "{n} key customers with a budget of their own in the period, {over} over it. The spend is every expense "
+              "on the customer, whoever made it; the salesperson is the one whose budget holds the customer's.",
+        "zh": "本期间单列预算的重点客户 {n} 个，其中 {over} 个超预算。实际为该客户名下的全部费用（不论由谁报销）；"
+              "业务员为预算所属的业务员。"},
+    "expenses.no_key_customers": {"en": "No key customer has a budget of its own in this period (set on the Planning "
+                                        "page, or imported as key customers' expense budgets).",
+                                  "zh": "本期间没有单列预算的重点客户"
+                                        "（可在“计划分解”页设定，或导入重点客户费用预算）。"},
     "expenses.burn": {"en": "The year's budget burn", "zh": "年度预算使用进度"},
     "expenses.burn.spent": {"en": "Spent, % of the year's budget", "zh": "已用占年度预算 %"},
     "expenses.burn.elapsed": {"en": "Year elapsed, %", "zh": "时间进度 %"},
@@ -1225,6 +1239,7 @@ TEXT: dict[str, dict[str, str]] = {
     "table.competitor_notes": {"en": "Competitor notes", "zh": "竞争对手记录"},
     "table.expenses": {"en": "Expenses", "zh": "费用"},
     "table.expense_budgets": {"en": "Expense budgets", "zh": "费用预算"},
+    "table.customer_budgets": {"en": "Key customers' expense budgets", "zh": "重点客户费用预算"},
     "table.registrations": {"en": "Customer registrations", "zh": "客户登记备案"},
     "table.deals": {"en": "Deals", "zh": "成交单"},
     "table.activities": {"en": "Manager activity", "zh": "大客户经理活动"},
@@ -1326,6 +1341,32 @@ TEXT: dict[str, dict[str, str]] = {
                                 "zh": "{name} 未读取（{n} 个问题），计划保持不变。"},
     "planning.kind.targets": {"en": "Targets", "zh": "销售目标"},
     "planning.kind.budgets": {"en": "Expense budget", "zh": "费用预算"},
+    "planning.kind.customers": {"en": "Key customers", "zh": "重点客户费用"},
+    "planning.customers.help": {
+        "en": "Set part of a salesperson's expense budget of {year} aside for a key customer: type the customer's "
+              "budget for the year; it is split over the months as the salesperson's budget is, to the fen. Tier-A "
+              "customers are listed, with what was spent on each in {base}; a customer left at 0 has no budget of "
+              "its own.",
+        "zh": "从业务员 {year} 年的费用预算中为重点客户单列一部分：填写客户的全年预算，"
+              "按该业务员各月预算的比例分到各月，精确到分。"
+              "列出全部 A 类客户及其 {base} 年的实际费用；填 0 的客户不单列预算。"},
+    "planning.customers.ownerless": {"en": "Without an owner, so without a budget to draw on: {who}.",
+                                     "zh": "以下客户没有负责人，无预算可划拨：{who}。"},
+    "planning.customers.no_budget": {"en": "{year} has no expense budget yet: save the year's budget first, then set "
+                                           "its key customers' part.",
+                                     "zh": "{year} 年尚无费用预算：请先保存全年费用预算，再单列重点客户预算。"},
+    "planning.customers.none": {"en": "No tier-A customer has an owner: no key customer to give a budget.",
+                                "zh": "没有有负责人的 A 类客户，无重点客户可单列预算。"},
+    "planning.customers.title": {"en": "Key customers' budgets {year}", "zh": "{year} 年重点客户费用预算"},
+    "planning.customers.annual": {"en": "Budget {year} (¥)", "zh": "{year} 年预算（元）"},
+    "planning.customers.last_year": {"en": "Spent in {year} (¥)", "zh": "{year} 年实际（元）"},
+    "planning.customers.by_person": {"en": "Each person's budget and the part set aside for key customers",
+                                     "zh": "各人全年预算及其中重点客户预算"},
+    "planning.customers.over": {"en": "In {n} months a person's key customers come to more than the month's budget: "
+                                      "lower them before saving.",
+                                "zh": "有 {n} 个月份重点客户预算超过本人当月预算：请调低后再保存。"},
+    "planning.customers.months": {"en": "Each key customer's budget by month", "zh": "各重点客户分月预算"},
+    "planning.customers.default_name": {"en": "{year} key customers", "zh": "{year} 年重点客户费用"},
     "planning.categories": {"en": "Each month's budget by category: the weights (last year's spend, or as set)",
                             "zh": "每月预算按类别分配：权重（上年实际费用，或手工设定）"},
     "planning.weight": {"en": "Weight", "zh": "权重"},
@@ -1336,6 +1377,13 @@ TEXT: dict[str, dict[str, str]] = {
                                         "and category, and keeps it as a version beside the earlier ones.",
                                   "zh": "保存后即为 {year} 年现行费用预算（全部人员与类别），"
                                         "并作为新版本与以前的版本一并保留。"},
+    "planning.save_customers_help": {"en": "Saving makes these the key customers' budgets of {year} in force (the "
+                                           "year's others are removed) and keeps them as a version.",
+                                     "zh": "保存后即为 {year} 年现行重点客户预算（该年原有的重点客户预算被替换），"
+                                           "并作为新版本保留。"},
+    "planning.saved_customers": {"en": "Saved '{name}' as version {version}: {rows} key customer budget rows, now in "
+                                       "force.",
+                                 "zh": "已保存“{name}”（版本 {version}）：{rows} 条重点客户预算，现已生效。"},
     "planning.saved_budget": {"en": "Saved '{name}' as version {version}: {rows} budget rows, now in force.",
                               "zh": "已保存“{name}”（版本 {version}）：{rows} 条预算，现已生效。"},
     "planning.measure": {"en": "Measure", "zh": "指标"},
@@ -1386,6 +1434,8 @@ TEXT: dict[str, dict[str, str]] = {
     "planning.error.over": {"en": "Month {month}: the cells set by hand add up to {wanted}, more than the month's "
                                   "{total}. Nothing was changed.",
                             "zh": "{month} 月：手工设定的单元格合计 {wanted}，超过当月目标 {total}。未作修改。"},
+    "planning.error.no_budget": {"en": "{customer}: {who} has no expense budget in {year} to set a part aside from.",
+                                 "zh": "{customer}：{who} 在 {year} 年没有费用预算，无法划拨。"},
     "planning.error.no_room": {"en": "Month {month}: no other cell is left to take up the difference of {rest}. "
                                      "Nothing was changed.",
                                "zh": "{month} 月：没有其他单元格可分摊差额 {rest}。未作修改。"},
@@ -1506,6 +1556,9 @@ IMPORT_RULES_ZH = [
     (r"a plan version needs a name", "计划版本需要名称"),
     (r"a plan of (\d+) named '(.*)' is already saved: give this one another name",
      "{0} 年已保存名为“{1}”的计划：请另取名称"),
+    (r"the key customers of (.*) in (.*) come to (.*), more than the month's expense budget of (.*) "
+     r"\(import the expense budget first\)",
+     "{0} 在 {1} 的重点客户预算合计 {2}，超过其当月费用预算 {3}（请先导入费用预算）"),
 ]
 
 
