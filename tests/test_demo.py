@@ -608,7 +608,8 @@ def test_story_contracts_signed_late_and_awaiting_their_signature(store_con):
 
 
 def test_story_the_mid_year_adjustment_cut_the_first_regions_targets(store_con):
-    versions = rows(store_con, "SELECT version_id, name, plan_year FROM plan_versions ORDER BY version_id")
+    versions = rows(store_con, "SELECT version_id, name, plan_year FROM plan_versions WHERE kind = 'targets' "
+                               "ORDER BY version_id")
     assert versions == [(1, "2026 年初计划", 2026), (2, "年中调整", 2026)]
     # per region and version, the year's money targets against those in force: the January plan's
     # first region (R01) a tenth higher (each target rounded to the hundred), every other region's
@@ -620,3 +621,35 @@ def test_story_the_mid_year_adjustment_cut_the_first_regions_targets(store_con):
         WHERE p.metric <> 'new_customers' GROUP BY ALL"""))
     assert abs(ratios[("R01", 1)] - 1.1) < 0.001
     assert {k: round(v, 6) for k, v in ratios.items() if k != ("R01", 1)} == {k: 1 for k in ratios if k != ("R01", 1)}
+
+
+def test_story_key_customers_have_budgets_of_their_own_and_the_claims_name_them(store_con):
+    # every tier-A customer with an owner has a budget in each month its owner has one in 2026:
+    # three quarters of the owner's entertainment and samples budget shared among them, rounded
+    # down to ¥10 — within the owner's whole budget of the month, never above
+    missing_months, over, unrounded = rows(store_con, """
+        WITH owned AS (SELECT c.customer_id, c.owner_id, b.month, sum(b.budget_amount) AS budget,
+                              sum(b.budget_amount) FILTER (WHERE b.category IN ('entertainment', 'samples')) AS kept
+                       FROM customers c JOIN expense_budgets b ON b.salesperson_id = c.owner_id
+                       WHERE c.tier = 'A' AND year(b.month) = 2026 GROUP BY ALL),
+             n AS (SELECT owner_id, count(DISTINCT customer_id) AS n FROM owned GROUP BY ALL)
+        SELECT count(*) FILTER (WHERE k.customer_id IS NULL),
+               count(*) FILTER (WHERE k.budget_amount > o.budget),
+               count(*) FILTER (WHERE k.budget_amount <> floor(o.kept * 0.75 / n.n / 10) * 10)
+        FROM owned o JOIN n USING (owner_id)
+        LEFT JOIN customer_budgets k ON k.customer_id = o.customer_id AND k.month = o.month""")[0]
+    assert (missing_months, over, unrounded) == (0, 0, 0)
+    # about 7 in 10 of such an owner's entertainment and samples claims name one of their key customers
+    named = rows(store_con, """
+        SELECT avg((e.customer_id IS NOT NULL)::INTEGER) FROM expenses e
+        WHERE e.category IN ('entertainment', 'samples')
+          AND e.salesperson_id IN (SELECT owner_id FROM customers WHERE tier = 'A')""")[0][0]
+    assert 0.65 < named < 0.75
+    assert rows(store_con, """SELECT count(*) FROM expenses e JOIN customers c USING (customer_id)
+                              WHERE c.tier <> 'A' OR c.owner_id <> e.salesperson_id""") == [(0,)]
+    # kept as the version saved in January, equal to the budgets in force
+    assert rows(store_con, "SELECT name FROM plan_versions WHERE kind = 'customers'") == [("重点客户费用",)]
+    assert rows(store_con, """SELECT count(*) FROM (SELECT customer_id, month, salesperson_id, budget_amount
+                              FROM customer_budgets EXCEPT SELECT customer_id, month, salesperson_id, budget_amount
+                              FROM plan_customer_budgets)""") == [(0,)]
+

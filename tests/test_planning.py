@@ -464,3 +464,150 @@ def test_next_years_plan_is_saved_though_its_months_are_ahead_of_the_store(store
              "stretch_value": "1100"} for m in range(1, 13)]
     assert planning.save(store, "targets", rows, "2027 年初计划", "boss").plan_version == 1
     assert store.execute("SELECT sum(plan_value) FROM targets WHERE year(month) = 2027").fetchone() == (12_000,)
+
+
+def test_a_key_customers_year_follows_its_salespersons_months_to_the_fen():
+    from store.planning import customer_rows, earmark, over_budgets
+
+    # S1's budget: January ¥1,500, February and March ¥1,000 each (fen below), nothing after.
+    budgets = {("S1", 1): 150_000, ("S1", 2): 100_000, ("S1", 3): 100_000, ("S3", 2): 80_000}
+    holders = {"C1": "S1", "C2": "S1", "C4": "S3", "C6": "S2"}
+    # C1: ¥1,750.01 = 175,001 fen by 1.5 : 1 : 1 → 75,000.43, 50,000.29, 50,000.29: floors
+    # 75,000 + 50,000 + 50,000 = 175,000 and the fen left to the largest fraction, January's
+    cells = earmark({"C1": 175_001, "C2": 0, "C4": 80_000}, holders, budgets)
+    assert cells == {("C1", 1): 75_001, ("C1", 2): 50_000, ("C1", 3): 50_000, ("C4", 2): 80_000}
+    assert over_budgets(cells, holders, budgets) == []
+    assert customer_rows(2026, cells, holders)[0] == {"customer_id": "C1", "month": "2026-01-01",
+                                                      "salesperson_id": "S1", "budget_amount": "750.01"}
+    # C2 too, ¥700 of S1's: February 70,000 × 1/3.5 = 20,000 → C1 50,000 + C2 20,000 = 70,000 of
+    # 100,000, within; ¥3,000 for C2 puts February at 50,000 + 3,000 × 100/3.5 (85,714) = 135,714
+    assert over_budgets(earmark({"C1": 175_001, "C2": 70_000}, holders, budgets), holders, budgets) == []
+    too_much = earmark({"C1": 175_001, "C2": 300_000}, holders, budgets)
+    assert too_much[("C2", 2)] == 85_714  # 300,000 / 3.5 = 85,714.28…
+    assert over_budgets(too_much, holders, budgets) == [("S1", 1, 75_001 + 128_572, 150_000),
+                                                      ("S1", 2, 135_714, 100_000), ("S1", 3, 135_714, 100_000)]
+    # S2 has no budget in the year: C6 cannot be given any of it
+    with pytest.raises(PlanError) as refused:
+        earmark({"C6": 100}, holders, budgets)
+    assert (refused.value.kind, refused.value.facts) == ("no_budget", {"customer": "C6", "who": "S2"})
+
+
+def key_customers(con, **filters):
+    import queries
+    from queries.filters import Filters
+
+    ytd = Filters(dt.date(2026, 1, 1), dt.date(2026, 3, 15), **filters)
+    return queries.run_filtered("key_customer_budgets", ytd, con=con).set_index("customer_id")
+
+
+def test_key_customers_budgets_are_saved_as_versions_and_read_against_the_spend_on_them(store):
+    from store.planning import customer_rows, earmark, save
+
+    holders = {"C1": "S1", "C4": "S3"}
+    budgets = {("S1", 1): 150_000, ("S1", 2): 100_000, ("S1", 3): 100_000, ("S3", 2): 80_000}  # the fixture's
+    cells = earmark({"C1": 175_001, "C4": 80_000}, holders, budgets)
+    first = save(store, "customer_budgets", customer_rows(2026, cells, holders), "重点客户", "head")
+    assert first.plan_version == 1 and first.rows == 4
+    # spend on C1 by someone else counts too: ¥100 of S2's on 1 March, beside S1's ¥1,500 on 5 February
+    store.execute("INSERT INTO expenses VALUES ('E9', DATE '2026-03-01', 'S2', 'R1', 'C1', 'entertainment', 100, "
+                  "NULL)")
+    rows = key_customers(store)
+    # 1 January – 15 March, C1: 750.01 + 500 + 500 × 15/31 (241.935…) = 1,491.945… → 1,491.95;
+    # spent 1,500 + 100 = 1,600: 107.24 % of it, 108.05 over. C4: 800 (February), nothing spent
+    c1, c4 = rows.loc["C1"], rows.loc["C4"]
+    assert (float(c1.budget_cny), float(c1.actual_cny), float(c1.left_cny)) == (1_491.95, 1_600.0, -108.05)
+    assert round(float(c1.control_ratio_pct), 2) == 107.24 and bool(c1.overrun)
+    assert (c1.customer_name, c1.salesperson_name) == ("甲机械有限公司", "张三")
+    assert (float(c4.budget_cny), float(c4.actual_cny), float(c4.control_ratio_pct), bool(c4.overrun)) == (
+        800.0, 0.0, 0.0, False)
+    assert list(rows.index) == ["C1", "C4"]  # most used first
+    # the filters pick customers by the salesperson whose budget holds them
+    assert list(key_customers(store, salespeople=("S3",)).index) == ["C4"]
+    assert list(key_customers(store, regions=("R1",)).index) == ["C1"]
+    # a second version without C4: the year's key customers are replaced, the first version kept
+    second = save(store, "customer_budgets", customer_rows(2026, {k: v for k, v in cells.items() if k[0] == "C1"},
+                                                           holders), "年中调整", "head")
+    assert second.plan_version == 2
+    assert list(key_customers(store).index) == ["C1"]
+    assert store.execute("SELECT version_id, count(*), sum(budget_amount)::DOUBLE FROM plan_customer_budgets "
+                         "GROUP BY ALL ORDER BY 1").fetchall() == [(1, 4, 2_550.01), (2, 3, 1_750.01)]
+    assert store.execute("SELECT kind, name FROM plan_versions ORDER BY version_id").fetchall() == [
+        ("customers", "重点客户"), ("customers", "年中调整")]
+
+
+def test_key_customers_above_a_persons_budget_are_refused_on_import_row_by_row(store):
+    from store import importer
+    from ui.i18n import import_rule
+
+    # S1's February budget is ¥1,000: C1 ¥600 and C2 ¥500 held by S1 come to ¥1,100; C6 held by
+    # S2, who has no budget, ¥1. C4's ¥800 of S3's ¥800 is within.
+    data = (b"customer_id,month,salesperson_id,budget_amount\n"
+            b"C1,2026-02-01,S1,600\nC2,2026-02-01,S1,500\nC6,2026-02-01,S2,1\nC4,2026-02-01,S3,800\n")
+    with pytest.raises(importer.ImportRejected) as refused:
+        importer.import_file(store, "customer_budgets", data, "重点客户.csv")
+    problems = [(p.row, p.column, p.value, p.rule) for p in refused.value.problems]
+    over_s1 = ("the key customers of S1 in 2026-02 come to 1,100.00, more than the month's expense budget of "
+               "1,000.00 (import the expense budget first)")
+    assert problems == [(2, "budget_amount", "1100.00", over_s1), (3, "budget_amount", "1100.00", over_s1),
+                        (4, "budget_amount", "1.00", "the key customers of S2 in 2026-02 come to 1.00, more than "
+                                                     "the month's expense budget of 0.00 (import the expense budget "
+                                                     "first)")]
+    assert import_rule(over_s1, "zh") == ("S1 在 2026-02 的重点客户预算合计 1,100.00，超过其当月费用预算 1,000.00"
+                                          "（请先导入费用预算）")
+    assert store.execute("SELECT count(*) FROM customer_budgets").fetchone() == (0,)
+    # within the budgets it loads; appended next to it, C2's ¥500 is over again (600 + 500)
+    importer.import_file(store, "customer_budgets", data.replace(b"C2,2026-02-01,S1,500\nC6,2026-02-01,S2,1\n", b""),
+                         "重点客户.csv")
+    assert store.execute("SELECT count(*), sum(budget_amount) FROM customer_budgets").fetchone() == (2, 1_400)
+    with pytest.raises(importer.ImportRejected, match="1 problems"):
+        importer.import_file(store, "customer_budgets", b"customer_id,month,salesperson_id,budget_amount\n"
+                                                        b"C2,2026-02-01,S1,500\n", "追加.csv")
+
+
+def test_the_planning_page_sets_key_customers_apart_and_the_expenses_page_shows_them(planned):
+    from store import db, planning
+    from tests.screen import opened
+    from ui.urlstate import FilterState
+
+    app = planning_page()
+    app.radio(key="plan_kind").set_value("customers").run()
+    assert not app.exception
+    # the tier-A customers C1 (S1), C4 (S3) and C6 (S2), nothing in force yet: nothing to save
+    grid = next(d.value for d in app.dataframe if "Budget 2026 (¥)" in d.value.columns)
+    assert list(grid["Customer"]) == ["甲机械有限公司", "己科技有限公司", "丁机械有限公司"]  # by region, then person
+    assert app.button(key="plan_save").disabled
+    con = db.connect(planned)
+    try:
+        holders = {"C1": "S1", "C4": "S3"}
+        budgets = {("S1", 1): 150_000, ("S1", 2): 100_000, ("S1", 3): 100_000, ("S3", 2): 80_000}
+        planning.save(con, "customer_budgets",
+                      planning.customer_rows(2026, planning.earmark({"C1": 175_001, "C4": 40_000}, holders, budgets),
+                                             holders), "重点客户", "head")
+    finally:
+        con.close()
+    for lang in ("zh", "en"):
+        app = opened("pages/planning.py")
+        app.session_state["filter_state"] = FilterState(lang=lang)
+        app.session_state["plan_kind"] = "customers"  # chosen before the radio is drawn: read in either language
+        app.run()
+        assert not app.exception and not app.error
+        held, budget = ("Key customers (¥)", "Year's budget (¥)") if lang == "en" else ("重点客户预算（元）",
+                                                                                      "年度预算（元）")
+        people = next(d.value for d in app.dataframe if held in d.value.columns)
+        # S1: ¥3,500 budget, ¥1,750.01 of it for C1 (shown to the yuan); S2: none; S3: ¥800, ¥400 for C4
+        assert [float(v) for v in people[held]] == [1_750.0, 0.0, 400.0]
+        assert [float(v) for v in people[budget]] == [3_500.0, 0.0, 800.0]
+    app.text_input(key="plan_name_2026_customers").set_value("再次保存")
+    app.button(key="plan_save").click().run()
+    assert app.success[0].value == "Saved '再次保存' as version 2: 4 key customer budget rows, now in force."
+    con = db.connect(planned)
+    try:  # saved again as the page read it, to the fen: 1,750.01 + 400
+        assert con.execute("SELECT sum(budget_amount)::DOUBLE FROM customer_budgets").fetchone() == (2_150.01,)
+    finally:
+        con.close()
+    expenses = opened("pages/expenses.py")
+    expenses.session_state["filter_state"] = FilterState(lang="en", preset="ytd")
+    expenses.run()
+    assert not expenses.exception
+    held = next(f.value for f in expenses.dataframe if "Customer" in f.value.columns)
+    assert list(held.Customer) == ["甲机械有限公司", "丁机械有限公司"]  # C1 (1,500 of 1,491.95) first
