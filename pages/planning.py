@@ -41,7 +41,7 @@ if done:
 
 st.session_state.update(st.session_state.pop("plan_pending", {}))  # a workbook's figures, read in the last run
 today = page.today
-top = st.columns([2, 2, 5])
+top = st.columns([2, 4, 5])
 year = top[0].selectbox(t("planning.year"), (today.year, today.year + 1), index=int(today.month >= 10),
                         key="plan_year")
 base = year - 1 if dt.date(year - 1, 12, 31) <= today else year - 2  # the last whole year the store has

@@ -272,7 +272,8 @@ def test_the_planning_page_splits_the_year_and_saves_it_as_the_plan_in_force(pla
     finally:
         con.close()
     versions = next(d.value for d in app.dataframe if "Saved by" in d.value.columns)
-    assert versions[["Version", "Name", "Year planned"]].values.tolist() == [[1, "2026 年中调整", 2026]]
+    # the year as written (2026, text), not a number a table would show as 2,026
+    assert versions[["Version", "Name", "Year planned"]].values.tolist() == [[1, "2026 年中调整", "2026"]]
 
 
 def test_the_planning_page_speaks_chinese_and_is_only_for_the_head_and_the_assistant(planned):

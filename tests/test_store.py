@@ -288,3 +288,25 @@ def test_a_view_stopped_at_its_time_limit_tells_the_reader_to_narrow_it():
     assert not app.exception and not app.error
     assert app.warning[0].value == ("This view took longer than 60 seconds and was stopped. Nothing in the store was "
                                     "changed; choose a shorter period or fewer values in the filters.")
+
+
+def test_a_store_of_schema_16_gains_key_customers_budgets_and_keeps_its_plan_versions(fixture_path, tmp_path):
+    path = tmp_path / "v16.duckdb"
+    shutil.copy(fixture_path, path)
+    con = duckdb.connect(str(path))  # as schema 16 made it: no key customers, versions of two kinds only
+    con.execute("DROP TABLE customer_budgets; DROP TABLE plan_customer_budgets; DROP TABLE plan_versions")
+    con.execute("CREATE TABLE plan_versions (version_id INTEGER PRIMARY KEY, kind VARCHAR NOT NULL "
+                "CHECK (kind IN ('targets', 'budgets')), plan_year INTEGER NOT NULL, name VARCHAR NOT NULL, "
+                "saved_by VARCHAR NOT NULL, saved_at TIMESTAMP NOT NULL, UNIQUE (kind, plan_year, name))")
+    con.execute("INSERT INTO plan_versions VALUES (1, 'targets', 2026, '年初计划', 'head', now())")
+    con.execute("UPDATE store_meta SET schema_version = 16")
+    con.close()
+    con = db.connect(path)
+    try:
+        assert con.execute("SELECT schema_version FROM store_meta").fetchone() == (db.SCHEMA_VERSION,)
+        assert con.execute("SELECT count(*) FROM customer_budgets").fetchone() == (0,)
+        assert con.execute("SELECT version_id, kind, name FROM plan_versions").fetchall() == [
+            (1, "targets", "年初计划")]
+        con.execute("INSERT INTO plan_versions VALUES (2, 'customers', 2026, '重点客户', 'head', now())")
+    finally:
+        con.close()

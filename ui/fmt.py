@@ -29,13 +29,15 @@ MONEY_COLUMNS = frozenset({
 
 
 def kind(column: str) -> str:
-    """How a result column is shown: money, pct, count or other (by its name)."""
+    """How a result column is shown: money, pct, count, year or other (by its name)."""
     if column.endswith("_cny") or column in MONEY_COLUMNS:
         return "money"
     if column.endswith("_pct"):
         return "pct"
     if column.endswith("_count"):
         return "count"
+    if column == "year" or column.endswith("_year"):  # a year (plan_year): 2026, never 2,026
+        return "year"
     return "other"
 
 
@@ -128,10 +130,10 @@ def plain(value: object) -> str:
 
 def decimals(column: str, values: pd.Series) -> int | None:
     """How many decimals a table shows of a column: money 0 (whole yuan), percentages 1, counts
-    and other whole numbers 0, other numbers 2; None for a column that is not numbers."""
-    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
-        return None
+    and other whole numbers 0, other numbers 2; None for a column that is not numbers, or a year."""
     shown = kind(column)
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values) or shown == "year":
+        return None
     if shown == "pct":
         return 1
     if shown in ("money", "count") or pd.api.types.is_integer_dtype(values):

@@ -680,6 +680,8 @@ def _draw_table(frame: pd.DataFrame, places: dict[str, int] | None = None, codes
             # thousands separators and exactly `places_shown` decimals (the browser cuts to the step,
             # which is exact for a value already rounded here)
             config[header] = st.column_config.NumberColumn(format="localized", step=10.0 ** -places_shown)
+        elif fmt.kind(column) == "year":
+            shown[column] = values.astype("string")
         elif pd.api.types.is_datetime64_any_dtype(values) or (
                 values.dtype == object and values.map(lambda v: isinstance(v, dt.date)).any()):
             shown[column] = fmt.dates_as_text(values)
