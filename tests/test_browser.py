@@ -729,3 +729,66 @@ def test_a_plan_edited_in_the_grid_is_saved_as_the_targets_in_force(fixture_path
                            ).fetchone() == (10_000,)
     finally:
         con.close()
+
+
+def test_key_customers_budgets_typed_in_the_grid_are_held_to_each_persons_months(fixture_path, page, tmp_path):
+    """The Planning page's key customers in a real browser: a customer's year typed in, split by
+    its salesperson's months; a figure above the person's budget of a month named and not
+    savable; lowered, saved as the key customers' budgets in force."""
+    import shutil
+    from decimal import Decimal
+
+    from store import db
+    from tools.serve import serving, session_for, sign_in
+
+    path = tmp_path / "store.duckdb"
+    shutil.copy(fixture_path, path)
+    token = session_for(path, "head")
+    with serving(path) as url:
+        sign_in(page.context, url, token)
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.goto(url + "/planning?lang=en")
+        wait_ready(page)
+        page.get_by_text("Key customers", exact=True).click()
+        page.get_by_text("Key customers' budgets 2026").wait_for(timeout=60_000)
+        settle(page)
+        grid = page.locator('[data-testid="stDataFrame"]').first  # C1 (张三), C6 (李四), C4 (王五)
+        grid.scroll_into_view_if_needed()
+
+        def type_budget(row: int, first: str, rest: str) -> None:
+            box = grid.bounding_box()
+            page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 * row + 17)  # the row's first cell
+            for _ in range(4):
+                page.keyboard.press("ArrowRight")  # to the year's budget
+            page.keyboard.type(first)  # a digit opens the cell's editor with it…
+            page.locator("#portal input.gdg-input").wait_for(timeout=10_000)
+            page.keyboard.type(rest)  # …where the rest is typed
+            page.wait_for_function(f"() => document.querySelector('#portal input.gdg-input')?.value === "
+                                   f"'{first + rest}'", timeout=10_000)
+            page.keyboard.press("Enter")
+            settle(page)
+
+        # C1 ¥1,750.01 of 张三's ¥1,500 + 1,000 + 1,000; C4 ¥900 of 王五's only month, February's ¥800
+        type_budget(0, "1", "750.01")
+        type_budget(2, "9", "00")
+        page.get_by_text("Months in which someone's key customers come to more than their budget: 1.").wait_for(
+            timeout=60_000)
+        over = page.locator('[data-testid="stDataFrame"]').filter(has_text="2026-02").filter(
+            has_not_text="有限公司")  # not the table by customer and month
+        assert over.locator("td").all_text_contents() == ["王五", "2026-02", "900", "800"]
+        assert page.get_by_role("button", name="Save the plan").is_disabled()
+        type_budget(2, "4", "00")  # lowered to ¥400: within
+        page.get_by_text("Months in which someone's").wait_for(state="detached", timeout=60_000)
+        page.get_by_role("button", name="Save the plan").click()
+        page.get_by_text("Saved '2026 key customers' as version 1: 4 key customer budget rows, now in force.").wait_for(
+            timeout=60_000)
+        assert console_errors(page) == []
+    con = db.connect(path)
+    try:
+        # 175,001 fen by 1.5 : 1 : 1 → 75,001 (the fen left to January's larger fraction), 50,000, 50,000
+        assert con.execute("SELECT customer_id, strftime(month, '%m'), salesperson_id, budget_amount "
+                           "FROM customer_budgets ORDER BY ALL").fetchall() == [
+            ("C1", "01", "S1", Decimal("750.01")), ("C1", "02", "S1", Decimal("500")),
+            ("C1", "03", "S1", Decimal("500")), ("C4", "02", "S3", Decimal("400"))]
+    finally:
+        con.close()

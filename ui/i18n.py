@@ -1362,9 +1362,9 @@ TEXT: dict[str, dict[str, str]] = {
     "planning.customers.last_year": {"en": "Spent in {year} (¥)", "zh": "{year} 年实际（元）"},
     "planning.customers.by_person": {"en": "Each person's budget and the part set aside for key customers",
                                      "zh": "各人全年预算及其中重点客户预算"},
-    "planning.customers.over": {"en": "In {n} months a person's key customers come to more than the month's budget: "
-                                      "lower them before saving.",
-                                "zh": "有 {n} 个月份重点客户预算超过本人当月预算：请调低后再保存。"},
+    "planning.customers.over": {"en": "Months in which someone's key customers come to more than their budget: {n}. "
+                                      "Lower them before saving.",
+                                "zh": "重点客户预算超过本人当月预算的月份：{n} 个。请调低后再保存。"},
     "planning.customers.months": {"en": "Each key customer's budget by month", "zh": "各重点客户分月预算"},
     "planning.customers.default_name": {"en": "{year} key customers", "zh": "{year} 年重点客户费用"},
     "planning.categories": {"en": "Each month's budget by category: the weights (last year's spend, or as set)",
