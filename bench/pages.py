@@ -23,8 +23,10 @@ from bench.overview import clear_caches, compile_once, median_ms, rerun  # noqa:
 from bench.queries import BUSIEST  # noqa: E402
 from tools.screenshots import PAGES as SIDEBAR  # noqa: E402
 
-# (name, script): the sidebar's pages
-PAGES = [(name, f"pages/{path}.py" if path else "app.py") for name, path in SIDEBAR]
+# (name, script, the page's own choices as the reader made them): the sidebar's pages, and views
+# of a page that a choice on it opens (the Planning page's key customers, for the store's year)
+PAGES = [(name, f"pages/{path}.py" if path else "app.py", {}) for name, path in SIDEBAR] + [
+    ("planning-key-customers", "pages/planning.py", {"plan_kind": "customers", "plan_year": "today"})]
 
 
 def main() -> None:
@@ -43,13 +45,16 @@ def main() -> None:
 
     con = db.shared_connection().cursor()
     lines = con.execute("SELECT count(*) FROM sales").fetchall()[0][0]
+    today = con.execute("SELECT as_of_date FROM store_meta").fetchall()[0][0]
     busiest = {name: con.execute(sql).fetchall()[0][0] for name, sql in BUSIEST.items()}
     con.close()
     head = session_for(args.db, "head")
 
-    def session(path: str, **state) -> AppTest:
+    def session(path: str, chosen: dict | None = None, **state) -> AppTest:
         app = AppTest.from_file(str(ROOT / path), default_timeout=300)
         app.session_state["session_token"] = head
+        for key, value in (chosen or {}).items():
+            app.session_state[key] = today.year if value == "today" else value
         if state:
             app.session_state["filter_state"] = FilterState(**state)
         app.run()
@@ -66,13 +71,13 @@ def main() -> None:
     os.unlink(empty.name)
     cold = {"before": clear_caches}
     rows = []
-    for name, script in PAGES:
+    for name, script, chosen in PAGES:
         if args.page and name not in args.page:
             continue
-        default = session(script, lang="en", preset="ytd")
+        default = session(script, chosen, lang="en", preset="ytd")
         row = [name, median_ms(rerun(default), args.runs, **cold), median_ms(rerun(default), args.runs)]
         for key in ("industries", "product_lines", "salespeople"):
-            row.append(median_ms(rerun(session(script, lang="en", preset="ytd", values=narrowed(key))),
+            row.append(median_ms(rerun(session(script, chosen, lang="en", preset="ytd", values=narrowed(key))),
                                  args.runs, **cold))
         rows.append(row)
         print(f"  {name}: " + " · ".join(f"{ms:,.0f}" for ms in row[1:]), file=sys.stderr, flush=True)

@@ -59,8 +59,10 @@ def versions_saved(of: str) -> None:
         download(versions, "plan-versions", None, key="versions_csv")
 
 
-def region_shown(name: object, name_en: object) -> str:
-    return t("code.no_region") if missing(name) else str(name if lang() == "zh" else name_en)
+def regions_shown(rows: pd.DataFrame) -> list[str]:
+    """Each row's region as the reader reads it (region_name, region_name_en), or none."""
+    shown = rows.region_name if lang() == "zh" else rows.region_name_en
+    return shown.where(~missing_each(rows.region_name), t("code.no_region")).astype(str).tolist()
 
 
 if kind == "customers":  # key customers: part of each person's budget of the year set aside for a customer
@@ -76,35 +78,39 @@ if kind == "customers":  # key customers: part of each person's budget of the ye
         versions_saved(kind)
         footer()
         st.stop()
-    budgets = {(p, m.month): planning.to_units(v, planning.BUDGET)
-               for p, m, v in zip(budget.salesperson_id, budget.month, budget.amount_cny, strict=True)}
+    budgets = {(p, m): planning.to_units(v, planning.BUDGET)
+               for p, m, v in zip(budget.salesperson_id, budget.month.dt.month, budget.amount_cny, strict=True)}
     ids = list(found.customer_id)
     holders = dict(zip(ids, found.salesperson_id, strict=True))
     person_names = dict(zip(found.salesperson_id, found.salesperson_name, strict=True))
     customer_names = dict(zip(ids, found.customer_name, strict=True))
     column, before = t("planning.customers.annual", year=year), t("planning.customers.last_year", year=base)
     fixed = [t("col.region_name"), t("col.salesperson_name"), t("col.customer_name"), before]
-    grid = pd.DataFrame({fixed[0]: [region_shown(a, b) for a, b in zip(found.region_name, found.region_name_en,
-                                                                        strict=True)],
-                         fixed[1]: found.salesperson_name, fixed[2]: found.customer_name,
-                         before: found.last_year_value.astype(float), column: found.in_force_value.astype(float)})
+    grid = pd.DataFrame({fixed[0]: regions_shown(found), fixed[1]: found.salesperson_name,
+                         fixed[2]: found.customer_name, before: found.last_year_value.astype(float),
+                         column: found.in_force_value.astype(float)})
     st.subheader(t("planning.customers.title", year=year))
     set_by_head = st.data_editor(grid, hide_index=True, disabled=fixed, width="stretch", key=f"plan_customers_{year}",
                                  column_config={column: st.column_config.NumberColumn(format="accounting", min_value=0),
                                                 before: st.column_config.NumberColumn(format="accounting")})
     annual = {c: planning.to_units(0 if missing(v) else v, planning.BUDGET)
               for c, v in zip(ids, set_by_head[column], strict=True)}
+    asked = (year, tuple(annual.items()), tuple(holders.items()), tuple(budgets.items()))
+    split_before = st.session_state.get("plan_customers_split")  # the same figures as at the last run: kept
     try:
-        cells = planning.earmark(annual, holders, budgets)
+        if split_before is None or split_before[0] != asked:
+            made = planning.earmark(annual, holders, budgets)
+            split_before = (asked, made, planning.over_budgets(made, holders, budgets))
+            st.session_state["plan_customers_split"] = split_before
+        _, cells, over = split_before
     except planning.PlanError as error:
         st.error(t("planning.error.no_budget", customer=customer_names[error.facts["customer"]],
                    who=person_names[error.facts["who"]], year=year))
         cells = None
     if cells is not None:
-        over = planning.over_budgets(cells, holders, budgets)
         held = {}
-        for (c, _), units in cells.items():
-            held[holders[c]] = held.get(holders[c], 0) + units
+        for c, units in annual.items():  # a customer's months add up to its year, placed (earmark)
+            held[holders[c]] = held.get(holders[c], 0) + max(units, 0)
         people_held = sorted(set(holders.values()))
         held_in = dict(zip(found.salesperson_id, grid[fixed[0]], strict=True))  # each person's region as shown
         year_budget = {p: sum(budgets.get((p, m), 0) for m in planning.MONTHS) for p in people_held}
@@ -125,14 +131,29 @@ if kind == "customers":  # key customers: part of each person's budget of the ye
                                 "key_customers_cny": [float(planning.from_units(u, planning.BUDGET))
                                                       for *_, u, _ in over],
                                 "budget_cny": [float(planning.from_units(b, planning.BUDGET)) for *_, b in over]}))
-        months = pd.DataFrame([{"customer_id": c, "customer_name": customer_names[c], "salesperson_id": holders[c],
-                                "salesperson_name": person_names[holders[c]], "month": f"{year}-{m:02d}",
-                                "budget_cny": float(planning.from_units(units, planning.BUDGET))}
-                               for (c, m), units in sorted(cells.items())])
-        if not months.empty:
-            with st.expander(t("planning.customers.months")):
-                table(months.drop(columns=["customer_id", "salesperson_id"]))
-            download(months, f"plan-{year}-key-customers", None, key="plan_customers_csv")
+        given = [c for c in ids if annual[c] > 0]
+        if given:
+            with st.expander(t("planning.customers.months")):  # six months a tab, as the grid: a projector's width
+                for half, tab in zip((1, 7), st.tabs([t("planning.first_half"), t("planning.second_half")]),
+                                     strict=True):
+                    with tab:
+                        table(pd.DataFrame({"salesperson_name": [person_names[holders[c]] for c in given],
+                                            "customer_name": [customer_names[c] for c in given]} | {
+                            fmt.month(f"{year}-{m:02d}", lang()): [cells.get((c, m), 0) / 100 for c in given]
+                            for m in range(half, half + 6)}))
+
+            def months_rows(cells=cells, holders=holders, customers=customer_names, people=person_names,
+                            year=year) -> pd.DataFrame:  # one row a customer and month, to the fen
+                kept = sorted(cells)
+                return pd.DataFrame({"customer_id": [c for c, _ in kept],
+                                     "customer_name": [customers[c] for c, _ in kept],
+                                     "salesperson_id": [holders[c] for c, _ in kept],
+                                     "salesperson_name": [people[holders[c]] for c, _ in kept],
+                                     "month": [f"{year}-{m:02d}" for _, m in kept],
+                                     "budget_cny": [float(planning.from_units(cells[k], planning.BUDGET))
+                                                    for k in kept]})
+
+            download(months_rows, f"plan-{year}-key-customers", None, key="plan_customers_csv")
         st.subheader(t("planning.save_title"))
         st.caption(t("planning.save_customers_help", year=year))
         name = st.text_input(t("planning.version_name"), value=t("planning.customers.default_name", year=year),
@@ -187,8 +208,7 @@ def day(value) -> dt.date | None:
 persons = [planning.Person(r.salesperson_id, None if missing(r.region_id) else r.region_id, day(r.hired_on),
                            day(r.left_on)) for r in people.itertuples()]
 names = dict(zip(people.salesperson_id, people.salesperson_name, strict=True))
-regions = {p: region_shown(a, b)  # each person's region as shown
-           for p, a, b in zip(people.salesperson_id, people.region_name, people.region_name_en, strict=True)}
+regions = dict(zip(people.salesperson_id, regions_shown(people), strict=True))  # each person's region as shown
 worked = dict(zip(people.salesperson_id, people.base_months.astype(int), strict=True))
 open_cells = {(p.salesperson_id, m) for p in persons for m in planning.MONTHS if p.active(year, m)}
 

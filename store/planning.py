@@ -64,6 +64,16 @@ def split(total: int, weights: Sequence[float | int | Decimal]) -> list[int]:
         return []
     if total < 0:
         raise PlanError(f"a negative total cannot be split: {total}")
+    if all(isinstance(w, int) for w in weights):  # whole units (fen): the same split in integers, faster
+        exact = [max(w, 0) for w in weights]
+        if sum(exact) == 0:
+            exact = [1] * len(weights)
+        whole = sum(exact)
+        parts, fractions = zip(*(divmod(total * w, whole) for w in exact), strict=True)
+        parts = list(parts)
+        for i in sorted(range(len(parts)), key=lambda i: (-fractions[i], i))[:total - sum(parts)]:
+            parts[i] += 1
+        return parts
     exact = [max(Fraction(str(w)), Fraction(0)) for w in weights]
     if sum(exact) == 0:
         exact = [Fraction(1)] * len(weights)

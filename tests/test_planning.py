@@ -24,6 +24,10 @@ def test_the_largest_remainder_adds_up_to_the_whole():
     # no weight at all (a new team): equal parts; a negative weight (returns) counts as none
     assert split(5, [0, 0]) == [3, 2]
     assert split(9, [-4, 3]) == [0, 9]
+    # whole-unit weights (fen) are split in integers, others exactly as fractions: the same parts.
+    # 100,001 by 1.5 : 1 : 1 → 42,857.57…, 28,571.71…, 28,571.71…: floors 99,999 and the 2 left
+    # to the two largest fractions (.71… each)
+    assert split(100_001, [150_000, 100_000, 100_000]) == split(100_001, [1.5, 1.0, 1.0]) == [42_857, 28_572, 28_572]
     with pytest.raises(PlanError, match="no one"):
         split(1, [])
 
