@@ -59,6 +59,21 @@ def versions_saved(of: str) -> None:
         download(versions, "plan-versions", None, key="versions_csv")
 
 
+def save_plan(table: str, rows, name: str, said: str) -> None:
+    """Save the plan's rows (made by `rows()`) to `table` as the version `name` and say so (text
+    `said`) at the next run; or say why nothing was saved, with every problem of the rows."""
+    try:
+        result = planning.save(db.shared_connection(), table, rows(), name, who.user_name)
+        st.session_state["plan_saved"] = t(said, name=fmt.plain(name.strip()), version=result.plan_version,
+                                           rows=fmt.count(result.rows))
+        st.rerun()
+    except importer.ImportRejected as rejected:
+        st.error(t("planning.not_saved", name=fmt.plain(name.strip())))
+        problems_table(rejected.problems, f"plan-problems-{year}-{kind}", "plan_problems_csv")
+    except (db.StoreError, planning.PlanError) as error:
+        st.error(t("planning.not_saved", name=fmt.plain(name.strip())) + " " + fmt.plain(error))
+
+
 def regions_shown(rows: pd.DataFrame) -> list[str]:
     """Each row's region as the reader reads it (region_name, region_name_en), or none."""
     shown = rows.region_name if lang() == "zh" else rows.region_name_en
@@ -90,7 +105,10 @@ if kind == "customers":  # key customers: part of each person's budget of the ye
                          fixed[2]: found.customer_name, before: found.last_year_value.astype(float),
                          column: found.in_force_value.astype(float)})
     st.subheader(t("planning.customers.title", year=year))
-    set_by_head = st.data_editor(grid, hide_index=True, disabled=fixed, width="stretch", key=f"plan_customers_{year}",
+    # a new editor for each store version: the one a save made shows the figures saved, in force now, with
+    # no edits left over (an editor whose figures changed under its edits would drop them, and run again)
+    set_by_head = st.data_editor(grid, hide_index=True, disabled=fixed, width="stretch",
+                                 key=f"plan_customers_{year}_{st.session_state.get('store_version')}",
                                  column_config={column: st.column_config.NumberColumn(format="accounting", min_value=0),
                                                 before: st.column_config.NumberColumn(format="accounting")})
     annual = {c: planning.to_units(0 if missing(v) else v, planning.BUDGET)
@@ -159,17 +177,8 @@ if kind == "customers":  # key customers: part of each person's budget of the ye
         name = st.text_input(t("planning.version_name"), value=t("planning.customers.default_name", year=year),
                              key=f"plan_name_{year}_{kind}", max_chars=60)
         if st.button(t("planning.save"), type="primary", key="plan_save", disabled=bool(over) or not cells):
-            try:
-                result = planning.save(db.shared_connection(), "customer_budgets",
-                                       planning.customer_rows(year, cells, holders), name, who.user_name)
-                st.session_state["plan_saved"] = t("planning.saved_customers", name=fmt.plain(name.strip()),
-                                                   version=result.plan_version, rows=fmt.count(result.rows))
-                st.rerun()
-            except importer.ImportRejected as rejected:
-                st.error(t("planning.not_saved", name=fmt.plain(name.strip())))
-                problems_table(rejected.problems, f"plan-problems-{year}-{kind}", "plan_problems_csv")
-            except (db.StoreError, planning.PlanError) as error:
-                st.error(t("planning.not_saved", name=fmt.plain(name.strip())) + " " + fmt.plain(error))
+            save_plan("customer_budgets", lambda: planning.customer_rows(year, cells, holders), name,
+                      "planning.saved_customers")
     versions_saved(kind)
     footer()
     st.stop()
@@ -450,26 +459,23 @@ st.caption(t("planning.save_help", measures=", ".join(t("kpi." + m) for m in mad
            else t("planning.save_budget_help", year=year))
 name = st.text_input(t("planning.version_name"), value=t("planning.default_name", year=year),
                      key=f"plan_name_{year}_{kind}", max_chars=60)
+
+
+def targets_planned() -> list[dict]:
+    """The targets rows of every measure planned this session for the year, each with its stretch."""
+    chosen = {m: plans[(year, m)] for m in made}
+    stretch = {m: planning.stretched_by_person(p["cells"], p["stretch"], p.get("stretch_by_hand"))
+               for m, p in chosen.items()}
+    return planning.target_rows(year, {m: p["cells"] for m, p in chosen.items()}, stretch)
+
+
 if st.button(t("planning.save"), type="primary", key="plan_save"):
-    try:
-        if kind == "targets":
-            chosen = {m: plans[(year, m)] for m in made}
-            stretch = {m: planning.stretched_by_person(p["cells"], p["stretch"], p.get("stretch_by_hand"))
-                       for m, p in chosen.items()}
-            rows = planning.target_rows(year, {m: p["cells"] for m, p in chosen.items()}, stretch)
-        else:
-            rows = planning.budget_rows(year, plan["cells"], mix, {p.salesperson_id: p.region_id for p in persons})
-        result = planning.save(db.shared_connection(), "targets" if kind == "targets" else "expense_budgets", rows,
-                               name, who.user_name)
-        st.session_state["plan_saved"] = t("planning.saved" if kind == "targets" else "planning.saved_budget",
-                                           name=fmt.plain(name.strip()), version=result.plan_version,
-                                           rows=fmt.count(result.rows))
-        st.rerun()
-    except importer.ImportRejected as rejected:
-        st.error(t("planning.not_saved", name=fmt.plain(name.strip())))
-        problems_table(rejected.problems, f"plan-problems-{year}-{kind}", "plan_problems_csv")
-    except (db.StoreError, planning.PlanError) as error:
-        st.error(t("planning.not_saved", name=fmt.plain(name.strip())) + " " + fmt.plain(error))
+    if kind == "targets":
+        save_plan("targets", targets_planned, name, "planning.saved")
+    else:
+        regions_of = {p.salesperson_id: p.region_id for p in persons}
+        save_plan("expense_budgets", lambda: planning.budget_rows(year, plan["cells"], mix, regions_of), name,
+                  "planning.saved_budget")
 
 versions_saved(kind)
 footer()
