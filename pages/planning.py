@@ -87,7 +87,7 @@ if kind == "customers":  # key customers: part of each person's budget of the ye
     found = found[~missing_each(found.salesperson_id)]
     st.caption(t("planning.customers.help", year=year, base=base))
     if not ownerless.empty:
-        st.caption(t("planning.customers.ownerless", who="、".join(ownerless.customer_name)))
+        st.caption(t("planning.customers.ownerless", who="、".join(map(fmt.plain, ownerless.customer_name))))
     if budget.empty or found.empty:
         st.info(t("planning.customers.no_budget" if budget.empty else "planning.customers.none", year=year))
         versions_saved(kind)
@@ -122,8 +122,8 @@ if kind == "customers":  # key customers: part of each person's budget of the ye
             st.session_state["plan_customers_split"] = split_before
         _, cells, over = split_before
     except planning.PlanError as error:
-        st.error(t("planning.error.no_budget", customer=customer_names[error.facts["customer"]],
-                   who=person_names[error.facts["who"]], year=year))
+        st.error(t("planning.error.no_budget", customer=fmt.plain(customer_names[error.facts["customer"]]),
+                   who=fmt.plain(person_names[error.facts["who"]]), year=year))
         cells = None
     if cells is not None:
         held = {}
@@ -273,7 +273,7 @@ plan["stretch"] = stretch_pct
 def problem(error: planning.PlanError) -> str:
     facts = {k: shown(v) if k in ("wanted", "total", "rest") else v for k, v in error.facts.items()}
     if "who" in facts:
-        facts["who"] = names.get(facts["who"], facts["who"])
+        facts["who"] = fmt.plain(names.get(facts["who"], facts["who"]))
     return t("planning.error." + error.kind, **facts) if error.kind != "other" else str(error)
 
 
@@ -326,7 +326,7 @@ for kind_of_note in ("joins", "leaves", "part_year", "no_history"):  # one line 
     about = [note for note in plan["notes"] if note.kind == kind_of_note]
     if about:
         st.caption(t("planning.note." + kind_of_note, who="、".join(
-            names.get(n.salesperson_id, n.salesperson_id) + (f" ({month_label(n.month)})" if n.month else "")
+            fmt.plain(names.get(n.salesperson_id, n.salesperson_id)) + (f" ({month_label(n.month)})" if n.month else "")
             + (f" ({n.months})" if n.months else "") for n in about)))
 ids = [p.salesperson_id for p in persons]
 fixed = [t("col.region_name"), t("col.salesperson_name")]
