@@ -540,18 +540,17 @@ def _within_budgets(con: duckdb.DuckDBPyConnection, mode: str, problems: list[Pr
     """A person's key customers of a month come to at most that person's expense budget of the
     month: the file's rows (with those stored, when appending) of each person and month above it,
     each named on its row."""
-    kept = "SELECT salesperson_id, month, budget_amount FROM customer_budgets" if mode == "append" \
-        else "SELECT NULL::VARCHAR, NULL::DATE, NULL::DECIMAL(18, 4) WHERE false"
-    rows = con.execute(f"""
+    rows = con.execute("""
         WITH earmarked AS (
             SELECT salesperson_id, month, sum(budget_amount) AS amount
-            FROM (SELECT salesperson_id, month, budget_amount FROM typed UNION ALL {kept})
+            FROM (SELECT salesperson_id, month, budget_amount FROM typed
+                  UNION ALL SELECT salesperson_id, month, budget_amount FROM customer_budgets WHERE $append)
             GROUP BY ALL),
         budget AS (SELECT salesperson_id, month, sum(budget_amount) AS amount FROM expense_budgets GROUP BY ALL)
         SELECT t.__row, t.salesperson_id, strftime(t.month, '%Y-%m'), e.amount, coalesce(b.amount, 0)
         FROM typed t JOIN earmarked e USING (salesperson_id, month) LEFT JOIN budget b USING (salesperson_id, month)
         WHERE e.amount > coalesce(b.amount, 0)
-        ORDER BY t.__row LIMIT {MAX_PROBLEMS}""").fetchall()
+        ORDER BY t.__row LIMIT $most""", {"append": mode == "append", "most": MAX_PROBLEMS}).fetchall()
     for row, person, month, amount, budget in rows:
         problems.append(Problem(f"the key customers of {person} in {month} come to {amount:,.2f}, more than the "
                                 f"month's expense budget of {budget:,.2f} (import the expense budget first)",
